@@ -1,0 +1,31 @@
+"""mapkit: official English boundaries and indicators, classified and mapped for policy work."""
+
+from mapkit.data import (
+    ENGLAND,
+    area_indicators,
+    indicator_table,
+    load_boundaries,
+    load_indicator,
+    region_name,
+    regions,
+)
+from mapkit.errors import MapkitError, ProductError, RawDataError, SpecError, UnknownNameError
+from mapkit.layers import LEVELS, IndicatorSpec, registry
+
+__all__ = [
+    "ENGLAND",
+    "LEVELS",
+    "IndicatorSpec",
+    "MapkitError",
+    "ProductError",
+    "RawDataError",
+    "SpecError",
+    "UnknownNameError",
+    "area_indicators",
+    "indicator_table",
+    "load_boundaries",
+    "load_indicator",
+    "region_name",
+    "regions",
+    "registry",
+]

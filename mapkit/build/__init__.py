@@ -1,0 +1,5 @@
+"""The data pipeline: raw official files -> validated, generalised, joined products in ``data/``."""
+
+from mapkit.build.pipeline import build_data
+
+__all__ = ["build_data"]

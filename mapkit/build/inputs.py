@@ -1,0 +1,75 @@
+"""Readers for the indicator inputs: IoD2025 File 7, Census 2021 tables and the ONS subnational workbook."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from mapkit.build.raw import RawInputs
+from mapkit.errors import RawDataError
+from mapkit.io import read_csv, require_columns
+
+IOD_CODE = "LSOA code (2021)"
+CENSUS_CODE = "geography code"
+
+
+def read_iod(raw: RawInputs, columns: list[str]) -> pd.DataFrame:
+    """IoD2025 File 7 columns for every English LSOA, checked to be complete and numeric."""
+    path = raw.path("iod2025.file7")
+    frame = read_csv(path, [IOD_CODE, *columns])
+    frame = frame[[IOD_CODE, *columns]].rename(columns={IOD_CODE: "code"})
+    if frame["code"].duplicated().any():
+        raise RawDataError(f"{path}: LSOA codes repeat; use the original File 7 (one row per LSOA).")
+    for col in columns:
+        values = pd.to_numeric(frame[col], errors="coerce")
+        if values.isna().any():
+            bad = frame.loc[values.isna(), "code"].head(3).tolist()
+            raise RawDataError(f"{path}: column {col!r} has missing or non-numeric values (e.g. LSOAs {bad}). "
+                               "File 7 publishes a value for every LSOA: download it again.")
+        frame[col] = values
+    return frame
+
+
+def read_census(raw: RawInputs, table: str, columns: list[str]) -> pd.DataFrame:
+    """A Census 2021 LSOA table: whole, non-negative counts for the named columns."""
+    path = raw.path(f"census2021.{table}")
+    frame = read_csv(path, [CENSUS_CODE, *columns])
+    frame = frame[[CENSUS_CODE, *columns]].rename(columns={CENSUS_CODE: "code"})
+    for col in columns:
+        values = pd.to_numeric(frame[col], errors="coerce")
+        if values.isna().any() or (values < 0).any():
+            raise RawDataError(f"{path}: column {col!r} must hold whole, non-negative counts; found missing, "
+                               "negative or text values. Download the Nomis bulk file again.")
+        frame[col] = values.astype("int64")
+    return frame
+
+
+def read_workbook_sheet(raw: RawInputs, sheet: str, value_column: str) -> tuple[pd.DataFrame, dict]:
+    """One sheet of the subnational indicators workbook: its table under 'Area Code', and its Metric/Date cells."""
+    path = raw.path("subnational.workbook")
+    try:
+        grid = pd.read_excel(path, sheet_name=sheet, header=None, dtype=object)
+    except ValueError as exc:
+        raise RawDataError(f"{path}: sheet {sheet!r} not found ({exc}). Use the ninth release workbook, or "
+                           "update the sheet name in layers/indicators.toml.") from None
+    except OSError as exc:
+        raise RawDataError(f"{path}: cannot be read as an Excel workbook ({exc}). Download it again.") from None
+    first = grid.iloc[:, 0].astype(str).str.strip()
+    header_rows = np.flatnonzero(first.to_numpy() == "Area Code")
+    if not len(header_rows):
+        raise RawDataError(f"{path}: sheet {sheet!r} has no 'Area Code' header row; the layout changed. "
+                           "Check the sheet and update the reader.")
+    meta = {str(r[0]).strip().rstrip(":").lower(): r[1] for r in grid.iloc[: header_rows[0]].itertuples(index=False)
+            if isinstance(r[0], str) and r[0].strip().endswith(":")}
+    table = grid.iloc[header_rows[0] + 1:].copy()
+    table.columns = [str(c).strip() for c in grid.iloc[header_rows[0]]]
+    require_columns(table, ["Area Code", value_column], path)
+    table = table[table["Area Code"].notna()]
+    name_columns = list(table.columns[1: list(table.columns).index(value_column)])
+    names = table[name_columns].bfill(axis=1).iloc[:, 0] if name_columns else pd.Series("", index=table.index)
+    out = pd.DataFrame({
+        "code": table["Area Code"].astype(str).str.strip(),
+        "value": pd.to_numeric(table[value_column], errors="coerce"),
+        "area_name": names.astype(str),
+    })
+    return out.drop_duplicates("code").reset_index(drop=True), {k: str(v) for k, v in meta.items()}

@@ -1,0 +1,188 @@
+"""How each indicator is computed: method name (as declared in layers/indicators.toml) -> function.
+
+Each method returns, per level it supports, a frame with ``code, value`` and optionally ``numerator,
+denominator, rank, decile, note``. Ranks and deciles not supplied here are computed afterwards from the values.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Callable
+
+import pandas as pd
+
+from mapkit import aggregate
+from mapkit.build.inputs import read_census, read_iod, read_workbook_sheet
+from mapkit.build.raw import RawInputs
+from mapkit.build.geography import Spine
+from mapkit.layers import IndicatorSpec
+
+ABOVE_LSOA = ("ward", "lad", "ca")
+_GROUP = {"ward": "ward_code", "lad": "lad_code", "ca": "ca_code"}
+CHANGED_CODES = {
+    "E06000063": "Cumberland", "E06000064": "Westmorland and Furness", "E06000065": "North Yorkshire",
+    "E06000066": "Somerset",
+}
+
+
+@dataclasses.dataclass
+class Context:
+    """Inputs shared by the methods, each read once per build."""
+
+    raw: RawInputs
+    spine: Spine
+    _cache: dict = dataclasses.field(default_factory=dict)
+
+    def once(self, key, loader: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        if key not in self._cache:
+            self._cache[key] = loader()
+        return self._cache[key]
+
+    def population(self) -> pd.DataFrame:
+        """Census 2021 usual residents per LSOA with the LSOA's parents: the weight for IoD averages."""
+        column = "Residence type: Total; measures: Value"
+
+        def load() -> pd.DataFrame:
+            pop = read_census(self.raw, "ts001", [column]).rename(columns={column: "population"})
+            return self.spine.lsoa.merge(pop, on="code", how="left", validate="1:1")
+        return self.once("population", load)
+
+    def iod(self, spec: IndicatorSpec) -> pd.DataFrame:
+        cols = [spec.params["score_column"], spec.params["rank_column"], spec.params["decile_column"]]
+        frame = self.once(("iod", tuple(cols)), lambda: read_iod(self.raw, cols))
+        return self.population().merge(frame, on="code", how="inner", validate="1:1")
+
+
+Result = dict[str, pd.DataFrame]
+
+
+def _per_level(fn: Callable[[str], pd.DataFrame]) -> Result:
+    return {level: fn(_GROUP[level]) for level in ABOVE_LSOA}
+
+
+def iod_score(spec: IndicatorSpec, ctx: Context) -> Result:
+    data = ctx.iod(spec)
+    p = spec.params
+    lsoa = data[["code"]].assign(value=data[p["score_column"]], rank=data[p["rank_column"]],
+                                 decile=data[p["decile_column"]], denominator=data["population"])
+    out = _per_level(lambda by: aggregate.weighted_mean(data, value=p["score_column"], weight="population", by=by))
+    return {"lsoa": lsoa, **out}
+
+
+def iod_average_rank(spec: IndicatorSpec, ctx: Context) -> Result:
+    data = ctx.iod(spec)
+    return _per_level(lambda by: aggregate.weighted_mean(data, value=spec.params["rank_column"],
+                                                         weight="population", by=by))
+
+
+def iod_share_of_lsoas(spec: IndicatorSpec, ctx: Context) -> Result:
+    data = ctx.iod(spec)
+    return _per_level(lambda by: aggregate.share_in_deciles(data, decile=spec.params["decile_column"],
+                                                            max_decile=int(spec.params["max_decile"]), by=by))
+
+
+def iod_extent(spec: IndicatorSpec, ctx: Context) -> Result:
+    data = ctx.iod(spec)
+    n = len(data)
+    return _per_level(lambda by: aggregate.extent(data, rank=spec.params["rank_column"], weight="population",
+                                                  by=by, n_national=n))
+
+
+def iod_local_concentration(spec: IndicatorSpec, ctx: Context) -> Result:
+    data = ctx.iod(spec)
+    return _per_level(lambda by: aggregate.local_concentration(data, rank=spec.params["rank_column"],
+                                                               weight="population", by=by))
+
+
+def _census_frame(spec: IndicatorSpec, ctx: Context) -> tuple[pd.DataFrame, str | None]:
+    """LSOA counts for the declared numerator (sum of columns) and denominator, with parents."""
+    tables = spec.params["table"].split("+")
+    numerator_cols = list(spec.params["numerator"])
+    denominator_col = spec.params.get("denominator")
+    frames = []
+    for table in tables:
+        wanted = [c for c in [*numerator_cols, denominator_col] if c and _in_table(ctx, table, c)]
+        frames.append(ctx.once(("census", table, tuple(wanted)), lambda t=table, w=wanted: read_census(ctx.raw, t, w)))
+    merged = frames[0]
+    for extra in frames[1:]:
+        merged = merged.merge(extra, on="code", how="inner", validate="1:1")
+    merged = merged.assign(numerator=merged[numerator_cols].sum(axis=1))
+    if denominator_col:
+        merged = merged.assign(denominator=merged[denominator_col])
+    data = ctx.spine.lsoa.merge(merged[["code", "numerator"] + (["denominator"] if denominator_col else [])],
+                                on="code", how="left", validate="1:1")
+    return data, "denominator" if denominator_col else None
+
+
+def _in_table(ctx: Context, table: str, column: str) -> bool:
+    """Which table of a multi-table indicator holds ``column`` (by the Nomis header's topic prefix)."""
+    topic = {"ts001": "Residence type", "ts011": "Household deprivation", "ts037": "General health",
+             "ts045": "Number of cars or vans", "ts059": "Hours worked", "ts067": "Highest level of qualification"}
+    return column.startswith(topic[table])
+
+
+def census_rate(spec: IndicatorSpec, ctx: Context) -> Result:
+    data, den = _census_frame(spec, ctx)
+    out = {"lsoa": aggregate.sum_counts(data, numerator="numerator", denominator=den, by="code")}
+    out.update(_per_level(lambda by: aggregate.sum_counts(data, numerator="numerator", denominator=den, by=by)))
+    return out
+
+
+census_count = census_rate
+
+
+def _lad_rows(spec: IndicatorSpec, ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
+    sheet, meta = ctx.once(("sheet", spec.params["sheet"], spec.params["value_column"]),
+                           lambda: read_workbook_sheet(ctx.raw, spec.params["sheet"], spec.params["value_column"]))
+    lads = ctx.spine.lad[["code"]].merge(sheet[["code", "value"]], on="code", how="left")
+    changed = lads["code"].isin(list(CHANGED_CODES)) & lads["value"].isna()
+    lads["note"] = ""
+    lads.loc[changed, "note"] = lads.loc[changed, "code"].map(
+        lambda c: f"No data: {CHANGED_CODES[c]} was created in April 2023 and the source uses the 2022 "
+                  "districts it replaced.")
+    lads.loc[lads["value"].isna() & ~changed, "note"] = "No data: no figure for this district in the source."
+    return lads, sheet
+
+
+def subnational(spec: IndicatorSpec, ctx: Context) -> Result:
+    lads, _ = _lad_rows(spec, ctx)
+    return {"lad": lads}
+
+
+def subnational_ca_rows(spec: IndicatorSpec, ctx: Context) -> Result:
+    """District figures, plus the figures ONS itself published for combined authorities (no re-aggregation)."""
+    lads, sheet = _lad_rows(spec, ctx)
+    cas = ctx.spine.ca[["code"]].merge(sheet[["code", "value"]], on="code", how="left")
+    cas["note"] = cas["value"].isna().map(
+        {True: "No data: ONS published this figure only for combined authorities that existed in 2023.", False: ""})
+    return {"lad": lads, "ca": cas}
+
+
+def subnational_sum(spec: IndicatorSpec, ctx: Context) -> Result:
+    """District counts, and combined authority totals summed from complete districts only."""
+    lads, _ = _lad_rows(spec, ctx)
+    with_ca = lads.merge(ctx.spine.lad[["code", "ca_code"]], on="code")
+    rows = []
+    for ca_code, group in with_ca.dropna(subset=["ca_code"]).groupby("ca_code"):
+        missing = group.loc[group["value"].isna(), "code"].tolist()
+        if missing:
+            rows.append({"code": ca_code, "value": float("nan"), "note": "No data: district figures missing for "
+                         + ", ".join(CHANGED_CODES.get(c, c) for c in missing) + "."})
+        else:
+            rows.append({"code": ca_code, "value": float(group["value"].sum()), "numerator": float(group["value"].sum()),
+                         "note": f"Sum of {len(group)} districts."})
+    return {"lad": lads, "ca": pd.DataFrame(rows)}
+
+
+METHODS: dict[str, Callable[[IndicatorSpec, Context], Result]] = {
+    "iod_score": iod_score,
+    "iod_average_rank": iod_average_rank,
+    "iod_share_of_lsoas": iod_share_of_lsoas,
+    "iod_extent": iod_extent,
+    "iod_local_concentration": iod_local_concentration,
+    "census_rate": census_rate,
+    "census_count": census_count,
+    "subnational": subnational,
+    "subnational_ca_rows": subnational_ca_rows,
+    "subnational_sum": subnational_sum,
+}

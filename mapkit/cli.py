@@ -1,0 +1,83 @@
+"""Argument parsing for ``python -m mapkit``; each subcommand is a small function in ``COMMANDS``."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from pathlib import Path
+from typing import Callable
+
+from mapkit.errors import MapkitError
+
+
+def _build_data(args: argparse.Namespace) -> int:
+    from mapkit.build import build_data
+
+    report = build_data(raw=args.raw, out=args.out, download=args.download, mirror=args.mirror,
+                        log=lambda msg: print(msg, file=sys.stderr))
+    for level, info in report["boundaries"].items():
+        print(f"{level}: {info['features']} areas, {info['coordinates_out']:,} coordinates", file=sys.stderr)
+    return 0
+
+
+def _indicators(args: argparse.Namespace) -> int:
+    from mapkit.layers import registry
+
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(["id", "label", "theme", "levels", "unit", "period", "source"])
+    for spec in registry().indicators.values():
+        writer.writerow([spec.id, spec.label, spec.theme, " ".join(spec.levels), spec.unit, spec.period,
+                         registry().sources[spec.source].publisher])
+    return 0
+
+
+def _regions(args: argparse.Namespace) -> int:
+    from mapkit.data import regions
+
+    regions().to_csv(sys.stdout, index=False, lineterminator="\n")
+    return 0
+
+
+def _table(args: argparse.Namespace) -> int:
+    from mapkit.tables import indicator_csv
+
+    sys.stdout.write(indicator_csv(args.indicator, args.level, args.region))
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "build-data": _build_data,
+    "indicators": _indicators,
+    "regions": _regions,
+    "table": _table,
+}
+
+
+def parser() -> argparse.ArgumentParser:
+    from mapkit.build.pipeline import DEFAULT_OUT
+    from mapkit.layers import LEVELS
+
+    root = argparse.ArgumentParser(prog="python -m mapkit", description="England policy map: data and exports.")
+    sub = root.add_subparsers(dest="command", required=True)
+    build = sub.add_parser("build-data", help="build data/ from the raw official files")
+    build.add_argument("--raw", type=Path, default=None, help="raw folder (default ../shared/data/raw)")
+    build.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default data/)")
+    build.add_argument("--download", action="store_true", help="fetch the sources from their publishers first")
+    build.add_argument("--mirror", default=None, help="with --download: fetch MIRROR/<raw path> instead")
+    sub.add_parser("indicators", help="list indicator ids, labels and levels (CSV)")
+    sub.add_parser("regions", help="list region codes (CSV)")
+    table = sub.add_parser("table", help="print one indicator as CSV: code,name,value,...")
+    table.add_argument("--level", required=True, choices=LEVELS)
+    table.add_argument("--indicator", required=True)
+    table.add_argument("--region", default="E92000001")
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except MapkitError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,113 @@
+"""The public data API shared by the app, the exporter, the command line and the tests (no Streamlit here).
+
+Products are read once per process and kept; callers get region subsets that share the same geometry objects.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from mapkit.errors import UnknownNameError
+from mapkit.io import read_product
+from mapkit.layers import LEVELS, registry
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+ENGLAND = "E92000001"
+LAD_PREFIXES = ("E06", "E07", "E08", "E09")
+
+
+@lru_cache(maxsize=None)
+def _boundaries(level: str, data_dir: Path) -> gpd.GeoDataFrame:
+    return read_product(data_dir / registry().boundary(level).product)
+
+
+@lru_cache(maxsize=None)
+def _indicators(level: str, data_dir: Path) -> pd.DataFrame:
+    return read_product(data_dir / "indicators" / f"{level}.parquet")
+
+
+def _check_level(level: str) -> None:
+    if level not in LEVELS:
+        raise UnknownNameError(f"Unknown level {level!r}: use one of {', '.join(LEVELS)}.")
+
+
+@lru_cache(maxsize=None)
+def regions(data_dir: Path = DATA_DIR) -> pd.DataFrame:
+    """England, each combined authority and each district: ``code, name, kind, group``.
+
+    ``group`` is what a picker groups districts under: their combined authority, else their region.
+    """
+    ca = _boundaries("ca", data_dir)[["code", "name"]].assign(kind="ca", group="Combined authorities")
+    lad = _boundaries("lad", data_dir)
+    lad_rows = pd.DataFrame({
+        "code": lad["code"], "name": lad["name"], "kind": "lad",
+        "group": lad["ca_name"].fillna(lad["rgn_name"]).map(lambda g: f"Districts: {g}"),
+    })
+    england = pd.DataFrame([{"code": ENGLAND, "name": "England", "kind": "england", "group": "England"}])
+    return pd.concat([england, ca.sort_values("name"), lad_rows.sort_values(["group", "name"])],
+                     ignore_index=True)
+
+
+def region_name(code: str, data_dir: Path = DATA_DIR) -> str:
+    table = regions(data_dir)
+    match = table.loc[table["code"] == code, "name"]
+    if match.empty:
+        raise UnknownNameError(
+            f"Unknown region {code!r}: use E92000001 for England, an E47 code for a combined authority or an "
+            "E06/E07/E08/E09 district code (`python -m mapkit regions` lists them).")
+    return str(match.iloc[0])
+
+
+def _region_mask(frame: pd.DataFrame, level: str, region: str, data_dir: Path) -> pd.Series:
+    region_name(region, data_dir)  # validates the code
+    if region == ENGLAND:
+        return pd.Series(True, index=frame.index)
+    if region.startswith("E47"):
+        column = "code" if level == "ca" else "ca_code"
+        return frame[column] == region
+    if level == "ca":
+        lad = _boundaries("lad", data_dir)
+        return frame["code"].isin(lad.loc[lad["code"] == region, "ca_code"])
+    return frame["code" if level == "lad" else "lad_code"] == region
+
+
+def load_boundaries(level: str, region: str = ENGLAND, *, data_dir: Path = DATA_DIR) -> gpd.GeoDataFrame:
+    """Areas of ``level`` inside ``region`` (EPSG:4326) with their parent codes and names."""
+    _check_level(level)
+    frame = _boundaries(level, data_dir)
+    return frame[_region_mask(frame, level, region, data_dir).to_numpy()]
+
+
+def indicator_table(indicator_id: str, level: str, *, data_dir: Path = DATA_DIR) -> pd.DataFrame:
+    """Tidy rows of one indicator for every area of ``level`` in England."""
+    spec = registry().indicator(indicator_id)
+    _check_level(level)
+    if level not in spec.levels:
+        reason = spec.note_for(level) or f"it is published for {', '.join(spec.levels)} only"
+        raise UnknownNameError(f"{spec.label} is not available at {registry().boundary(level).label.lower()} "
+                               f"level: {reason}")
+    table = _indicators(level, data_dir)
+    return table[table["indicator"] == indicator_id]
+
+
+def load_indicator(indicator_id: str, level: str, region: str = ENGLAND, *,
+                   data_dir: Path = DATA_DIR) -> gpd.GeoDataFrame:
+    """Boundaries of ``level`` in ``region`` joined to the indicator, ready to classify.
+
+    Columns: the boundary columns, then ``value, numerator, denominator, rank, n_ranked, decile, note``;
+    ``rank``/``decile`` are national (England) with 1 = worst.
+    """
+    rows = indicator_table(indicator_id, level, data_dir=data_dir).drop(columns=["level", "indicator"])
+    shapes = load_boundaries(level, region, data_dir=data_dir)
+    return shapes.merge(rows, on="code", how="left", validate="1:1")
+
+
+def area_indicators(code: str, level: str, *, data_dir: Path = DATA_DIR) -> pd.DataFrame:
+    """Every indicator's row for one area (for an area profile)."""
+    _check_level(level)
+    table = _indicators(level, data_dir)
+    return table[table["code"] == code]

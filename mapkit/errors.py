@@ -1,0 +1,26 @@
+"""Exceptions whose messages name the file or value at fault and say how to fix it."""
+
+from __future__ import annotations
+
+
+class MapkitError(Exception):
+    """Base class: every message is meant to be shown to a user as it is."""
+
+
+class SpecError(MapkitError):
+    """A declaration in ``layers/`` is incomplete or inconsistent."""
+
+
+class RawDataError(MapkitError):
+    """A raw official input is missing, unreadable or not in the published layout."""
+
+
+class ProductError(MapkitError):
+    """A built product in ``data/`` is missing or damaged; the message gives the rebuild command."""
+
+
+class UnknownNameError(MapkitError, KeyError):
+    """An indicator id, level or region code that does not exist."""
+
+    def __str__(self) -> str:  # KeyError would otherwise quote the message
+        return str(self.args[0]) if self.args else ""

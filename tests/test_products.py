@@ -1,0 +1,149 @@
+"""The shipped products in data/: complete England coverage, parents joined, topology kept, sources recorded."""
+
+import json
+
+import numpy as np
+import pytest
+import shapely
+
+import mapkit
+from mapkit.data import DATA_DIR
+
+REGISTRY = mapkit.registry()
+WMCA = "E47000007"
+
+
+@pytest.fixture(scope="module", params=list(REGISTRY.boundaries))
+def level_frame(request):
+    return request.param, mapkit.load_boundaries(request.param)
+
+
+def test_every_english_area_is_present_once(level_frame):
+    level, frame = level_frame
+    spec = REGISTRY.boundary(level)
+    assert len(frame) == spec.expected_count
+    assert frame["code"].is_unique and frame["code"].str.startswith("E").all()
+    assert frame.crs.to_epsg() == 4326
+
+
+def test_geometry_is_valid_non_empty_and_in_england(level_frame):
+    _, frame = level_frame
+    geoms = frame.geometry.values
+    assert shapely.is_valid(geoms).all() and not shapely.is_empty(geoms).any()
+    minx, miny, maxx, maxy = frame.total_bounds
+    assert -6.5 < minx and maxx < 1.8 and 49.8 < miny and maxy < 55.9
+
+
+@pytest.mark.parametrize("level", ["ca", "lad", "ward"])
+def test_generalised_polygons_still_form_a_coverage(level):
+    """Neighbours share edges exactly: no gaps or overlaps introduced by simplification."""
+    frame = mapkit.load_boundaries(level)
+    assert shapely.coverage_is_valid(frame.geometry.values)
+
+
+def test_lsoa_overlaps_are_negligible():
+    """The ONS LSOA BSC layer has a handful of sliver overlaps of its own; simplification adds none visible."""
+    frame = mapkit.load_boundaries("lsoa", "E08000025").to_crs(27700)
+    total = frame.area.sum()
+    union = shapely.union_all(frame.geometry.values).area
+    assert abs(total - union) / union < 1e-4
+
+
+@pytest.mark.parametrize("level, columns", [
+    ("ward", ["lad_code", "lad_name", "rgn_code", "rgn_name"]),
+    ("lad", ["rgn_code", "rgn_name"]),
+    ("lsoa", ["ward_code", "ward_name", "lad_code", "lad_name", "rgn_code"]),
+])
+def test_parent_codes_and_names_are_complete(level, columns):
+    frame = mapkit.load_boundaries(level)
+    assert frame[columns].notna().all().all()
+
+
+def test_combined_authority_membership():
+    lad = mapkit.load_boundaries("lad")
+    assert lad["ca_code"].notna().sum() == 106
+    assert sorted(lad.loc[lad["ca_code"] == WMCA, "name"]) == [
+        "Birmingham", "Coventry", "Dudley", "Sandwell", "Solihull", "Walsall", "Wolverhampton"]
+    assert len(mapkit.load_boundaries("ward", WMCA)) == 192
+    assert len(mapkit.load_boundaries("lsoa", WMCA)) == 1719
+    assert len(mapkit.load_boundaries("ward", "E08000025")) == 69  # Birmingham
+
+
+def test_small_wards_survive_generalisation():
+    ward = mapkit.load_boundaries("ward").to_crs(27700)
+    assert ward.area.min() > 10_000  # every ward keeps a real polygon (> 1 ha)
+
+
+def test_build_report_records_joins_and_sources():
+    report = json.loads((DATA_DIR / "build_report.json").read_text(encoding="utf-8"))
+    assert report["boundaries"]["ward"]["features"] == 6817
+    assert len(report["joins"]["wards_without_lsoa"]) == 33
+    assert report["joins"]["lsoa_to_ward_lookup"].startswith("33755/33755")
+    for used in report["sources"].values():
+        assert len(used["sha256"]) == 64 and used["url"].startswith("https://")
+    assert report["indicators"]["coverage"]["imd_score"]["ward"] == "6784/6817"
+    assert set(report["unmatched_codes"]["lad"]["gva_per_hour"]) == {
+        "E06000063", "E06000064", "E06000065", "E06000066"}
+
+
+def test_attribution_names_every_source_and_the_population_weights():
+    text = (DATA_DIR / "ATTRIBUTION.md").read_text(encoding="utf-8")
+    for source in REGISTRY.sources.values():
+        assert source.attribution in text
+    assert "Census 2021 usual resident population" in text
+    assert "Contains OS data © Crown copyright and database right" in text
+
+
+def test_shipped_data_stays_small():
+    total = sum(p.stat().st_size for p in DATA_DIR.rglob("*") if p.is_file() and ".cache" not in p.parts)
+    assert total < 60 * 1024 * 1024
+
+
+def test_lsoa_scores_are_the_published_ones():
+    lsoa = mapkit.indicator_table("imd_score", "lsoa").set_index("code")
+    # File 7 row E01000001 (City of London 001A), as published by MHCLG.
+    row = lsoa.loc["E01000001"]
+    assert row["decile"] == 8 and row["n_ranked"] == 33755
+    assert lsoa["rank"].min() == 1 and lsoa["rank"].max() == 33755 and lsoa["rank"].is_unique
+    assert (lsoa["decile"] == 1).sum() == pytest.approx(3376, abs=1)
+
+
+def test_wmca_share_in_most_deprived_10pct_counts_lsoas():
+    lsoa = mapkit.load_indicator("imd_score", "lsoa", WMCA)
+    ca = mapkit.indicator_table("imd_most_deprived_10pct", "ca").set_index("code").loc[WMCA]
+    assert ca["numerator"] == (lsoa["decile"] == 1).sum() and ca["denominator"] == 1719
+    assert ca["value"] == pytest.approx((lsoa["decile"] == 1).sum() / 1719)
+
+
+def test_district_average_equals_weighted_mean_of_its_lsoas():
+    lsoa = mapkit.load_indicator("imd_score", "lsoa", "E08000025")
+    expected = np.average(lsoa["value"], weights=lsoa["denominator"])
+    got = mapkit.indicator_table("imd_score", "lad").set_index("code").loc["E08000025", "value"]
+    assert got == pytest.approx(expected)
+
+
+def test_census_counts_sum_exactly_to_england():
+    pop = mapkit.indicator_table("population", "lad")
+    assert pop["value"].sum() == 56_490_284  # TS001 England total (sum of Output Areas)
+    ca_pop = mapkit.indicator_table("population", "ca").set_index("code")["value"]
+    lad = mapkit.load_indicator("population", "lad", WMCA)
+    assert ca_pop[WMCA] == lad["value"].sum()
+
+
+def test_districts_with_changed_codes_are_no_data_with_reason():
+    rows = mapkit.indicator_table("gdhi_per_head", "lad").set_index("code")
+    assert rows.loc["E06000065", "note"].startswith("No data: North Yorkshire was created in April 2023")
+    assert np.isnan(rows.loc["E06000065", "value"])
+
+
+def test_rates_are_not_averaged_to_combined_authorities():
+    with pytest.raises(mapkit.UnknownNameError, match="cannot be aggregated"):
+        mapkit.indicator_table("gva_per_hour", "ca")
+    ca = mapkit.indicator_table("employment_rate_16_64", "ca").set_index("code")
+    assert ca.loc[WMCA, "value"] == pytest.approx(70.3)  # ONS's own WMCA row in the workbook
+    assert "existed in 2023" in ca.loc["E47000014", "note"]
+
+
+def test_weekly_pay_uses_2023_districts_so_new_unitaries_have_data():
+    rows = mapkit.indicator_table("median_weekly_pay", "lad").set_index("code")
+    assert rows.loc["E06000065", "value"] == pytest.approx(541.7) and rows.loc["E06000065", "note"] == ""
