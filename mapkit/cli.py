@@ -21,6 +21,17 @@ def _build_data(args: argparse.Namespace) -> int:
     return 0
 
 
+def _build_overlays(args: argparse.Namespace) -> int:
+    from mapkit.build.overlays import build_overlays
+
+    report = build_overlays(reference=args.reference, out=args.out, log=lambda msg: print(msg, file=sys.stderr))
+    for row in report["status_unclassified"]:
+        print(f"status not mapped: {row['name']!r}: {row['status']!r} ({row['reason']})", file=sys.stderr)
+    for row in report.get("district_check", {}).get("exceptions", []):
+        print(f"district check: {row['name']!r} states {row['lad']!r}, lies in {row['found']}", file=sys.stderr)
+    return 0
+
+
 def _indicators(args: argparse.Namespace) -> int:
     from mapkit.layers import registry
 
@@ -48,6 +59,7 @@ def _table(args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "build-data": _build_data,
+    "build-overlays": _build_overlays,
     "indicators": _indicators,
     "regions": _regions,
     "table": _table,
@@ -65,6 +77,10 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default data/)")
     build.add_argument("--download", action="store_true", help="fetch the sources from their publishers first")
     build.add_argument("--mirror", default=None, help="with --download: fetch MIRROR/<raw path> instead")
+    overlays = sub.add_parser("build-overlays", help="build layers/overlays/*.geojson from the overlay research CSV")
+    overlays.add_argument("--reference", type=Path, default=None,
+                          help="research CSV (default ../shared/reference/overlays_research.csv)")
+    overlays.add_argument("--out", type=Path, default=None, help="output folder (default layers/overlays)")
     sub.add_parser("indicators", help="list indicator ids, labels and levels (CSV)")
     sub.add_parser("regions", help="list region codes (CSV)")
     table = sub.add_parser("table", help="print one indicator as CSV: code,name,value,...")

@@ -24,3 +24,11 @@ class UnknownNameError(MapkitError, KeyError):
 
     def __str__(self) -> str:  # KeyError would otherwise quote the message
         return str(self.args[0]) if self.args else ""
+
+
+class ParameterError(MapkitError, ValueError):
+    """An argument is outside the values a function accepts; the message gives the allowed range."""
+
+
+class UploadError(MapkitError):
+    """A user's uploaded file cannot be drawn; the message says what is wrong and how to fix the file."""

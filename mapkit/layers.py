@@ -277,7 +277,8 @@ class StatusRule:
     why: str
 
     def __post_init__(self) -> None:
-        _require("Status rule", self.keyword or "<no keyword>", dataclasses.asdict(self), ("keyword", "category", "why"))
+        fields = ("keyword", "category", "why")
+        _require("Status rule", self.keyword or "<no keyword>", dataclasses.asdict(self), fields)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -364,15 +365,15 @@ def load_overlay_declarations(layers_dir: Path = LAYERS_DIR) -> OverlayDeclarati
         rec = dict(rec)
         ident = rec.get("id", "<no id>")
         rec["geometry_types"] = tuple(rec.get("geometry_types", ()))
-        _known(OverlaySpec, rec, f"overlay {ident!r}")
-        spec = OverlaySpec(**{f.name: rec.get(f.name) for f in dataclasses.fields(OverlaySpec)})
+        spec = OverlaySpec(**_known(OverlaySpec, rec, f"Overlay {ident!r}"))
         if spec.id in overlays:
             raise SpecError(f"Overlay id {spec.id!r} is declared twice in overlays.toml: rename one.")
         overlays[spec.id] = spec
     if not overlays:
         raise SpecError(f"{layers_dir / 'overlays.toml'} declares no [[overlay]]: restore it from git.")
     status = dict(raw.get("status", {}))
-    rules = tuple(StatusRule(**_known(StatusRule, dict(r), "status rule")) for r in status.get("rule", []))
+    rules = tuple(StatusRule(**_known(StatusRule, dict(r), f"Status rule {r.get('keyword')!r}"))
+                  for r in status.get("rule", []))
     exact = tuple(StatusRule(keyword=r.get("status", ""), category=r.get("category", ""), why=r.get("why", ""))
                   for r in status.get("exact", []))
     scheme = StatusScheme(categories=tuple(status.get("categories", ())), fallback=status.get("fallback", ""),

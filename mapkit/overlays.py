@@ -1,0 +1,352 @@
+"""Overlay groups (growth locations, transport schemes): GeoJSON -> GeoDataFrame -> styled folium layers.
+
+Each group is drawn as one ``FeatureGroup`` per status ("Transport schemes — open", ...), so a layer control can
+toggle groups and statuses. Status stays readable without colour: lines differ by dash pattern, markers by
+outline (solid, dashed, dotted) and fill (open and under construction filled, planned and proposed hollow), and
+the two groups by marker shape (transport: circle; growth location: square). Only core Leaflet objects are used
+(``CircleMarker``, ``PolyLine``, a ``DivIcon`` holding inline SVG), so no extra CDN asset is needed.
+
+All text in popups, tooltips and layer names is escaped (:mod:`mapkit.markup`); a source opens in a new tab and
+only http(s) addresses become links.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import folium
+import geopandas as gpd
+import pandas as pd
+from branca.element import MacroElement
+from folium.template import Template
+from shapely.geometry.base import BaseGeometry
+
+from mapkit.data import ENGLAND, load_boundaries, region_name
+from mapkit.errors import ProductError, UnknownNameError
+from mapkit.io import BNG, WGS84
+from mapkit.layers import LAYERS_DIR, OverlayDeclarations, OverlaySpec, load_overlay_declarations
+from mapkit.markup import escape, source_links, table
+
+__all__ = [
+    "REGION_BUFFER_M",
+    "STATUS_STYLES",
+    "OverlayLegend",
+    "filter_overlay",
+    "lines_not_drawn",
+    "load_overlay",
+    "not_mapped",
+    "overlay_in_region",
+    "overlay_layers",
+    "popup_html",
+    "region_geometry",
+    "tooltip_text",
+]
+
+REGION_BUFFER_M = 2_000.0
+"""Features this close to a region's boundary are shown with it (stations just over a district line)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class StatusStyle:
+    """How one status category is drawn. ``colour`` only repeats what dash and fill already say."""
+
+    colour: str
+    line_dash: str | None
+    outline_dash: str | None
+    fill_opacity: float
+    hollow: bool
+
+
+# Okabe-Ito colours (colour-blind safe); dash patterns carry the meaning on their own.
+STATUS_STYLES: Mapping[str, StatusStyle] = {
+    "open": StatusStyle("#0072B2", None, None, 0.9, False),
+    "under construction": StatusStyle("#D55E00", "12 6", "5 3", 0.45, False),
+    "planned": StatusStyle("#009E73", "5 6", None, 0.0, True),
+    "proposed": StatusStyle("#CC79A7", "1 7", "1 4", 0.0, True),
+    "unclassified": StatusStyle("#555555", "10 5 2 5", "6 3 1 3", 0.0, True),
+}
+MARKER_SHAPES: Mapping[str, str] = {"growth_locations": "square", "transport_schemes": "circle"}
+HOLLOW_FILL = "#ffffff"
+LINE_WEIGHT = 4
+MARKER_RADIUS = 7
+SQUARE_SIZE = 16
+
+
+@lru_cache(maxsize=None)
+def _declarations(layers_dir: Path) -> OverlayDeclarations:
+    return load_overlay_declarations(layers_dir)
+
+
+@lru_cache(maxsize=None)
+def _collection(path: Path) -> dict[str, Any]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ProductError(f"Overlay file {path} is missing: run `python -m mapkit build-overlays` or restore it "
+                           "with `git checkout -- layers/overlays/`.") from None
+    except json.JSONDecodeError as exc:
+        raise ProductError(f"Overlay file {path} is not valid GeoJSON ({exc}): run `python -m mapkit "
+                           "build-overlays` or restore it from git.") from None
+
+
+def _spec(overlay: str | OverlaySpec, layers_dir: Path) -> OverlaySpec:
+    return overlay if isinstance(overlay, OverlaySpec) else _declarations(layers_dir).overlay(overlay)
+
+
+def load_overlay(overlay: str | OverlaySpec, *, layers_dir: Path = LAYERS_DIR) -> gpd.GeoDataFrame:
+    """Every mapped feature of an overlay group (EPSG:4326), one row per feature, properties as columns."""
+    spec = _spec(overlay, layers_dir)
+    collection = _collection(spec.path(layers_dir))
+    frame = gpd.GeoDataFrame.from_features(collection["features"], crs=WGS84)
+    frame.attrs["overlay"] = spec.id
+    return frame
+
+
+def not_mapped(overlay: str | OverlaySpec, *, layers_dir: Path = LAYERS_DIR) -> pd.DataFrame:
+    """Rows of the research that have no coordinate, with the reason and notes (for a "not mapped" list)."""
+    spec = _spec(overlay, layers_dir)
+    return pd.DataFrame(_collection(spec.path(layers_dir)).get("not_mapped", []))
+
+
+def lines_not_drawn(overlay: str | OverlaySpec, *, layers_dir: Path = LAYERS_DIR) -> pd.DataFrame:
+    """Lines with fewer than two stops that have a coordinate, so drawn as points only."""
+    spec = _spec(overlay, layers_dir)
+    return pd.DataFrame(_collection(spec.path(layers_dir)).get("lines_not_drawn", []))
+
+
+def region_geometry(region: str) -> BaseGeometry | None:
+    """The boundary of a combined authority or district (EPSG:4326); ``None`` for England (no filter)."""
+    region_name(region)  # validates the code
+    if region == ENGLAND:
+        return None
+    level = "ca" if region.startswith("E47") else "lad"
+    areas = load_boundaries(level, region)
+    return areas.loc[areas["code"] == region].geometry.union_all()
+
+
+def _check_statuses(statuses: Iterable[str] | None, declarations: OverlayDeclarations) -> tuple[str, ...] | None:
+    if statuses is None:
+        return None
+    chosen = tuple(statuses)
+    unknown = [s for s in chosen if s not in declarations.status.order]
+    if unknown:
+        raise UnknownNameError(f"Unknown overlay status {unknown}: use {', '.join(declarations.status.order)}.")
+    return chosen
+
+
+def filter_overlay(frame: gpd.GeoDataFrame, *, region: BaseGeometry | None = None,
+                   statuses: Iterable[str] | None = None, buffer_m: float = REGION_BUFFER_M,
+                   layers_dir: Path = LAYERS_DIR) -> gpd.GeoDataFrame:
+    """Features whose point or line meets ``region`` (EPSG:4326) widened by ``buffer_m``, in ``statuses``."""
+    chosen = _check_statuses(statuses, _declarations(layers_dir))
+    keep = pd.Series(True, index=frame.index)
+    if chosen is not None:
+        keep &= frame["status_category"].isin(chosen)
+    if region is not None and len(frame):
+        area = gpd.GeoSeries([region], crs=WGS84).to_crs(BNG).iloc[0].buffer(buffer_m)
+        keep &= frame.geometry.to_crs(BNG).intersects(area).to_numpy()
+    return frame[keep.to_numpy()]
+
+
+def overlay_in_region(overlay: str | OverlaySpec, region: str = ENGLAND, *, statuses: Iterable[str] | None = None,
+                      buffer_m: float = REGION_BUFFER_M, layers_dir: Path = LAYERS_DIR) -> gpd.GeoDataFrame:
+    """An overlay group's features in a region (England, a combined authority or a district code)."""
+    frame = load_overlay(overlay, layers_dir=layers_dir)
+    return filter_overlay(frame, region=region_geometry(region), statuses=statuses, buffer_m=buffer_m,
+                          layers_dir=layers_dir)
+
+
+# --- popups and tooltips ------------------------------------------------------------------------------------------
+
+def _text(props: Mapping[str, Any], key: str) -> str:
+    value = props.get(key)
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return str(value)
+
+
+def popup_html(props: Mapping[str, Any], *, layers_dir: Path = LAYERS_DIR) -> str:
+    """Name, type, status with its date, district, location confidence, notes and source links, all escaped."""
+    declarations = _declarations(layers_dir)
+    scheme = declarations.status
+    category = _text(props, "status_category") or scheme.fallback
+    status = f"<b>{escape(scheme.labels.get(category, category))}</b>: {escape(_text(props, 'status'))}"
+    if _text(props, "status_date"):
+        status += f" (status date: {escape(_text(props, 'status_date'))})"
+    location = f"confidence {escape(_text(props, 'confidence') or 'not stated')}"
+    if props.get("approximate_location") is True:
+        location = f"<b>approximate location</b> ({escape(_text(props, 'location_note'))}); {location}"
+    links = source_links(_text(props, "source_title"), _text(props, "source_url"))
+    rows = [
+        ("Type", escape(declarations.subtype_label(_text(props, "subtype")))),
+        ("Status", status),
+        ("District", escape(_text(props, "lad"))),
+        ("Location", location),
+        ("Line", escape(f"schematic: {_text(props, 'schematic_note')}") if props.get("schematic") is True else ""),
+        ("Notes", escape(_text(props, "notes"))),
+        ("Sources" if len(links) > 1 else "Source", "<br>".join(links)),
+    ]
+    return (f'<div class="mapkit-overlay-popup" style="font:13px/1.35 sans-serif;max-width:340px">'
+            f'<div style="font-weight:bold;margin-bottom:4px">{escape(_text(props, "name"))}</div>'
+            f"{table(rows)}</div>")
+
+
+def tooltip_text(props: Mapping[str, Any]) -> str:
+    """The name, plus "(approximate location)" when so; escaped."""
+    name = _text(props, "name")
+    if props.get("approximate_location") is True:
+        name += " (approximate location)"
+    return escape(name)
+
+
+# --- drawing ------------------------------------------------------------------------------------------------------
+
+def _cap(dash: str | None) -> str:
+    """Round caps turn a "1 n" pattern into dots; other patterns keep square ends so dashes stay distinct."""
+    return "round" if dash and dash.startswith("1 ") else "butt"
+
+
+def _square_svg(style: StatusStyle, size: int = SQUARE_SIZE) -> str:
+    fill = HOLLOW_FILL if style.hollow else style.colour
+    opacity = 0.9 if style.hollow else style.fill_opacity
+    dash = f' stroke-dasharray="{style.outline_dash}"' if style.outline_dash else ""
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" viewBox="0 0 {size} {size}">'
+            f'<rect x="2" y="2" width="{size - 4}" height="{size - 4}" fill="{fill}" fill-opacity="{opacity}" '
+            f'stroke="{style.colour}" stroke-width="3" stroke-linecap="{_cap(style.outline_dash)}"{dash}/></svg>')
+
+
+def _marker(props: Mapping[str, Any], location: Sequence[float], style: StatusStyle, shape: str,
+            popup: str) -> folium.map.Layer:
+    tooltip = folium.Tooltip(tooltip_text(props))
+    if shape == "square":
+        icon = folium.DivIcon(html=_square_svg(style), icon_size=(SQUARE_SIZE, SQUARE_SIZE),
+                              icon_anchor=(SQUARE_SIZE // 2, SQUARE_SIZE // 2), class_name="mapkit-overlay-square")
+        return folium.Marker(location=location, icon=icon, popup=folium.Popup(popup, max_width=360), tooltip=tooltip)
+    return folium.CircleMarker(
+        location=location, radius=MARKER_RADIUS, color=style.colour, weight=3, dash_array=style.outline_dash,
+        line_cap=_cap(style.outline_dash),
+        fill=True, fill_color=HOLLOW_FILL if style.hollow else style.colour,
+        fill_opacity=0.9 if style.hollow else style.fill_opacity,
+        popup=folium.Popup(popup, max_width=360), tooltip=tooltip,
+    )
+
+
+def _line(props: Mapping[str, Any], coords: Sequence[Sequence[float]], style: StatusStyle,
+          popup: str) -> folium.PolyLine:
+    return folium.PolyLine(
+        locations=[(lat, lon) for lon, lat, *_ in coords], color=style.colour, weight=LINE_WEIGHT, opacity=0.9,
+        dash_array=style.line_dash, line_cap=_cap(style.line_dash),
+        popup=folium.Popup(popup, max_width=360), tooltip=folium.Tooltip(tooltip_text(props)),
+    )
+
+
+def group_name(spec: OverlaySpec, category: str, *, layers_dir: Path = LAYERS_DIR) -> str:
+    """The layer-control name, e.g. "Transport schemes — open"."""
+    label = _declarations(layers_dir).status.labels.get(category, category)
+    return escape(f"{spec.label} — {label.lower()}")
+
+
+def overlay_layers(frame: gpd.GeoDataFrame, overlay: str | OverlaySpec, *, show: bool = True,
+                   layers_dir: Path = LAYERS_DIR) -> list[folium.FeatureGroup]:
+    """One ``FeatureGroup`` per status present in ``frame`` (in status order): lines first, then markers."""
+    spec = _spec(overlay, layers_dir)
+    scheme = _declarations(layers_dir).status
+    shape = MARKER_SHAPES.get(spec.id, "circle")
+    groups = []
+    for category in scheme.order:
+        subset = frame[frame["status_category"] == category]
+        if subset.empty:
+            continue
+        style = STATUS_STYLES[category]
+        group = folium.FeatureGroup(name=group_name(spec, category, layers_dir=layers_dir), show=show)
+        records = subset.to_dict(orient="records")
+        for props in sorted(records, key=lambda r: r["geometry"].geom_type != "LineString"):
+            popup = popup_html(props, layers_dir=layers_dir)
+            geometry = props.pop("geometry")
+            if geometry.geom_type == "LineString":
+                _line(props, list(geometry.coords), style, popup).add_to(group)
+            elif geometry.geom_type == "Point":
+                _marker(props, (geometry.y, geometry.x), style, shape, popup).add_to(group)
+        groups.append(group)
+    return groups
+
+
+# --- legend -------------------------------------------------------------------------------------------------------
+
+def _line_sample(style: StatusStyle) -> str:
+    dash = f' stroke-dasharray="{style.line_dash}"' if style.line_dash else ""
+    cap = _cap(style.line_dash)
+    return (f'<svg width="34" height="12"><line x1="2" y1="6" x2="32" y2="6" stroke="{style.colour}" '
+            f'stroke-width="{LINE_WEIGHT}" stroke-linecap="{cap}"{dash}/></svg>')
+
+
+def _circle_sample(style: StatusStyle) -> str:
+    dash = f' stroke-dasharray="{style.outline_dash}"' if style.outline_dash else ""
+    fill = HOLLOW_FILL if style.hollow else style.colour
+    opacity = 0.9 if style.hollow else style.fill_opacity
+    return (f'<svg width="18" height="18"><circle cx="9" cy="9" r="{MARKER_RADIUS}" fill="{fill}" '
+            f'fill-opacity="{opacity}" stroke="{style.colour}" stroke-width="3" '
+            f'stroke-linecap="{_cap(style.outline_dash)}"{dash}/></svg>')
+
+
+def legend_html(overlay_ids: Sequence[str] | None = None, *, layers_dir: Path = LAYERS_DIR) -> str:
+    """The overlay legend: one row per status (line, circle and square samples), then what shapes mean."""
+    declarations = _declarations(layers_dir)
+    ids = list(overlay_ids) if overlay_ids is not None else list(declarations.overlays)
+    shapes = {MARKER_SHAPES.get(i, "circle") for i in ids}
+    has_lines = any("LineString" in declarations.overlay(i).geometry_types for i in ids)
+    rows = []
+    for category in declarations.status.order:
+        style = STATUS_STYLES[category]
+        samples = [_line_sample(style)] if has_lines else []
+        if "circle" in shapes:
+            samples.append(_circle_sample(style))
+        if "square" in shapes:
+            samples.append(_square_svg(style, 18))
+        hollow = " (hollow)" if style.hollow else ""
+        rows.append(f'<div style="display:flex;align-items:center;gap:4px;margin:2px 0">{"".join(samples)}'
+                    f"<span>{escape(declarations.status.label(category) + hollow)}</span></div>")
+    notes = []
+    for overlay_id in ids:
+        spec = declarations.overlay(overlay_id)
+        shape = MARKER_SHAPES.get(overlay_id, "circle")
+        notes.append(f"{'Squares' if shape == 'square' else 'Circles'}: {spec.label.lower()}")
+    notes.append("Squares and corridor anchors mark approximate locations")
+    if has_lines:
+        notes.append("Lines are schematic: straight segments between stops, not track alignment")
+    note_html = "".join(f'<div style="margin-top:2px">{escape(n)}.</div>' for n in notes)
+    return (f'<div class="mapkit-overlay-legend" style="background:rgba(255,255,255,0.92);padding:6px 8px;'
+            f'font:12px/1.3 sans-serif;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,0.3);max-width:260px">'
+            f'<div style="font-weight:bold;margin-bottom:2px">Overlays: status</div>{"".join(rows)}'
+            f'<div style="color:#333;margin-top:4px">{note_html}</div></div>')
+
+
+class OverlayLegend(MacroElement):
+    """A Leaflet control holding :func:`legend_html`; add it to the ``folium.Map`` itself."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
+            {{ this.get_name() }}.onAdd = function (map) {
+                var div = L.DomUtil.create("div", "mapkit-overlay-legend-control");
+                div.innerHTML = {{ this.html|tojson }};
+                L.DomEvent.disableClickPropagation(div);
+                return div;
+            };
+            {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, overlay_ids: Sequence[str] | None = None, *, position: str = "bottomleft",
+                 layers_dir: Path = LAYERS_DIR) -> None:
+        super().__init__()
+        self._name = "OverlayLegend"
+        self.position = position
+        self.html = legend_html(overlay_ids, layers_dir=layers_dir)
