@@ -106,6 +106,12 @@ def load_indicator(indicator_id: str, level: str, region: str = ENGLAND, *,
     return shapes.merge(rows, on="code", how="left", validate="1:1")
 
 
+def level_table(level: str, *, data_dir: Path = DATA_DIR) -> pd.DataFrame:
+    """Tidy rows of every indicator for every area of ``level`` in England (read once per process; do not modify)."""
+    _check_level(level)
+    return _indicators(level, data_dir)
+
+
 def area_indicators(code: str, level: str, *, data_dir: Path = DATA_DIR) -> pd.DataFrame:
     """Every indicator's row for one area (for an area profile)."""
     _check_level(level)

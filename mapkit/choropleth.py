@@ -1,0 +1,767 @@
+"""Classified areas -> folium layers: the choropleth with tooltip, highlight and legend, parent outlines, base map.
+
+Built for speed at England scale (issue 6) without trading away correctness:
+
+* Geometry is sent once per view as compact text: coordinates quantised to 1e-5 degrees (about 1 m), chained
+  deltas per area, zig-zag varints in a 64-letter alphabet (the idea of Google's encoded polylines). Neighbours
+  share identical vertices in the data, so they decode to identical points: no gaps, no overlaps. The alphabet has
+  no ``_`` so streamlit-folium's variable renaming cannot touch it.
+* Only the properties the map needs are sent, as parallel arrays (names once with the geometry; per indicator
+  just fill colours, formatted values, ranks, deciles and notes), instead of a GeoJSON property dict per area.
+* Geometry serialisation is cached per (level, region): changing the indicator, classes or palette rebuilds
+  only the small per-indicator arrays. The map draws on a canvas (``prefer_canvas``); hover and click still work.
+* Every text that reaches HTML (area names, labels, notes, sources) is escaped with :func:`html.escape` and the
+  JSON is made safe to embed in ``<script>``.
+
+The base map (tiles, bounds, styles) is kept apart from the layers so that the app can hand the layers to
+streamlit-folium as ``feature_group_to_add``: an indicator change then swaps layers inside the already-loaded map
+instead of reloading it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import json
+import math
+import re
+from functools import lru_cache
+from typing import Any, Iterable, Literal, Sequence
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import MacroElement
+from folium.template import Template
+
+from mapkit.classify import NO_DATA, SCHEMES, Classification
+from mapkit.data import load_boundaries
+from mapkit.errors import UnknownNameError
+from mapkit.layers import IndicatorSpec, registry
+from mapkit.palettes import NoDataStyle, Ramp, class_colours
+from mapkit.ranking import rank_worst_first
+
+SCALE = 100_000
+"""Coordinates are sent as integers of 1e-5 degree (about 1.1 m north-south, 0.7 m east-west in England)."""
+
+_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+_ALPHABET_BYTES = np.frombuffer(_ALPHABET.encode("ascii"), dtype=np.uint8)
+
+PARENT_OUTLINE: dict[str, str | None] = {"ca": None, "lad": "ca", "ward": "lad", "lsoa": "lad"}
+"""Which boundaries are drawn over a choropleth of each level, so its areas can be read in context."""
+
+AREA_LINE = {"color": "#ffffff", "weight": 0.6, "opacity": 0.9, "fillOpacity": 0.85}
+AREA_LINE_DENSE = {"color": "#ffffff", "weight": 0.2, "opacity": 0.6, "fillOpacity": 0.9}
+OUTLINE_STYLE = {"color": "#1a1a1a", "weight": 1.6, "opacity": 0.9, "fill": False}
+OUTLINE_STYLE_DENSE = {"color": "#1a1a1a", "weight": 0.8, "opacity": 0.8, "fill": False}
+DENSE_AREAS, DENSE_OUTLINES = 2_000, 50
+"""Above these counts (England's wards, its districts) lines are thinner so that small urban areas keep their
+colour at national scale instead of turning into white edges."""
+MAP_BACKGROUND = "#ffffff"
+
+RANK_HINT = {"worse": "1 = highest", "better": "1 = lowest", "neutral": "1 = highest"}
+DARKER = {"worse": "Darker = higher = worse", "better": "Darker = lower = worse", "neutral": "Darker = higher"}
+
+
+# --------------------------------------------------------------------------------------------------- basemaps
+
+
+@dataclasses.dataclass(frozen=True)
+class Basemap:
+    """A basemap choice: an xyzservices provider name, or none."""
+
+    name: str
+    label: str
+    provider: str | None
+
+    def tile_layer(self) -> folium.TileLayer | None:
+        if self.provider is None:
+            return None
+        import xyzservices
+
+        provider = xyzservices.providers.query_name(self.provider)
+        return folium.TileLayer(tiles=provider.build_url(scale_factor="{r}"), attr=provider.html_attribution,
+                                name=self.label, max_zoom=provider.get("max_zoom", 18), control=False)
+
+
+BASEMAPS: dict[str, Basemap] = {b.name: b for b in (
+    Basemap("light", "Light grey (Esri)", "Esri.WorldGrayCanvas"),
+    Basemap("osm", "OpenStreetMap", "OpenStreetMap.Mapnik"),
+    Basemap("none", "None (boundaries only)", None),
+)}
+"""Basemaps offered. "light" is Esri's grey canvas because CARTO's Positron now needs an API key."""
+
+
+# --------------------------------------------------------------------------------------------------- geometry
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class GeometryPayload:
+    """Encoded shapes of a set of areas, with their codes, escaped names and bounds; built once per view.
+
+    Attributes
+    ----------
+    codes
+        Area codes in the order of the encoded shapes (the order of every per-area array sent with them).
+    json
+        ``{"scale", "codes", "names", "parents", "shapes"}`` as JSON text, safe inside ``<script>``.
+    bounds
+        ``[[south, west], [north, east]]``, or ``None`` when there are no areas.
+    """
+
+    codes: tuple[str, ...]
+    json: str
+    bounds: list[list[float]] | None
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+
+def _zigzag_chars(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Varint characters of signed integers (5 bits per character, 6th bit = more follows) and counts per value."""
+    signed = values.astype(np.int64)
+    z = ((signed << 1) ^ (signed >> 63)).astype(np.uint64)
+    n_chars = np.ones(z.shape, dtype=np.int64)
+    rest = z >> np.uint64(5)
+    while rest.any():
+        n_chars += rest > 0
+        rest >>= np.uint64(5)
+    width = int(n_chars.max()) if n_chars.size else 1
+    shifts = (np.arange(width, dtype=np.uint64) * np.uint64(5))[None, :]
+    chunks = ((z[:, None] >> shifts) & np.uint64(31)).astype(np.int64)
+    position = np.arange(width)[None, :]
+    chunks = np.where(position < (n_chars[:, None] - 1), chunks | 32, chunks)
+    valid = position < n_chars[:, None]
+    return _ALPHABET_BYTES[chunks[valid]], n_chars
+
+
+def encode_shapes(geometries: Sequence[Any] | np.ndarray) -> list[list[list[str]]]:
+    """Encode polygons as ``[area][polygon][ring] -> text`` (see the module docstring for the format).
+
+    Rings are sent without their closing vertex; deltas chain through all rings of an area, starting from 0.
+    """
+    geoms = np.asarray(geometries, dtype=object)
+    parts, part_area = shapely.get_parts(geoms, return_index=True)
+    rings, ring_part = shapely.get_rings(parts, return_index=True)
+    coords, coord_ring = shapely.get_coordinates(rings, return_index=True)
+    keep = np.ones(len(coords), dtype=bool)
+    if len(coords):
+        last_of_ring = np.r_[coord_ring[1:] != coord_ring[:-1], True]
+        keep &= ~last_of_ring
+    coords, coord_ring = coords[keep], coord_ring[keep]
+    quantised = np.round(coords * SCALE).astype(np.int64)
+    coord_area = part_area[ring_part[coord_ring]]
+    deltas = np.diff(quantised, axis=0, prepend=np.zeros((1, 2), dtype=np.int64))
+    if len(coords):
+        first_of_area = np.r_[True, coord_area[1:] != coord_area[:-1]]
+        deltas[first_of_area] = quantised[first_of_area]
+    chars, n_chars = _zigzag_chars(deltas.reshape(-1))
+    text = chars.tobytes().decode("ascii")
+    per_coord = n_chars.reshape(-1, 2).sum(axis=1)
+    ring_chars = np.bincount(coord_ring, weights=per_coord, minlength=len(rings)).astype(np.int64)
+    ends = np.cumsum(ring_chars)
+    starts = ends - ring_chars
+    out: list[list[list[str]]] = [[] for _ in range(len(geoms))]
+    part_slot: dict[int, list[str]] = {}
+    for ring_index in range(len(rings)):
+        part_index = int(ring_part[ring_index])
+        slot = part_slot.get(part_index)
+        if slot is None:
+            slot = part_slot[part_index] = []
+            out[int(part_area[part_index])].append(slot)
+        slot.append(text[starts[ring_index]:ends[ring_index]])
+    return out
+
+
+def decode_ring(text: str, start: tuple[int, int] = (0, 0)) -> tuple[list[tuple[float, float]], tuple[int, int]]:
+    """Decode one ring (for tests and tools; the browser does this in JavaScript). Returns points and end state."""
+    lookup = {c: i for i, c in enumerate(_ALPHABET)}
+    x, y = start
+    points: list[tuple[float, float]] = []
+    value = shift = axis = 0
+    for char in text:
+        code = lookup[char]
+        value |= (code & 31) << shift
+        if code & 32:
+            shift += 5
+            continue
+        delta = (value >> 1) ^ -(value & 1)
+        if axis == 0:
+            x += delta
+        else:
+            y += delta
+            points.append((x / SCALE, y / SCALE))
+        axis, value, shift = 1 - axis, 0, 0
+    return points, (x, y)
+
+
+def script_json(obj: Any) -> str:
+    """JSON that is safe inside ``<script>``: no ``<`` (so no ``</script>`` or ``<!--``) and no line separators.
+
+    Text meant for HTML is escaped with :func:`html.escape` before it gets here, so it keeps its ``&lt;`` form.
+    """
+    text = json.dumps(obj, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def _text(value: Any) -> str:
+    """Escaped display text; missing becomes empty."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return ""
+    return html.escape(str(value))
+
+
+def encode_geometry(frame: gpd.GeoDataFrame, *, parent_column: str | None = None) -> GeometryPayload:
+    """Encode the areas of ``frame`` (``code``, ``name``, geometry in EPSG:4326) for :class:`AreaLayer`."""
+    parents = frame[parent_column] if parent_column and parent_column in frame else pd.Series([""] * len(frame))
+    payload = {
+        "scale": SCALE,
+        "codes": [str(c) for c in frame["code"]],
+        "names": [_text(n) for n in frame["name"]],
+        "parents": [_text(p) for p in parents],
+        "shapes": encode_shapes(frame.geometry.values),
+    }
+    bounds = None
+    if len(frame):
+        west, south, east, north = (float(v) for v in frame.total_bounds)
+        bounds = [[south, west], [north, east]]
+    return GeometryPayload(codes=tuple(payload["codes"]), json=script_json(payload), bounds=bounds)
+
+
+PARENT_NAME_COLUMN: dict[str, str | None] = {"ca": None, "lad": "ca_name", "ward": "lad_name", "lsoa": "lad_name"}
+"""Which parent name the tooltip shows under an area's name."""
+
+
+@lru_cache(maxsize=64)
+def area_geometry(level: str, region: str) -> GeometryPayload:
+    """Encoded areas of ``level`` in ``region``, computed once per process (the slow part of a map)."""
+    return encode_geometry(load_boundaries(level, region), parent_column=PARENT_NAME_COLUMN[level])
+
+
+@lru_cache(maxsize=64)
+def outline_geometry(level: str, region: str) -> GeometryPayload | None:
+    """Encoded parent boundaries drawn over a choropleth of ``level`` in ``region`` (``None`` if there are none)."""
+    parent = PARENT_OUTLINE[level]
+    if parent is None:
+        return None
+    frame = load_boundaries(parent, region)
+    return encode_geometry(frame) if len(frame) else None
+
+
+# --------------------------------------------------------------------------------------------------- browser side
+
+RUNTIME_JS = r"""
+if (!window.mapkit) {
+  window.mapkit = (function () {
+    var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    var LOOKUP = new Int16Array(128);
+    for (var a = 0; a < 64; a++) { LOOKUP[ALPHABET.charCodeAt(a)] = a; }
+    function ring(text, state, scale) {
+      var points = [], value = 0, shift = 0, axis = 0, code, delta;
+      for (var i = 0; i < text.length; i++) {
+        code = LOOKUP[text.charCodeAt(i)];
+        value += (code & 31) * Math.pow(2, shift);
+        if (code & 32) { shift += 5; continue; }
+        delta = (value % 2) ? -(value + 1) / 2 : value / 2;
+        state[axis] += delta;
+        if (axis === 1) { points.push([state[0] / scale, state[1] / scale]); }
+        axis = 1 - axis; value = 0; shift = 0;
+      }
+      return points;
+    }
+    function features(geom) {
+      var out = [];
+      for (var f = 0; f < geom.codes.length; f++) {
+        var state = [0, 0], polygons = geom.shapes[f], coords = [];
+        for (var p = 0; p < polygons.length; p++) {
+          var rings = [];
+          for (var r = 0; r < polygons[p].length; r++) { rings.push(ring(polygons[p][r], state, geom.scale)); }
+          coords.push(rings);
+        }
+        out.push({type: "Feature", id: f, properties: {code: geom.codes[f]},
+                  geometry: {type: "MultiPolygon", coordinates: coords}});
+      }
+      return out;
+    }
+    function count(n) { return n === null || n === undefined ? "" : Number(n).toLocaleString("en-GB"); }
+    function tooltip(geom, data, i) {
+      var h = "<div style='white-space:normal;width:250px;font-size:12px;line-height:1.35'>";
+      h += "<b>" + geom.names[i] + "</b>";
+      if (geom.parents[i]) { h += " <span style='color:#555'>(" + geom.parents[i] + ")</span>"; }
+      h += "<br>" + data.label + ": <b>" + data.value[i] + "</b>";
+      if (data.fill[i] !== null && data.unit) { h += " <span style='color:#555'>" + data.unit + "</span>"; }
+      if (data.rr[i] !== null) {
+        h += "<br>Rank in " + data.regionLabel + ": " + count(data.rr[i]) + " of " + count(data.nRegion) +
+             " <span style='color:#555'>(" + data.rankHint + ")</span>";
+      }
+      if (data.re[i] !== null) { h += "<br>Rank in England: " + count(data.re[i]) + " of " + count(data.nEngland); }
+      if (data.dec[i] !== null) {
+        h += "<br>National decile: " + data.dec[i] + " <span style='color:#555'>(" + data.decileHint + ")</span>";
+      }
+      if (data.note[i]) { h += "<br><i>" + data.notes[data.note[i]] + "</i>"; }
+      h += "<div style='color:#555;font-size:11px;margin-top:3px'>" + data.source + "</div></div>";
+      return h;
+    }
+    function areas(geom, data, opts) {
+      var layer, highlight = null;
+      function style(feature) {
+        if (!data) { return opts.style; }
+        var i = feature.id, fill = data.fill[i], s = {};
+        for (var key in opts.style) { s[key] = opts.style[key]; }
+        if (fill === null) {
+          s.fillColor = data.noData.fill; s.color = data.noData.outline; s.dashArray = data.noData.dash; s.weight = 0.8;
+        } else { s.fillColor = fill; }
+        return s;
+      }
+      layer = L.geoJSON(features(geom), {
+        style: style, interactive: opts.interactive, attribution: opts.attribution,
+        onEachFeature: function (feature, lyr) {
+          if (!data) { return; }
+          lyr.bindTooltip(function () { return tooltip(geom, data, feature.id); }, {sticky: true, opacity: 0.96});
+          lyr.on("mouseover", function (e) {
+            if (highlight) { layer.removeLayer(highlight); }
+            highlight = L.polygon(e.target.getLatLngs(), {color: "#000", weight: 3, fill: false, interactive: false});
+            layer.addLayer(highlight);
+          });
+          lyr.on("mouseout", function () { if (highlight) { layer.removeLayer(highlight); highlight = null; } });
+        }
+      });
+      if (data && data.selected !== null) {
+        layer.eachLayer(function (lyr) {
+          if (lyr.feature && lyr.feature.id === data.selected) {
+            layer.addLayer(L.polygon(lyr.getLatLngs(), {color: "#000", weight: 3.5, fill: false, interactive: false}));
+          }
+        });
+      }
+      layer.mapkitAreas = geom.codes.length;
+      return layer;
+    }
+    function legend(group, html, position) {
+      var control = L.control({position: position});
+      control.onAdd = function () {
+        var div = L.DomUtil.create("div", "mapkit-legend leaflet-bar");
+        div.innerHTML = html;
+        L.DomEvent.disableClickPropagation(div);
+        L.DomEvent.disableScrollPropagation(div);
+        return div;
+      };
+      group.on("add", function (e) {
+        var map = e.target._map;
+        control.addTo(map);
+        if (window.ResizeObserver) {
+          control.observer = new ResizeObserver(function () { if (control._map) { map.fire("mapkit:legend"); } });
+          control.observer.observe(control.getContainer());
+        } else {
+          setTimeout(function () { map.fire("mapkit:legend"); }, 0);
+        }
+      });
+      group.on("remove", function () { if (control.observer) { control.observer.disconnect(); } control.remove(); });
+      return control;
+    }
+    return {areas: areas, legend: legend, ring: ring};
+  })();
+}
+"""
+
+
+class AreaLayer(folium.map.Layer):
+    """Encoded areas as one Leaflet GeoJSON layer: a choropleth (with ``data``) or plain outlines (without).
+
+    Parameters
+    ----------
+    geometry
+        From :func:`encode_geometry` / :func:`area_geometry`.
+    data
+        Per-area arrays from :func:`choropleth_data`, or ``None`` for outlines.
+    style
+        Leaflet path options shared by every area (fill colours come from ``data``).
+    interactive
+        Whether the areas take hover and click (outlines drawn on top must not).
+    attribution
+        Plain text for the map's attribution control (escaped here).
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this.runtime }}
+        var {{ this.get_name() }} = window.mapkit.areas(
+            {{ this.geometry.json }},
+            /*mapkit-data*/{{ this.data_json }}/*end-mapkit-data*/,
+            {{ this.options_json }}
+        );
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, geometry: GeometryPayload, *, data: dict[str, Any] | None = None,
+                 style: dict[str, Any] | None = None, interactive: bool = True, attribution: str = "",
+                 name: str | None = None, control: bool = False) -> None:
+        super().__init__(name=name, overlay=True, control=control, show=True)
+        self._name = "AreaLayer"
+        self.geometry = geometry
+        self.runtime = RUNTIME_JS
+        self.data_json = "null" if data is None else script_json(data)
+        self.options_json = script_json({
+            "style": dict(style or AREA_LINE), "interactive": interactive,
+            "attribution": html.escape(attribution),
+        })
+
+
+class Legend(MacroElement):
+    """A legend control shown while its parent layer group is on the map (``html`` must already be escaped)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = window.mapkit.legend({{ this._parent.get_name() }}, {{ this.html_json }},
+                                                           {{ this.position_json }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html_text: str, *, position: str = "bottomright") -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.html = html_text
+        self.html_json = script_json(html_text)
+        self.position_json = script_json(position)
+
+
+class FitRegion(MacroElement):
+    """Fit the map to a region, and again when the map is resized or a legend appears before the user moved it.
+
+    streamlit-folium sizes its frame after the map is drawn, so a single ``fitBounds`` would fit a map of the
+    wrong size. The region is kept clear of the legend in the bottom-right corner, beside it or above it,
+    whichever leaves it larger.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var bounds = {{ this.bounds_json }}, touched = false;
+            function fit() {
+                var size = map.getSize(), box = L.latLngBounds(bounds), corner = [8, 8],
+                    legend = map.getContainer().querySelector(".mapkit-legend");
+                if (size.x < 100 || size.y < 100) { return; }  // not laid out yet: fit again on resize
+                if (!isFinite(map.getZoom())) { map.setView(box.getCenter(), 6, {animate: false}); }
+                if (legend) {
+                    var outer = map.getContainer().getBoundingClientRect(), rect = legend.getBoundingClientRect(),
+                        beside = [outer.right - rect.left + 6, 8], below = [8, outer.bottom - rect.top + 6],
+                        options = [];
+                    [beside, below].forEach(function (pad) {
+                        if (size.x - pad[0] - 8 > 120 && size.y - pad[1] - 8 > 120) {
+                            var zoom = map.getBoundsZoom(box, false, L.point(pad[0] + 8, pad[1] + 8));
+                            if (isFinite(zoom)) { options.push([zoom, pad]); }
+                        }
+                    });
+                    options.sort(function (a, b) { return b[0] - a[0]; });
+                    if (options.length) { corner = options[0][1]; }
+                }
+                map.fitBounds(box, {paddingTopLeft: [8, 8], paddingBottomRight: corner, animate: false});
+            }
+            fit();
+            ["mousedown", "wheel", "touchstart", "keydown"].forEach(function (name) {
+                map.getContainer().addEventListener(name, function () { touched = true; }, {passive: true});
+            });
+            map.on("resize mapkit:legend", function () { if (!touched) { fit(); } });
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, bounds: list[list[float]]) -> None:
+        super().__init__()
+        self._name = "FitRegion"
+        self.bounds = bounds
+        self.bounds_json = script_json(bounds)
+
+
+class FocusWithoutScroll(MacroElement):
+    """Let a click focus the map without scrolling the page around it.
+
+    Leaflet focuses the map on mouse-down (for keyboard panning). In an iframe that is partly off screen, as in
+    Streamlit, the browser then scrolls the page between mouse-down and mouse-up, and the click lands on another
+    area. Focusing with ``preventScroll`` keeps keyboard navigation and puts the click where the user pointed.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            if (!map.keyboard) { return; }
+            map.keyboard.disable();
+            map.keyboard._onMouseDown = function () {
+                if (!this._focused) { this._map.getContainer().focus({preventScroll: true}); }
+            };
+            map.keyboard.enable();
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "FocusWithoutScroll"
+
+
+class MapStyle(MacroElement):
+    """Page styles for the map: white background (readable with no tiles), legend and tooltip text."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>
+          .leaflet-container { background: {{ this.background }}; font-family: system-ui, sans-serif; }
+          .mapkit-legend { background: #fff; padding: 6px 8px; font-size: 11px; line-height: 1.3;
+                           max-width: 250px; color: #1a1a1a; }
+          .leaflet-control-attribution { font-size: 10px; max-width: 70%; white-space: normal; }
+        </style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.getContainer().style.background = {{ this.background_json }};
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, background: str = MAP_BACKGROUND) -> None:
+        super().__init__()
+        self._name = "MapStyle"
+        self.background = background
+        self.background_json = script_json(background)
+
+
+# --------------------------------------------------------------------------------------------------- choropleth
+
+
+@dataclasses.dataclass(frozen=True)
+class MapText:
+    """Wording that depends on where the map is: names for the region and the level, and source lines."""
+
+    region_label: str
+    level_plural: str
+    source_short: str
+    source_licence: str
+
+
+def map_text(spec: IndicatorSpec, level: str, region_label: str) -> MapText:
+    """The :class:`MapText` of an indicator shown at ``level`` in a region."""
+    source = registry().sources[spec.source]
+    return MapText(region_label=region_label, level_plural=registry().boundary(level).plural,
+                   source_short=f"{publisher_short(source.publisher)}, {source.title}",
+                   source_licence=source.licence)
+
+
+def publisher_short(publisher: str) -> str:
+    """A publisher's abbreviation when its name ends with one in brackets ("... (MHCLG)"), else the name."""
+    match = re.search(r"\(([^()]+)\)\s*$", publisher)
+    return match.group(1) if match else publisher
+
+
+def _int_or_none(value: Any) -> int | None:
+    return None if pd.isna(value) else int(value)
+
+
+def choropleth_data(frame: pd.DataFrame, spec: IndicatorSpec, classification: Classification,
+                    colours: Sequence[str], no_data: NoDataStyle, text: MapText, *,
+                    order: Sequence[str], selected: str | None = None) -> dict[str, Any]:
+    """Per-area arrays for the browser, aligned with ``order`` (the geometry's codes); all text escaped.
+
+    Areas of ``order`` missing from ``frame`` are drawn as no data.
+    """
+    table = pd.DataFrame({
+        "value": pd.to_numeric(frame["value"], errors="coerce").to_numpy(),
+        "cls": classification.classes,
+        "rank": frame["rank"].to_numpy() if "rank" in frame else np.nan,
+        "n_ranked": frame["n_ranked"].to_numpy() if "n_ranked" in frame else np.nan,
+        "decile": frame["decile"].to_numpy() if "decile" in frame else np.nan,
+        "note": frame["note"].to_numpy() if "note" in frame else "",
+    }, index=pd.Index(frame["code"].astype(str), name="code"))
+    table["rank_region"] = rank_worst_first(table["value"], spec.higher_is)
+    table = table.reindex(list(order))
+    table["cls"] = table["cls"].fillna(NO_DATA).astype(int)
+    notes = [""]
+    note_index: dict[str, int] = {"": 0}
+    note_ids = []
+    for note in table["note"]:
+        shown = _text(note)
+        if shown not in note_index:
+            note_index[shown] = len(notes)
+            notes.append(shown)
+        note_ids.append(note_index[shown])
+    n_england = pd.to_numeric(table["n_ranked"], errors="coerce").max()
+    return {
+        "label": html.escape(spec.label),
+        "unit": "" if spec.unit == "%" else html.escape(spec.unit),
+        "regionLabel": html.escape(text.region_label),
+        "rankHint": html.escape(RANK_HINT[spec.higher_is]),
+        "decileHint": html.escape(f"1 = worst 10% of {text.level_plural} in England"),
+        "source": html.escape(f"Source: {text.source_short}; {spec.period}"),
+        "nRegion": int(table["value"].notna().sum()),
+        "nEngland": None if pd.isna(n_england) else int(n_england),
+        "fill": [None if c == NO_DATA else colours[c] for c in table["cls"]],
+        "value": [html.escape(spec.format_value(None if pd.isna(v) else float(v))) for v in table["value"]],
+        "rr": [_int_or_none(v) for v in table["rank_region"]],
+        "re": [_int_or_none(v) for v in table["rank"]],
+        "dec": [_int_or_none(v) for v in table["decile"]],
+        "note": note_ids,
+        "notes": notes,
+        "noData": dataclasses.asdict(no_data),
+        "selected": order.index(selected) if selected in order else None,
+    }
+
+
+def legend_html(spec: IndicatorSpec, classification: Classification, colours: Sequence[str],
+                no_data: NoDataStyle, text: MapText) -> str:
+    """Legend markup: title and unit, how classes were made, one row per class worst first, no data, source.
+
+    It is a ``<details>`` element, open at first, so a user can fold it away on a small map.
+    """
+    e = html.escape
+    deciles = classification.scheme == "national_deciles"
+    if deciles:
+        how = f"National decile (1 = worst 10%) among {classification.reference}"
+    else:
+        how = f"{SCHEMES[classification.scheme].label}; breaks from {classification.reference}"
+    counts = classification.counts
+    order = range(classification.k) if spec.higher_is == "better" else range(classification.k - 1, -1, -1)
+    swatch = "display:inline-block;width:14px;height:11px;margin-right:5px;vertical-align:-1px;border:1px solid #999"
+    rows = []
+    for i in order:
+        label = classification.labels[i].removeprefix("Decile ") if deciles else classification.labels[i]
+        rows.append(f"<div><i style='{swatch};background:{e(colours[i])}'></i>{e(label)}"
+                    f" <span style='color:#666'>({counts[i]:,})</span></div>")
+    if not rows:
+        rows.append("<div><i>No area of this view has a figure.</i></div>")
+    no_data_swatch = f"{swatch};background:{e(no_data.fill)};border:1px dashed {e(no_data.outline)}"
+    rows.append(f"<div><i style='{no_data_swatch}'></i>No data <span style='color:#666'>"
+                f"({classification.n_missing:,})</span></div>")
+    return (
+        "<details open style='font-size:11px;line-height:1.3;max-width:215px'>"
+        f"<summary style='cursor:pointer;font-weight:600;font-size:12px'>{e(spec.label)} "
+        f"<span style='font-weight:400;color:#444'>({e(spec.unit)})</span></summary>"
+        f"<div style='color:#444;margin:1px 0 3px'>{e(how)}. (n) = areas on this map.</div>"
+        + "".join(rows)
+        + f"<div style='color:#444;margin-top:3px'>{e(DARKER[spec.higher_is])}.</div>"
+        f"<div style='color:#555;margin-top:2px'>{e(spec.period)}. Source: {e(text.source_short)}. "
+        f"{e(text.source_licence)}.</div>"
+        "</details>"
+    )
+
+
+def choropleth_group(frame: pd.DataFrame, spec: IndicatorSpec, classification: Classification, ramp: Ramp,
+                     geometry: GeometryPayload, text: MapText, *, selected: str | None = None,
+                     attribution: str = "") -> folium.FeatureGroup:
+    """The choropleth of one indicator as a feature group holding the areas and their legend.
+
+    Parameters
+    ----------
+    frame
+        Rows of the areas (``code, value, rank, n_ranked, decile, note``), aligned with ``classification.classes``.
+    spec, classification, ramp
+        What is shown and how it is classified and coloured.
+    geometry
+        The encoded areas; their order decides the order of the per-area arrays.
+    text
+        Region and source wording.
+    selected
+        Code of the area whose profile is open (drawn with a thick outline).
+    attribution
+        Source and licence text for the map's attribution control.
+    """
+    colours = class_colours(ramp, classification.k, spec.higher_is)
+    data = choropleth_data(frame, spec, classification, colours, ramp.no_data, text, order=geometry.codes,
+                           selected=selected)
+    group = folium.FeatureGroup(name=f"{spec.label} ({text.level_plural})", overlay=True, control=True)
+    style = AREA_LINE_DENSE if len(geometry) > DENSE_AREAS else AREA_LINE
+    AreaLayer(geometry, data=data, style=style, attribution=attribution, name=spec.label).add_to(group)
+    Legend(legend_html(spec, classification, colours, ramp.no_data, text)).add_to(group)
+    return group
+
+
+def outline_group(geometry: GeometryPayload, label: str) -> folium.FeatureGroup:
+    """Parent boundaries drawn over the choropleth, not interactive so hover reaches the areas below."""
+    group = folium.FeatureGroup(name=label, overlay=True, control=True)
+    style = OUTLINE_STYLE_DENSE if len(geometry) > DENSE_OUTLINES else OUTLINE_STYLE
+    AreaLayer(geometry, style=style, interactive=False, name=label).add_to(group)
+    return group
+
+
+def base_map(bounds: list[list[float]] | None, basemap: str, *, height: int | str = "100%") -> folium.Map:
+    """A canvas-rendered map fitted to ``bounds`` with the chosen basemap (or none) and a white background."""
+    try:
+        choice = BASEMAPS[basemap]
+    except KeyError:
+        raise UnknownNameError(f"Unknown basemap {basemap!r}: use one of {', '.join(BASEMAPS)}.") from None
+    m = folium.Map(location=[52.8, -1.6], zoom_start=6, tiles=None, prefer_canvas=True, control_scale=True,
+                   zoom_snap=0.25, height=height)
+    tiles = choice.tile_layer()
+    if tiles is not None:
+        tiles.add_to(m)
+    MapStyle().add_to(m)
+    FocusWithoutScroll().add_to(m)
+    if bounds is not None:
+        FitRegion(bounds).add_to(m)
+    return m
+
+
+# --------------------------------------------------------------------------------------------------- the whole view
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class MapView:
+    """A map in two parts: the base (stable while only the indicator changes) and the layers drawn on it.
+
+    Use :meth:`to_map` for a self-contained folium map (tests, HTML export), or give ``base``, ``layers`` and
+    :meth:`layer_control` to streamlit-folium; each view is consumed by one of the two. ``attribution`` holds the
+    full attribution statements of every source drawn (the map's corner shows the boundary statement; the
+    legend names the indicator's source and licence).
+    """
+
+    base: folium.Map
+    layers: tuple[folium.FeatureGroup, ...]
+    attribution: tuple[str, ...]
+
+    def layer_control(self) -> folium.LayerControl:
+        return folium.LayerControl(collapsed=True, position="topright")
+
+    def to_map(self) -> folium.Map:
+        for layer in self.layers:
+            layer.add_to(self.base)
+        self.layer_control().add_to(self.base)
+        return self.base
+
+
+def attribution_lines(spec: IndicatorSpec) -> tuple[str, ...]:
+    """Attribution required for an indicator map: the indicator's source and the boundaries'."""
+    sources = registry().sources
+    return (sources[spec.source].attribution, sources["ons_boundaries"].attribution)
+
+
+def build_map(frame: gpd.GeoDataFrame, spec: IndicatorSpec, classification: Classification, ramp: Ramp, *,
+              level: str, region: str, region_label: str, basemap: str = "light", selected: str | None = None,
+              extra_layers: Iterable[folium.FeatureGroup] = (), geometry: GeometryPayload | None = None,
+              outlines: GeometryPayload | None | Literal["cached"] = "cached") -> MapView:
+    """The map of one indicator for the areas of ``level`` in ``region``.
+
+    ``frame`` is :func:`mapkit.load_indicator` for that view, ``classification`` its classes; ``extra_layers``
+    (e.g. overlays) are drawn above the choropleth and the parent outlines. ``geometry`` and ``outlines`` default
+    to this process's caches (:func:`area_geometry`, :func:`outline_geometry`); an app may pass the same objects
+    from its own cache (``None`` outlines: draw none).
+    """
+    geometry = area_geometry(level, region) if geometry is None else geometry
+    outlines = outline_geometry(level, region) if isinstance(outlines, str) else outlines
+    text = map_text(spec, level, region_label)
+    attribution = attribution_lines(spec)
+    layers = [choropleth_group(frame, spec, classification, ramp, geometry, text, selected=selected,
+                               attribution=registry().sources["ons_boundaries"].attribution)]
+    if outlines is not None:
+        parent = registry().boundary(PARENT_OUTLINE[level])
+        layers.append(outline_group(outlines, f"{parent.label} boundaries"))
+    layers.extend(extra_layers)
+    return MapView(base=base_map(geometry.bounds, basemap), layers=tuple(layers), attribution=attribution)
+

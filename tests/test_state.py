@@ -1,0 +1,136 @@
+"""View state <-> URL query parameters: round trips, and every malformed link falls back with a notice."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from mapkit import state
+from mapkit.state import DEFAULT, ViewState, parse_query, to_query
+
+WMCA = "E47000007"
+COVENTRY = "E08000026"
+BINLEY = "E05001219"  # Binley and Willenhall ward, Coventry
+
+VALID_VIEWS = [
+    DEFAULT,
+    ViewState(region="E92000001", level="lad", indicator="gdhi_per_head", scheme="natural_breaks", k=7,
+              compare="region", palette="viridis", basemap="osm"),
+    ViewState(region=COVENTRY, level="lsoa", indicator="income_score", scheme="equal_interval", k=3,
+              compare="england", palette="print", basemap="none"),
+    ViewState(region=WMCA, level="ward", indicator="imd_score", scheme="national_deciles", area=BINLEY,
+              overlays=("transport_schemes",)),
+    ViewState(region="E92000001", level="ca", indicator="business_births", scheme="quantiles", k=9),
+]
+
+
+@pytest.mark.parametrize("view", VALID_VIEWS, ids=lambda v: f"{v.region}-{v.level}-{v.indicator}")
+def test_valid_views_round_trip_without_notices(view: ViewState) -> None:
+    query = to_query(view)
+    assert all(isinstance(v, str) for v in query.values())
+    parsed, notices = parse_query(query, overlay_ids={"transport_schemes", "growth_locations"})
+    assert notices == []
+    assert parsed == view
+
+
+def test_an_empty_link_opens_the_default_view() -> None:
+    assert parse_query({}) == (DEFAULT, [])
+    assert DEFAULT.region == WMCA and DEFAULT.level == "ward" and DEFAULT.indicator == "imd_score"
+
+
+def test_links_carry_every_setting_and_the_selected_area() -> None:
+    query = to_query(dataclasses.replace(DEFAULT, area=BINLEY, overlays=("a", "b")))
+    assert set(query) == set(state.QUERY_KEYS)
+    assert query["overlays"] == "a,b"
+    assert "area" not in to_query(DEFAULT)
+
+
+MALFORMED = [
+    ({"region": "E99999999"}, "region", WMCA, "not a known area code"),
+    ({"region": "<script>alert(1)</script>"}, "region", WMCA, "not a known area code"),
+    ({"level": "county"}, "level", "ward", "not one of"),
+    ({"region": "E92000001", "level": "lsoa"}, "level", "ward", "LSOAs are offered for a combined authority"),
+    ({"region": COVENTRY, "level": "ca"}, "level", "ward", "do not fit inside Coventry"),
+    ({"indicator": "happiness"}, "indicator", "imd_score", "is not known"),
+    ({"indicator": "gdhi_per_head"}, "indicator", "imd_score", "not available for wards"),
+    ({"indicator": "imd_average_rank", "scheme": "national_deciles"}, "scheme", "quantiles",
+     "no official national deciles"),
+    ({"scheme": "jenks"}, "scheme", "quantiles", "classification `jenks` is not known"),
+    ({"k": "twelve"}, "k", 5, "between 3 and 9"),
+    ({"k": "12"}, "k", 5, "between 3 and 9"),
+    ({"k": "2"}, "k", 5, "between 3 and 9"),
+    ({"k": "-4"}, "k", 5, "between 3 and 9"),
+    ({"compare": "world"}, "compare", "england", "comparison `world` is not known"),
+    ({"palette": "rainbow"}, "palette", "default", "palette `rainbow` is not known"),
+    ({"basemap": "satellite"}, "basemap", "light", "basemap `satellite` is not known"),
+    ({"area": "E05000001"}, "area", None, "is not one of the wards of West Midlands"),
+    ({"area": BINLEY, "level": "lad"}, "area", None, "is not one of the districts"),
+    ({"overlays": "ufo_sightings"}, "overlays", (), "overlay `ufo_sightings` is not available"),
+    ({"region": "x" * 500}, "region", WMCA, "too long"),
+]
+
+
+@pytest.mark.parametrize(("params", "field", "fallback", "notice"), MALFORMED,
+                         ids=[f"{m[1]}={str(list(m[0].values())[-1])[:20]}" for m in MALFORMED])
+def test_malformed_values_fall_back_with_a_notice(params: dict, field: str, fallback, notice: str) -> None:
+    view, notices = parse_query(params, overlay_ids={"transport_schemes"})
+    assert getattr(view, field) == fallback
+    assert any(notice in n for n in notices), notices
+
+
+@pytest.mark.parametrize("params", [p for p, *_ in MALFORMED])
+def test_notices_never_carry_markup_from_the_link(params: dict) -> None:
+    _, notices = parse_query(params)
+    for notice in notices:
+        assert "<" not in notice and ">" not in notice
+        assert len(notice) < 400
+
+
+def test_unknown_parameters_are_reported_and_streamlits_own_ignored() -> None:
+    view, notices = parse_query({"utm_source": "mail", "embed": "true", "region": WMCA})
+    assert view == DEFAULT
+    assert notices == ["The link has parameters this map does not use, which were ignored: `utm_source`."]
+
+
+def test_a_repeated_parameter_takes_its_last_value() -> None:
+    view, notices = parse_query({"level": ["ward", "lad"], "region": [WMCA]})
+    assert view.level == "lad" and notices == []
+
+
+def test_several_problems_give_several_notices_and_a_consistent_view() -> None:
+    view, notices = parse_query({"region": "E92000001", "level": "lsoa", "indicator": "gdhi_per_head",
+                                 "k": "x", "palette": "neon"})
+    assert (view.region, view.level, view.indicator, view.k, view.palette) == (
+        "E92000001", "ward", "imd_score", 5, "default")
+    assert len(notices) == 4
+
+
+def test_overlays_keep_known_ids_once_in_order() -> None:
+    view, notices = parse_query({"overlays": "b,a,b,zzz"}, overlay_ids={"a", "b"})
+    assert view.overlays == ("b", "a")
+    assert len(notices) == 1
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("E47000007", "`E47000007`"),
+    ("<b>x</b>", "`?b?x??b?`"),
+    ("`rm -rf`", "`?rm -rf?`"),
+    ("a" * 60, "`" + "a" * 40 + "...`"),
+])
+def test_shown_excerpts_are_filtered_and_short(raw: str, expected: str) -> None:
+    assert state.shown(raw) == expected
+
+
+@pytest.mark.parametrize(("region", "levels"), [
+    ("E92000001", ("ca", "lad", "ward")),
+    (WMCA, ("ca", "lad", "ward", "lsoa")),
+    (COVENTRY, ("lad", "ward", "lsoa")),
+])
+def test_levels_offered_fit_inside_the_region(region: str, levels: tuple[str, ...]) -> None:
+    assert state.levels_for(region) == levels
+
+
+def test_normalise_keeps_a_valid_view_untouched() -> None:
+    view = dataclasses.replace(DEFAULT, area=BINLEY)
+    assert state.normalise(view) == (view, [])
