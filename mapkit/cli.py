@@ -32,6 +32,12 @@ def _build_overlays(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    from mapkit.export.command import run
+
+    return run(args)
+
+
 def _indicators(args: argparse.Namespace) -> int:
     from mapkit.layers import registry
 
@@ -60,6 +66,7 @@ def _table(args: argparse.Namespace) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "build-data": _build_data,
     "build-overlays": _build_overlays,
+    "export": _export,
     "indicators": _indicators,
     "regions": _regions,
     "table": _table,
@@ -68,6 +75,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 def parser() -> argparse.ArgumentParser:
     from mapkit.build.pipeline import DEFAULT_OUT
+    from mapkit.export.command import add_arguments as add_export_arguments
     from mapkit.layers import LEVELS
 
     root = argparse.ArgumentParser(prog="python -m mapkit", description="England policy map: data and exports.")
@@ -81,6 +89,7 @@ def parser() -> argparse.ArgumentParser:
     overlays.add_argument("--reference", type=Path, default=None,
                           help="research CSV (default ../shared/reference/overlays_research.csv)")
     overlays.add_argument("--out", type=Path, default=None, help="output folder (default layers/overlays)")
+    add_export_arguments(sub.add_parser("export", help="export a map, its data or a briefing pack to a file"))
     sub.add_parser("indicators", help="list indicator ids, labels and levels (CSV)")
     sub.add_parser("regions", help="list region codes (CSV)")
     table = sub.add_parser("table", help="print one indicator as CSV: code,name,value,...")

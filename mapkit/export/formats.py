@@ -1,0 +1,135 @@
+"""Export formats by name: what each produces, its file extension and MIME type, and the function that makes it.
+
+This is the table the command line and the app's download buttons read, so adding a format means one entry here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+from typing import Callable
+
+from mapkit.errors import UnknownNameError
+from mapkit.export.options import FigureOptions
+from mapkit.export.view import ExportView, MapData, prepare
+from mapkit.tables import indicator_csv
+
+# Renderers import matplotlib and folium when first called, so reading this table (the command line's argument
+# parser does) stays cheap.
+
+
+def png_bytes(data: MapData, options: FigureOptions) -> bytes:
+    from mapkit.export.static import static_bytes
+
+    return static_bytes(data, "png", options)
+
+
+def pdf_bytes(data: MapData, options: FigureOptions) -> bytes:
+    from mapkit.export.static import static_bytes
+
+    return static_bytes(data, "pdf", options)
+
+
+def svg_bytes(data: MapData, options: FigureOptions) -> bytes:
+    from mapkit.export.static import static_bytes
+
+    return static_bytes(data, "svg", options)
+
+
+def html_bytes(data: MapData, options: FigureOptions) -> bytes:
+    from mapkit.export.html import map_html
+
+    return map_html(data)
+
+
+def csv_bytes(data: MapData, options: FigureOptions) -> bytes:
+    """``python -m mapkit table`` for the view, preceded by its ``#`` source header."""
+    view = data.view
+    return indicator_csv(view.indicator, view.level, view.region, source_header=True).encode("utf-8")
+
+
+def pack_pdf_bytes(data: MapData, options: FigureOptions) -> bytes:
+    from mapkit.export.pack import pack_pdf
+
+    return pack_pdf(data, options)
+
+
+def pack_zip_bytes(data: MapData, options: FigureOptions) -> bytes:
+    from mapkit.export.pack import pack_zip
+
+    return pack_zip(data, options)
+
+
+@dataclasses.dataclass(frozen=True)
+class Format:
+    """One export format.
+
+    Attributes
+    ----------
+    name
+        Key used by ``--format`` and the app.
+    label
+        What a download button or help text shows.
+    extension, mime
+        File extension (no dot) and MIME type of the bytes.
+    render
+        ``(MapData, FigureOptions) -> bytes``.
+    suffix
+        Added to the file stem so that two formats with one extension do not collide ("_briefing").
+    """
+
+    name: str
+    label: str
+    extension: str
+    mime: str
+    render: Callable[[MapData, FigureOptions], bytes]
+    suffix: str = ""
+
+
+FORMATS: dict[str, Format] = {f.name: f for f in (
+    Format("png", "Map image (PNG)", "png", "image/png", png_bytes),
+    Format("pdf", "Map for print (PDF, vector)", "pdf", "application/pdf", pdf_bytes),
+    Format("svg", "Map for editing (SVG, vector)", "svg", "image/svg+xml", svg_bytes),
+    Format("html", "Interactive map (HTML, one file)", "html", "text/html", html_bytes),
+    Format("csv", "Data (CSV with source header)", "csv", "text/csv", csv_bytes),
+    Format("pack", "Briefing pack (PDF: map, summary, rankings)", "pdf", "application/pdf", pack_pdf_bytes,
+           suffix="_briefing"),
+    Format("zip", "Briefing set (ZIP: PNG, CSV, summary, briefing PDF)", "zip", "application/zip", pack_zip_bytes),
+)}
+
+
+def export_format(name: str) -> Format:
+    try:
+        return FORMATS[name]
+    except KeyError:
+        raise UnknownNameError(f"Unknown export format {name!r}: use one of {', '.join(FORMATS)}.") from None
+
+
+def render(data: MapData, fmt: str, options: FigureOptions = FigureOptions()) -> bytes:
+    """A prepared view in one format (prepare once, render several formats)."""
+    return export_format(fmt).render(data, options)
+
+
+def export_bytes(view: ExportView, fmt: str, options: FigureOptions = FigureOptions()) -> bytes:
+    """The export of ``view`` in format ``fmt`` as bytes, ready for a download button or a file."""
+    chosen = export_format(fmt)
+    return chosen.render(prepare(view), options)
+
+
+def file_stem(data: MapData) -> str:
+    """``<region code>_<region name>_<indicator>_<level>``, e.g. ``E47000007_west-midlands_imd_score_ward``."""
+    view = data.view
+    return f"{view.region}_{slug(data.region_name)}_{view.indicator}_{view.level}"
+
+
+def slug(text: str) -> str:
+    """A file-name-safe form: "West Midlands" -> "west-midlands"."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "map"
+
+
+def filename(data: MapData, fmt: str) -> str:
+    """A descriptive file name, e.g. ``E47000007_west-midlands_imd_score_ward.png``."""
+    chosen = export_format(fmt)
+    return f"{file_stem(data)}{chosen.suffix}.{chosen.extension}"

@@ -1,0 +1,107 @@
+"""Titles, subtitles, legend headings and source lines shared by every export format.
+
+All wording is assembled from the declarations in ``layers/`` and the classification, so a title or a footer can
+only say what the registry and the data say.
+"""
+
+from __future__ import annotations
+
+from mapkit.classify import COMPARES, SCHEMES
+from mapkit.export.view import MapData
+from mapkit.layers import overlay_specs, registry
+
+DEPRIVATION_SOURCES: frozenset[str] = frozenset({"iod2025"})
+"""Sources whose rank 1 means "most deprived" (the Indices of Deprivation); others say "highest" or "lowest"."""
+
+VALUE_WORDS: dict[str, tuple[str, str]] = {"worse": ("highest", "lowest"), "better": ("lowest", "highest"),
+                                           "neutral": ("highest", "lowest")}
+"""Per ``higher_is``: the value word for the worst-ranked (rank 1) and the best-ranked end of an indicator."""
+
+PLACE_PATTERNS: dict[str, tuple[str, str]] = {
+    "england": ("{name}", "{name}"),
+    "ca": ("the {name} combined authority area", "{name} combined authority area"),
+    "lad": ("{name}", "{name}"),
+}
+"""Per region kind: how a region is named inside a sentence and in a title."""
+
+
+def place(name: str, kind: str) -> str:
+    """The region as written inside a sentence: "the West Midlands combined authority area", "Coventry"."""
+    return PLACE_PATTERNS[kind][0].format(name=name)
+
+
+def place_title(name: str, kind: str) -> str:
+    """The region as written in a title: "West Midlands combined authority area"."""
+    return PLACE_PATTERNS[kind][1].format(name=name)
+
+
+def singular(level: str) -> str:
+    """One area of ``level`` inside a sentence: "ward", "district", "LSOA (neighbourhood)"."""
+    label = registry().boundary(level).label
+    return label if label[:2].isupper() else label[0].lower() + label[1:]
+
+
+def plural(level: str) -> str:
+    return registry().boundary(level).plural
+
+
+def in_sentence(label: str) -> str:
+    """An indicator label inside a sentence: lower-case first letter unless it starts with an acronym."""
+    return label if label[:2].isupper() else label[0].lower() + label[1:]
+
+
+def is_deprivation(data: MapData) -> bool:
+    return data.spec.source in DEPRIVATION_SOURCES
+
+
+def worst_best(data: MapData) -> tuple[str, str]:
+    """How the two ends read: ("most deprived", "least deprived") or e.g. ("highest", "lowest")."""
+    if is_deprivation(data):
+        return "most deprived", "least deprived"
+    return VALUE_WORDS[data.spec.higher_is]
+
+
+def title(data: MapData) -> str:
+    """"IMD score by ward: West Midlands combined authority area"."""
+    return f"{data.spec.label} by {singular(data.view.level)}: {place_title(data.region_name, data.region_kind)}"
+
+
+def subtitle(data: MapData) -> str:
+    """How classes were made and against what, e.g. "Quantiles, 5 classes, compared with England"."""
+    c = data.classification
+    if c.scheme == "national_deciles":
+        return (f"Official national deciles (decile 1 = {worst_best(data)[0]} 10% of {plural(data.view.level)} "
+                f"in England), {COMPARES['england']}")
+    return f"{SCHEMES[c.scheme].label}, {c.k} classes, {COMPARES[c.compare]}"
+
+
+def reference_note(data: MapData) -> str:
+    """What the breaks were computed on, from the classification itself."""
+    if data.classification.scheme == "national_deciles":
+        return f"Deciles among {data.classification.reference}."
+    return f"Breaks from {data.classification.reference}."
+
+
+def source_lines(data: MapData) -> list[str]:
+    """Every source, vintage and licence line the map needs: indicator, boundaries, each overlay shown."""
+    reg = registry()
+    source = reg.sources[data.spec.source]
+    boundary_key = reg.boundary(data.view.level).source.partition(".")[0]
+    boundaries = reg.sources[boundary_key]
+    levels = [data.view.level, *parent_levels(data.view.level)]
+    vintages = "; ".join(f"{reg.boundary(lvl).plural} {reg.boundary(lvl).vintage}" for lvl in levels)
+    lines = [f"{source.attribution} Vintage: {source.vintage}; period: {data.spec.period}.",
+             f"Boundaries: {boundaries.title}, {vintages}. {boundaries.attribution}"]
+    specs = overlay_specs()
+    for overlay_id in data.overlays:
+        spec = specs[overlay_id]
+        lines.append(f"{spec.attribution} {spec.licence}")
+    return lines
+
+
+def parent_levels(level: str) -> list[str]:
+    """Levels whose outlines are drawn over ``level`` (the web map's parent outlines)."""
+    from mapkit.choropleth import PARENT_OUTLINE
+
+    parent = PARENT_OUTLINE.get(level)
+    return [parent] if parent else []
