@@ -1,7 +1,8 @@
 """England policy map: Streamlit widgets -> mapkit -> streamlit-folium. UI and caching only; map logic is in mapkit.
 
 Run with ``streamlit run app.py``. The view (region, level, indicator, classes, palette, basemap, selected area,
-overlays) lives in the URL, so a copied link reopens it.
+overlays and their statuses) lives in the URL, so a copied link reopens it. A user's uploaded layer stays in this
+session's memory only: it is read from the upload's bytes, never written to disk and never put in a shared cache.
 """
 
 from __future__ import annotations
@@ -11,21 +12,32 @@ import re
 from typing import Any
 
 import folium
+import geopandas as gpd
+import mapclassify  # noqa: F401 - seconds of scipy/sklearn: paid once at start-up, not mid-session for everyone
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 import mapkit
-from mapkit import classify, palettes, state
-from mapkit.choropleth import BASEMAPS, GeometryPayload, MapView, area_geometry, build_map, outline_geometry
+from mapkit import assets, classify, nearby, overlays, palettes, state, uploads
+from mapkit.choropleth import (BASEMAPS, GeometryPayload, Legend, MapView, area_geometry, build_map,
+                               outline_geometry)
+from mapkit.errors import UploadError
+from mapkit.export import FORMATS, ExportView, FigureOptions, MapData, prepare, render
+from mapkit.export import filename as export_filename
+from mapkit.export.options import MAX_LABELS
+from mapkit.layers import overlay_declarations, overlay_specs
+from mapkit.markup import safe_url
 from mapkit.profile import AreaProfile, area_profile
 from mapkit.tables import indicator_csv, ranking_table
 
 MAP_KEY = "map"
-MAP_HEIGHT = 560
-# Overlay ids the app offers. The overlay layers plug in through overlay_layers(); until then a link asking for
-# an overlay gets a notice that it is not available. (A bare string here would be drawn by Streamlit's magic.)
-OVERLAY_IDS: tuple[str, ...] = ()
+MAP_HEIGHT = 660
+UPLOAD_KEY = "w_upload"
+PAGE_STYLE = """<style>
+[data-testid="stMainBlockContainer"] { padding: 1.2rem 1.6rem 2rem 1.6rem; }
+[data-testid="stMainBlockContainer"] h1 { font-size: 1.55rem; padding: 0; }
+</style>"""
 
 WIDGETS = {
     "region": "w_region", "level": "w_level", "indicator": "w_indicator", "scheme": "w_scheme", "k": "w_k",
@@ -62,17 +74,62 @@ def profile(code: str, level: str, region: str) -> AreaProfile:
     return area_profile(code, level, region)
 
 
+@st.cache_data(show_spinner=False, max_entries=128)
+def in_brief(indicator: str, level: str, region: str) -> list[str]:
+    """The briefing pack's plain-English sentences for the areas on the map (each from computed values)."""
+    from mapkit.export import summarise
+
+    try:
+        return summarise(prepare(ExportView(region=region, level=level, indicator=indicator)))
+    except mapkit.MapkitError:  # e.g. no area of the level in the region: the map says so itself
+        return []
+
+
+def offered_overlays() -> tuple[str, ...]:
+    """Overlay ids the app offers: every group declared in ``layers/overlays.toml``."""
+    return tuple(overlay_specs())
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def overlay_frame(overlay_id: str, region: str, statuses: tuple[str, ...] | None) -> gpd.GeoDataFrame:
+    """An overlay group's features in a region with the chosen statuses (shared, read-only)."""
+    return overlays.overlay_in_region(overlay_id, region, statuses=statuses)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def overlay_summary_text(overlay_id: str, region: str, statuses: tuple[str, ...] | None, distance_km: float) -> str:
+    return nearby.overlay_summary(overlay_id, region, distance_km=distance_km, statuses=statuses).sentence()
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def feature_nearby(overlay_id: str, region: str, feature_id: str, distance_km: float) -> nearby.Nearby:
+    """Residents near one published overlay feature (schematic lines are measured from their stops)."""
+    frame = overlay_frame(overlay_id, region, None)
+    row = frame.loc[frame["id"] == feature_id].iloc[0]
+    schematic = row.get("schematic")
+    shape = nearby.catchment(row.geometry, schematic=bool(pd.notna(schematic) and schematic))
+    return nearby.population_near(shape, distance_km=distance_km)
+
+
 # ------------------------------------------------------------------------------------------------ labels
 
 
+@st.cache_resource(show_spinner=False)
+def region_labels() -> dict[str, str]:
+    """Every region's picker label, made once per process (the picker formats all 313 on every rerun)."""
+    labels = {}
+    for row in mapkit.regions().itertuples():
+        if row.kind == "england":
+            labels[row.code] = "England"
+        elif row.kind == "ca":
+            labels[row.code] = f"{row.name} (combined authority)"
+        else:
+            labels[row.code] = f"{row.name} (district, {str(row.group).removeprefix('Districts: ')})"
+    return labels
+
+
 def region_label(code: str) -> str:
-    table = mapkit.regions()
-    row = table[table["code"] == code].iloc[0]
-    if row["kind"] == "england":
-        return "England"
-    if row["kind"] == "ca":
-        return f"{row['name']} (combined authority)"
-    return f"{row['name']} (district, {str(row['group']).removeprefix('Districts: ')})"
+    return region_labels()[code]
 
 
 def sentence_case(text: str) -> str:
@@ -110,9 +167,16 @@ def column_format(number_format: str) -> str | None:
 # ------------------------------------------------------------------------------------------------ view state
 
 
+def overlay_key(overlay_id: str) -> str:
+    return f"w_overlay_{overlay_id}"
+
+
 def seed_widgets(view: state.ViewState) -> None:
     for field, key in WIDGETS.items():
         st.session_state[key] = getattr(view, field)
+    for overlay_id in offered_overlays():
+        st.session_state[overlay_key(overlay_id)] = overlay_id in view.overlays
+    st.session_state["w_statuses"] = list(state.status_order() if view.statuses is None else view.statuses)
 
 
 def on_theme_change() -> None:
@@ -187,12 +251,85 @@ def sidebar(previous: state.ViewState) -> state.ViewState:
                            help="All palettes are colour-blind safe; darker always means worse. "
                                 "'Greyscale for printing' survives black-and-white copies.")
     basemap = sb.radio("Basemap", list(BASEMAPS), key=WIDGETS["basemap"], format_func=lambda b: BASEMAPS[b].label)
+    chosen, statuses = overlay_controls()
 
     area = previous.area if (previous.region, previous.level) == (region, level) else None
     view, _ = state.normalise(state.ViewState(
         region=region, level=level, indicator=indicator, scheme=scheme, k=int(k), compare=compare,
-        palette=palette, basemap=basemap, area=area, overlays=previous.overlays), overlay_ids=OVERLAY_IDS)
+        palette=palette, basemap=basemap, area=area, overlays=chosen, statuses=statuses),
+        overlay_ids=offered_overlays())
     return view
+
+
+def overlay_controls() -> tuple[tuple[str, ...], tuple[str, ...] | None]:
+    """Overlay groups and statuses to draw (``None``: every status), then the user's own layer."""
+    sb = st.sidebar
+    sb.header("Overlays")
+    chosen = tuple(spec.id for spec in overlay_specs().values()
+                   if sb.checkbox(spec.label, key=overlay_key(spec.id), help=spec.description))
+    order = state.status_order()
+    labels = overlay_declarations().status.labels
+    picked = sb.multiselect("Statuses shown", order, key="w_statuses", format_func=lambda s: labels[s],
+                            disabled=not chosen, placeholder="No status: nothing drawn",
+                            help="Each feature's own status text and date are in its popup. 'Status unclear' "
+                                 "holds schemes whose status the sources leave open (shelved, superseded, "
+                                 "delayed).")
+    statuses = None if set(picked) == set(order) else tuple(s for s in order if s in picked)
+    if chosen and statuses == ():
+        sb.caption("Choose at least one status to draw the overlays.")
+    elif chosen:
+        with sb.expander("Key to the overlay symbols", expanded=True):
+            st.markdown(overlays.legend_html(chosen, statuses=statuses), unsafe_allow_html=True)
+    return chosen, statuses
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class UserLayer:
+    """A file the user uploaded this session: its features, or why it was refused. Lives in session state only."""
+
+    file_id: str
+    name: str
+    frame: gpd.GeoDataFrame | None
+    error: str | None
+
+
+def read_user_layer(data: bytes, filename: str) -> tuple[gpd.GeoDataFrame | None, str | None]:
+    """An uploaded file's features, or the message that says what is wrong and how to fix it (never a traceback)."""
+    try:
+        return uploads.read_upload(data, filename), None
+    except UploadError as exc:
+        return None, str(exc)
+
+
+def markdown_text(text: str) -> str:
+    """Text shown literally by Streamlit's markdown (a file name cannot become a link, markup or a formula)."""
+    return re.sub(r"([\\`*_\[\]<>#|~$])", r"\\\1", text)
+
+
+def upload_control() -> UserLayer | None:
+    """The "bring your own layer" uploader. Streamlit keeps the upload in memory for this session; it is read
+    from its bytes here and never written to disk or to a cache shared with other sessions."""
+    sb = st.sidebar
+    file = sb.file_uploader(
+        "Your own layer (CSV or GeoJSON)", key=UPLOAD_KEY, max_upload_size=uploads.MAX_BYTES // 1024 // 1024,
+        help=f"CSV with a name column and lat/lon (WGS84) or easting/northing (British National Grid), or a "
+             f"GeoJSON file of points, lines or polygons; up to {uploads.MAX_BYTES // 1024 // 1024} MB and "
+             f"{uploads.MAX_FEATURES:,} features. It stays in this browser session only and is not saved.")
+    if file is None:
+        st.session_state.pop("user_layer", None)
+        return None
+    layer: UserLayer | None = st.session_state.get("user_layer")
+    if layer is None or layer.file_id != file.file_id:
+        frame, error = read_user_layer(file.getvalue(), file.name)
+        layer = UserLayer(file_id=file.file_id, name=file.name, frame=frame, error=error)
+        st.session_state["user_layer"] = layer
+    if layer.error is not None:
+        sb.error(markdown_text(layer.error), icon="⚠️")
+        return None
+    count = len(layer.frame)
+    sb.caption(f"Drawn as **Your layer: {markdown_text(layer.name)}** ({count:,} feature{'s' * (count != 1)}). "
+               "Kept in this session's memory only; never saved on the server.")
+    return layer
 
 
 def sync_url(view: state.ViewState) -> None:
@@ -204,18 +341,47 @@ def sync_url(view: state.ViewState) -> None:
 # ------------------------------------------------------------------------------------------------ page parts
 
 
-def overlay_layers(view: state.ViewState) -> list[folium.FeatureGroup]:
-    """Extra layers drawn above the choropleth (the overlays of issue 4 plug in here)."""
-    return []
+def overlay_layers(view: state.ViewState, user_layer: UserLayer | None = None) -> list[folium.FeatureGroup]:
+    """Layers drawn above the choropleth: the chosen overlay groups (one layer per status), their key (a legend
+    stacked above the choropleth's, carrying the groups' attribution), then the user's own layer."""
+    layers: list[folium.FeatureGroup] = []
+    drawn = []
+    for overlay_id in view.overlays:
+        frame = overlay_frame(overlay_id, view.region, view.statuses)
+        if len(frame):
+            layers.extend(overlays.overlay_layers(frame, overlay_id))
+            drawn.append(overlay_id)
+    if drawn:
+        specs = overlay_specs()
+        key = folium.FeatureGroup(name="Overlay key", control=False)
+        # Folded on the map (the full key is in the sidebar beside the toggles), so the region keeps its room.
+        Legend(overlays.legend_html(drawn, statuses=view.statuses, collapsible=True, folded=True), extra=True,
+               attribution=" ".join(specs[o].attribution for o in drawn)).add_to(key)
+        layers.append(key)
+    if user_layer is not None and user_layer.frame is not None:
+        layers.append(uploads.upload_layer(user_layer.frame, user_layer.name))
+    return layers
 
 
-def make_map(view: state.ViewState, frame: pd.DataFrame, classes: classify.Classification) -> MapView:
+def make_map(view: state.ViewState, frame: pd.DataFrame, classes: classify.Classification,
+             user_layer: UserLayer | None = None) -> MapView:
     spec = mapkit.registry().indicator(view.indicator)
     ramp = palettes.resolve(view.palette, spec.palette)
     return build_map(frame, spec, classes, ramp, level=view.level, region=view.region,
                      region_label=mapkit.region_name(view.region), basemap=view.basemap, selected=view.area,
-                     extra_layers=overlay_layers(view), geometry=geometry(view.level, view.region),
+                     extra_layers=overlay_layers(view, user_layer), geometry=geometry(view.level, view.region),
                      outlines=outlines(view.level, view.region))
+
+
+def use_local_assets(view_map: MapView) -> None:
+    """With MAPKIT_LOCAL_ASSETS=1 the map's scripts come from this server, not public CDNs (docs/offline.md)."""
+    if not assets.local_assets_requested():
+        return
+    try:
+        assets.serve_locally(view_map.base, *view_map.layers, base_url_path=st.get_option("server.baseUrlPath"),
+                             static_serving=st.get_option("server.enableStaticServing"))
+    except mapkit.MapkitError as exc:
+        st.warning(str(exc), icon="⚠️")
 
 
 def clicked_code(result: Any) -> str | None:
@@ -232,6 +398,11 @@ def show_profile(view: state.ViewState) -> AreaProfile | None:
     """The selected area beside the map: the mapped indicator's figures and the theme's positions."""
     if not view.area:
         st.info("Click an area on the map, or a row of the table below, to see its profile here.")
+        sentences = in_brief(view.indicator, view.level, view.region)
+        if sentences:
+            st.markdown("**In brief**")
+            st.caption("\n".join(f"- {markdown_text(s)}" for s in sentences)
+                       + "\n\nComputed from the figures on the map, as in the briefing pack (Export tab).")
         return None
     prof = profile(view.area, view.level, view.region)
     registry = mapkit.registry()
@@ -331,7 +502,210 @@ def show_ranking(view: state.ViewState) -> None:
     st.caption(f"Source: {source.publisher}, {source.title}; period {spec.period}. {source.licence}.")
 
 
-def show_footer(view: state.ViewState) -> None:
+@dataclasses.dataclass(frozen=True)
+class Place:
+    """A place offered under "who lives near": an overlay feature or a feature of the user's layer."""
+
+    label: str
+    overlay_id: str | None = None
+    feature_id: str | None = None
+    geometry: Any = None
+
+    def residents(self, view: state.ViewState, distance_km: float) -> nearby.Nearby:
+        if self.overlay_id is not None:
+            return feature_nearby(self.overlay_id, view.region, str(self.feature_id), distance_km)
+        # The user's own features are computed per run, never put in a cache shared with other sessions.
+        return nearby.population_near(self.geometry, distance_km=distance_km)
+
+
+def places(view: state.ViewState, user_layer: UserLayer | None) -> dict[str, Place]:
+    """The features drawn on the map, by key, in group then name order."""
+    declarations = overlay_declarations()
+    out: dict[str, Place] = {}
+    for overlay_id in view.overlays:
+        frame = overlay_frame(overlay_id, view.region, view.statuses).sort_values("name", kind="stable")
+        for row in frame.itertuples():
+            status = declarations.status.labels.get(row.status_category, row.status_category)
+            label = f"{row.name} ({declarations.subtype_label(row.subtype)}; {status.lower()})"
+            out[f"{overlay_id}:{row.id}"] = Place(label=label, overlay_id=overlay_id, feature_id=row.id)
+    if user_layer is not None and user_layer.frame is not None:
+        for i, row in enumerate(user_layer.frame.itertuples()):
+            out[f"upload:{user_layer.file_id}:{i}"] = Place(label=f"{row.name} (your layer)", geometry=row.geometry)
+    return out
+
+
+def show_nearby(view: state.ViewState, user_layer: UserLayer | None) -> None:
+    """Who lives near the overlays: one line per group, then residents near one place by national IMD decile."""
+    if not view.overlays and user_layer is None:
+        st.caption("Turn on an overlay in the sidebar (growth locations, transport schemes), or add your own "
+                   "layer, to see who lives near it.")
+        return
+    region_name = mapkit.region_name(view.region)
+    options = places(view, user_layer)
+    keys = list(options)
+    place_column, distance_column = st.columns([3, 2], gap="medium")
+    if keys:
+        ensure_option("w_near_place", keys, keys[0])
+        chosen = place_column.selectbox(
+            "Who lives near", keys, key="w_near_place", format_func=lambda k: options[k].label,
+            help="A scheme, station or location drawn on the map, or a feature of your own layer. Type to search.")
+    else:
+        place_column.caption(f"No feature of the chosen overlays and statuses lies in or near {region_name}.")
+    distance = distance_column.slider(
+        "Within", nearby.MIN_DISTANCE_KM, nearby.MAX_DISTANCE_KM, value=nearby.DEFAULT_DISTANCE_KM, step=0.5,
+        format="%.1f km", key="w_near_km", help="Distance from the place, in British National Grid metres.")
+    specs = overlay_specs()
+    with st.spinner("Counting residents..."):
+        for overlay_id in view.overlays:
+            st.markdown(f"**{specs[overlay_id].label}** in {region_name}: "
+                        f"{overlay_summary_text(overlay_id, view.region, view.statuses, distance)}")
+        result = options[chosen].residents(view, distance) if keys else None
+    if result is not None:
+        st.markdown(f"**{markdown_text(options[chosen].label)}**: {result.sentence()}")
+        table = pd.DataFrame({"National decile": result.table["decile"],
+                              "Residents": result.table["population"].round(-1).astype(int),
+                              "Share": (100 * result.table["share"]).round(1)})
+        left, right = st.columns([2, 3], gap="medium")
+        left.dataframe(table, hide_index=True, width="stretch", height=grid_height(len(table)), column_config={
+            "National decile": st.column_config.NumberColumn(help="IoD2025 IMD decile of the LSOA; 1 = most "
+                                                                  "deprived 10% of England"),
+            "Residents": st.column_config.NumberColumn("Residents (about)", format="localized"),
+            "Share": st.column_config.NumberColumn("Share of residents", format="%.1f%%"),
+        })
+        right.bar_chart(table, x="National decile", y="Residents", height=grid_height(len(table)),
+                        x_label="National IMD decile (1 = most deprived 10%)", y_label="Residents")
+    st.caption(f"Method: {nearby.METHOD_DETAIL}")
+    for overlay_id in view.overlays:
+        show_not_mapped(overlay_id, view.region)
+
+
+def grid_height(rows: int) -> int:
+    """Height of a dataframe showing every row without scrolling."""
+    return 38 + 35 * rows
+
+
+def show_not_mapped(overlay_id: str, region: str) -> None:
+    """The research rows of an overlay group that have no coordinate, so users can see what the map leaves out."""
+    spec = overlay_specs()[overlay_id]
+    rows = overlays.not_mapped(overlay_id, region=region)
+    region_name = mapkit.region_name(region)
+    with st.expander(f"{spec.label} not on the map in {region_name}: {len(rows)} without a coordinate"):
+        if rows.empty:
+            st.caption("Every researched feature of this group in the region has a coordinate.")
+            return
+        declarations = overlay_declarations()
+        first_url = [next((u for u in re.split(r"\s+;\s+", str(cell or "")) if safe_url(u)), None)
+                     for cell in rows["source_url"]]
+        shown = pd.DataFrame({
+            "Name": rows["name"],
+            "Type": [declarations.subtype_label(str(t)) for t in rows["subtype"]],
+            "Status": rows["status"],
+            "District": rows["lad"],
+            "Why not mapped": rows["reason"],
+            "Notes": rows["notes"],
+            "Source": rows["source_title"],
+            "Link": first_url,
+        })
+        st.dataframe(shown, hide_index=True, width="stretch", column_config={
+            "Link": st.column_config.LinkColumn("Link", display_text="open source")})
+
+
+@dataclasses.dataclass(frozen=True)
+class ExportChoice:
+    """One entry of the export menu: a format of :data:`mapkit.export.FORMATS` on a page size."""
+
+    label: str
+    fmt: str
+    page: str = "a4"
+    suffix: str = ""
+
+    @property
+    def static(self) -> bool:
+        """Whether the file is drawn by matplotlib (and can name areas on the map)."""
+        return self.fmt not in ("html", "csv")
+
+
+EXPORTS: dict[str, ExportChoice] = {
+    "png_a4": ExportChoice("Map image, A4 landscape (PNG, 300 dpi)", "png"),
+    "png_slide": ExportChoice("Map image, 16:9 slide (PNG, 300 dpi)", "png", page="slide", suffix="_slide"),
+    "pdf": ExportChoice("Map for print, A4 landscape (PDF, vector)", "pdf"),
+    "svg": ExportChoice("Map for editing, A4 landscape (SVG, vector)", "svg"),
+    "html": ExportChoice(FORMATS["html"].label, "html"),
+    "csv": ExportChoice(FORMATS["csv"].label, "csv"),
+    "pack": ExportChoice(FORMATS["pack"].label, "pack"),
+    "zip": ExportChoice(FORMATS["zip"].label, "zip"),
+}
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class PreparedExport:
+    """A file made for a download button, with the request (view, choice, labels) it was made for."""
+
+    request: tuple[Any, ...]
+    content: bytes
+    name: str
+    mime: str
+
+
+def export_data(view: state.ViewState) -> MapData:
+    """The export data of the view on the map, with the overlays limited to the statuses drawn."""
+    data = prepare(ExportView.from_state(view))
+    if view.statuses is None:
+        return data
+    kept = {o: overlays.filter_overlay(frame, statuses=view.statuses) for o, frame in data.overlays.items()}
+    return dataclasses.replace(data, overlays=kept)
+
+
+def export_file(data: MapData, choice_key: str, *, labels: int = 0) -> tuple[bytes, str, str]:
+    """The bytes, file name and MIME type of one export of prepared data."""
+    choice = EXPORTS[choice_key]
+    content = render(data, choice.fmt, FigureOptions(page=choice.page, labels=labels if choice.static else 0))
+    name = export_filename(data, choice.fmt)
+    if choice.suffix:
+        stem, _, extension = name.rpartition(".")
+        name = f"{stem}{choice.suffix}.{extension}"
+    return content, name, FORMATS[choice.fmt].mime
+
+
+def size_text(n_bytes: int) -> str:
+    return f"{n_bytes / 1024 / 1024:.1f} MB" if n_bytes >= 1024 * 1024 else f"{max(1, round(n_bytes / 1024))} kB"
+
+
+def show_export(view: state.ViewState) -> None:
+    """Files of the current view, made only when asked for (a map page takes a few seconds), then downloaded."""
+    st.caption("Every file shows the view on the map: region, areas, indicator, classes, palette and the overlays "
+               "turned on, with titles, legend and sources. Your own uploaded layer stays on this page only.")
+    left, middle, right = st.columns([5, 3, 2], vertical_alignment="bottom")
+    choice_key = left.selectbox("Format", list(EXPORTS), key="w_export_format",
+                                format_func=lambda k: EXPORTS[k].label)
+    choice = EXPORTS[choice_key]
+    labels = middle.number_input("Name the most and least extreme areas", min_value=0, max_value=MAX_LABELS,
+                                 value=0, step=1, key="w_export_labels", disabled=not choice.static,
+                                 help="How many areas to label by name at each end of the scale (0: none).")
+    request = (dataclasses.replace(view, area=None), choice_key, int(labels) if choice.static else 0)
+    if right.button("Prepare file", key="export_prepare", type="primary", width="stretch"):
+        with st.status(f"Preparing: {choice.label}", expanded=True) as progress:
+            try:
+                st.write("Loading and classifying the areas...")
+                data = export_data(view)
+                st.write("Drawing and writing the file..." if choice.static else "Writing the file...")
+                content, name, mime = export_file(data, choice_key, labels=request[2])
+            except mapkit.MapkitError as exc:
+                progress.update(label="The file could not be made", state="error")
+                st.error(str(exc))
+                return
+            progress.update(label=f"Ready: {name} ({size_text(len(content))})", state="complete", expanded=False)
+        st.session_state["export"] = PreparedExport(request=request, content=content, name=name, mime=mime)
+    prepared: PreparedExport | None = st.session_state.get("export")
+    if prepared is not None and prepared.request == request:
+        st.download_button(f"Download {prepared.name} ({size_text(len(prepared.content))})", data=prepared.content,
+                           file_name=prepared.name, mime=prepared.mime, key="export_download", type="primary",
+                           on_click="ignore", icon=":material/download:")
+    elif prepared is not None:
+        st.caption("The view or the format changed since the last file was made: prepare it again.")
+
+
+def show_footer(view: state.ViewState, user_layer: UserLayer | None = None) -> None:
     registry = mapkit.registry()
     spec = registry.indicator(view.indicator)
     lines = []
@@ -339,6 +713,14 @@ def show_footer(view: state.ViewState) -> None:
         source = registry.sources[key]
         lines.append(f"- **{source.publisher}**, {source.title} ({source.vintage}). {source.licence}. "
                      f"{source.attribution}")
+    for overlay_id in view.overlays:
+        overlay = overlay_specs()[overlay_id]
+        lines.append(f"- **{overlay.label}**: {overlay.source} {overlay.licence}")
+    if view.overlays:
+        lines.append(f"- Who lives near: {nearby.METHOD}; IoD2025 national deciles (MHCLG), Census 2021 (ONS).")
+    if user_layer is not None:
+        lines.append(f"- **Your layer: {markdown_text(user_layer.name)}**: from your upload, not checked by this site; "
+                     "kept in this session's memory only.")
     tiles = BASEMAPS[view.basemap]
     if tiles.provider:
         import xyzservices
@@ -354,15 +736,17 @@ def show_footer(view: state.ViewState) -> None:
 
 def main() -> None:
     if "view" not in st.session_state:
-        view, notices = state.parse_query(st.query_params.to_dict(), overlay_ids=OVERLAY_IDS)
+        view, notices = state.parse_query(st.query_params.to_dict(), overlay_ids=offered_overlays())
         st.session_state["view"] = view
         st.session_state["notices"] = notices
         seed_widgets(view)
     previous: state.ViewState = st.session_state["view"]
     view = sidebar(previous)
+    user_layer = upload_control()
     st.session_state["view"] = view
     sync_url(view)
 
+    st.markdown(PAGE_STYLE, unsafe_allow_html=True)
     st.title("England policy map")
     for notice in st.session_state.get("notices", []):
         st.info(notice, icon="ℹ️")
@@ -379,9 +763,10 @@ def main() -> None:
     st.caption(f"{spec.label} ({spec.unit}, {spec.period}) for the {len(frame):,} {plural} of {region_name}. "
                f"Classes: {classify.SCHEMES[view.scheme].label}, from {classes.reference}.")
 
-    map_column, profile_column = st.columns([5, 2], gap="medium")
+    map_column, profile_column = st.columns([3, 1], gap="small")
     with map_column:
-        view_map = make_map(view, frame, classes)
+        view_map = make_map(view, frame, classes, user_layer)
+        use_local_assets(view_map)
         result = st_folium(view_map.base, key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
                            feature_group_to_add=list(view_map.layers), layer_control=view_map.layer_control(),
                            returned_objects=["last_active_drawing"])
@@ -395,8 +780,14 @@ def main() -> None:
         prof = show_profile(view)
     if prof is not None:
         show_profile_table(view, prof)
-    show_ranking(view)
-    show_footer(view)
+    ranking_tab, nearby_tab, export_tab = st.tabs(["Ranked table", "Who lives near the overlays", "Export"])
+    with ranking_tab:
+        show_ranking(view)
+    with nearby_tab:
+        show_nearby(view, user_layer)
+    with export_tab:
+        show_export(view)
+    show_footer(view, user_layer)
 
 
 st.set_page_config(page_title="England policy map", page_icon=":material/map:", layout="wide")

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import itertools
+from collections import OrderedDict
 import json
 import math
 import re
@@ -33,7 +35,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from folium.template import Template
 
 from mapkit.classify import NO_DATA, SCHEMES, Classification
@@ -56,6 +58,10 @@ AREA_LINE = {"color": "#ffffff", "weight": 0.6, "opacity": 0.9, "fillOpacity": 0
 AREA_LINE_DENSE = {"color": "#ffffff", "weight": 0.2, "opacity": 0.6, "fillOpacity": 0.9}
 OUTLINE_STYLE = {"color": "#1a1a1a", "weight": 1.6, "opacity": 0.9, "fill": False}
 OUTLINE_STYLE_DENSE = {"color": "#1a1a1a", "weight": 0.8, "opacity": 0.8, "fill": False}
+LEGEND_ONE_COLUMN = 6
+"""Legends with more classes than this list them in two columns, so a decile legend leaves room for the region."""
+NARROW_MAP = 560
+"""On a map narrower than this (pixels), legends start folded so the region stays visible; a click opens them."""
 DENSE_AREAS, DENSE_OUTLINES = 2_000, 50
 """Above these counts (England's wards, its districts) lines are thinner so that small urban areas keep their
 colour at national scale instead of turning into white edges."""
@@ -137,12 +143,28 @@ def _zigzag_chars(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return _ALPHABET_BYTES[chunks[valid]], n_chars
 
 
+def on_grid(geometries: Sequence[Any] | np.ndarray) -> np.ndarray:
+    """Polygons with their coordinates rounded to the grid sent to the browser (``1 / SCALE`` degree).
+
+    Rounding alone can collapse a sliver part to a line or make a ring touch itself (8 of England's 6,817 wards
+    and 1 district in the shipped products); only those are repaired, on the same grid, by GEOS (collapsed parts
+    dropped, rings split where they touch). The rest are just rounded, so neighbours keep identical vertices.
+    """
+    geoms = np.asarray(geometries, dtype=object)
+    rounded = shapely.set_precision(geoms, 1 / SCALE, mode="pointwise")
+    broken = ~shapely.is_valid(rounded) & ~shapely.is_missing(rounded)
+    if broken.any():
+        rounded[broken] = shapely.set_precision(geoms[broken], 1 / SCALE, mode="valid_output")
+    return rounded
+
+
 def encode_shapes(geometries: Sequence[Any] | np.ndarray) -> list[list[list[str]]]:
     """Encode polygons as ``[area][polygon][ring] -> text`` (see the module docstring for the format).
 
-    Rings are sent without their closing vertex; deltas chain through all rings of an area, starting from 0.
+    Coordinates are put on the grid by :func:`on_grid`. Rings are sent without their closing vertex; deltas
+    chain through all rings of an area, starting from 0.
     """
-    geoms = np.asarray(geometries, dtype=object)
+    geoms = on_grid(geometries)
     parts, part_area = shapely.get_parts(geoms, return_index=True)
     rings, ring_part = shapely.get_rings(parts, return_index=True)
     coords, coord_ring = shapely.get_coordinates(rings, return_index=True)
@@ -257,9 +279,10 @@ RUNTIME_JS = r"""
 if (!window.mapkit) {
   window.mapkit = (function () {
     var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    var NARROW_MAP = __NARROW_MAP__;
     var LOOKUP = new Int16Array(128);
     for (var a = 0; a < 64; a++) { LOOKUP[ALPHABET.charCodeAt(a)] = a; }
-    function ring(text, state, scale) {
+    function ring(text, state, scale, latLng) {  // [x, y] points, or L.LatLng objects with latLng
       var points = [], value = 0, shift = 0, axis = 0, code, delta;
       for (var i = 0; i < text.length; i++) {
         code = LOOKUP[text.charCodeAt(i)];
@@ -267,22 +290,21 @@ if (!window.mapkit) {
         if (code & 32) { shift += 5; continue; }
         delta = (value % 2) ? -(value + 1) / 2 : value / 2;
         state[axis] += delta;
-        if (axis === 1) { points.push([state[0] / scale, state[1] / scale]); }
+        if (axis === 1) {
+          points.push(latLng ? new L.LatLng(state[1] / scale, state[0] / scale) : [state[0] / scale, state[1] / scale]);
+        }
         axis = 1 - axis; value = 0; shift = 0;
       }
       return points;
     }
-    function features(geom) {
-      var out = [];
-      for (var f = 0; f < geom.codes.length; f++) {
-        var state = [0, 0], polygons = geom.shapes[f], coords = [];
-        for (var p = 0; p < polygons.length; p++) {
-          var rings = [];
-          for (var r = 0; r < polygons[p].length; r++) { rings.push(ring(polygons[p][r], state, geom.scale)); }
-          coords.push(rings);
+    function latLngs(polygons, scale) {  // one area -> [polygon][ring][L.LatLng], built once (no GeoJSON step)
+      var state = [0, 0], out = [];
+      for (var p = 0; p < polygons.length; p++) {
+        var rings = [];
+        for (var r = 0; r < polygons[p].length; r++) {
+          rings.push(ring(polygons[p][r], state, scale, true));
         }
-        out.push({type: "Feature", id: f, properties: {code: geom.codes[f]},
-                  geometry: {type: "MultiPolygon", coordinates: coords}});
+        out.push(rings);
       }
       return out;
     }
@@ -306,29 +328,32 @@ if (!window.mapkit) {
       return h;
     }
     function areas(geom, data, opts) {
-      var layer, highlight = null;
-      function style(feature) {
-        if (!data) { return opts.style; }
-        var i = feature.id, fill = data.fill[i], s = {};
+      // One polygon per area in one feature group. Attribution, tooltip and hover handlers belong to the group
+      // (events from the areas propagate to it): per-area copies cost seconds at England scale.
+      var layer, highlight = null, polygons = [];
+      function style(i) {
+        var s = {interactive: opts.interactive}, fill = data ? data.fill[i] : undefined;
         for (var key in opts.style) { s[key] = opts.style[key]; }
         if (fill === null) {
           s.fillColor = data.noData.fill; s.color = data.noData.outline; s.dashArray = data.noData.dash; s.weight = 0.8;
-        } else { s.fillColor = fill; }
+        } else if (fill !== undefined) { s.fillColor = fill; }
         return s;
       }
-      layer = L.geoJSON(features(geom), {
-        style: style, interactive: opts.interactive, attribution: opts.attribution,
-        onEachFeature: function (feature, lyr) {
-          if (!data) { return; }
-          lyr.bindTooltip(function () { return tooltip(geom, data, feature.id); }, {sticky: true, opacity: 0.96});
-          lyr.on("mouseover", function (e) {
-            if (highlight) { layer.removeLayer(highlight); }
-            highlight = L.polygon(e.target.getLatLngs(), {color: "#000", weight: 3, fill: false, interactive: false});
-            layer.addLayer(highlight);
-          });
-          lyr.on("mouseout", function () { if (highlight) { layer.removeLayer(highlight); highlight = null; } });
-        }
-      });
+      for (var f = 0; f < geom.codes.length; f++) {
+        var polygon = L.polygon(latLngs(geom.shapes[f], geom.scale), style(f));
+        polygon.feature = {type: "Feature", id: f, properties: {code: geom.codes[f]}};
+        polygons.push(polygon);
+      }
+      layer = L.featureGroup(polygons, {attribution: opts.attribution});
+      if (data) {
+        layer.bindTooltip(function (lyr) { return tooltip(geom, data, lyr.feature.id); }, {sticky: true, opacity: 0.96});
+        layer.on("mouseover", function (e) {
+          if (highlight) { layer.removeLayer(highlight); }
+          highlight = L.polygon(e.layer.getLatLngs(), {color: "#000", weight: 3, fill: false, interactive: false});
+          layer.addLayer(highlight);
+        });
+        layer.on("mouseout", function () { if (highlight) { layer.removeLayer(highlight); highlight = null; } });
+      }
       if (data && data.selected !== null) {
         layer.eachLayer(function (lyr) {
           if (lyr.feature && lyr.feature.id === data.selected) {
@@ -339,11 +364,14 @@ if (!window.mapkit) {
       layer.mapkitAreas = geom.codes.length;
       return layer;
     }
-    function legend(group, html, position) {
+    function legend(group, html, position, className) {
       var control = L.control({position: position});
-      control.onAdd = function () {
-        var div = L.DomUtil.create("div", "mapkit-legend leaflet-bar");
+      control.onAdd = function (map) {
+        var div = L.DomUtil.create("div", className || "mapkit-legend leaflet-bar"), details, width;
         div.innerHTML = html;
+        details = div.querySelector("details");
+        width = map.getSize().x;
+        if (details && width > 0 && width < NARROW_MAP) { details.open = false; }  // fold on a small map
         L.DomEvent.disableClickPropagation(div);
         L.DomEvent.disableScrollPropagation(div);
         return div;
@@ -364,7 +392,7 @@ if (!window.mapkit) {
     return {areas: areas, legend: legend, ring: ring};
   })();
 }
-"""
+""".replace("__NARROW_MAP__", str(NARROW_MAP))
 
 
 class AreaLayer(folium.map.Layer):
@@ -412,30 +440,44 @@ class AreaLayer(folium.map.Layer):
 
 
 class Legend(MacroElement):
-    """A legend control shown while its parent layer group is on the map (``html`` must already be escaped)."""
+    """A legend control shown while its parent layer group is on the map (``html`` must already be escaped).
+
+    The choropleth's legend has the class ``mapkit-legend``; another legend (e.g. the overlays' key) takes
+    ``mapkit-legend-extra``, so that both are kept clear of the region when the map is fitted. A ``<details>``
+    element in ``html`` starts folded on a narrow map (:data:`NARROW_MAP`). ``attribution`` (plain text, escaped
+    here) joins the map's attribution while the group is shown. The parent group must be added to the map after a
+    :class:`AreaLayer` (which defines the browser-side runtime), as :func:`build_map` does.
+    """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = window.mapkit.legend({{ this._parent.get_name() }}, {{ this.html_json }},
-                                                           {{ this.position_json }});
+                                                           {{ this.position_json }}, {{ this.class_json }});
+        {% if this.attribution %}
+        {{ this._parent.get_name() }}.options.attribution = {{ this.attribution_json }};
+        {% endif %}
         {% endmacro %}
         """
     )
 
-    def __init__(self, html_text: str, *, position: str = "bottomright") -> None:
+    def __init__(self, html_text: str, *, position: str = "bottomright", extra: bool = False,
+                 attribution: str = "") -> None:
         super().__init__()
         self._name = "Legend"
         self.html = html_text
         self.html_json = script_json(html_text)
         self.position_json = script_json(position)
+        self.class_json = script_json("mapkit-legend-extra" if extra else "mapkit-legend leaflet-bar")
+        self.attribution = attribution
+        self.attribution_json = script_json(html.escape(attribution))
 
 
 class FitRegion(MacroElement):
     """Fit the map to a region, and again when the map is resized or a legend appears before the user moved it.
 
     streamlit-folium sizes its frame after the map is drawn, so a single ``fitBounds`` would fit a map of the
-    wrong size. The region is kept clear of the legend in the bottom-right corner, beside it or above it,
+    wrong size. The region is kept clear of the legends in the bottom-right corner, beside them or above them,
     whichever leaves it larger.
     """
 
@@ -445,13 +487,25 @@ class FitRegion(MacroElement):
         (function (map) {
             var bounds = {{ this.bounds_json }}, touched = false;
             function fit() {
-                var size = map.getSize(), box = L.latLngBounds(bounds), corner = [8, 8],
-                    legend = map.getContainer().querySelector(".mapkit-legend");
+                var size = map.getSize(), box = L.latLngBounds(bounds), rect = null, foot = 8,
+                    container = map.getContainer(), outer = container.getBoundingClientRect(),
+                    left = container.querySelector(".leaflet-bottom.leaflet-left"),
+                    inCorner = ".leaflet-right.leaflet-bottom ",
+                    legends = container.querySelectorAll(
+                        inCorner + ".mapkit-legend, " + inCorner + ".mapkit-legend-extra"), corner;
                 if (size.x < 100 || size.y < 100) { return; }  // not laid out yet: fit again on resize
                 if (!isFinite(map.getZoom())) { map.setView(box.getCenter(), 6, {animate: false}); }
-                if (legend) {
-                    var outer = map.getContainer().getBoundingClientRect(), rect = legend.getBoundingClientRect(),
-                        beside = [outer.right - rect.left + 6, 8], below = [8, outer.bottom - rect.top + 6],
+                if (left && left.children.length) {  // scale bar and attribution: keep the region above them
+                    foot = Math.max(foot, outer.bottom - left.getBoundingClientRect().top + 2);
+                }
+                corner = [8, foot];
+                legends.forEach(function (element) {  // the legends stacked in the corner, as one box
+                    var r = element.getBoundingClientRect();
+                    rect = rect ? {left: Math.min(rect.left, r.left), top: Math.min(rect.top, r.top)} : r;
+                });
+                if (rect) {
+                    var beside = [outer.right - rect.left + 6, foot],
+                        below = [8, Math.max(foot, outer.bottom - rect.top + 6)],
                         options = [];
                     [beside, below].forEach(function (pad) {
                         if (size.x - pad[0] - 8 > 120 && size.y - pad[1] - 8 > 120) {
@@ -510,7 +564,11 @@ class FocusWithoutScroll(MacroElement):
 
 
 class MapStyle(MacroElement):
-    """Page styles for the map: white background (readable with no tiles), legend and tooltip text."""
+    """Page styles for the map: white background (readable with no tiles), legend and tooltip text.
+
+    The attribution moves to the bottom-left corner, under the scale bar, so that the legends in the bottom-right
+    corner reach the map's foot and leave more room for the region.
+    """
 
     _template = Template(
         """
@@ -518,12 +576,16 @@ class MapStyle(MacroElement):
         <style>
           .leaflet-container { background: {{ this.background }}; font-family: system-ui, sans-serif; }
           .mapkit-legend { background: #fff; padding: 6px 8px; font-size: 11px; line-height: 1.3;
-                           max-width: 250px; color: #1a1a1a; }
-          .leaflet-control-attribution { font-size: 10px; max-width: 70%; white-space: normal; }
+                           max-width: 290px; color: #1a1a1a; }
+          .leaflet-control-attribution { font-size: 10px; white-space: normal; }
+          .leaflet-left .leaflet-control-attribution { max-width: calc(100vw - 320px); min-width: 160px; }
         </style>
         {% endmacro %}
         {% macro script(this, kwargs) %}
         {{ this._parent.get_name() }}.getContainer().style.background = {{ this.background_json }};
+        if ({{ this._parent.get_name() }}.attributionControl) {
+            {{ this._parent.get_name() }}.attributionControl.setPosition("bottomleft");
+        }
         {% endmacro %}
         """
     )
@@ -637,17 +699,22 @@ def legend_html(spec: IndicatorSpec, classification: Classification, colours: Se
                     f" <span style='color:#666'>({counts[i]:,})</span></div>")
     if not rows:
         rows.append("<div><i>No area of this view has a figure.</i></div>")
+    two_columns = len(rows) > LEGEND_ONE_COLUMN
+    if two_columns:  # worst first down the first column, then the second: half the height of one column
+        half = (len(rows) + 1) // 2
+        rows = [f"<div style='display:grid;grid-auto-flow:column;grid-template-rows:repeat({half},auto);"
+                f"column-gap:10px'>{''.join(rows)}</div>"]
     no_data_swatch = f"{swatch};background:{e(no_data.fill)};border:1px dashed {e(no_data.outline)}"
     rows.append(f"<div><i style='{no_data_swatch}'></i>No data <span style='color:#666'>"
                 f"({classification.n_missing:,})</span></div>")
     return (
-        "<details open style='font-size:11px;line-height:1.3;max-width:215px'>"
+        f"<details open style='font-size:11px;line-height:1.3;max-width:{270 if two_columns else 215}px'>"
         f"<summary style='cursor:pointer;font-weight:600;font-size:12px'>{e(spec.label)} "
         f"<span style='font-weight:400;color:#444'>({e(spec.unit)})</span></summary>"
         f"<div style='color:#444;margin:1px 0 3px'>{e(how)}. (n) = areas on this map.</div>"
         + "".join(rows)
         + f"<div style='color:#444;margin-top:3px'>{e(DARKER[spec.higher_is])}.</div>"
-        f"<div style='color:#555;margin-top:2px'>{e(spec.period)}. Source: {e(text.source_short)}. "
+        f"<div style='color:#555;margin-top:2px;font-size:10px'>{e(spec.period)}. Source: {e(text.source_short)}. "
         f"{e(text.source_licence)}.</div>"
         "</details>"
     )
@@ -763,5 +830,30 @@ def build_map(frame: gpd.GeoDataFrame, spec: IndicatorSpec, classification: Clas
         parent = registry().boundary(PARENT_OUTLINE[level])
         layers.append(outline_group(outlines, f"{parent.label} boundaries"))
     layers.extend(extra_layers)
+    stable_ids(layers)
     return MapView(base=base_map(geometry.bounds, basemap), layers=tuple(layers), attribution=attribution)
+
+
+def stable_ids(elements: Iterable[Element], *, prefix: str = "mk") -> None:
+    """Number every element inside ``elements`` in order, replacing folium's random ids.
+
+    folium names each element (a popup's HTML too) with a random id, so the same layers built twice render
+    different text. streamlit-folium then re-adds every layer on each rerun, which closes an open popup (a click
+    on a marker reruns the app). With numbered ids the text depends only on what is drawn.
+    """
+    counter = itertools.count()
+
+    def walk(element: Element) -> None:
+        element._id = f"{prefix}{next(counter):x}"
+        children = list(element._children.values())
+        for child in children:
+            walk(child)
+        element._children = OrderedDict((child.get_name(), child) for child in children)  # keys are names
+        for part in ("header", "html", "script"):  # a popup keeps its HTML outside its children
+            inner = getattr(element, part, None)
+            if isinstance(inner, Element):
+                walk(inner)
+
+    for element in elements:
+        walk(element)
 

@@ -38,6 +38,16 @@ def _export(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def _install_assets(args: argparse.Namespace) -> int:
+    from mapkit.assets import ENV_VAR, install_assets
+
+    files = install_assets(source=args.source, target=args.target)
+    size = sum((args.target / f).stat().st_size for f in files)
+    print(f"Installed {len(files)} files ({size / 1024 / 1024:.1f} MB) in {args.target}. Serve them with "
+          f"{ENV_VAR}=1 streamlit run app.py --server.enableStaticServing true", file=sys.stderr)
+    return 0
+
+
 def _indicators(args: argparse.Namespace) -> int:
     from mapkit.layers import registry
 
@@ -68,12 +78,14 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "build-overlays": _build_overlays,
     "export": _export,
     "indicators": _indicators,
+    "install-assets": _install_assets,
     "regions": _regions,
     "table": _table,
 }
 
 
 def parser() -> argparse.ArgumentParser:
+    from mapkit.assets import NODE_MODULES, VENDOR_DIR
     from mapkit.build.pipeline import DEFAULT_OUT
     from mapkit.export.command import add_arguments as add_export_arguments
     from mapkit.layers import LEVELS
@@ -91,6 +103,10 @@ def parser() -> argparse.ArgumentParser:
     overlays.add_argument("--out", type=Path, default=None, help="output folder (default layers/overlays)")
     add_export_arguments(sub.add_parser("export", help="export a map, its data or a briefing pack to a file"))
     sub.add_parser("indicators", help="list indicator ids, labels and levels (CSV)")
+    assets = sub.add_parser("install-assets", help="copy the map's scripts from node_modules/ to static/vendor/ so "
+                                                   "the app can serve them (docs/offline.md)")
+    assets.add_argument("--source", type=Path, default=NODE_MODULES, help="npm folder (default node_modules/)")
+    assets.add_argument("--target", type=Path, default=VENDOR_DIR, help="served folder (default static/vendor/)")
     sub.add_parser("regions", help="list region codes (CSV)")
     table = sub.add_parser("table", help="print one indicator as CSV: code,name,value,...")
     table.add_argument("--level", required=True, choices=LEVELS)

@@ -1,33 +1,63 @@
 """The public data API shared by the app, the exporter, the command line and the tests (no Streamlit here).
 
 Products are read once per process and kept; callers get region subsets that share the same geometry objects.
+They come from the shipped ``data/`` unless the environment variable ``MAPKIT_DATA_DIR`` names another folder
+(read on each call that does not pass ``data_dir``; products already read stay cached per folder).
 """
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
-from mapkit.errors import UnknownNameError
-from mapkit.io import read_product
+from mapkit.errors import ProductError, UnknownNameError
+from mapkit.io import REBUILD, read_product
 from mapkit.layers import LEVELS, registry
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+"""The products shipped with the project."""
+DATA_DIR_ENV = "MAPKIT_DATA_DIR"
 ENGLAND = "E92000001"
 LAD_PREFIXES = ("E06", "E07", "E08", "E09")
 
 
+_PARENTS = {"ca": (), "lad": ("rgn_code", "rgn_name", "ca_code", "ca_name"),
+            "ward": ("lad_code", "lad_name", "ca_code", "ca_name"),
+            "lsoa": ("ward_code", "ward_name", "lad_code", "lad_name", "ca_code", "ca_name")}
+INDICATOR_COLUMNS = ("code", "level", "indicator", "value", "numerator", "denominator", "rank", "n_ranked", "decile",
+                     "note")
+
+
+def _checked(frame: pd.DataFrame, path: Path, columns: tuple[str, ...], *, geo: bool) -> pd.DataFrame:
+    """A product that read cleanly but is not what the build writes (no rows, columns lost) is damaged too."""
+    missing = [c for c in columns if c not in frame.columns]
+    problem = ("it has no rows" if frame.empty else f"column(s) {', '.join(missing)} are missing" if missing
+               else "it has no geometry" if geo and not isinstance(frame, gpd.GeoDataFrame) else "")
+    if problem:
+        raise ProductError(f"Data file {path} is damaged ({problem}). {REBUILD}")
+    return frame
+
+
 @lru_cache(maxsize=None)
 def _boundaries(level: str, data_dir: Path) -> gpd.GeoDataFrame:
-    return read_product(data_dir / registry().boundary(level).product)
+    path = data_dir / registry().boundary(level).product
+    return _checked(read_product(path), path, ("code", "name", "geometry", *_PARENTS.get(level, ())), geo=True)
 
 
 @lru_cache(maxsize=None)
 def _indicators(level: str, data_dir: Path) -> pd.DataFrame:
-    return read_product(data_dir / "indicators" / f"{level}.parquet")
+    path = data_dir / "indicators" / f"{level}.parquet"
+    return _checked(read_product(path), path, INDICATOR_COLUMNS, geo=False)
+
+
+def default_data_dir() -> Path:
+    """The products folder: ``$MAPKIT_DATA_DIR`` when set, else the shipped :data:`DATA_DIR`."""
+    chosen = os.environ.get(DATA_DIR_ENV, "").strip()
+    return Path(chosen).expanduser().resolve() if chosen else DATA_DIR
 
 
 def _check_level(level: str) -> None:
@@ -35,12 +65,16 @@ def _check_level(level: str) -> None:
         raise UnknownNameError(f"Unknown level {level!r}: use one of {', '.join(LEVELS)}.")
 
 
-@lru_cache(maxsize=None)
-def regions(data_dir: Path = DATA_DIR) -> pd.DataFrame:
+def regions(data_dir: Path | None = None) -> pd.DataFrame:
     """England, each combined authority and each district: ``code, name, kind, group``.
 
     ``group`` is what a picker groups districts under: their combined authority, else their region.
     """
+    return _regions(data_dir or default_data_dir())
+
+
+@lru_cache(maxsize=None)
+def _regions(data_dir: Path) -> pd.DataFrame:
     ca = _boundaries("ca", data_dir)[["code", "name"]].assign(kind="ca", group="Combined authorities")
     lad = _boundaries("lad", data_dir)
     lad_rows = pd.DataFrame({
@@ -52,7 +86,7 @@ def regions(data_dir: Path = DATA_DIR) -> pd.DataFrame:
                      ignore_index=True)
 
 
-def region_name(code: str, data_dir: Path = DATA_DIR) -> str:
+def region_name(code: str, data_dir: Path | None = None) -> str:
     table = regions(data_dir)
     match = table.loc[table["code"] == code, "name"]
     if match.empty:
@@ -75,14 +109,15 @@ def _region_mask(frame: pd.DataFrame, level: str, region: str, data_dir: Path) -
     return frame["code" if level == "lad" else "lad_code"] == region
 
 
-def load_boundaries(level: str, region: str = ENGLAND, *, data_dir: Path = DATA_DIR) -> gpd.GeoDataFrame:
+def load_boundaries(level: str, region: str = ENGLAND, *, data_dir: Path | None = None) -> gpd.GeoDataFrame:
     """Areas of ``level`` inside ``region`` (EPSG:4326) with their parent codes and names."""
     _check_level(level)
+    data_dir = data_dir or default_data_dir()
     frame = _boundaries(level, data_dir)
     return frame[_region_mask(frame, level, region, data_dir).to_numpy()]
 
 
-def indicator_table(indicator_id: str, level: str, *, data_dir: Path = DATA_DIR) -> pd.DataFrame:
+def indicator_table(indicator_id: str, level: str, *, data_dir: Path | None = None) -> pd.DataFrame:
     """Tidy rows of one indicator for every area of ``level`` in England."""
     spec = registry().indicator(indicator_id)
     _check_level(level)
@@ -90,12 +125,12 @@ def indicator_table(indicator_id: str, level: str, *, data_dir: Path = DATA_DIR)
         reason = spec.note_for(level) or f"it is published for {', '.join(spec.levels)} only"
         raise UnknownNameError(f"{spec.label} is not available at {registry().boundary(level).label.lower()} "
                                f"level: {reason}")
-    table = _indicators(level, data_dir)
+    table = _indicators(level, data_dir or default_data_dir())
     return table[table["indicator"] == indicator_id]
 
 
 def load_indicator(indicator_id: str, level: str, region: str = ENGLAND, *,
-                   data_dir: Path = DATA_DIR) -> gpd.GeoDataFrame:
+                   data_dir: Path | None = None) -> gpd.GeoDataFrame:
     """Boundaries of ``level`` in ``region`` joined to the indicator, ready to classify.
 
     Columns: the boundary columns, then ``value, numerator, denominator, rank, n_ranked, decile, note``;
@@ -106,14 +141,14 @@ def load_indicator(indicator_id: str, level: str, region: str = ENGLAND, *,
     return shapes.merge(rows, on="code", how="left", validate="1:1")
 
 
-def level_table(level: str, *, data_dir: Path = DATA_DIR) -> pd.DataFrame:
+def level_table(level: str, *, data_dir: Path | None = None) -> pd.DataFrame:
     """Tidy rows of every indicator for every area of ``level`` in England (read once per process; do not modify)."""
     _check_level(level)
-    return _indicators(level, data_dir)
+    return _indicators(level, data_dir or default_data_dir())
 
 
-def area_indicators(code: str, level: str, *, data_dir: Path = DATA_DIR) -> pd.DataFrame:
+def area_indicators(code: str, level: str, *, data_dir: Path | None = None) -> pd.DataFrame:
     """Every indicator's row for one area (for an area profile)."""
     _check_level(level)
-    table = _indicators(level, data_dir)
+    table = _indicators(level, data_dir or default_data_dir())
     return table[table["code"] == code]

@@ -30,5 +30,9 @@ class ParameterError(MapkitError, ValueError):
     """An argument is outside the values a function accepts; the message gives the allowed range."""
 
 
+class AssetError(MapkitError):
+    """The map's scripts cannot be served by the app itself; the message names the missing file and the fix."""
+
+
 class UploadError(MapkitError):
     """A user's uploaded file cannot be drawn; the message says what is wrong and how to fix the file."""

@@ -85,9 +85,12 @@ def read_vector(path: Path, columns: Iterable[str], *, layer: str | None = None)
     return bng
 
 
+REBUILD = "Rebuild it with `python -m mapkit build-data` (needs the raw files) or restore it with `git checkout -- data/`."
+
+
 def read_product(path: Path) -> pd.DataFrame:
     """Read a built product (GeoParquet or Parquet) or explain how to rebuild it."""
-    rebuild = "Rebuild it with `python -m mapkit build-data` (needs the raw files) or restore it with `git checkout -- data/`."
+    rebuild = REBUILD
     if not path.exists():
         raise ProductError(f"Data file {path} is missing. {rebuild}")
     try:

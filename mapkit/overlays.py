@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -107,10 +108,33 @@ def load_overlay(overlay: str | OverlaySpec, *, layers_dir: Path = LAYERS_DIR) -
     return frame
 
 
-def not_mapped(overlay: str | OverlaySpec, *, layers_dir: Path = LAYERS_DIR) -> pd.DataFrame:
-    """Rows of the research that have no coordinate, with the reason and notes (for a "not mapped" list)."""
+def not_mapped(overlay: str | OverlaySpec, *, region: str = ENGLAND, layers_dir: Path = LAYERS_DIR) -> pd.DataFrame:
+    """Rows of the research that have no coordinate, with the reason and notes (for a "not mapped" list).
+
+    ``region`` keeps the rows of a combined authority (by the research file's authority abbreviation) or of a
+    district (named among the row's districts, e.g. "Coventry; Warwick"); England keeps every row.
+    """
     spec = _spec(overlay, layers_dir)
-    return pd.DataFrame(_collection(spec.path(layers_dir)).get("not_mapped", []))
+    frame = pd.DataFrame(_collection(spec.path(layers_dir)).get("not_mapped", []))
+    if region == ENGLAND or frame.empty:
+        return frame
+    declarations = _declarations(layers_dir)
+    if region.startswith("E47"):
+        keep = frame["ca"].map(declarations.ca_codes) == region
+    else:
+        name = region_name(region)
+        keep = frame["lad"].fillna("").map(lambda text: name in _district_names(text, declarations))
+    return frame[keep.to_numpy()].reset_index(drop=True)
+
+
+def _district_names(text: str, declarations: OverlayDeclarations) -> set[str]:
+    """ONS names of the districts in a research ``lad`` cell ("Coventry; Rugby (Ansty)" -> Coventry, Rugby)."""
+    names = set()
+    for part in re.split(r"[;/]", text):
+        part = re.sub(r"\s*\([^()]*\)\s*$", "", part).strip()
+        if part:
+            names.add(declarations.district_aliases.get(part, part))
+    return names
 
 
 def lines_not_drawn(overlay: str | OverlaySpec, *, layers_dir: Path = LAYERS_DIR) -> pd.DataFrame:
@@ -294,14 +318,20 @@ def _circle_sample(style: StatusStyle) -> str:
             f'stroke-linecap="{_cap(style.outline_dash)}"{dash}/></svg>')
 
 
-def legend_html(overlay_ids: Sequence[str] | None = None, *, layers_dir: Path = LAYERS_DIR) -> str:
-    """The overlay legend: one row per status (line, circle and square samples), then what shapes mean."""
+def legend_html(overlay_ids: Sequence[str] | None = None, *, statuses: Sequence[str] | None = None,
+                collapsible: bool = False, folded: bool = False, layers_dir: Path = LAYERS_DIR) -> str:
+    """The overlay legend: one row per status (line, circle and square samples), then what shapes mean.
+
+    ``statuses`` limits the rows to the categories drawn (default all); ``collapsible`` makes the title a
+    ``<details>`` summary, so a user can fold the key away on a small map (``folded``: it starts folded).
+    """
     declarations = _declarations(layers_dir)
     ids = list(overlay_ids) if overlay_ids is not None else list(declarations.overlays)
     shapes = {MARKER_SHAPES.get(i, "circle") for i in ids}
     has_lines = any("LineString" in declarations.overlay(i).geometry_types for i in ids)
     rows = []
-    for category in declarations.status.order:
+    shown = declarations.status.order if statuses is None else _check_statuses(statuses, declarations)
+    for category in (c for c in declarations.status.order if c in shown):
         style = STATUS_STYLES[category]
         samples = [_line_sample(style)] if has_lines else []
         if "circle" in shapes:
@@ -320,10 +350,15 @@ def legend_html(overlay_ids: Sequence[str] | None = None, *, layers_dir: Path = 
     if has_lines:
         notes.append("Lines are schematic: straight segments between stops, not track alignment")
     note_html = "".join(f'<div style="margin-top:2px">{escape(n)}.</div>' for n in notes)
+    body = f'{"".join(rows)}<div style="color:#333;margin-top:4px">{note_html}</div>'
+    if collapsible:
+        body = (f'<details{"" if folded else " open"}><summary style="cursor:pointer;font-weight:bold;'
+                f'margin-bottom:2px">Overlays: status</summary>{body}</details>')
+    else:
+        body = f'<div style="font-weight:bold;margin-bottom:2px">Overlays: status</div>{body}'
     return (f'<div class="mapkit-overlay-legend" style="background:rgba(255,255,255,0.92);padding:6px 8px;'
             f'font:12px/1.3 sans-serif;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,0.3);max-width:260px">'
-            f'<div style="font-weight:bold;margin-bottom:2px">Overlays: status</div>{"".join(rows)}'
-            f'<div style="color:#333;margin-top:4px">{note_html}</div></div>')
+            f"{body}</div>")
 
 
 class OverlayLegend(MacroElement):

@@ -16,7 +16,7 @@ from typing import Collection, Mapping, Sequence
 from mapkit.choropleth import BASEMAPS
 from mapkit.classify import COMPARES, K_MAX, K_MIN, SCHEMES, available_schemes
 from mapkit.data import ENGLAND, load_boundaries, regions
-from mapkit.layers import registry
+from mapkit.layers import overlay_declarations, registry
 from mapkit.palettes import DEFAULT as DEFAULT_PALETTE
 from mapkit.palettes import PALETTES
 
@@ -31,11 +31,15 @@ LEVELS_IN: dict[str, tuple[str, ...]] = {
 offered for a combined authority or a district, where they draw in well under a second."""
 
 QUERY_KEYS: tuple[str, ...] = ("region", "level", "indicator", "scheme", "k", "compare", "palette", "basemap",
-                               "area", "overlays")
+                               "area", "overlays", "statuses")
 RESERVED_KEYS = frozenset({"embed", "embed_options"})
 """Parameters that belong to Streamlit itself and are left alone."""
 
 MAX_PARAM_LENGTH = 200
+MAX_NOTICES = 8
+ALL_STATUSES, NO_STATUSES = "all", "none"
+"""``statuses`` values in a link for every overlay status and for none; otherwise a comma-separated list such as
+``open,under_construction`` (underscores stand for spaces)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -52,9 +56,21 @@ class ViewState:
     basemap: str = "light"
     area: str | None = None
     overlays: tuple[str, ...] = ()
+    statuses: tuple[str, ...] | None = None
+    """Overlay status categories drawn (``layers/overlays.toml``, in declared order); ``None`` means all of them."""
 
 
 DEFAULT = ViewState()
+
+
+def status_order() -> tuple[str, ...]:
+    """Every overlay status category, in the declared order (open first, "status unclear" last)."""
+    return overlay_declarations().status.order
+
+
+def status_token(category: str) -> str:
+    """How a status category is written in a link: ``under construction`` -> ``under_construction``."""
+    return category.replace(" ", "_")
 
 
 def shown(value: str, limit: int = 40) -> str:
@@ -87,10 +103,19 @@ def default_indicator(level: str) -> str:
     return DEFAULT.indicator if DEFAULT.indicator in available else available[0]
 
 
-def _single(value: str | Sequence[str]) -> str:
-    if isinstance(value, str):
-        return value
-    return str(value[-1]) if len(value) else ""
+def _single(value: object) -> str | None:
+    """A parameter's text (a repeated parameter's last value), or None when it is not text."""
+    if isinstance(value, (list, tuple)):
+        value = value[-1] if value else ""
+    return value if isinstance(value, str) else None
+
+
+def _capped(notices: list[str]) -> list[str]:
+    """At most :data:`MAX_NOTICES` notices, the last saying how many more there were."""
+    if len(notices) <= MAX_NOTICES:
+        return notices
+    more = len(notices) - MAX_NOTICES + 1
+    return [*notices[:MAX_NOTICES - 1], f"The link has {more} more problems, not listed here."]
 
 
 def _level_label(level: str) -> str:
@@ -180,9 +205,31 @@ def normalise(candidate: ViewState, *, overlay_ids: Collection[str] = ()) -> tup
                 overlays.append(overlay)
         else:
             notices.append(f"The link's overlay {shown(overlay)} is not available and was left out.")
+    statuses = _normalise_statuses(candidate.statuses, notices)
     view = ViewState(region=region, level=level, indicator=indicator, scheme=scheme, k=k, compare=compare,
-                     palette=palette, basemap=basemap, area=area, overlays=tuple(overlays))
+                     palette=palette, basemap=basemap, area=area, overlays=tuple(overlays), statuses=statuses)
     return view, notices
+
+
+def _normalise_statuses(statuses: Sequence[str] | None, notices: list[str]) -> tuple[str, ...] | None:
+    """Known categories once, in declared order; ``None`` (all) when every category is chosen."""
+    if statuses is None:
+        return None
+    order = status_order()
+    chosen = set()
+    for status in statuses:
+        if status in order:
+            chosen.add(status)
+        else:
+            notices.append(f"The link's overlay status {shown(status_token(str(status)))} is not known and was left "
+                           f"out (use {', '.join(status_token(s) for s in order)}, {ALL_STATUSES} or "
+                           f"{NO_STATUSES}).")
+    if not chosen and statuses:
+        notices.append("No known overlay status was left in the link: showing every status.")
+        return None
+    if chosen == set(order):
+        return None
+    return tuple(s for s in order if s in chosen)
 
 
 def parse_query(params: Mapping[str, str | Sequence[str]], *,
@@ -203,9 +250,13 @@ def parse_query(params: Mapping[str, str | Sequence[str]], *,
         if key in RESERVED_KEYS:
             continue
         if key not in QUERY_KEYS:
-            unknown.append(key)
+            unknown.append(str(key))
             continue
-        value = _single(raw).strip()
+        value = _single(raw)
+        if value is None:
+            notices.append(f"The link's {key} value is not text and was ignored.")
+            continue
+        value = value.strip()
         if len(value) > MAX_PARAM_LENGTH:
             notices.append(f"The link's {key} value is too long to be valid and was ignored.")
             continue
@@ -220,6 +271,12 @@ def parse_query(params: Mapping[str, str | Sequence[str]], *,
         else:
             k = None  # malformed: normalise() reports it
     overlays = tuple(o for o in (values.get("overlays") or "").split(",") if o.strip())
+    statuses: tuple[str, ...] | None = None
+    status_text = (values.get("statuses") or ALL_STATUSES).lower()
+    if status_text == NO_STATUSES:
+        statuses = ()
+    elif status_text != ALL_STATUSES:
+        statuses = tuple(" ".join(t.replace("_", " ").split()) for t in status_text.split(",") if t.strip()) or None
     candidate = ViewState(
         region=values.get("region") or DEFAULT.region,
         level=values.get("level") or DEFAULT.level,
@@ -231,9 +288,10 @@ def parse_query(params: Mapping[str, str | Sequence[str]], *,
         basemap=values.get("basemap") or DEFAULT.basemap,
         area=values.get("area") or None,
         overlays=tuple(o.strip() for o in overlays),
+        statuses=statuses,
     )
     view, more = normalise(candidate, overlay_ids=overlay_ids)
-    return view, notices + more
+    return view, _capped(notices + more)
 
 
 def to_query(view: ViewState) -> dict[str, str]:
@@ -252,6 +310,11 @@ def to_query(view: ViewState) -> dict[str, str]:
         query["area"] = view.area
     if view.overlays:
         query["overlays"] = ",".join(view.overlays)
+    if view.overlays or view.statuses is not None:  # a status choice is kept even with no overlay on
+        if view.statuses is None:
+            query["statuses"] = ALL_STATUSES
+        else:
+            query["statuses"] = ",".join(status_token(s) for s in view.statuses) or NO_STATUSES
     return query
 
 

@@ -13,7 +13,8 @@ Accepted:
   geometry (or their Multi forms). Mixed geometry types in one file are accepted: a scheme file may hold its
   stations as points and its route as a line, and each is drawn as what it is. Coordinates are WGS84 unless the
   file declares ``"crs"`` EPSG:27700 (British National Grid), which is reprojected; any other declared CRS is
-  refused with the fix.
+  refused with the fix. A polygon whose outline crosses itself is split where it crosses (``shapely.make_valid``)
+  and ``frame.attrs["notes"]`` says which; one with no area at all is refused.
 
 Text is kept as uploaded and escaped when drawn (:func:`upload_layer`).
 """
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import math
 import re
@@ -33,7 +35,7 @@ import folium
 import geopandas as gpd
 import numpy as np
 import shapely
-from shapely.geometry import Point, mapping, shape
+from shapely.geometry import MultiPolygon, Point, mapping, shape
 from shapely.geometry.base import BaseGeometry
 
 from mapkit.errors import UploadError
@@ -101,11 +103,13 @@ def read_upload(data: bytes, filename: str) -> gpd.GeoDataFrame:
     if not text.strip():
         raise UploadError(f"{label} contains only blank space: choose the file again, or check that it was saved.")
     records = _read_csv(text, label) if kind == "csv" else _read_geojson(text, label)
+    records, notes = _valid_polygons(records, label)
     frame = gpd.GeoDataFrame(
         {"name": [r[0] for r in records], "details": [r[2] for r in records]},
         geometry=[r[1] for r in records], crs="EPSG:4326",
     )
     frame.attrs["filename"] = label
+    frame.attrs["notes"] = notes
     return frame
 
 
@@ -140,9 +144,17 @@ def _decode(data: bytes, label: str) -> str:
         raise UploadError(f"{label} is not UTF-8 text (unexpected byte at position {exc.start}): "
                           f"{_FIX_ENCODING}.") from None
     if "\x00" in text:
+        if _looks_like_utf16(data):
+            raise UploadError(f"{label} is saved as UTF-16 text, which cannot be read: {_FIX_ENCODING}.")
         raise UploadError(f"{label} contains NUL characters, so it is a binary file rather than text: upload a "
                           "plain-text .csv or .geojson file.")
     return text
+
+
+def _looks_like_utf16(data: bytes) -> bool:
+    """UTF-16 without a byte order mark: mostly-ASCII text has a NUL in every other byte."""
+    half = len(data) // 2
+    return half > 0 and max(data[0::2].count(0), data[1::2].count(0)) >= 0.75 * half
 
 
 # --- CSV ------------------------------------------------------------------------------------------------------------
@@ -168,8 +180,8 @@ def _find(headers: Sequence[str], names: Iterable[str], label: str, what: str) -
 
 
 def _read_csv(text: str, label: str) -> list[Record]:
-    try:
-        rows = [(reader_line, row) for reader_line, row in _csv_rows(text)]
+    try:  # a file far over the row limit is refused without parsing the rest of it
+        rows = list(itertools.islice(_csv_rows(text), MAX_FEATURES + 2))
     except csv.Error as exc:
         raise UploadError(f"{label} could not be read as CSV ({exc}): check that text containing commas or quotes "
                           "is enclosed in double quotes, or export the file again as CSV UTF-8.") from None
@@ -181,7 +193,8 @@ def _read_csv(text: str, label: str) -> list[Record]:
     if not body:
         raise UploadError(f"{label} has a header row but no data rows: add one row per place under the header.")
     if len(body) > MAX_FEATURES:
-        raise UploadError(f"{label} has {len(body):,} rows; the limit is {MAX_FEATURES:,}: split it into smaller "
+        count = max(len(body), text.strip().count("\n"))  # lines, as a quick count of the rows
+        raise UploadError(f"{label} has {count:,} rows; the limit is {MAX_FEATURES:,}: split it into smaller "
                           "files, or keep only the places you need.")
     name_col = _find(headers, NAME_HEADERS, label, "name")
     if name_col is None:
@@ -501,6 +514,39 @@ def _range_problem(positions: np.ndarray, crs_code: int) -> str:
         if problem:
             return f"has the position [{lon:g}, {lat:g}], which {problem}"
     return ""
+
+
+# --- polygons ---
+
+def _valid_polygons(records: list[Record], label: str) -> tuple[list[Record], list[str]]:
+    """Polygons whose outline crosses itself, split where it crosses (as GIS software repairs them), and a note
+    saying which; a polygon with no area at all is refused."""
+    repaired: list[int] = []
+    out: list[Record] = []
+    for number, (name, geometry, details) in enumerate(records, start=1):
+        if geometry.geom_type in ("Polygon", "MultiPolygon") and not geometry.is_valid:
+            fixed = _polygonal(shapely.make_valid(geometry))
+            if fixed is None:
+                raise UploadError(f"{label}: feature {number} is a polygon with no area (its outline runs back "
+                                  "along itself or all its points lie on a line): draw it again, or upload it as a "
+                                  "LineString.")
+            repaired.append(number)
+            geometry = fixed
+        out.append((name, geometry, details))
+    if not repaired:
+        return out, []
+    which = ", ".join(str(n) for n in repaired[:_EXAMPLES]) + (" ..." if len(repaired) > _EXAMPLES else "")
+    return out, [f"{label}: {len(repaired)} polygon(s) crossed their own outline (feature {which}) and were split "
+                 "where the outline crosses itself."]
+
+
+def _polygonal(geometry: BaseGeometry) -> BaseGeometry | None:
+    """The polygons with area in a repaired geometry (which may also hold the lines and points left over)."""
+    polygons = [part for piece in shapely.get_parts(geometry) for part in shapely.get_parts(piece)
+                if part.geom_type == "Polygon" and part.area > 0]
+    if not polygons:
+        return None
+    return polygons[0] if len(polygons) == 1 else MultiPolygon(polygons)
 
 
 # --- drawing --------------------------------------------------------------------------------------------------------

@@ -4,29 +4,24 @@ folium, branca and streamlit-folium write ``<script>``/``<link>`` tags that poin
 Tests (and CI) have no such network, so every browser context used in tests routes requests:
 
 * loopback (``127.0.0.0/8``, ``localhost``, ``::1``): passed through (our HTTP and Streamlit servers);
-* a CDN URL listed in ``tools/cdn_map.json``: fulfilled from the matching file in ``node_modules/``;
+* a CDN URL listed in ``mapkit/cdn_map.json``: fulfilled from the matching file in ``node_modules/``;
 * a map tile (OpenStreetMap, CARTO, ...): aborted and counted, tiles are not part of what we test;
 * anything else: aborted and recorded in :class:`RouteLog`, so a test can assert nothing was missing.
 
 ``node_modules/`` comes from ``bash tools/install_browser_assets.sh`` (versions pinned in package.json).
-The URL table is plain JSON so that library code can load it to serve the same files from the app.
+The URL table and its lookup live in :mod:`mapkit.assets`, which the app uses to serve the same files itself.
 """
 
 from __future__ import annotations
 
 import ipaddress
-import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-NODE_MODULES = REPO_ROOT / "node_modules"
-CDN_MAP_PATH = REPO_ROOT / "tools" / "cdn_map.json"
-
-_VERSION = "{version}"
+# Re-exported for the tests that import them from here.
+from mapkit.assets import CDN_MAP, NODE_MODULES, REPO_ROOT, cdn_file_for, load_cdn_map, missing_assets  # noqa: F401
 
 CONTENT_TYPES: dict[str, str] = {
     ".js": "application/javascript; charset=utf-8",
@@ -58,73 +53,6 @@ TILE_HOSTS: tuple[str, ...] = (
 
 ASSET_RESOURCE_TYPES = frozenset({"script", "stylesheet", "font"})
 """Request types that break a page when missing, as opposed to tiles or beacons."""
-
-
-def load_cdn_map(path: Path = CDN_MAP_PATH) -> dict[str, str]:
-    """Return the URL pattern -> ``node_modules``-relative path table from ``tools/cdn_map.json``."""
-    return dict(json.loads(path.read_text(encoding="utf-8"))["routes"])
-
-
-CDN_MAP: dict[str, str] = load_cdn_map()
-
-
-def _compile(pattern: str) -> re.Pattern[str]:
-    """Turn a table key into a regex; a trailing ``/`` makes it a prefix captured as ``rest``."""
-    is_prefix = pattern.endswith("/")
-    regex = re.escape(pattern).replace(re.escape(_VERSION), r"[^/]+")
-    return re.compile(regex + (r"(?P<rest>.+)" if is_prefix else "") + r"\Z")
-
-
-_COMPILED: list[tuple[re.Pattern[str], str]] = [(_compile(k), v) for k, v in CDN_MAP.items()]
-
-
-def _strip_url(url: str) -> str | None:
-    """Return ``host/path`` of an http(s) or protocol-relative URL, without query and fragment."""
-    if url.startswith("//"):
-        url = "https:" + url
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return None
-    return f"{parts.hostname}{parts.path}"
-
-
-def cdn_file_for(url: str, *, root: Path = NODE_MODULES) -> Path | None:
-    """Return the local file that stands in for a CDN ``url``, or None when the table has no entry.
-
-    The file is not required to exist: a listed URL whose file is missing still returns its path,
-    so callers can tell "not installed" (path does not exist) from "not a known asset" (None).
-    jsdelivr serves ``x.min.js`` for any ``x.js``; when only the unminified file is installed,
-    that one is returned.
-
-    Parameters
-    ----------
-    url
-        Absolute or protocol-relative URL as the page requests it (query and fragment ignored).
-    root
-        Directory the table's paths are relative to, normally ``node_modules/``.
-    """
-    stripped = _strip_url(url)
-    if stripped is None:
-        return None
-    for regex, target in _COMPILED:
-        match = regex.match(stripped)
-        if match is None:
-            continue
-        rest = match.groupdict().get("rest") or ""
-        if ".." in rest.split("/"):
-            return None
-        path = root / (target + rest)
-        if not path.exists() and ".min." in path.name:
-            unminified = path.with_name(path.name.replace(".min.", ".", 1))
-            if unminified.exists():
-                return unminified
-        return path
-    return None
-
-
-def missing_assets(*, root: Path = NODE_MODULES) -> list[str]:
-    """List table targets absent from ``root``: empty once ``tools/install_browser_assets.sh`` ran."""
-    return [target for target in CDN_MAP.values() if not (root / target).exists()]
 
 
 def content_type_for(path: Path) -> str:

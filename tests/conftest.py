@@ -19,7 +19,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -96,6 +96,10 @@ def browser_context(browser: Any, route_log: RouteLog) -> Iterator[Any]:
     """
     context = browser.new_context(viewport={"width": 1280, "height": 800}, service_workers="block")
     context.set_default_timeout(30_000)
+    from playwright.sync_api import expect
+
+    # Playwright's assertions wait 5 s by default; CI machines with two cores need longer under load.
+    expect.set_options(timeout=30_000)
     install_routes(context, log=route_log)
     yield context
     context.close()
@@ -176,14 +180,17 @@ def streamlit_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Calla
     """Factory: ``streamlit_server(script="app.py")`` returns the base URL of a running server.
 
     The server runs from the repo root on a free loopback port and is shared by every test asking
-    for the same script; each one is stopped (whole process group) at the end of the session.
+    for the same script, extra environment (``env``) and extra ``streamlit run`` options (``options``);
+    each one is stopped (whole process group) at the end of the session.
     """
-    running: dict[Path, tuple[subprocess.Popen[bytes], str]] = {}
+    running: dict[tuple, tuple[subprocess.Popen[bytes], str]] = {}
 
-    def start(script: str | Path = "app.py", *, timeout: float = STREAMLIT_START_TIMEOUT) -> str:
+    def start(script: str | Path = "app.py", *, timeout: float = STREAMLIT_START_TIMEOUT,
+              env: Mapping[str, str] | None = None, options: Sequence[str] = ()) -> str:
         script_path = (REPO_ROOT / script).resolve()
-        if script_path in running:
-            return running[script_path][1]
+        key = (script_path, tuple(sorted((env or {}).items())), tuple(options))
+        if key in running:
+            return running[key][1]
         if not script_path.is_file():
             pytest.fail(f"streamlit script not found: {script_path}", pytrace=False)
         port = _free_port()
@@ -196,17 +203,19 @@ def streamlit_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Calla
             "--server.address", "127.0.0.1",
             "--browser.gatherUsageStats", "false",
             "--server.fileWatcherType", "none",
+            *options,
         ]  # fmt: skip
         with log_path.open("wb") as log_file:
             process = subprocess.Popen(
                 command,
                 cwd=REPO_ROOT,
+                env={**os.environ, **(env or {})},
                 stdin=subprocess.DEVNULL,
                 stdout=log_file,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        running[script_path] = (process, base_url)
+        running[key] = (process, base_url)
         _wait_healthy(process, base_url, log_path, timeout)
         return base_url
 

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import io
+import json
+import struct
+import zipfile
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 import mapkit
-from mapkit.errors import ProductError
+import mapkit.nearby
+from mapkit import overlays, uploads
+from mapkit.errors import ProductError, UploadError
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 WMCA = "E47000007"
@@ -26,8 +32,8 @@ def start(query: dict[str, str] | None = None) -> AppTest:
 
 
 def ranking_frame(at: AppTest):
-    """The ranking table (the last dataframe on the page)."""
-    return at.dataframe[-1].value
+    """The ranking table (the dataframe with areas ranked in England)."""
+    return next(d.value for d in at.dataframe if "rank_in_england" in d.value.columns)
 
 
 def test_default_view_is_west_midlands_wards_imd_deciles() -> None:
@@ -154,3 +160,187 @@ def test_a_data_error_is_shown_as_a_message(monkeypatch: pytest.MonkeyPatch) -> 
     at.run()
     assert not at.exception
     assert any("python -m mapkit build-data" in e.value for e in at.error)
+
+
+# ------------------------------------------------------------------------------------------------ overlays
+
+
+def map_args(at: AppTest) -> dict:
+    """The arguments the app gave streamlit-folium: ``feature_group`` holds the script of every drawn layer."""
+    (component,) = [c for c in at.get("component_instance") if c.proto.component_name.endswith("st_folium")]
+    return json.loads(component.proto.json_args)
+
+
+def overlay_counts(at: AppTest) -> tuple[int, int]:
+    """Circle markers and lines in the map's layers."""
+    script = map_args(at)["feature_group"]
+    return script.count("L.circleMarker("), script.count("L.polyline(")
+
+
+def test_overlay_toggles_change_the_url_and_the_map_layers() -> None:
+    at = start()
+    assert overlay_counts(at) == (0, 0)
+    assert "overlays" not in at.query_params
+    at.checkbox(key="w_overlay_transport_schemes").check().run()
+    assert not at.exception
+    assert query_value(at, "overlays") == "transport_schemes" and query_value(at, "statuses") == "all"
+    schemes = overlays.overlay_in_region("transport_schemes", WMCA)
+    lines = int((schemes.geom_type == "LineString").sum())
+    assert overlay_counts(at) == (len(schemes) - lines, lines) and lines > 0
+    assert "Overlays: status" in map_args(at)["feature_group"]  # the key, folded on the map
+    assert "Trainline EU and contributors (ODbL)" in map_args(at)["feature_group"]  # the key's attribution
+
+    at.multiselect(key="w_statuses").set_value(["open"]).run()
+    assert query_value(at, "statuses") == "open"
+    open_only = schemes[schemes["status_category"] == "open"]
+    open_lines = int((open_only.geom_type == "LineString").sum())
+    assert overlay_counts(at) == (len(open_only) - open_lines, open_lines) < (len(schemes) - lines, lines)
+
+    at.checkbox(key="w_overlay_growth_locations").check().run()
+    assert query_value(at, "overlays") == "growth_locations,transport_schemes"
+    assert map_args(at)["feature_group"].count("mapkit-overlay-square") >= 1
+    at.checkbox(key="w_overlay_transport_schemes").uncheck().run()
+    at.checkbox(key="w_overlay_growth_locations").uncheck().run()
+    assert "overlays" not in at.query_params and overlay_counts(at) == (0, 0)
+
+
+def test_a_link_with_overlays_and_statuses_reopens_them() -> None:
+    at = start({"overlays": "growth_locations", "statuses": "planned,under_construction"})
+    assert at.checkbox(key="w_overlay_growth_locations").value
+    assert not at.checkbox(key="w_overlay_transport_schemes").value
+    assert at.multiselect(key="w_statuses").value == ["under construction", "planned"]
+    assert query_value(at, "statuses") == "under_construction,planned"
+    assert not at.info[1:]
+
+
+@pytest.mark.parametrize(("query", "notice"), [
+    ({"overlays": "transport_schemes", "statuses": "open,<b>demolished</b>"}, "overlay status `?b?demolished"),
+    ({"overlays": "transport_schemes", "statuses": "nope"}, "showing every status"),
+    ({"overlays": "ufo_sightings"}, "overlay `ufo_sightings` is not available"),
+])
+def test_bad_overlay_parameters_give_a_notice(query: dict[str, str], notice: str) -> None:
+    at = start(query)
+    assert any(notice in i.value for i in at.info), [i.value for i in at.info]
+    assert not at.error
+
+
+def test_who_lives_near_shows_residents_by_decile_and_the_group_summary() -> None:
+    at = start({"overlays": "transport_schemes"})
+    summary = [m.value for m in at.markdown if m.value.startswith("**Transport schemes** in West Midlands")]
+    assert len(summary) == 1 and "of residents within 1 km" in summary[0] and "most deprived 20%" in summary[0]
+    assert at.slider(key="w_near_km").value == 1.0
+    at.selectbox(key="w_near_place").set_value("transport_schemes:wmm-l1-1-31").run()
+    line = mapkit.nearby.population_near(
+        mapkit.nearby.catchment(overlays.overlay_in_region("transport_schemes", WMCA).set_index("id")
+                                .geometry["wmm-l1-1-31"], schematic=True), distance_km=1.0)
+    sentences = [m.value for m in at.markdown if m.value.startswith("**West Midlands Metro Line 1: Edgbaston")]
+    assert sentences == [f"**West Midlands Metro Line 1: Edgbaston Village to Wolverhampton St George's (Schematic "
+                         f"line (straight segments between stops); open)**: {line.sentence()}"]
+    deciles = next(d.value for d in at.dataframe if "National decile" in d.value.columns)
+    assert list(deciles["National decile"]) == list(range(1, 11))
+    assert list(deciles["Residents"]) == [int(round(v, -1)) for v in line.table["population"]]
+    assert any(c.value.startswith("Method: LSOAs apportioned by area share") for c in at.caption)
+    at.slider(key="w_near_km").set_value(2.0).run()
+    assert any("within 2 km" in m.value for m in at.markdown)
+    wider = next(d.value for d in at.dataframe if "National decile" in d.value.columns)
+    assert wider["Residents"].sum() > deciles["Residents"].sum()
+    not_mapped = [e for e in at.expander if "without a coordinate" in e.label]
+    assert len(not_mapped) == 1
+    assert not_mapped[0].label.endswith(f"{len(overlays.not_mapped('transport_schemes', region=WMCA))} without a "
+                                        "coordinate")
+
+
+# ------------------------------------------------------------------------------------------------ uploads
+
+
+def upload(at: AppTest, name: str, content: bytes) -> AppTest:
+    at.file_uploader(key="w_upload").set_value((name, content, "text/csv")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    ("places.csv", b"title,lat,lon\nA,52.5,-1.9\n"),
+    ("places.csv", b"name,lat,lon\nA,-1.9,52.5\n"),
+    ("places.xlsx", b"PK\x03\x04"),
+    ("places.geojson", b"{not json"),
+])
+def test_a_rejected_upload_shows_what_is_wrong(name: str, content: bytes) -> None:
+    with pytest.raises(UploadError) as raised:
+        uploads.read_upload(content, name)
+    at = upload(start(), name, content)
+    shown = [e.value.replace("\\", "") for e in at.sidebar.error]
+    assert shown == [str(raised.value).replace("\\", "")]
+    assert "Your layer" not in map_args(at)["feature_group"]
+
+
+def test_an_accepted_upload_is_drawn_with_escaped_text() -> None:
+    csv = b"name,lat,lon,note\n<script>alert(1)</script> depot,52.48,-1.89,`${x}` <b>bold</b>\nHub,52.41,-1.51,\n"
+    at = upload(start(), "my<i>layer</i>.csv", csv)
+    assert not at.sidebar.error
+    assert any("(2 features)" in c.value and "never saved" in c.value for c in at.sidebar.caption)
+    script = map_args(at)["feature_group"]
+    assert script.count("L.circleMarker(") == 2
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; depot" in script and "<script>alert" not in script
+    assert "&lt;b&gt;bold&lt;/b&gt;" in script and "`${x}`" not in script
+    control = map_args(at)["layer_control"]  # layer names travel as JSON, escaped for HTML first
+    assert "Your layer: my\\u0026lt;i\\u0026gt;layer" in control and "<i>" not in control
+    # The upload's features are offered under "who lives near", computed for this session only.
+    places = at.selectbox(key="w_near_place").options
+    assert "<script>alert(1)</script> depot (your layer)" in places
+    at.file_uploader(key="w_upload").set_value(None).run()
+    assert "Your layer" not in map_args(at)["feature_group"] and "user_layer" not in at.session_state
+
+
+# ------------------------------------------------------------------------------------------------ exports
+
+
+def png_size(content: bytes) -> tuple[int, int]:
+    assert content[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", content[16:24])
+
+
+def export_buttons(at: AppTest) -> list:
+    return [b for b in at.download_button if b.key == "export_download"]
+
+
+CHECKS = {
+    "png_a4": lambda c: png_size(c) == (3508, 2480),
+    "png_slide": lambda c: png_size(c) == (4000, 2250),
+    "pdf": lambda c: c.startswith(b"%PDF-"),
+    "svg": lambda c: c.lstrip().startswith(b"<?xml") and b"<svg" in c[:2000],
+    "html": lambda c: c.lstrip().lower().startswith(b"<!doctype html>"),
+    "csv": lambda c: c.startswith(b"#"),
+    "pack": lambda c: c.startswith(b"%PDF-"),
+    "zip": lambda c: c.startswith(b"PK\x03\x04"),
+}
+
+
+def test_every_export_format_gives_a_file_of_the_current_view() -> None:
+    at = start({"region": COVENTRY, "level": "ward", "indicator": "income_score", "scheme": "quantiles", "k": "4",
+                "palette": "print", "overlays": "transport_schemes", "statuses": "open"})
+    assert not export_buttons(at)  # nothing is made until asked for
+    assert len(at.selectbox(key="w_export_format").options) == len(CHECKS)
+    for choice, check in CHECKS.items():
+        at.selectbox(key="w_export_format").set_value(choice)
+        at.button(key="export_prepare").click().run()
+        assert not at.exception and not at.error, choice
+        prepared = at.session_state["export"]
+        assert check(prepared.content), choice
+        assert prepared.name.startswith("E08000026_coventry_income_score_ward"), prepared.name
+        assert [b.label.split(" (")[0] for b in export_buttons(at)] == [f"Download {prepared.name}"]
+        if choice == "csv":
+            wards = mapkit.load_boundaries("ward", COVENTRY)
+            rows = [line for line in prepared.content.decode().splitlines() if line.startswith("E05")]
+            assert len(rows) == len(wards)
+        if choice == "html":
+            html = prepared.content.decode()
+            assert "Transport schemes" in html and "#D55E00" not in html  # open schemes only, as on the map
+        if choice == "zip":
+            names = zipfile.ZipFile(io.BytesIO(prepared.content)).namelist()
+            assert any(n.endswith(".png") for n in names) and any(n.endswith(".csv") for n in names)
+    assert at.session_state["export"].name.endswith(".zip")
+    # A changed view makes the prepared file stale: no download until it is prepared again.
+    at.selectbox(key="w_palette").set_value("viridis").run()
+    assert not export_buttons(at)
+    assert any("prepare it again" in c.value for c in at.caption)

@@ -7,6 +7,7 @@ streamlit-folium frame. Tiles cannot load here (they are aborted), which is also
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from pathlib import Path
@@ -17,6 +18,9 @@ import matplotlib.colors
 import pytest
 
 import mapkit
+import mapkit.export
+import mapkit.layers
+import mapkit.overlays
 from mapkit import classify, palettes
 
 pytestmark = pytest.mark.browser
@@ -176,7 +180,9 @@ def test_hover_shows_the_tooltip_and_a_click_opens_the_profile(page: Any, app_ur
     page.mouse.click(x, y)
     page.get_by_role("heading", name="Binley and Willenhall").wait_for(timeout=LOAD_TIMEOUT)
     page.wait_for_function(f"() => window.location.search.includes('area={code}')", timeout=LOAD_TIMEOUT)
-    assert page.get_by_text("Rank in England:").first.is_visible()
+    from playwright.sync_api import expect
+
+    expect(page.get_by_text("Rank in England:").first).to_be_visible(timeout=LOAD_TIMEOUT)
 
 
 def choose_region(page: Any, name: str) -> None:
@@ -241,3 +247,136 @@ def test_a_bad_link_shows_a_notice(page: Any, app_url: str) -> None:
     assert any("is not a known area code" in n for n in notices)
     assert any("between 3 and 9" in n for n in notices)
     assert page.locator("script:has-text('alert(1)')").count() == 0
+
+
+# ------------------------------------------------------------------------------------------------ overlays
+
+OVERLAYS_JS = """() => {
+    const out = {squares: 0, circles: 0, lines: 0, upload: 0};
+    window.map.eachLayer(l => {
+        if (l instanceof L.Marker && l.options.icon && l.options.icon.options.className === 'mapkit-overlay-square') {
+            out.squares++;
+        } else if (l instanceof L.CircleMarker) {
+            if (l.options.fillColor === '#F0E442') { out.upload++; } else { out.circles++; }
+        } else if (l instanceof L.Polyline && !(l instanceof L.Polygon) && !l.feature) {
+            out.lines++;
+        }
+    });
+    return out;
+}"""
+
+CLEAR_SQUARE_JS = """() => {
+    // A growth-location square that is on top at its own centre (not under another marker or a legend).
+    let found = null;
+    window.map.eachLayer(l => {
+        if (found || !(l instanceof L.Marker) || !l._icon || !l.getPopup()) { return; }
+        const r = l._icon.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
+        const size = window.map.getSize();
+        if (x < 60 || y < 60 || x > size.x - 60 || y > size.y - 60) { return; }
+        const hit = document.elementFromPoint(x, y);
+        if (hit && l._icon.contains(hit)) {
+            const name = l.getPopup().getContent().querySelector('.mapkit-overlay-popup > div').textContent;
+            found = {x: x, y: y, name: name};
+        }
+    });
+    return found;
+}"""
+
+
+def overlay_counts(frame: Any, expected: dict[str, int]) -> dict[str, int]:
+    frame.wait_for_function(f"() => JSON.stringify(({OVERLAYS_JS})()) === JSON.stringify({json.dumps(expected)})",
+                            timeout=LOAD_TIMEOUT)
+    return frame.evaluate(OVERLAYS_JS)
+
+
+def toggle_overlay(page: Any, label: str) -> None:
+    page.locator('[data-testid="stSidebar"] [data-testid="stCheckbox"]').filter(has_text=label).click()
+
+
+def test_overlays_toggle_on_and_a_marker_opens_its_popup(page: Any, app_url: str, artifacts_dir: Path) -> None:
+    frame = open_app(page, app_url)
+    wait_for_areas(frame, 192)
+    assert frame.evaluate(OVERLAYS_JS) == {"squares": 0, "circles": 0, "lines": 0, "upload": 0}
+
+    schemes = mapkit.overlays.overlay_in_region("transport_schemes", WMCA)
+    lines = int((schemes.geom_type == "LineString").sum())
+    toggle_overlay(page, "Transport schemes")
+    page.wait_for_function("() => window.location.search.includes('overlays=transport_schemes')",
+                           timeout=LOAD_TIMEOUT)
+    overlay_counts(frame, {"squares": 0, "circles": len(schemes) - lines, "lines": lines, "upload": 0})
+
+    locations = mapkit.overlays.overlay_in_region("growth_locations", WMCA)
+    toggle_overlay(page, "Growth locations")
+    page.wait_for_function("() => window.location.search.includes('overlays=growth_locations%2Ctransport_schemes')",
+                           timeout=LOAD_TIMEOUT)
+    overlay_counts(frame, {"squares": len(locations), "circles": len(schemes) - lines, "lines": lines, "upload": 0})
+    assert frame.locator(".mapkit-legend-extra summary").inner_text().strip() == "Overlays: status"
+    assert len(wait_for_areas(frame, 192)) == 192  # the choropleth is still there, under the overlays
+
+    settle(page, frame)
+    target = frame.evaluate(CLEAR_SQUARE_JS)
+    assert target, "no growth location is clear of other markers"
+    box = page.locator(MAP_FRAME).bounding_box()
+    page.mouse.click(box["x"] + target["x"], box["y"] + target["y"])
+    popup = page.frame_locator(MAP_FRAME).locator(".leaflet-popup-content .mapkit-overlay-popup")
+    popup.wait_for(timeout=10_000)
+    text = popup.inner_text()
+    assert target["name"] in text
+    feature = locations.set_index("name").loc[target["name"]]
+    status = mapkit.layers.overlay_declarations().status.label(feature["status_category"])
+    for field in ("Type", "Status", f"{status}: {feature['status']}", "District", "Location", "confidence"):
+        assert field in text
+    link = popup.locator("a").first
+    assert link.get_attribute("target") == "_blank" and "noopener" in link.get_attribute("rel")
+    assert link.get_attribute("href").startswith("http")
+    page.screenshot(path=str(artifacts_dir / "app-overlays.png"))
+
+
+def test_an_uploaded_name_with_markup_shows_as_text(page: Any, app_url: str, artifacts_dir: Path) -> None:
+    frame = open_app(page, app_url)
+    wait_for_areas(frame, 192)
+    name = "<script>window.mapkitXss = 1</script> Depot <b>one</b>"
+    csv = f"name,lat,lon,note\n\"{name}\",52.45,-1.75,<img src=x onerror=\"window.mapkitXss=2\">\n"
+    page.locator('[data-testid="stSidebar"] [data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        files=[{"name": "depots.csv", "mimeType": "text/csv", "buffer": csv.encode()}])
+    page.get_by_text("Drawn as Your layer: depots.csv").wait_for(timeout=LOAD_TIMEOUT)
+    overlay_counts(frame, {"squares": 0, "circles": 0, "lines": 0, "upload": 1})
+
+    x, y = page_point(page, frame, 52.45, -1.75)
+    page.mouse.click(x, y)
+    popup = page.frame_locator(MAP_FRAME).locator(".leaflet-popup-content .mapkit-upload-popup")
+    popup.wait_for(timeout=10_000)
+    text = popup.inner_text()
+    assert name in text and '<img src=x onerror="window.mapkitXss=2">' in text
+    assert "From your upload; not checked by this site." in text
+    assert popup.locator("script, img, b").count() == 0
+    assert frame.evaluate("() => window.mapkitXss") is None
+    page.screenshot(path=str(artifacts_dir / "app-upload.png"))
+
+
+def test_a_bad_upload_shows_the_reason(page: Any, app_url: str) -> None:
+    frame = open_app(page, app_url)
+    wait_for_areas(frame, 192)
+    page.locator('[data-testid="stSidebar"] [data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        files=[{"name": "places.csv", "mimeType": "text/csv", "buffer": b"title,lat,lon\nA,52.5,-1.9\n"}])
+    alert = page.locator('[data-testid="stSidebar"] [data-testid="stAlert"]')
+    alert.wait_for(timeout=LOAD_TIMEOUT)
+    assert "has no name column" in alert.inner_text() and "add a column headed 'name'" in alert.inner_text()
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_the_export_tab_prepares_and_downloads_a_file_of_the_view(page: Any, app_url: str) -> None:
+    frame = open_app(page, app_url + f"/?region={COVENTRY}&level=ward&indicator=income_score")
+    wait_for_areas(frame, len(mapkit.load_boundaries("ward", COVENTRY)))
+    page.get_by_role("tab", name="Export").click()
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="Format").click()
+    page.get_by_role("option", name=mapkit.export.FORMATS["csv"].label).click()
+    assert page.get_by_role("button", name=re.compile("^Download E08000026")).count() == 0
+    page.get_by_role("button", name="Prepare file").click()
+    button = page.get_by_role("button", name=re.compile(r"^Download E08000026_coventry_income_score_ward\.csv"))
+    button.wait_for(timeout=LOAD_TIMEOUT)
+    with page.expect_download() as download:
+        button.click()
+    assert download.value.suggested_filename == "E08000026_coventry_income_score_ward.csv"
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert text.startswith("#") and text.count("\nE05") == len(mapkit.load_boundaries("ward", COVENTRY))

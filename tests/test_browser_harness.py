@@ -53,7 +53,7 @@ def installed_assets() -> Path:
 @pytest.mark.parametrize("url", _asset_urls())
 def test_every_folium_cdn_url_maps_to_an_installed_file(url: str, installed_assets: Path) -> None:
     path = cdn_file_for(url, root=installed_assets)
-    assert path is not None, f"no entry in tools/cdn_map.json for {url}"
+    assert path is not None, f"no entry in mapkit/cdn_map.json for {url}"
     assert path.is_file(), f"{url} maps to {path}, which is not installed"
 
 

@@ -328,3 +328,43 @@ def test_geometry_payload_reports_bounds() -> None:
     assert isinstance(payload, GeometryPayload) and len(payload) == 7
     (south, west), (north, east) = payload.bounds
     assert -2.3 < west < east < -1.3 and 52.3 < south < north < 52.7
+
+
+def test_the_same_view_renders_the_same_layer_scripts() -> None:
+    """Ids are numbered, not random: on a rerun streamlit-folium finds the layers unchanged and keeps them, with
+    any popup the user opened (a click on a marker reruns the app)."""
+    from streamlit_folium import _get_feature_group_string
+
+    def script() -> str:
+        extra = folium.FeatureGroup(name="Overlay")
+        folium.Marker([52.48, -1.89], popup=folium.Popup("<b>Popup</b>"), tooltip="Tip").add_to(extra)
+        view, *_ = indicator_view(extra_layers=[extra])
+        return "".join(_get_feature_group_string(layer, view.base, i) for i, layer in enumerate(view.layers))
+
+    first = script()
+    assert first == script()
+    assert "<b>Popup</b>" in first and re.search(r"var (html_mk[0-9a-f]+) = \$\(`<div id=\"\1\"", first)
+
+
+@pytest.mark.parametrize(("scheme", "k", "columns"), [("national_deciles", 5, 2), ("quantiles", 5, 1),
+                                                        ("quantiles", 7, 2)])
+def test_a_legend_with_many_classes_lists_them_in_two_columns(scheme: str, k: int, columns: int) -> None:
+    spec = mapkit.registry().indicator("imd_score")
+    frame = mapkit.load_indicator("imd_score", "ward", WMCA)
+    classes = classify.classify_indicator(frame, "imd_score", "ward", WMCA, scheme_name=scheme, k=k,
+                                          compare="england", region_label="West Midlands")
+    colours = palettes.class_colours(palettes.PALETTES["Reds"], classes.k, spec.higher_is)
+    legend = legend_html(spec, classes, colours, palettes.NO_DATA, choropleth.map_text(spec, "ward", "WM"))
+    assert ("grid-auto-flow:column" in legend) == (columns == 2)
+    assert legend.count("<i style=") == classes.k + 1  # every class and "no data", whatever the layout
+
+
+def test_attribution_sits_bottom_left_and_legends_are_kept_clear_of_the_region() -> None:
+    extra = folium.FeatureGroup(name="Key", control=False)
+    choropleth.Legend("<details open><summary>Key</summary>x</details>", extra=True).add_to(extra)
+    view, *_ = indicator_view(extra_layers=[extra])
+    html = render(view)
+    assert 'attributionControl.setPosition("bottomleft")' in html
+    assert '"mapkit-legend-extra"' in html and '"mapkit-legend leaflet-bar"' in html
+    assert 'inCorner + ".mapkit-legend-extra"' in html  # the region is fitted clear of both legends
+    assert f"var NARROW_MAP = {choropleth.NARROW_MAP};" in html  # legends fold on a narrow map

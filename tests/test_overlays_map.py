@@ -17,6 +17,7 @@ from mapkit.overlays import (
     OverlayLegend,
     filter_overlay,
     group_name,
+    legend_html,
     load_overlay,
     not_mapped,
     overlay_in_region,
@@ -195,6 +196,17 @@ def test_legend_names_every_status_and_the_schematic_note():
     assert "L.control" in html
 
 
+def test_legend_can_show_only_the_statuses_drawn_and_fold():
+    html = legend_html(["transport_schemes"], statuses=["open", "planned"], collapsible=True, folded=True)
+    assert ">Open<" in html and ">Planned (hollow)<" in html
+    assert "Under construction" not in html and "Status unclear" not in html
+    assert "<details><summary" in html and "Overlays: status</summary>" in html
+    assert "<details open>" in legend_html(collapsible=True)
+    assert "<details" not in legend_html()
+    with pytest.raises(UnknownNameError, match="Unknown overlay status"):
+        legend_html(statuses=["closed"])
+
+
 # --- filters ----------------------------------------------------------------------------------------------------
 
 def test_filter_by_region_keeps_features_within_the_buffer():
@@ -226,6 +238,23 @@ def test_west_midlands_transport_excludes_other_regions():
 def test_not_mapped_list_is_loaded_with_reasons():
     table = not_mapped("growth_locations")
     assert len(table) > 0 and table["reason"].str.len().gt(0).all()
+
+
+@pytest.mark.parametrize(("region", "check"), [
+    ("E47000007", lambda t: set(t["ca"]) == {"WMCA"}),  # West Midlands Combined Authority
+    ("E08000026", lambda t: t["lad"].str.contains("Coventry").all()),  # Coventry, also "Coventry; Rugby (Ansty)"
+    ("E06000057", lambda t: t["lad"].str.contains("Northumberland").all()),  # Northumberland
+])
+def test_not_mapped_list_is_kept_to_a_region(region, check):
+    everywhere = not_mapped("transport_schemes")
+    table = not_mapped("transport_schemes", region=region)
+    assert 0 < len(table) < len(everywhere) and check(table)
+
+
+def test_not_mapped_list_of_a_district_matches_every_district_of_a_row():
+    rows = not_mapped("transport_schemes", region="E07000220")  # Rugby: only as "Coventry; Rugby (Ansty)"
+    assert len(rows) > 0 and rows["lad"].str.startswith("Coventry; Rugby").all()
+    assert not_mapped("transport_schemes", region="E06000001").empty  # Hartlepool: nothing researched
 
 
 def test_unknown_overlay_is_refused():

@@ -21,6 +21,8 @@ VALID_VIEWS = [
               compare="england", palette="print", basemap="none"),
     ViewState(region=WMCA, level="ward", indicator="imd_score", scheme="national_deciles", area=BINLEY,
               overlays=("transport_schemes",)),
+    ViewState(overlays=("growth_locations", "transport_schemes"), statuses=("under construction", "proposed")),
+    ViewState(overlays=("transport_schemes",), statuses=()),
     ViewState(region="E92000001", level="ca", indicator="business_births", scheme="quantiles", k=9),
 ]
 
@@ -67,6 +69,8 @@ MALFORMED = [
     ({"area": "E05000001"}, "area", None, "is not one of the wards of West Midlands"),
     ({"area": BINLEY, "level": "lad"}, "area", None, "is not one of the districts"),
     ({"overlays": "ufo_sightings"}, "overlays", (), "overlay `ufo_sightings` is not available"),
+    ({"statuses": "open,demolished"}, "statuses", ("open",), "overlay status `demolished` is not known"),
+    ({"statuses": "<b>x</b>"}, "statuses", None, "showing every status"),
     ({"region": "x" * 500}, "region", WMCA, "too long"),
 ]
 
@@ -134,3 +138,25 @@ def test_levels_offered_fit_inside_the_region(region: str, levels: tuple[str, ..
 def test_normalise_keeps_a_valid_view_untouched() -> None:
     view = dataclasses.replace(DEFAULT, area=BINLEY)
     assert state.normalise(view) == (view, [])
+
+
+@pytest.mark.parametrize(("text", "statuses"), [
+    ("all", None),
+    ("none", ()),
+    ("open", ("open",)),
+    ("Proposed,under_construction,open,proposed", ("open", "under construction", "proposed")),
+    ("open,under_construction,planned,proposed,unclassified", None),  # every status is the same as all
+])
+def test_statuses_are_read_in_declared_order(text: str, statuses) -> None:
+    view, notices = parse_query({"overlays": "transport_schemes", "statuses": text}, overlay_ids={"transport_schemes"})
+    assert view.statuses == statuses and notices == []
+
+
+def test_statuses_are_written_when_overlays_are_on_or_a_choice_was_made() -> None:
+    assert "statuses" not in to_query(DEFAULT)
+    assert to_query(dataclasses.replace(DEFAULT, statuses=("open",)))["statuses"] == "open"
+    with_overlays = dataclasses.replace(DEFAULT, overlays=("transport_schemes",))
+    assert to_query(with_overlays)["statuses"] == "all"
+    assert to_query(dataclasses.replace(with_overlays, statuses=()))["statuses"] == "none"
+    assert to_query(dataclasses.replace(with_overlays, statuses=("under construction",)))["statuses"] == \
+        "under_construction"

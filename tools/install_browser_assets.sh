@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install the front-end files that folium would fetch from CDNs into node_modules/ (never committed).
-# Versions are pinned in package.json and package-lock.json; tools/cdn_map.json maps CDN URLs to them.
+# Versions are pinned in package.json and package-lock.json; mapkit/cdn_map.json maps CDN URLs to them.
 # Usage: bash tools/install_browser_assets.sh   (from anywhere; needs npm and the npm registry)
 set -euo pipefail
 cd "$(dirname "$0")/.."

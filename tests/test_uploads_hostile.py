@@ -1,0 +1,249 @@
+"""Uploads from many hands (issue 7): encodings, huge files, broken polygons, non-finite numbers, markup in every
+text field, and nothing written to disk. The basic accept/reject cases are in test_uploads.py."""
+
+from __future__ import annotations
+
+import builtins
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import folium
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mapkit import uploads
+from mapkit.errors import UploadError
+from mapkit.uploads import MAX_BYTES, MAX_FEATURES, read_upload, upload_layer
+
+SQUARE = [[-1.9, 52.4], [-1.8, 52.4], [-1.8, 52.5], [-1.9, 52.5], [-1.9, 52.4]]
+BOWTIE = [[-1.9, 52.4], [-1.8, 52.5], [-1.8, 52.4], [-1.9, 52.5], [-1.9, 52.4]]
+
+
+def _fc(*features: dict, **top: object) -> bytes:
+    return json.dumps({"type": "FeatureCollection", **top, "features": list(features)}).encode()
+
+
+def _feature(kind: str, coords: object, name: object = "A", **props: object) -> dict:
+    return {"type": "Feature", "properties": {"name": name, **props}, "geometry": {"type": kind, "coordinates": coords}}
+
+
+# --- encodings ----------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("filename", "data", "message"), [
+    ("a.csv", "name,lat,lon\n\u201cHub\u201d,52.4,-1.9\n".encode("cp1252"), r"is not UTF-8 text .* 'CSV UTF-8"),
+    ("a.geojson", json.dumps(json.loads(_fc(_feature("Point", [-1.9, 52.4], "Café"))), ensure_ascii=False)
+     .encode("latin-1"), "is not UTF-8 text"),
+    ("a.csv", "name,lat,lon\nA,52.4,-1.9\n".encode("utf-16-be").join([b"\xfe\xff", b""]), "is saved as UTF-16"),
+    ("a.csv", "name,lat,lon\nA,52.4,-1.9\n".encode("utf-16-le"), "is saved as UTF-16"),  # no byte order mark
+    ("a.geojson", _fc(_feature("Point", [-1.9, 52.4])).decode().encode("utf-16-le"), "is saved as UTF-16"),
+    ("a.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not UTF-8 text"),
+], ids=["cp1252", "latin-1 geojson", "utf-16 be", "utf-16 le without bom", "utf-16 geojson", "png renamed"])
+def test_wrong_encodings_say_how_to_save_as_utf8(filename: str, data: bytes, message: str) -> None:
+    with pytest.raises(UploadError, match=message):
+        read_upload(data, filename)
+
+
+def test_utf8_with_a_byte_order_mark_and_any_script_is_read() -> None:
+    data = b"\xef\xbb\xbf" + _fc(_feature("Point", [-1.9, 52.4], "Gorsaf Caerdydd \u2013 \u0645\u062d\u0637\u0629"))
+    assert read_upload(data, "a.geojson")["name"][0] == "Gorsaf Caerdydd \u2013 \u0645\u062d\u0637\u0629"
+
+
+# --- size -----------------------------------------------------------------------------------------------------
+
+def test_a_million_rows_are_refused_without_parsing_them_all(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = b"name,lat,lon\n" + b"a,1\n" * 1_000_000
+    assert len(data) < MAX_BYTES  # small enough to pass the size limit: the row limit must catch it
+    parsed = 0
+    rows = uploads._csv_rows
+
+    def counting(text: str):
+        nonlocal parsed
+        for row in rows(text):
+            parsed += 1
+            yield row
+
+    monkeypatch.setattr(uploads, "_csv_rows", counting)
+    with pytest.raises(UploadError, match=r"has 1,000,000 rows; the limit is 5,000: split it"):
+        read_upload(data, "big.csv")
+    assert parsed <= MAX_FEATURES + 2
+
+
+def test_a_million_features_are_refused() -> None:
+    data = b'{"type": "FeatureCollection", "features": [' + b",".join([b"{}"] * 1_000_000) + b"]}"
+    with pytest.raises(UploadError, match=r"has 1,000,000 features; the limit is 5,000"):
+        read_upload(data, "big.geojson")
+
+
+# --- polygons -------------------------------------------------------------------------------------------------
+
+def test_a_self_intersecting_polygon_is_split_where_it_crosses() -> None:
+    frame = read_upload(_fc(_feature("Point", [-1.9, 52.4]), _feature("Polygon", [BOWTIE], "Bow")), "a.geojson")
+    bow = frame.geometry[1]
+    assert frame.is_valid.all() and bow.geom_type == "MultiPolygon" and len(bow.geoms) == 2
+    assert bow.area == pytest.approx(0.005)  # two triangles, each a quarter of the 0.1 x 0.1 square
+    assert frame.attrs["notes"] == ["'a.geojson': 1 polygon(s) crossed their own outline (feature 2) and were split "
+                                    "where the outline crosses itself."]
+
+
+def test_overlapping_parts_of_a_multipolygon_are_merged() -> None:
+    shifted = [[x + 0.05, y] for x, y in SQUARE]
+    frame = read_upload(_fc(_feature("MultiPolygon", [[SQUARE], [shifted]])), "a.geojson")
+    assert frame.is_valid.all() and frame.geometry[0].area == pytest.approx(0.015)
+    assert frame.attrs["notes"]
+
+
+def test_a_polygon_with_no_area_is_refused() -> None:
+    flat = [[-1.9, 52.4], [-1.8, 52.4], [-1.7, 52.4], [-1.9, 52.4]]
+    with pytest.raises(UploadError, match=r"feature 1 is a polygon with no area .*upload it as a LineString"):
+        read_upload(_fc(_feature("Polygon", [flat])), "a.geojson")
+
+
+def test_valid_files_have_no_notes() -> None:
+    assert read_upload(_fc(_feature("Polygon", [SQUARE])), "a.geojson").attrs["notes"] == []
+
+
+def test_a_repaired_polygon_can_be_measured_and_drawn() -> None:
+    from mapkit.nearby import population_near
+
+    frame = read_upload(_fc(_feature("Polygon", [BOWTIE], "Bow")), "a.geojson")
+    assert population_near(frame.geometry[0], distance_km=1.0).total_population > 0
+    html = _render(upload_layer(frame, "a.geojson"))
+    assert "MultiPolygon" in html
+
+
+POINT = st.tuples(st.floats(-1.95, -1.75), st.floats(52.35, 52.55))
+
+
+@settings(max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ring=st.lists(POINT, min_size=3, max_size=8), holes=st.lists(st.lists(POINT, min_size=3, max_size=5),
+                                                                     max_size=2))
+def test_any_polygon_gives_valid_geometry_or_a_message(ring: list, holes: list) -> None:
+    rings = [[list(p) for p in r] + [list(r[0])] for r in [ring, *holes]]
+    try:
+        frame = read_upload(_fc(_feature("Polygon", rings)), "a.geojson")
+    except UploadError as exc:
+        assert "feature 1" in str(exc)
+        return
+    assert frame.is_valid.all() and frame.geometry[0].area > 0
+    assert frame.geometry[0].geom_type in ("Polygon", "MultiPolygon")
+
+
+# --- non-finite and out-of-range numbers ----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("data", "message"), [
+    (b'{"type": "Feature", "properties": {"name": "A"}, "geometry": {"type": "Point", "coordinates": [-Infinity, 52]}}',
+     r"not a finite number \(NaN or Infinity\)"),
+    (b'{"type": "Feature", "properties": {"name": "A"}, "geometry": {"type": "Point", "coordinates": [1e400, 52]}}',
+     r"not a finite number \(NaN or Infinity\)"),
+    (b'{"type": "Feature", "properties": {"name": "A"}, "geometry": {"type": "Point", "coordinates": [-1.9, '
+     + b"9" * 400 + b"]}}", r"not a finite number \(NaN or Infinity\)"),
+    (_fc(_feature("LineString", [[-1.9, 52.4], [-1.9, 95.0]])), r"position \[-1.9, 95\], which looks like British"),
+    (_fc(_feature("Polygon", [[[-1.9, 52.4], [-1.8, 52.4], [-1.8, -152.5], [-1.9, 52.4]]])), "feature 1 has the"),
+    (b"name,lat,lon\nA,nan,-1\n", r"lat is 'nan', not a finite number"),
+    (b"name,lat,lon\nA,52,Infinity\n", r"lon is 'Infinity', not a finite number"),
+    (b"name,lat,lon\nA,1e999,-1\n", r"lat is '1e999', not a finite number"),
+], ids=["-Infinity", "1e400", "huge integer", "latitude 95", "latitude -152", "csv nan", "csv Infinity", "csv 1e999"])
+def test_non_finite_and_out_of_range_coordinates_are_refused(data: bytes, message: str) -> None:
+    filename = "a.csv" if data.startswith(b"name") else "a.geojson"
+    with pytest.raises(UploadError, match=message):
+        read_upload(data, filename)
+
+
+# --- markup ---------------------------------------------------------------------------------------------------
+
+PAYLOADS = ["<script>alert(1)</script>", "<img src=x onerror=alert(2)>", "</script><script>alert(3)</script>",
+            "`${alert(4)}`", "\\u003cb\\u003e", "javascript:alert(5)", "<svg/onload=alert(6)>"]
+
+
+def _render(*groups: folium.FeatureGroup) -> str:
+    fmap = folium.Map(tiles=None)
+    for group in groups:
+        group.add_to(fmap)
+    folium.LayerControl().add_to(fmap)
+    return fmap.get_root().render()
+
+
+def _assert_inert(html: str) -> None:
+    for payload in PAYLOADS:
+        if any(ch in payload for ch in "<>`$\\"):
+            assert payload not in html, payload
+    for raw in ("<script>alert", "<img src=x", "<svg/onload", "${alert", 'href="javascript'):
+        assert raw not in html, raw
+
+
+def test_markup_in_every_geojson_text_field_is_drawn_as_text() -> None:
+    props = {p: p for p in PAYLOADS}  # as property names and values
+    props["nested"] = {"html": PAYLOADS[0], "list": [PAYLOADS[1]]}
+    features = [_feature(kind, coords, PAYLOADS[i % len(PAYLOADS)], **props)
+                for i, (kind, coords) in enumerate([("Point", [-1.9, 52.4]), ("LineString", SQUARE[:3]),
+                                                    ("Polygon", [SQUARE]), ("MultiPoint", SQUARE[:2]),
+                                                    ("Polygon", [BOWTIE])])]
+    frame = read_upload(_fc(*features), PAYLOADS[1] + ".geojson")
+    html = _render(upload_layer(frame, PAYLOADS[2]))
+    _assert_inert(html)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "&#96;&#36;{alert(4)}&#96;" in html
+
+
+def test_markup_in_every_csv_text_field_is_drawn_as_text() -> None:
+    header = ",".join(["name", "lat", "lon", *(f'"{p}"' for p in PAYLOADS if '"' not in p)])
+    row = ",".join([f'"{PAYLOADS[0]}"', "52.4", "-1.9", *(f'"{p}"' for p in PAYLOADS if '"' not in p)])
+    frame = read_upload(f"{header}\n{row}\n".encode(), "a.csv")
+    assert frame["name"][0] == PAYLOADS[0]  # kept as uploaded, escaped only when drawn
+    _assert_inert(_render(upload_layer(frame, PAYLOADS[3])))
+
+
+def test_messages_quote_the_file_name_without_control_characters() -> None:
+    with pytest.raises(UploadError) as caught:
+        read_upload(b"", "dir/\x1b[31mred\u202e<b>.csv")
+    assert "\x1b" not in str(caught.value) and "\u202e" not in str(caught.value) and "dir/" not in str(caught.value)
+
+
+# --- nothing written to disk ------------------------------------------------------------------------------------
+
+WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
+
+
+def test_reading_and_drawing_an_upload_writes_no_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    read_upload(b"name,easting,northing\nA,406900,286900\n", "warm.csv")  # load pyproj's database first
+    writes: list[str] = []
+    real_open, real_os_open = builtins.open, os.open
+
+    def guarded_open(file, mode="r", *args, **kwargs):
+        if any(flag in str(mode) for flag in "wax+"):
+            writes.append(f"open({file!r}, {mode!r})")
+        return real_open(file, mode, *args, **kwargs)
+
+    def guarded_os_open(path, flags, *args, **kwargs):
+        if flags & WRITE_FLAGS:
+            writes.append(f"os.open({path!r})")
+        return real_os_open(path, flags, *args, **kwargs)
+
+    def refused(name: str):
+        def record(*args, **kwargs):
+            writes.append(f"tempfile.{name}")
+            raise AssertionError(f"tempfile.{name} called while reading an upload")
+        return record
+
+    monkeypatch.setattr(builtins, "open", guarded_open)
+    monkeypatch.setattr(io, "open", guarded_open)
+    monkeypatch.setattr(os, "open", guarded_os_open)
+    for name in ("mkstemp", "mkdtemp", "NamedTemporaryFile", "TemporaryFile", "SpooledTemporaryFile"):
+        monkeypatch.setattr(tempfile, name, refused(name))
+    monkeypatch.chdir(tmp_path)
+    temp_before = set(os.listdir(tempfile.gettempdir()))
+    files = [(b"name,lat,lon\nHub,52.48,-1.9\n", "a.csv"),
+             (b"name,easting,northing\nCouncil House,406900,286900\n", "b.csv"),
+             (_fc(_feature("Polygon", [BOWTIE]), crs=None), "c.geojson"),
+             (b"name,lat,lon\n" + b"A,x,-1\n", "d.csv")]
+    for data, filename in files:
+        try:
+            _render(upload_layer(read_upload(data, filename), filename))
+        except UploadError:
+            pass
+    assert writes == []
+    assert list(tmp_path.iterdir()) == []
+    assert set(os.listdir(tempfile.gettempdir())) <= temp_before
