@@ -49,21 +49,27 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 MAX_SESSIONS = 50
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 REGIONS = ["E08000026", "E47000001", "E08000025", "E47000004", "E08000035", "E06000023", "E47000006",
-           "E08000021", "E08000012", "E47000007"]
-"""Regions visited, each session starting at a different one: districts and combined authorities, at ward level."""
+           "E08000021", "E08000012"]
+"""Regions visited (never the opening one, so every change is a change), each session starting at a different
+one: districts and combined authorities, at ward level."""
 START_REGION = "E47000007"
 THEME = "Deprivation (IoD2025)"
 
-VIEW_JS = """([sample]) => {
-    if (!window.map) return null;
+VIEW_JS = """([frameSelector, sample, areas, label]) => {
+    const frames = document.querySelectorAll(frameSelector);
+    if (frames.length !== 1) return false;  // Streamlit briefly keeps the old frame while mounting a new one
+    const w = frames[0].contentWindow;  // same origin: the component is served by the app
+    if (!w || !w.map) return false;
     let n = 0, found = false;
-    window.map.eachLayer(l => {
-        const p = l.feature && l.feature.properties;
-        if (p && p.code && l.options.interactive !== false) { n++; if (p.code === sample) found = true; }
+    w.map.eachLayer(l => {
+        if (!l.mapkitList || !l.options.interactive) return;  // the choropleth: one layer for all its areas
+        for (const [code] of l.mapkitList()) { n++; if (code === sample) found = true; }
     });
-    const summary = document.querySelector('.mapkit-legend summary');
-    return [n, found, summary ? summary.innerText : ''];
+    const summary = w.document.querySelector('.mapkit-legend summary');
+    return n === areas && found && !!summary && summary.innerText.startsWith(label + ' (');
 }"""
+"""True once the single map frame shows the expected view. It runs inside the page (polled there), so waiting
+costs no round trips between this script, Playwright and Chromium."""
 
 
 @dataclass(frozen=True)
@@ -154,7 +160,8 @@ def rss_mib(pid: int) -> float:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process and its descendants."""
+    """User + system CPU time of a process and its descendants, including descendants that have exited (such as
+    the renderers of closed browser contexts) once their parent has reaped them."""
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0.0
     for p in _descendants(pid):
@@ -162,7 +169,7 @@ def cpu_seconds(pid: int) -> float:
             fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += (int(fields[11]) + int(fields[12])) / ticks
+        total += sum(int(v) for v in fields[11:15]) / ticks  # utime, stime, cutime, cstime
     return total
 
 
@@ -191,22 +198,15 @@ def view_after(region: str, indicator: str) -> View:
 
 
 async def wait_for_view(page: Any, view: View, timeout: float) -> None:
-    """Poll the (single) map frame until it shows ``view``; Streamlit may swap the frame during a change."""
-    deadline = time.monotonic() + timeout
-    last: Any = None
-    while time.monotonic() < deadline:
-        frames = await page.query_selector_all(MAP_FRAME)
-        if len(frames) == 1:
-            try:
-                frame = await frames[0].content_frame()
-                last = await frame.evaluate(VIEW_JS, [view.sample]) if frame else None
-            except Exception:  # noqa: BLE001 - the frame was detached mid-evaluation; look again
-                last = None
-            if last and last[0] == view.areas and last[1] and last[2].startswith(view.indicator_label + " ("):
-                return
-        await asyncio.sleep(0.05)
-    raise TimeoutError(f"map did not show {view.areas} wards of {view.region_name} with "
-                       f"{view.indicator_label!r} within {timeout:.0f} s (last seen: {last})")
+    """Wait until the map frame shows ``view`` (Streamlit may swap the frame during a change)."""
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        await page.wait_for_function(VIEW_JS, arg=[MAP_FRAME, view.sample, view.areas, view.indicator_label],
+                                     polling=100, timeout=timeout * 1000)
+    except PlaywrightTimeout:
+        raise TimeoutError(f"map did not show the {view.areas} wards of {view.region_name} with "
+                           f"{view.indicator_label!r} within {timeout:.0f} s") from None
 
 
 async def open_picker(page: Any, label: str, text: str, option: re.Pattern[str]) -> Any:
@@ -250,14 +250,19 @@ async def run_session(browser: Any, base: str, session: int, changes: int, wait:
             result.errors.append(f"session {session}: blocked asset {url}")
         await route.abort("blockedbyclient")
 
+    phase = {"now": "first load", "since": time.perf_counter()}
+
+    def where() -> str:
+        return f"{phase['now']}, {time.perf_counter() - phase['since']:.0f} s in"
+
     def on_console(message: Any) -> None:
         # Failed requests are judged by on_failed (tiles are expected to fail), not by their console echo.
         if message.type == "error" and not message.text.startswith("Failed to load resource"):
-            result.errors.append(f"session {session}: console error: {message.text[:300]}")
+            result.errors.append(f"session {session} ({where()}): console error: {message.text[:300]}")
 
     def on_failed(request: Any) -> None:
         if not is_tile_request(request.url) and request.resource_type in ("script", "stylesheet", "font"):
-            result.errors.append(f"session {session}: {request.resource_type} failed: {request.url} "
+            result.errors.append(f"session {session} ({where()}): {request.resource_type} failed: {request.url} "
                                  f"({request.failure})")
 
     if assets == "cdn":
@@ -272,7 +277,7 @@ async def run_session(browser: Any, base: str, session: int, changes: int, wait:
         await page.goto(base, timeout=wait * 1000)
         await wait_for_view(page, view_after(region, indicator), wait)
         result.first_load = time.perf_counter() - start
-        for kind, value in plan(session, changes):
+        for number, (kind, value) in enumerate(plan(session, changes), start=1):
             if kind == "region":
                 region = value
                 expected = view_after(region, indicator)
@@ -284,6 +289,7 @@ async def run_session(browser: Any, base: str, session: int, changes: int, wait:
                 choice = await open_picker(page, "Indicator", expected.indicator_label,
                                            re.compile(rf"^{re.escape(expected.indicator_label)}$"))
             start = time.perf_counter()  # the user's choice: from here to the new map is the latency
+            phase.update(now=f"change {number} ({kind})", since=start)
             await choice.click()
             await wait_for_view(page, expected, wait)
             result.latencies.append(time.perf_counter() - start)

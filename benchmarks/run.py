@@ -50,7 +50,9 @@ from benchmarks.machine import describe
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path(os.environ.get("MAPKIT_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+                 "--disable-sync", "--no-first-run", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
+"""Headless Chromium that resolves no host but loopback: tiles fail at once, in the browser, as they would on a
+network without them; CDN files are answered by a Playwright route before any lookup."""
 VIEWPORT = {"width": 1280, "height": 800}
 ENGLAND = "E92000001"
 
@@ -78,7 +80,7 @@ APP_TIMEOUT_S = 180.0
 DRAWN_JS = r"""
 function () {
   if (document.querySelector("path.leaflet-interactive")) { return "svg"; }
-  const canvases = document.querySelectorAll(".leaflet-overlay-pane canvas");
+  const canvases = document.querySelectorAll(".leaflet-map-pane canvas");
   for (const canvas of canvases) {
     if (!canvas.width || !canvas.height) { continue; }
     const probe = document.createElement("canvas");
@@ -100,7 +102,7 @@ FIRST_DRAW_JS = r"""
   for (const name of ["fill", "stroke"]) {
     const original = proto[name];
     proto[name] = function (...args) {
-      if (!window.__mapkitCanvasDrawn && this.canvas.closest && this.canvas.closest(".leaflet-overlay-pane")) {
+      if (!window.__mapkitCanvasDrawn && this.canvas.closest && this.canvas.closest(".leaflet-map-pane")) {
         window.__mapkitCanvasDrawn = true;
       }
       return original.apply(this, args);
@@ -232,12 +234,14 @@ def _launch() -> tuple[Any, Any]:
         raise
 
 
-def _context(browser: Any) -> tuple[Any, Any]:
+def _context(browser: Any, *, intercept_all: bool = True) -> tuple[Any, Any]:
+    """A fresh context with CDN files served from ``node_modules/``; ``intercept_all=False`` (timed pages) routes
+    only CDN requests, so the page and its tiles pay no Playwright round trip (see ``cdn_routes``)."""
     sys.path.insert(0, str(ROOT / "tests"))
     from cdn_routes import RouteLog, install_routes
 
     context = browser.new_context(viewport=VIEWPORT, service_workers="block")
-    log = install_routes(context, log=RouteLog())
+    log = install_routes(context, log=RouteLog(), intercept_all=intercept_all)
     return context, log
 
 
@@ -252,7 +256,7 @@ def first_draw(browser: Any, session: Any, url: str, timeout_s: float, *,
     """Seconds from navigation start to the first frame with a polygon drawn (fresh context, nothing cached), and
     the CPU seconds the page's renderer process used meanwhile (less sensitive to other jobs than wall time).
     ``slow``: over :data:`SLOW_LINK` instead of loopback speed."""
-    context, log = _context(browser)
+    context, log = _context(browser, intercept_all=False)
     try:
         context.add_init_script(FIRST_DRAW_JS)
         page = context.new_page()
@@ -495,16 +499,17 @@ def report(rows: list[Row], memory: Memory | None, *, machine: str, chromium: st
         "absolute timings are noisy; the ratios (ours and baseline measured alternately in the same run) are "
         "what count.",
         f"- Timings: median of {runs} runs; England LSOAs: 1 run (its baseline takes tens of seconds per page).",
-        "- Ours: what `app.py` builds (`mapkit.choropleth.build_map`: canvas, quantised delta-encoded geometry "
-        "cached per view, per-area colour and tooltip arrays); bytes are the strings streamlit-folium sends for "
+        "- Ours: what `app.py` builds (`mapkit.choropleth.build_map`: quantised delta-encoded geometry cached "
+        "per view, all areas as one Leaflet layer on one canvas, per-area colour and tooltip arrays); bytes are the strings streamlit-folium sends for "
         "it. Baseline: `mapkit.load_indicator(\"imd_score\", level, region).explore()` rendered to HTML (every "
         "column, full precision, SVG).",
         "- Build: server side, ours with the view's geometry not yet encoded (first request for the view in a "
         "process; boundary files already read); baseline from the loaded frame to HTML.",
         "- First draw: from navigation start to the start of the animation frame after the first one with a "
         "polygon drawn, so that the frame has been painted (baseline: first `path.leaflet-interactive`; ours: "
-        "first fill or stroke on Leaflet's canvas); pages served from loopback with CDN files from "
-        "`node_modules/`, a fresh browser context per run, tiles aborted. Renderer CPU: CPU seconds of the page's "
+        "first fill or stroke on a canvas in the map); pages served from loopback with CDN files from "
+        "`node_modules/` (a Playwright route for CDN URLs only), a fresh browser context per run, tiles failing "
+        "in the browser (no host resolves but loopback). Renderer CPU: CPU seconds of the page's "
         "renderer process over the same span (CDP `SystemInfo.getProcessInfo`), less sensitive than wall time to "
         "other jobs on the machine. At 20 Mbit/s: the same over an emulated 20 Mbit/s, 20 ms link (CDP "
         "`Network.emulateNetworkConditions`), where the bytes count as they would outside this machine.",

@@ -9,7 +9,11 @@ Built for speed at England scale (issue 6) without trading away correctness:
 * Only the properties the map needs are sent, as parallel arrays (names once with the geometry; per indicator
   just fill colours, formatted values, ranks, deciles and notes), instead of a GeoJSON property dict per area.
 * Geometry serialisation is cached per (level, region): changing the indicator, classes or palette rebuilds
-  only the small per-indicator arrays. The map draws on a canvas (``prefer_canvas``); hover and click still work.
+  only the small per-indicator arrays.
+* In the browser all areas of a view are one Leaflet layer on one canvas, drawn from vertices decoded and
+  projected once (vertices closer than a pixel skipped), once the map is fitted; hover and click are found with a
+  grid index and a point-in-polygon test. Thousands of Leaflet polygons (one per area) took most of the first
+  draw at England scale.
 * Every text that reaches HTML (area names, labels, notes, sources) is escaped with :func:`html.escape` and the
   JSON is made safe to embed in ``<script>``.
 
@@ -66,6 +70,13 @@ DENSE_AREAS, DENSE_OUTLINES = 2_000, 50
 """Above these counts (England's wards, its districts) lines are thinner so that small urban areas keep their
 colour at national scale instead of turning into white edges."""
 MAP_BACKGROUND = "#ffffff"
+MAP_ASSETS = frozenset({"leaflet", "leaflet_css", "jquery"})
+"""folium's default scripts and stylesheets that these maps use (folium's popups are built with jQuery). The others
+(Bootstrap, Font Awesome, glyphicons, awesome-markers) serve folium features not used here (overlays are DivIcon
+squares and circle markers) and cost seven requests and their parsing before the map can draw."""
+AREA_PANES = {"areas": ("mapkitAreas", 350), "outlines": ("mapkitOutlines", 360)}
+"""Leaflet panes (name, z-index) of the area canvases: above the tiles (200), below overlays and their hover
+outlines (400), markers (600) and tooltips (650)."""
 
 RANK_HINT = {"worse": "1 = highest", "better": "1 = lowest", "neutral": "1 = highest"}
 DARKER = {"worse": "Darker = higher = worse", "better": "Darker = lower = worse", "neutral": "Darker = higher"}
@@ -327,43 +338,239 @@ if (!window.mapkit) {
       h += "<div style='color:#555;font-size:11px;margin-top:3px'>" + data.source + "</div></div>";
       return h;
     }
-    function areas(geom, data, opts) {
-      // One polygon per area in one feature group. Attribution, tooltip and hover handlers belong to the group
-      // (events from the areas propagate to it): per-area copies cost seconds at England scale.
-      var layer, highlight = null, polygons = [];
-      function style(i) {
-        var s = {interactive: opts.interactive}, fill = data ? data.fill[i] : undefined;
-        for (var key in opts.style) { s[key] = opts.style[key]; }
-        if (fill === null) {
-          s.fillColor = data.noData.fill; s.color = data.noData.outline; s.dashArray = data.noData.dash; s.weight = 0.8;
-        } else if (fill !== undefined) { s.fillColor = fill; }
-        return s;
+    function decode(geom) {  // every vertex as longitude/latitude in typed arrays, with ring and area offsets
+      var total = 0, f, p, r, i, text, code, value, mult, axis, x, y, n = 0, scale = geom.scale;
+      for (f = 0; f < geom.shapes.length; f++) {
+        for (p = 0; p < geom.shapes[f].length; p++) {
+          for (r = 0; r < geom.shapes[f][p].length; r++) { total += geom.shapes[f][p][r].length; }
+        }
       }
-      for (var f = 0; f < geom.codes.length; f++) {
-        var polygon = L.polygon(latLngs(geom.shapes[f], geom.scale), style(f));
-        polygon.feature = {type: "Feature", id: f, properties: {code: geom.codes[f]}};
-        polygons.push(polygon);
-      }
-      layer = L.featureGroup(polygons, {attribution: opts.attribution});
-      if (data) {
-        layer.bindTooltip(function (lyr) { return tooltip(geom, data, lyr.feature.id); }, {sticky: true, opacity: 0.96});
-        layer.on("mouseover", function (e) {
-          if (highlight) { layer.removeLayer(highlight); }
-          highlight = L.polygon(e.layer.getLatLngs(), {color: "#000", weight: 3, fill: false, interactive: false});
-          layer.addLayer(highlight);
-        });
-        layer.on("mouseout", function () { if (highlight) { layer.removeLayer(highlight); highlight = null; } });
-      }
-      if (data && data.selected !== null) {
-        layer.eachLayer(function (lyr) {
-          if (lyr.feature && lyr.feature.id === data.selected) {
-            layer.addLayer(L.polygon(lyr.getLatLngs(), {color: "#000", weight: 3.5, fill: false, interactive: false}));
+      var lng = new Float64Array(total >> 1), lat = new Float64Array(total >> 1), ringStart = [0], areaStart = [0];
+      for (f = 0; f < geom.shapes.length; f++) {
+        x = 0; y = 0;
+        for (p = 0; p < geom.shapes[f].length; p++) {
+          for (r = 0; r < geom.shapes[f][p].length; r++) {
+            text = geom.shapes[f][p][r]; value = 0; mult = 1; axis = 0;
+            for (i = 0; i < text.length; i++) {
+              code = LOOKUP[text.charCodeAt(i)];
+              value += (code & 31) * mult;
+              if (code & 32) { mult *= 32; continue; }
+              if (axis === 0) { x += (value % 2) ? -(value + 1) / 2 : value / 2; }
+              else { y += (value % 2) ? -(value + 1) / 2 : value / 2; lng[n] = x / scale; lat[n] = y / scale; n++; }
+              axis = 1 - axis; value = 0; mult = 1;
+            }
+            ringStart.push(n);
           }
-        });
+        }
+        areaStart.push(ringStart.length - 1);
       }
-      layer.mapkitAreas = geom.codes.length;
-      return layer;
+      return {lng: lng.subarray(0, n), lat: lat.subarray(0, n), ringStart: Int32Array.from(ringStart),
+              areaStart: Int32Array.from(areaStart)};
     }
+    function project(shape, crs) {  // vertices in the CRS's pixel space at scale 1 (zoom z: times crs.scale(z))
+      var n = shape.lng.length, x = new Float64Array(n), y = new Float64Array(n), i, s, t, R, q;
+      if (crs === L.CRS.EPSG3857) {  // inlined L.Projection.SphericalMercator and its transformation
+        R = L.Projection.SphericalMercator.MAX_LATITUDE;
+        for (i = 0; i < n; i++) {
+          s = Math.sin(Math.max(Math.min(R, shape.lat[i]), -R) * Math.PI / 180);
+          x[i] = shape.lng[i] / 360 + 0.5;
+          y[i] = 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
+        }
+      } else {
+        t = crs.scale(0);
+        for (i = 0; i < n; i++) { q = crs.latLngToPoint(L.latLng(shape.lat[i], shape.lng[i]), 0); x[i] = q.x / t; y[i] = q.y / t; }
+      }
+      var areas = shape.areaStart.length - 1, box = new Float64Array(areas * 4), a, j, r0, r1;
+      for (a = 0; a < areas; a++) {
+        r0 = shape.ringStart[shape.areaStart[a]]; r1 = shape.ringStart[shape.areaStart[a + 1]];
+        box[4 * a] = box[4 * a + 1] = Infinity; box[4 * a + 2] = box[4 * a + 3] = -Infinity;
+        for (j = r0; j < r1; j++) {
+          if (x[j] < box[4 * a]) { box[4 * a] = x[j]; } if (x[j] > box[4 * a + 2]) { box[4 * a + 2] = x[j]; }
+          if (y[j] < box[4 * a + 1]) { box[4 * a + 1] = y[j]; } if (y[j] > box[4 * a + 3]) { box[4 * a + 3] = y[j]; }
+        }
+      }
+      return {x: x, y: y, box: box};
+    }
+    var MIN_STEP = 0.6;  // pixels (x + y): closer vertices are skipped while drawing (Leaflet's smoothing drops more)
+    var AreaCanvas = L.Canvas.extend({
+      // All areas of a view on one canvas, in a pane of their own under the overlays: one Leaflet layer instead of
+      // one per area (thousands at England scale), drawn straight from vertices projected once. Hover and click are
+      // found from the map's mouse events with a grid index and a point-in-polygon test, so other canvases or SVG
+      // drawn above never hide the areas from the mouse.
+      initialize: function (geom, data, opts) {
+        L.Canvas.prototype.initialize.call(this, {padding: 0.1, pane: opts.pane, attribution: opts.attribution,
+                                                 interactive: opts.interactive});
+        this._geom = geom; this._data = data; this._opts = opts; this._shape = decode(geom);
+        this.mapkitAreas = geom.codes.length;
+      },
+      onAdd: function (map) {
+        if (!map.getPane(this.options.pane)) { map.createPane(this.options.pane).style.zIndex = this._opts.zIndex; }
+        if (!this._proj || this._crs !== map.options.crs) { this._crs = map.options.crs; this._proj = project(this._shape, this._crs); this._grid = null; }
+        L.Renderer.prototype.onAdd.call(this, map);  // not L.Canvas's, which draws at once
+        this._updatePaths();
+        if (this._data && this._data.selected !== null) {
+          this._selected = L.polygon(latLngs(this._geom.shapes[this._data.selected], this._geom.scale),
+                                     {color: "#000", weight: 3.5, fill: false, interactive: false}).addTo(map);
+        }
+      },
+      onRemove: function (map) {
+        this._hover(null, null);
+        if (this._selected) { map.removeLayer(this._selected); this._selected = null; }
+        L.Canvas.prototype.onRemove.call(this, map);
+      },
+      getEvents: function () {
+        var events = L.Canvas.prototype.getEvents.call(this);
+        if (this._opts.interactive) { events.mousemove = this._onMapMove; events.click = this._onMapClick; events.mouseout = this._onMapOut; }
+        return events;
+      },
+      _initContainer: function () {  // no DOM listeners: the mouse reaches the map through this canvas
+        var container = this._container = document.createElement("canvas");
+        container.style.pointerEvents = "none";
+        this._ctx = container.getContext("2d");
+      },
+      _destroyContainer: function () {
+        L.Util.cancelAnimFrame(this._redrawRequest);
+        delete this._ctx; L.DomUtil.remove(this._container); delete this._container;
+      },
+      _updatePaths: function () {
+        // The first draw waits for the end of the script that added the layer (a microtask): its legend is then in
+        // place and the map fitted around it, so England's areas are drawn once, not once per fit.
+        var self = this;
+        if (this._postponeUpdatePaths) { return; }
+        if (this._settled) { this._redraw(); return; }
+        if (!this._pending) {
+          this._pending = true;
+          Promise.resolve().then(function () { self._pending = false; self._settled = true; if (self._map) { self._redraw(); } });
+        }
+      },
+      _fill: function (i) {
+        var d = this._data;
+        return d ? (d.fill[i] === null ? d.noData.fill : d.fill[i]) : null;
+      },
+      _draw: function () {  // each area as one path, filled and outlined, like Leaflet's canvas but far fewer calls
+        var map = this._map, ctx = this._ctx;
+        if (!map || !ctx || !this._proj) { return; }
+        var st = this._opts.style, data = this._data, shape = this._shape, P = this._proj,
+            s = this._crs.scale(map.getZoom()), o = map.getPixelOrigin(), ox = o.x, oy = o.y, b = this._bounds,
+            x0 = (b.min.x + ox) / s, y0 = (b.min.y + oy) / s, x1 = (b.max.x + ox) / s, y1 = (b.max.y + oy) / s,
+            fill = st.fill !== false, stroke = st.stroke !== false, missing, current = null,
+            fillOpacity = st.fillOpacity === undefined ? 0.2 : st.fillOpacity, opacity = st.opacity === undefined ? 1 : st.opacity,
+            dash = data && data.noData.dash ? String(data.noData.dash).split(/[ ,]+/).map(Number) : [],
+            a, r, j, r0, r1, px, py, lx, ly, colour;
+        ctx.lineJoin = "round"; ctx.strokeStyle = st.color; ctx.lineWidth = st.weight;
+        for (a = 0; a < this.mapkitAreas; a++) {
+          if (P.box[4 * a] > x1 || P.box[4 * a + 2] < x0 || P.box[4 * a + 1] > y1 || P.box[4 * a + 3] < y0) { continue; }
+          ctx.beginPath();
+          for (r = shape.areaStart[a]; r < shape.areaStart[a + 1]; r++) {
+            r0 = shape.ringStart[r]; r1 = shape.ringStart[r + 1];
+            if (r1 - r0 < 3) { continue; }
+            lx = s * P.x[r0] - ox; ly = s * P.y[r0] - oy;
+            ctx.moveTo(lx, ly);
+            for (j = r0 + 1; j < r1; j++) {
+              px = s * P.x[j] - ox; py = s * P.y[j] - oy;
+              if (j < r1 - 1 && Math.abs(px - lx) + Math.abs(py - ly) < MIN_STEP) { continue; }
+              ctx.lineTo(px, py); lx = px; ly = py;
+            }
+            ctx.closePath();
+          }
+          missing = data && data.fill[a] === null;
+          if (fill) {
+            colour = missing ? data.noData.fill : (data ? data.fill[a] : (st.fillColor || st.color));
+            if (colour !== current) { ctx.fillStyle = current = colour; }
+            ctx.globalAlpha = fillOpacity; ctx.fill("evenodd");
+          }
+          if (stroke) {
+            ctx.globalAlpha = opacity;
+            if (missing) {
+              ctx.strokeStyle = data.noData.outline; ctx.lineWidth = 0.8; ctx.setLineDash(dash); ctx.stroke();
+              ctx.strokeStyle = st.color; ctx.lineWidth = st.weight; ctx.setLineDash([]);
+            } else { ctx.stroke(); }
+          }
+        }
+        ctx.globalAlpha = 1;
+      },
+      _index: function () {  // a grid of area indices by bounding box, built on the first hover
+        var P = this._proj, n = this.mapkitAreas, size = Math.max(8, Math.min(256, Math.ceil(Math.sqrt(n) * 2))),
+            minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity, a, i, j;
+        for (a = 0; a < n; a++) {
+          minX = Math.min(minX, P.box[4 * a]); minY = Math.min(minY, P.box[4 * a + 1]);
+          maxX = Math.max(maxX, P.box[4 * a + 2]); maxY = Math.max(maxY, P.box[4 * a + 3]);
+        }
+        var grid = {size: size, minX: minX, minY: minY, w: (maxX - minX) / size || 1, h: (maxY - minY) / size || 1, cells: []};
+        for (i = 0; i < size * size; i++) { grid.cells.push([]); }
+        function cell(v, min, step) { return Math.max(0, Math.min(size - 1, Math.floor((v - min) / step))); }
+        for (a = 0; a < n; a++) {
+          for (i = cell(P.box[4 * a], minX, grid.w); i <= cell(P.box[4 * a + 2], minX, grid.w); i++) {
+            for (j = cell(P.box[4 * a + 1], minY, grid.h); j <= cell(P.box[4 * a + 3], minY, grid.h); j++) { grid.cells[j * size + i].push(a); }
+          }
+        }
+        return grid;
+      },
+      areaAt: function (latlng) {  // index of the area under a point, or -1
+        if (!this._map || !this._proj) { return -1; }
+        var g = this._grid || (this._grid = this._index()), P = this._proj, shape = this._shape,
+            q = this._crs.latLngToPoint(latlng, 0), t = this._crs.scale(0), x = q.x / t, y = q.y / t,
+            i = Math.floor((x - g.minX) / g.w), j = Math.floor((y - g.minY) / g.h), list, a, r, k, m, inside;
+        if (i < 0 || j < 0 || i >= g.size || j >= g.size) { return -1; }
+        list = g.cells[j * g.size + i];
+        for (var c = 0; c < list.length; c++) {
+          a = list[c];
+          if (x < P.box[4 * a] || x > P.box[4 * a + 2] || y < P.box[4 * a + 1] || y > P.box[4 * a + 3]) { continue; }
+          inside = false;
+          for (r = shape.areaStart[a]; r < shape.areaStart[a + 1]; r++) {
+            for (k = shape.ringStart[r], m = shape.ringStart[r + 1] - 1; k < shape.ringStart[r + 1]; m = k++) {
+              if ((P.y[k] > y) !== (P.y[m] > y) && x < (P.x[m] - P.x[k]) * (y - P.y[k]) / (P.y[m] - P.y[k]) + P.x[k]) { inside = !inside; }
+            }
+          }
+          if (inside) { return a; }
+        }
+        return -1;
+      },
+      area: function (i) {  // a stand-in layer for one area, as event target (streamlit-folium reads toGeoJSON)
+        var code = this._geom.codes[i], feature = {type: "Feature", id: i, properties: {code: code}, geometry: null};
+        return {feature: feature, toGeoJSON: function () { return feature; }};
+      },
+      mapkitList: function () {  // [code, fill colour] of every area, as drawn (for tests and tools)
+        var out = [];
+        for (var i = 0; i < this.mapkitAreas; i++) { out.push([this._geom.codes[i], this._fill(i)]); }
+        return out;
+      },
+      _hover: function (i, latlng) {
+        var map = this._map;
+        if (i !== this._hovered) {
+          if (this._highlight) { this._highlight.remove(); this._highlight = null; }
+          this._hovered = i;
+          if (i !== null && map) {
+            this._highlight = L.polygon(latLngs(this._geom.shapes[i], this._geom.scale),
+                                        {color: "#000", weight: 3, fill: false, interactive: false}).addTo(map);
+            if (this._data) {
+              this._tip = this._tip || L.tooltip({sticky: true, opacity: 0.96});
+              this._tip.setContent(tooltip(this._geom, this._data, i));
+            }
+          }
+          if (map) { map.getContainer().style.cursor = i === null ? "" : "pointer"; }
+        }
+        if (this._tip) {
+          if (i === null || !map) { this._tip.remove(); }
+          else { this._tip.setLatLng(latlng); if (!this._tip._map) { this._tip.openOn(map); } }
+        }
+      },
+      _onMapMove: function (e) {
+        var map = this._map;
+        if (!map || (map.dragging && map.dragging.moving()) || map._animatingZoom) { return; }
+        var i = this.areaAt(e.latlng);
+        this._hover(i < 0 ? null : i, e.latlng);
+      },
+      _onMapOut: function () { this._hover(null, null); },
+      _onMapClick: function (e) {
+        var i = this.areaAt(e.latlng);
+        if (i < 0) { return; }
+        var target = this.area(i);
+        this.fire("click", {latlng: e.latlng, layerPoint: e.layerPoint, containerPoint: e.containerPoint,
+                            originalEvent: e.originalEvent, layer: target, sourceTarget: target}, true);
+      }
+    });
+    function areas(geom, data, opts) { return new AreaCanvas(geom, data, opts); }
     function legend(group, html, position, className) {
       var control = L.control({position: position});
       control.onAdd = function (map) {
@@ -379,6 +586,7 @@ if (!window.mapkit) {
       group.on("add", function (e) {
         var map = e.target._map;
         control.addTo(map);
+        map.fire("mapkit:legend");  // fit around the legend now, before the areas are first drawn
         if (window.ResizeObserver) {
           control.observer = new ResizeObserver(function () { if (control._map) { map.fire("mapkit:legend"); } });
           control.observer.observe(control.getContainer());
@@ -396,7 +604,12 @@ if (!window.mapkit) {
 
 
 class AreaLayer(folium.map.Layer):
-    """Encoded areas as one Leaflet GeoJSON layer: a choropleth (with ``data``) or plain outlines (without).
+    """Encoded areas as one Leaflet layer drawn on its own canvas: a choropleth (with ``data``) or outlines (without).
+
+    In the browser this is ``window.mapkit.areas`` (see :data:`RUNTIME_JS`): one layer for all areas, however many,
+    in a pane of its own below the overlay pane (:data:`AREA_PANES`), so that overlays, uploads and the hover
+    outline (SVG) stay on top. Its ``mapkitList()`` gives ``[code, fill]`` of every area as drawn, for tests and
+    tools.
 
     Parameters
     ----------
@@ -433,9 +646,10 @@ class AreaLayer(folium.map.Layer):
         self.geometry = geometry
         self.runtime = RUNTIME_JS
         self.data_json = "null" if data is None else script_json(data)
+        pane, z_index = AREA_PANES["areas" if interactive else "outlines"]
         self.options_json = script_json({
             "style": dict(style or AREA_LINE), "interactive": interactive,
-            "attribution": html.escape(attribution),
+            "attribution": html.escape(attribution), "pane": pane, "zIndex": z_index,
         })
 
 
@@ -485,7 +699,7 @@ class FitRegion(MacroElement):
         """
         {% macro script(this, kwargs) %}
         (function (map) {
-            var bounds = {{ this.bounds_json }}, touched = false;
+            var bounds = {{ this.bounds_json }}, touched = false, fitted = null;
             function fit() {
                 var size = map.getSize(), box = L.latLngBounds(bounds), rect = null, foot = 8,
                     container = map.getContainer(), outer = container.getBoundingClientRect(),
@@ -516,6 +730,9 @@ class FitRegion(MacroElement):
                     options.sort(function (a, b) { return b[0] - a[0]; });
                     if (options.length) { corner = options[0][1]; }
                 }
+                var key = [size.x, size.y, corner[0], corner[1]].join();
+                if (key === fitted) { return; }  // same fit as last time: a refit would only redraw
+                fitted = key;
                 map.fitBounds(box, {paddingTopLeft: [8, 8], paddingBottomRight: corner, animate: false});
             }
             fit();
@@ -574,7 +791,9 @@ class MapStyle(MacroElement):
         """
         {% macro header(this, kwargs) %}
         <style>
-          .leaflet-container { background: {{ this.background }}; font-family: system-ui, sans-serif; }
+          .leaflet-container { background: {{ this.background }}; font-family: system-ui, sans-serif;
+                               font-size: 12px; }
+          .leaflet-control-scale-line { font-size: 11px; }
           .mapkit-legend { background: #fff; padding: 6px 8px; font-size: 11px; line-height: 1.3;
                            max-width: 290px; color: #1a1a1a; }
           .leaflet-control-attribution { font-size: 10px; white-space: normal; }
@@ -759,13 +978,20 @@ def outline_group(geometry: GeometryPayload, label: str) -> folium.FeatureGroup:
 
 
 def base_map(bounds: list[list[float]] | None, basemap: str, *, height: int | str = "100%") -> folium.Map:
-    """A canvas-rendered map fitted to ``bounds`` with the chosen basemap (or none) and a white background."""
+    """A map fitted to ``bounds`` with the chosen basemap (or none) and a white background.
+
+    Areas draw on their own canvases (:class:`AreaLayer`); everything else (overlays, uploads, hover outlines) uses
+    Leaflet's SVG renderer, which lets the mouse through where nothing is drawn, so the areas below keep their
+    hover and click.
+    """
     try:
         choice = BASEMAPS[basemap]
     except KeyError:
         raise UnknownNameError(f"Unknown basemap {basemap!r}: use one of {', '.join(BASEMAPS)}.") from None
-    m = folium.Map(location=[52.8, -1.6], zoom_start=6, tiles=None, prefer_canvas=True, control_scale=True,
+    m = folium.Map(location=[52.8, -1.6], zoom_start=6, tiles=None, control_scale=True,
                    zoom_snap=0.25, height=height)
+    m.default_js = [(name, url) for name, url in m.default_js if name in MAP_ASSETS]
+    m.default_css = [(name, url) for name, url in m.default_css if name in MAP_ASSETS]
     tiles = choice.tile_layer()
     if tiles is not None:
         tiles.add_to(m)

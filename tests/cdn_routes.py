@@ -104,7 +104,8 @@ class RouteLog:
         ]
 
 
-def install_routes(target: Any, *, root: Path = NODE_MODULES, log: RouteLog | None = None) -> RouteLog:
+def install_routes(target: Any, *, root: Path = NODE_MODULES, log: RouteLog | None = None,
+                   intercept_all: bool = True) -> RouteLog:
     """Route every request of a Playwright ``BrowserContext`` or ``Page`` as described in the module doc.
 
     Parameters
@@ -115,6 +116,11 @@ def install_routes(target: Any, *, root: Path = NODE_MODULES, log: RouteLog | No
         Directory holding the installed assets, normally ``node_modules/``.
     log
         Record to append to; a new one is created when omitted.
+    intercept_all
+        Route every request (the default, for tests). ``False`` leaves loopback and tile requests to the browser,
+        which then go unrecorded: for timings, where each intercepted request costs a round trip through
+        Playwright that a real browser does not pay. The browser must then fail tiles itself, e.g. with
+        ``--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1``.
 
     Returns
     -------
@@ -149,5 +155,8 @@ def install_routes(target: Any, *, root: Path = NODE_MODULES, log: RouteLog | No
             record.blocked.append(BlockedRequest(url, request.resource_type, reason))
         route.abort("blockedbyclient")
 
-    target.route("**/*", handle)
+    if intercept_all:
+        target.route("**/*", handle)
+    else:
+        target.route(lambda url: not is_loopback(url) and not is_tile_request(url), handle)
     return record

@@ -1,8 +1,8 @@
 """The real app in headless Chromium: the map draws, is coloured as the legend says, hovers, clicks, follows links.
 
-The map is drawn on a canvas (``prefer_canvas``), so there are no ``path`` elements to count: the tests read the
-areas from Leaflet itself (every interactive layer with a ``feature.properties.code``), inside the
-streamlit-folium frame. Tiles cannot load here (they are aborted), which is also how the map must stay readable.
+The areas are drawn on a canvas, so there are no ``path`` elements to count: the tests read the areas from
+Leaflet itself (:data:`map_js.AREAS_JS`), inside the streamlit-folium frame, and check the canvas's pixels.
+Tiles cannot load here (they are aborted), which is also how the map must stay readable.
 """
 
 from __future__ import annotations
@@ -15,13 +15,16 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import matplotlib.colors
+import numpy as np
 import pytest
 
 import mapkit
+import mapkit.choropleth
 import mapkit.export
 import mapkit.layers
 import mapkit.overlays
 from mapkit import classify, palettes
+from map_js import AREAS_JS
 
 pytestmark = pytest.mark.browser
 
@@ -30,15 +33,7 @@ COVENTRY = "E08000026"
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 LOAD_TIMEOUT = 90_000
 
-AREAS_JS = """() => {
-    const out = [];
-    window.map.eachLayer(l => {
-        if (l.feature && l.feature.properties && l.feature.properties.code && l.options.interactive !== false) {
-            out.push([l.feature.properties.code, l.options.fillColor]);
-        }
-    });
-    return out;
-}"""
+
 
 
 @pytest.fixture(scope="module")
@@ -123,6 +118,32 @@ def hover(page: Any, x: float, y: float) -> None:
     page.wait_for_timeout(100)
 
 
+PIXEL_JS = """([lat, lng]) => {
+    // The colour on the areas' canvas under a point of the map (the canvas alone: no tiles, no outlines).
+    const canvas = document.querySelector('.leaflet-mapkitAreas-pane canvas');
+    const p = window.map.latLngToContainerPoint([lat, lng]), box = window.map.getContainer().getBoundingClientRect();
+    const r = canvas.getBoundingClientRect(), sx = canvas.width / r.width, sy = canvas.height / r.height;
+    const x = Math.round((box.left + p.x - r.left) * sx), y = Math.round((box.top + p.y - r.top) * sy);
+    return Array.from(canvas.getContext('2d').getImageData(x, y, 1, 1).data);
+}"""
+
+
+def assert_pixels_show_colours(page: Any, frame: Any, areas: Any, expected: dict[str, str], n: int = 25) -> None:
+    """The largest ``n`` areas show their class colour on the canvas at their pole of inaccessibility."""
+    from shapely.ops import polylabel
+
+    settle(page, frame)
+    opacity = mapkit.choropleth.AREA_LINE["fillOpacity"]
+    largest = areas.assign(size=areas.to_crs(27700).area).nlargest(n, "size")
+    for code, geometry in zip(largest["code"], largest.geometry):
+        polygon = max(getattr(geometry, "geoms", [geometry]), key=lambda g: g.area)
+        point = polylabel(polygon, tolerance=1e-4)
+        r, g, b, a = frame.evaluate(PIXEL_JS, [point.y, point.x])
+        want = np.array(matplotlib.colors.to_rgb(expected[code])) * 255
+        assert a == round(opacity * 255) or abs(a - opacity * 255) <= 2, (code, a)
+        assert np.abs(np.array([r, g, b]) - want).max() <= 3, (code, (r, g, b), expected[code])
+
+
 def query_of(url: str) -> dict[str, str]:
     return {k: v[-1] for k, v in parse_qs(urlsplit(url).query).items()}
 
@@ -144,6 +165,7 @@ def test_default_view_draws_every_ward_in_its_legend_colour(page: Any, app_url: 
     expected = {code: colours[c] for code, c in zip(frame_rows["code"], classes.classes)}
     assert areas == expected
     assert set(areas.values()) <= set(legend_colours(frame))
+    assert_pixels_show_colours(page, frame, wards, expected)
 
     legend = frame.locator(".mapkit-legend").inner_text()
     for text in ("IMD score", "(score)", "1 = worst 10%", "6,784 wards in England", "No data", "MHCLG"):

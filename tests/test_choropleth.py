@@ -194,7 +194,7 @@ def test_tooltip_data_carries_value_ranks_and_decile_for_every_area() -> None:
     assert data["source"].startswith("Source: MHCLG") and spec.period in data["source"]
     for field in ("Rank in England", "Rank in ", "National decile", "data.notes[data.note[i]]"):
         assert field in choropleth.RUNTIME_JS
-    assert "bindTooltip" in html and "mouseover" in html  # hover tooltip and highlight
+    assert "L.tooltip(" in html and "events.mousemove" in html  # hover tooltip and highlight (browser tests check them)
 
 
 def synthetic_frame() -> gpd.GeoDataFrame:

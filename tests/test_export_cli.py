@@ -26,6 +26,7 @@ from mapkit.export.summary import summarise
 from mapkit.export.wording import title
 
 from cdn_routes import REPO_ROOT, RouteLog
+from map_js import AREAS_JS
 
 COVENTRY = "E08000026"
 BASE = ["export", "--region", COVENTRY, "--level", "ward", "--indicator", "imd_score"]
@@ -258,16 +259,10 @@ def test_html_export_opens_from_disk_offline(page: Any, route_log: RouteLog, tmp
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(path.as_uri())
     map_id = page.locator(".folium-map").first.get_attribute("id")
-    page.wait_for_function("id => window[id] && Object.keys(window[id]._layers).length > 20", arg=map_id)
-    codes = page.evaluate(
-        """id => { const out = []; window[id].eachLayer(l => {
-                 const code = l.feature && l.feature.properties && l.feature.properties.code;
-                 if (code) out.push(code);
-               }); return out; }""", map_id)
+    page.wait_for_function(f"id => window[id] && ({AREAS_JS})(id).length > 0", arg=map_id)
+    codes = [code for code, _fill in page.evaluate(AREAS_JS, map_id)]
     assert set(WARD_CODES) <= set(codes)
-    interactive = page.locator("path.leaflet-interactive").count()
-    canvas = page.locator(".leaflet-overlay-pane canvas").count()
-    assert interactive or canvas, "no polygons drawn (neither SVG paths nor a canvas)"
+    assert page.locator(".leaflet-mapkitAreas-pane canvas").count() == 1, "no canvas with the areas"
     assert page.locator(".mapkit-export-title").inner_text().startswith(title(data))
     page.wait_for_timeout(300)
     shot = np.asarray(Image.open(io.BytesIO(page.screenshot())).convert("RGB"), dtype=int)

@@ -13,6 +13,7 @@ import pytest
 
 import mapkit
 from cdn_routes import is_loopback
+from map_js import AREAS_JS as AREAS_JS_LIST
 from mapkit import assets
 
 pytestmark = pytest.mark.browser
@@ -20,12 +21,7 @@ pytestmark = pytest.mark.browser
 WMCA = "E47000007"
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 LOAD_TIMEOUT = 90_000
-AREAS_JS = """() => {
-    let n = 0;
-    window.map.eachLayer(l => { if (l.feature && l.feature.properties && l.feature.properties.code
-                                    && l.options.interactive !== false) n++; });
-    return n;
-}"""
+AREAS_JS = f"() => ({AREAS_JS_LIST})().length"
 
 
 @pytest.fixture(scope="module")
@@ -66,9 +62,12 @@ def test_the_map_draws_with_every_outside_request_aborted(browser: Any, local_ap
         frame.wait_for_function(f"() => ({AREAS_JS})() === {wards}", timeout=LOAD_TIMEOUT)
         assert frame.evaluate("() => typeof L.version") == "string"
         assert frame.locator("canvas").count() >= 1
-        # Font Awesome's stylesheet and fonts came from the app too (they are CSS/font requests, not scripts).
+        # Leaflet's script and stylesheet and jQuery (folium's popups) came from the app; folium's other defaults
+        # (Bootstrap, Font Awesome) are not used by these maps and not requested at all.
         assert any(url.endswith("/leaflet/dist/leaflet.js") for url in served_locally), served_locally
-        assert any("fontawesome-free/css/all.min.css" in url for url in served_locally), served_locally
+        assert any(url.endswith("/leaflet/dist/leaflet.css") for url in served_locally), served_locally
+        assert any("/jquery/" in url for url in served_locally), served_locally
+        assert not any("bootstrap" in url or "fontawesome" in url for url in served_locally), served_locally
         assert not page.get_by_text(assets.ENV_VAR).count()  # no "cannot serve locally" warning
         page.screenshot(path=str(artifacts_dir / "app-local-assets.png"), full_page=True)
     finally:
