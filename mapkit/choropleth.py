@@ -603,6 +603,16 @@ if (!window.mapkit) {
 """.replace("__NARROW_MAP__", str(NARROW_MAP))
 
 
+def compact_js(source: str) -> str:
+    """JavaScript without indentation, blank lines and ``  // `` comments (the runtime's own style; no string in
+    it holds that sequence): a quarter smaller, and the runtime is sent with every view."""
+    lines = (re.split(r"\s{2,}// ", line, maxsplit=1)[0].strip() for line in source.splitlines())
+    return "\n".join(line for line in lines if line and not line.startswith("//"))
+
+
+RUNTIME = compact_js(RUNTIME_JS)
+
+
 class AreaLayer(folium.map.Layer):
     """Encoded areas as one Leaflet layer drawn on its own canvas: a choropleth (with ``data``) or outlines (without).
 
@@ -623,6 +633,9 @@ class AreaLayer(folium.map.Layer):
         Whether the areas take hover and click (outlines drawn on top must not).
     attribution
         Plain text for the map's attribution control (escaped here).
+    runtime
+        Whether this layer carries the browser-side runtime; ``False`` for layers always drawn after one that
+        does (the parent outlines after the choropleth), so that a view sends it once.
     """
 
     _template = Template(
@@ -640,11 +653,11 @@ class AreaLayer(folium.map.Layer):
 
     def __init__(self, geometry: GeometryPayload, *, data: dict[str, Any] | None = None,
                  style: dict[str, Any] | None = None, interactive: bool = True, attribution: str = "",
-                 name: str | None = None, control: bool = False) -> None:
+                 name: str | None = None, control: bool = False, runtime: bool = True) -> None:
         super().__init__(name=name, overlay=True, control=control, show=True)
         self._name = "AreaLayer"
         self.geometry = geometry
-        self.runtime = RUNTIME_JS
+        self.runtime = RUNTIME if runtime else ""
         self.data_json = "null" if data is None else script_json(data)
         pane, z_index = AREA_PANES["areas" if interactive else "outlines"]
         self.options_json = script_json({
@@ -970,10 +983,12 @@ def choropleth_group(frame: pd.DataFrame, spec: IndicatorSpec, classification: C
 
 
 def outline_group(geometry: GeometryPayload, label: str) -> folium.FeatureGroup:
-    """Parent boundaries drawn over the choropleth, not interactive so hover reaches the areas below."""
+    """Parent boundaries drawn over the choropleth, not interactive so hover reaches the areas below.
+
+    Its script uses the runtime sent with the choropleth, so it must be added after :func:`choropleth_group`."""
     group = folium.FeatureGroup(name=label, overlay=True, control=True)
     style = OUTLINE_STYLE_DENSE if len(geometry) > DENSE_OUTLINES else OUTLINE_STYLE
-    AreaLayer(geometry, style=style, interactive=False, name=label).add_to(group)
+    AreaLayer(geometry, style=style, interactive=False, name=label, runtime=False).add_to(group)
     return group
 
 

@@ -111,7 +111,7 @@ def page_point(page: Any, frame: Any, lat: float, lng: float) -> tuple[float, fl
 
 
 def hover(page: Any, x: float, y: float) -> None:
-    """Move the mouse onto a point; Leaflet's canvas throttles hover tests to one per 32 ms, so settle there."""
+    """Move the mouse onto a point (two moves, so the map sees a move onto it), and let the hover settle."""
     page.mouse.move(x - 1, y)
     page.wait_for_timeout(100)
     page.mouse.move(x, y)

@@ -261,6 +261,8 @@ def test_parent_boundaries_are_drawn_over_the_choropleth(level: str, region: str
     assert names[1] == outline
     html = render(view)
     assert html.count("window.mapkit.areas(") == 2
+    assert html.count("if (!window.mapkit)") == 1  # the runtime is sent once, with the choropleth
+    assert html.index("if (!window.mapkit)") < html.index("window.mapkit.areas(")
     assert '"interactive":false' in html  # outlines let hover through to the areas below
 
 
