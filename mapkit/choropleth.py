@@ -25,6 +25,7 @@ instead of reloading it.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import html
 import itertools
 from collections import OrderedDict
@@ -70,10 +71,10 @@ DENSE_AREAS, DENSE_OUTLINES = 2_000, 50
 """Above these counts (England's wards, its districts) lines are thinner so that small urban areas keep their
 colour at national scale instead of turning into white edges."""
 MAP_BACKGROUND = "#ffffff"
-MAP_ASSETS = frozenset({"leaflet", "leaflet_css", "jquery"})
-"""folium's default scripts and stylesheets that these maps use (folium's popups are built with jQuery). The others
-(Bootstrap, Font Awesome, glyphicons, awesome-markers) serve folium features not used here (overlays are DivIcon
-squares and circle markers) and cost seven requests and their parsing before the map can draw."""
+MAP_ASSETS = frozenset({"leaflet", "leaflet_css"})
+"""folium's default scripts and stylesheets that these maps use. The others (jQuery, Bootstrap, Font Awesome,
+glyphicons, awesome-markers) serve folium features not used here (overlays are DivIcon squares and circle markers,
+popups are :class:`mapkit.popup.Popup`) and cost eight requests and their parsing before the map can draw."""
 AREA_PANES = {"areas": ("mapkitAreas", 350), "outlines": ("mapkitOutlines", 360)}
 """Leaflet panes (name, z-index) of the area canvases: above the tiles (200), below overlays and their hover
 outlines (400), markers (600) and tooltips (650)."""
@@ -134,6 +135,12 @@ class GeometryPayload:
 
     def __len__(self) -> int:
         return len(self.codes)
+
+    @functools.cached_property
+    def script(self) -> str:
+        """:attr:`json` as a JavaScript expression, ``JSON.parse("...")``: V8 reads a large JSON string faster than
+        the same data as an object literal (about 0.1 s less to first draw for England's wards)."""
+        return f"JSON.parse({json.dumps(self.json)})"
 
 
 def _zigzag_chars(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -643,7 +650,7 @@ class AreaLayer(folium.map.Layer):
         {% macro script(this, kwargs) %}
         {{ this.runtime }}
         var {{ this.get_name() }} = window.mapkit.areas(
-            {{ this.geometry.json }},
+            {{ this.geometry.script }},
             /*mapkit-data*/{{ this.data_json }}/*end-mapkit-data*/,
             {{ this.options_json }}
         );

@@ -32,6 +32,7 @@ from mapkit.errors import ProductError, UnknownNameError
 from mapkit.io import BNG, WGS84
 from mapkit.layers import LAYERS_DIR, OverlayDeclarations, OverlaySpec, load_overlay_declarations
 from mapkit.markup import escape, source_links, table
+from mapkit.popup import Popup
 
 __all__ = [
     "REGION_BUFFER_M",
@@ -250,13 +251,13 @@ def _marker(props: Mapping[str, Any], location: Sequence[float], style: StatusSt
     if shape == "square":
         icon = folium.DivIcon(html=_square_svg(style), icon_size=(SQUARE_SIZE, SQUARE_SIZE),
                               icon_anchor=(SQUARE_SIZE // 2, SQUARE_SIZE // 2), class_name="mapkit-overlay-square")
-        return folium.Marker(location=location, icon=icon, popup=folium.Popup(popup, max_width=360), tooltip=tooltip)
+        return folium.Marker(location=location, icon=icon, popup=Popup(popup, max_width=360), tooltip=tooltip)
     return folium.CircleMarker(
         location=location, radius=MARKER_RADIUS, color=style.colour, weight=3, dash_array=style.outline_dash,
         line_cap=_cap(style.outline_dash),
         fill=True, fill_color=HOLLOW_FILL if style.hollow else style.colour,
         fill_opacity=0.9 if style.hollow else style.fill_opacity,
-        popup=folium.Popup(popup, max_width=360), tooltip=tooltip,
+        popup=Popup(popup, max_width=360), tooltip=tooltip,
     )
 
 
@@ -265,7 +266,7 @@ def _line(props: Mapping[str, Any], coords: Sequence[Sequence[float]], style: St
     return folium.PolyLine(
         locations=[(lat, lon) for lon, lat, *_ in coords], color=style.colour, weight=LINE_WEIGHT, opacity=0.9,
         dash_array=style.line_dash, line_cap=_cap(style.line_dash),
-        popup=folium.Popup(popup, max_width=360), tooltip=folium.Tooltip(tooltip_text(props)),
+        popup=Popup(popup, max_width=360), tooltip=folium.Tooltip(tooltip_text(props)),
     )
 
 

@@ -40,6 +40,7 @@ from shapely.geometry.base import BaseGeometry
 
 from mapkit.errors import UploadError
 from mapkit.markup import escape, table
+from mapkit.popup import Popup
 
 __all__ = [
     "MAX_BYTES",
@@ -568,7 +569,7 @@ def upload_layer(frame: gpd.GeoDataFrame, name: str, *, show: bool = True) -> fo
     for row in frame.to_dict(orient="records"):
         label = str(row.get("name", ""))
         details = row.get("details") if isinstance(row.get("details"), dict) else {}
-        popup = folium.Popup(_popup(label, details), max_width=360)
+        popup = Popup(_popup(label, details), max_width=360)
         tooltip = folium.Tooltip(escape(label))
         geometry = row["geometry"]
         if geometry.geom_type == "Point":

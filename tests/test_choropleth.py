@@ -31,6 +31,7 @@ from mapkit.choropleth import (
 )
 from mapkit.errors import UnknownNameError
 from mapkit.tables import ranking_table
+from map_js import page_data, page_geometry
 
 WMCA = "E47000007"
 COVENTRY = "E08000026"
@@ -38,19 +39,6 @@ ALPHABET = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/
 EVIL_NAME = "<script>alert(1)</script>"
 EVIL_PARENT = "<img src=x onerror=alert(2)>"
 EVIL_NOTE = "No data: <b>bold</b> & \"quoted\""
-
-
-def page_data(html: str) -> dict:
-    """The per-area arrays of the (first) choropleth on a rendered page."""
-    match = re.search(r"/\*mapkit-data\*/(.*?)/\*end-mapkit-data\*/", html, flags=re.S)
-    assert match, "no choropleth data on the page"
-    return json.loads(match.group(1))
-
-
-def page_geometry(html: str) -> dict:
-    match = re.search(r"window\.mapkit\.areas\(\s*(\{.*?\}),\s*/\*mapkit-data", html, flags=re.S)
-    assert match, "no encoded geometry on the page"
-    return json.loads(match.group(1))
 
 
 def render(view: choropleth.MapView) -> str:
@@ -312,7 +300,7 @@ def test_layers_survive_streamlit_folium_renaming() -> None:
     base_script = _get_map_string(view.base)
     assert "fitBounds" in base_script
     script = "".join(_get_feature_group_string(layer, view.base, idx) for idx, layer in enumerate(view.layers))
-    assert area_geometry("ward", WMCA).json in script
+    assert area_geometry("ward", WMCA).script in script
     assert "window.mapkit.legend(feature_group_feature_group_0" in script
     assert script.count("window.mapkit.areas(") == 2
 

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import io
-import json
 import re
 import subprocess
 import sys
@@ -26,7 +25,7 @@ from mapkit.export.summary import summarise
 from mapkit.export.wording import title
 
 from cdn_routes import REPO_ROOT, RouteLog
-from map_js import AREAS_JS
+from map_js import AREAS_JS, page_geometry
 
 COVENTRY = "E08000026"
 BASE = ["export", "--region", COVENTRY, "--level", "ward", "--indicator", "imd_score"]
@@ -227,7 +226,7 @@ def html_page() -> str:
 
 
 def test_html_holds_every_polygon_and_the_sources(html_page: str) -> None:
-    codes = json.loads(re.search(r'"codes":(\[.*?\])', html_page).group(1))
+    codes = page_geometry(html_page)["codes"]
     assert set(WARD_CODES) <= set(codes)
     assert "Contains OS data © Crown copyright and database right 2025" in html_page
     assert "mapkit-overlay-legend" in html_page

@@ -7,8 +7,6 @@ Pixels are read back from the PNG at each area's representative point, located w
 from __future__ import annotations
 
 import io
-import json
-import re
 
 import numpy as np
 import pytest
@@ -24,6 +22,7 @@ from mapkit.export.html import map_html
 from mapkit.export.options import PAGES
 from mapkit.export.static import map_figure, save, static_bytes
 from mapkit.io import BNG
+from map_js import page_data, page_geometry
 
 WMCA = "E47000007"
 COVENTRY = "E08000026"
@@ -39,9 +38,7 @@ def png_image(payload: bytes) -> Image.Image:
 def web_fills(data) -> dict[str, str | None]:
     """Area code -> fill colour on the web map (from the exported HTML page's data arrays)."""
     page = map_html(data).decode("utf-8")
-    fills = json.loads(re.search(r"/\*mapkit-data\*/(.*?)/\*end-mapkit-data\*/", page, flags=re.S).group(1))["fill"]
-    codes = json.loads(re.search(r'"codes":(\[.*?\])', page).group(1))
-    return dict(zip(codes, fills))
+    return dict(zip(page_geometry(page)["codes"], page_data(page)["fill"]))
 
 
 def pixel_at(image: Image.Image, figure, ax, x: float, y: float) -> tuple[int, int, int]:
