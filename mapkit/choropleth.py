@@ -337,7 +337,9 @@ if (!window.mapkit) {
         h += "<br>Rank in " + data.regionLabel + ": " + count(data.rr[i]) + " of " + count(data.nRegion) +
              " <span style='color:#555'>(" + data.rankHint + ")</span>";
       }
-      if (data.re[i] !== null) { h += "<br>Rank in England: " + count(data.re[i]) + " of " + count(data.nEngland); }
+      if (data.re[i] !== null && data.regionLabel !== "England") {  // in England the regional rank is this one
+        h += "<br>Rank in England: " + count(data.re[i]) + " of " + count(data.nEngland);
+      }
       if (data.dec[i] !== null) {
         h += "<br>National decile: " + data.dec[i] + " <span style='color:#555'>(" + data.decileHint + ")</span>";
       }
