@@ -429,7 +429,10 @@ if (!window.mapkit) {
       },
       getEvents: function () {
         var events = L.Canvas.prototype.getEvents.call(this);
-        if (this._opts.interactive) { events.mousemove = this._onMapMove; events.click = this._onMapClick; events.mouseout = this._onMapOut; }
+        if (this._opts.interactive) {
+          events.mousemove = this._onMapMove; events.click = this._onMapClick; events.mouseout = this._onMapOut;
+          events.tooltipopen = events.popupopen = this._onOtherOverlay;  // e.g. a marker's: drop the area's
+        }
         return events;
       },
       _initContainer: function () {  // no DOM listeners: the mouse reaches the map through this canvas
@@ -571,6 +574,7 @@ if (!window.mapkit) {
         this._hover(i < 0 ? null : i, e.latlng);
       },
       _onMapOut: function () { this._hover(null, null); },
+      _onOtherOverlay: function (e) { if (e.tooltip !== this._tip) { this._hover(null, null); } },
       _onMapClick: function (e) {
         var i = this.areaAt(e.latlng);
         if (i < 0) { return; }
