@@ -551,6 +551,9 @@ def report(rows: list[Row], memory: Memory | None, *, machine: str, chromium: st
             f"| 1 session | {memory.one_kib / 1024:.0f} |",
             f"| {memory.sessions} concurrent sessions | {memory.many_kib / 1024:.0f} |",
             f"| growth per extra session | {memory.per_session_kib / 1024:.1f} |", "",
+            *([f"The process is smaller with {memory.sessions} sessions than with 1: the interpreter freed more "
+               "memory (garbage collection, caches) than the sessions added, so the growth per session is within "
+               "the noise of this measurement.", ""] if memory.per_session_kib < 0 else []),
             f"Time from opening the app to its map drawn (wall clock, through Streamlit): first session "
             f"{memory.first_draw_s:.1f} s (the script's first run in the process); the other "
             f"{memory.sessions - 1} opened together: median {statistics.median(concurrent):.1f} s, "
