@@ -27,10 +27,7 @@ import asyncio
 import datetime
 import os
 import re
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -40,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.machine import describe
+from benchmarks.server import cpu_seconds, rss_kib, start_app, stop_app
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results-loadtest.md"
@@ -88,89 +86,6 @@ class SessionResult:
     latencies: list[float] = field(default_factory=list)
     first_load: float | None = None
     errors: list[str] = field(default_factory=list)
-
-
-# --- server ---------------------------------------------------------------------------------------------------
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(log_path: Path, *, local_assets: bool, timeout: float = 90.0) -> tuple[subprocess.Popen[bytes], str]:
-    """``streamlit run app.py`` on a free loopback port; with ``local_assets`` as docs/offline.md describes."""
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-               "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", "none", "--server.enableStaticServing", str(local_assets).lower()]
-    env = {**os.environ, "MAPKIT_LOCAL_ASSETS": "1" if local_assets else "0"}
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                if response.read().strip() == b"ok":
-                    return process, base
-        except OSError:
-            pass
-        time.sleep(0.25)
-    stop_server(process)
-    raise SystemExit(f"streamlit did not start; log {log_path}:\n{log_path.read_text(errors='replace')[-2000:]}")
-
-
-def stop_server(process: subprocess.Popen[bytes]) -> None:
-    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-        if process.poll() is not None:
-            return
-        try:
-            os.killpg(process.pid, sig)
-            process.wait(timeout=wait)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            continue
-
-
-def _descendants(pid: int) -> list[int]:
-    found, queue = [], [pid]
-    while queue:
-        current = queue.pop()
-        found.append(current)
-        try:
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
-        except OSError:
-            children = []
-        queue.extend(int(c) for c in children)
-    return found
-
-
-def rss_mib(pid: int) -> float:
-    """Resident memory of a process and its descendants, in MiB (0 when /proc is unavailable)."""
-    total = 0
-    for p in _descendants(pid):
-        try:
-            status = Path(f"/proc/{p}/status").read_text()
-        except OSError:
-            continue
-        match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
-        total += int(match.group(1)) if match else 0
-    return total / 1024
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process and its descendants, including descendants that have exited (such as
-    the renderers of closed browser contexts) once their parent has reaped them."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for p in _descendants(pid):
-        try:
-            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += sum(int(v) for v in fields[11:15]) / ticks  # utime, stime, cutime, cstime
-    return total
 
 
 # --- one session ----------------------------------------------------------------------------------------------
@@ -348,7 +263,7 @@ async def _load(base: str, pid: int, sessions: int, changes: int, wait: float, b
 
     async def sample() -> None:
         while not done.is_set():
-            samples.append(rss_mib(pid))
+            samples.append(rss_kib(pid) / 1024)
             await asyncio.sleep(0.25)
 
     def health() -> float:
@@ -366,7 +281,7 @@ async def _load(base: str, pid: int, sessions: int, changes: int, wait: float, b
                 probes.append(float("inf"))
             await asyncio.sleep(0.5)
 
-    rss_idle = rss_mib(pid)
+    rss_idle = rss_kib(pid) / 1024
     cpu_start = cpu_seconds(pid)
     client_start = cpu_seconds(os.getpid()) - cpu_start  # this process and its children but the server
     load_before = os.getloadavg()[0]
@@ -392,8 +307,8 @@ async def _load(base: str, pid: int, sessions: int, changes: int, wait: float, b
         client_cpu = cpu_seconds(os.getpid()) - cpu_seconds(pid) - client_start
         await browser.close()
     return Run(sessions=sessions, changes=changes, assets=assets, ramp=ramp, results=results, rss_idle=rss_idle,
-               rss_peak=max(samples, default=rss_idle), rss_end=rss_mib(pid), cpu=server_cpu, client_cpu=client_cpu,
-               probes=sorted(probes), wall=wall, load_before=load_before)
+               rss_peak=max(samples, default=rss_idle), rss_end=rss_kib(pid) / 1024, cpu=server_cpu,
+               client_cpu=client_cpu, probes=sorted(probes), wall=wall, load_before=load_before)
 
 
 # --- report ---------------------------------------------------------------------------------------------------
@@ -481,12 +396,15 @@ def main(argv: list[str]) -> int:
             assets.install_assets()
     ramp = float(args.sessions) if args.ramp is None else args.ramp
     log = Path(tempfile.mkdtemp(prefix="loadtest-")) / "server.log"
-    process, base = start_server(log, local_assets=args.assets == "local")
+    try:
+        process, base = start_app(log, local_assets=args.assets == "local")
+    except RuntimeError as exc:
+        raise SystemExit(str(exc)) from None
     try:
         run = asyncio.run(_load(base, process.pid, args.sessions, args.changes, args.wait, args.budget,
                                 assets=args.assets, ramp=ramp))
     finally:
-        stop_server(process)
+        stop_app(process)
     write_results(run, args.out)
     lat = run.latencies
     print(f"{run.sessions} sessions, {len(lat)} changes timed, {len(run.errors)} errors; change->redraw p50 "

@@ -30,15 +30,11 @@ import functools
 import gzip
 import http.server
 import os
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +42,7 @@ from typing import Any, Callable
 
 from benchmarks.app_map import INDICATORS, _build, _component_payload, _rerun
 from benchmarks.machine import describe
+from benchmarks.server import cpu_seconds, rss_kib, start_app, stop_app
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path(os.environ.get("MAPKIT_CHROMIUM", "/usr/bin/chromium"))
@@ -314,81 +311,6 @@ class Memory:
         return (self.many_kib - self.one_kib) / max(self.sessions - 1, 1)
 
 
-def _process_tree(pid: int) -> list[int]:
-    """A process and all its descendants (from /proc)."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(ppid, []).append(int(entry.name))
-    tree, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        tree.append(current)
-        todo.extend(children.get(current, []))
-    return tree
-
-
-def rss_kib(pid: int) -> int:
-    """VmRSS of a process and all its descendants, in KiB."""
-    total = 0
-    for member in _process_tree(pid):
-        try:
-            for line in Path(f"/proc/{member}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            pass
-    return total
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process and all its descendants, in seconds."""
-    ticks = 0
-    for member in _process_tree(pid):
-        try:
-            fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        ticks += int(fields[11]) + int(fields[12])
-    return ticks / os.sysconf("SC_CLK_TCK")
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_healthy(process: subprocess.Popen, base_url: str, log_path: Path) -> None:
-    deadline = time.monotonic() + APP_TIMEOUT_S
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as response:
-                if response.read().strip() == b"ok":
-                    return
-        except OSError:
-            pass
-        time.sleep(0.25)
-    raise RuntimeError(f"streamlit did not start; log {log_path}:\n{log_path.read_text(errors='replace')[-2000:]}")
-
-
-def _stop(process: subprocess.Popen) -> None:
-    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-        if process.poll() is not None:
-            return
-        try:
-            os.killpg(process.pid, sig)
-            process.wait(timeout=wait)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            continue
-
-
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 
@@ -409,19 +331,10 @@ def _wait_map_drawn(page: Any, started: float) -> float:
 
 def measure_memory(browser: Any, sessions: int, out: Path) -> Memory:
     """(e): server RSS idle, after one session, after ``sessions`` concurrent sessions on the default view."""
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    log_path = out / "streamlit.log"
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-               "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", "none"]
     memory = Memory(sessions=sessions)
     contexts: list[Any] = []
-    with log_path.open("wb") as log_file:
-        process = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=log_file,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+    process, base_url = start_app(out / "streamlit.log", timeout=APP_TIMEOUT_S)
     try:
-        _wait_healthy(process, base_url, log_path)
         time.sleep(1)
         memory.idle_kib = rss_kib(process.pid)
         cpu = cpu_seconds(process.pid)
@@ -430,7 +343,8 @@ def measure_memory(browser: Any, sessions: int, out: Path) -> Memory:
         memory.first_draw_s = _wait_map_drawn(page, started)
         time.sleep(2)
         memory.one_kib = rss_kib(process.pid)
-        memory.first_cpu_s, cpu = cpu_seconds(process.pid) - cpu, cpu_seconds(process.pid)
+        now = cpu_seconds(process.pid)
+        memory.first_cpu_s, cpu = now - cpu, now
         opened = [_open_app(browser, base_url) for _ in range(sessions - 1)]
         contexts.extend(c for c, _, _ in opened)
         memory.concurrent_draw_s = [_wait_map_drawn(p, s) for _, p, s in opened]
@@ -440,7 +354,7 @@ def measure_memory(browser: Any, sessions: int, out: Path) -> Memory:
     finally:
         for context in contexts:
             context.close()
-        _stop(process)
+        stop_app(process)
     return memory
 
 
