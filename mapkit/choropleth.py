@@ -300,29 +300,13 @@ if (!window.mapkit) {
     var NARROW_MAP = __NARROW_MAP__;
     var LOOKUP = new Int16Array(128);
     for (var a = 0; a < 64; a++) { LOOKUP[ALPHABET.charCodeAt(a)] = a; }
-    function ring(text, state, scale, latLng) {  // [x, y] points, or L.LatLng objects with latLng
-      var points = [], value = 0, shift = 0, axis = 0, code, delta;
-      for (var i = 0; i < text.length; i++) {
-        code = LOOKUP[text.charCodeAt(i)];
-        value += (code & 31) * Math.pow(2, shift);
-        if (code & 32) { shift += 5; continue; }
-        delta = (value % 2) ? -(value + 1) / 2 : value / 2;
-        state[axis] += delta;
-        if (axis === 1) {
-          points.push(latLng ? new L.LatLng(state[1] / scale, state[0] / scale) : [state[0] / scale, state[1] / scale]);
-        }
-        axis = 1 - axis; value = 0; shift = 0;
-      }
-      return points;
-    }
-    function latLngs(polygons, scale) {  // one area -> [polygon][ring][L.LatLng], built once (no GeoJSON step)
-      var state = [0, 0], out = [];
-      for (var p = 0; p < polygons.length; p++) {
-        var rings = [];
-        for (var r = 0; r < polygons[p].length; r++) {
-          rings.push(ring(polygons[p][r], state, scale, true));
-        }
-        out.push(rings);
+    function latLngs(shape, a) {  // one decoded area -> [polygon][ring][L.LatLng], for its outline
+      var out = [], rings = null, r, j;
+      for (r = shape.areaStart[a]; r < shape.areaStart[a + 1]; r++) {
+        if (shape.firstOfPart[r] || !rings) { rings = []; out.push(rings); }
+        var points = [];
+        for (j = shape.ringStart[r]; j < shape.ringStart[r + 1]; j++) { points.push(L.latLng(shape.lat[j], shape.lng[j])); }
+        rings.push(points);
       }
       return out;
     }
@@ -354,12 +338,13 @@ if (!window.mapkit) {
           for (r = 0; r < geom.shapes[f][p].length; r++) { total += geom.shapes[f][p][r].length; }
         }
       }
-      var lng = new Float64Array(total >> 1), lat = new Float64Array(total >> 1), ringStart = [0], areaStart = [0];
+      var lng = new Float64Array(total >> 1), lat = new Float64Array(total >> 1), ringStart = [0], areaStart = [0],
+          firstOfPart = [];
       for (f = 0; f < geom.shapes.length; f++) {
         x = 0; y = 0;
         for (p = 0; p < geom.shapes[f].length; p++) {
           for (r = 0; r < geom.shapes[f][p].length; r++) {
-            text = geom.shapes[f][p][r]; value = 0; mult = 1; axis = 0;
+            text = geom.shapes[f][p][r]; value = 0; mult = 1; axis = 0; firstOfPart.push(r === 0 ? 1 : 0);
             for (i = 0; i < text.length; i++) {
               code = LOOKUP[text.charCodeAt(i)];
               value += (code & 31) * mult;
@@ -374,7 +359,7 @@ if (!window.mapkit) {
         areaStart.push(ringStart.length - 1);
       }
       return {lng: lng.subarray(0, n), lat: lat.subarray(0, n), ringStart: Int32Array.from(ringStart),
-              areaStart: Int32Array.from(areaStart)};
+              areaStart: Int32Array.from(areaStart), firstOfPart: Uint8Array.from(firstOfPart)};
     }
     function project(shape, crs) {  // vertices in the CRS's pixel space at scale 1 (zoom z: times crs.scale(z))
       var n = shape.lng.length, x = new Float64Array(n), y = new Float64Array(n), i, s, t, R, q;
@@ -418,7 +403,7 @@ if (!window.mapkit) {
         L.Renderer.prototype.onAdd.call(this, map);  // not L.Canvas's, which draws at once
         this._updatePaths();
         if (this._data && this._data.selected !== null) {
-          this._selected = L.polygon(latLngs(this._geom.shapes[this._data.selected], this._geom.scale),
+          this._selected = L.polygon(latLngs(this._shape, this._data.selected),
                                      {color: "#000", weight: 3.5, fill: false, interactive: false}).addTo(map);
         }
       },
@@ -553,7 +538,7 @@ if (!window.mapkit) {
           if (this._highlight) { this._highlight.remove(); this._highlight = null; }
           this._hovered = i;
           if (i !== null && map) {
-            this._highlight = L.polygon(latLngs(this._geom.shapes[i], this._geom.scale),
+            this._highlight = L.polygon(latLngs(this._shape, i),
                                         {color: "#000", weight: 3, fill: false, interactive: false}).addTo(map);
             if (this._data) {
               this._tip = this._tip || L.tooltip({sticky: true, opacity: 0.96});
@@ -610,7 +595,7 @@ if (!window.mapkit) {
       group.on("remove", function () { if (control.observer) { control.observer.disconnect(); } control.remove(); });
       return control;
     }
-    return {areas: areas, legend: legend, ring: ring};
+    return {areas: areas, legend: legend};
   })();
 }
 """.replace("__NARROW_MAP__", str(NARROW_MAP))
