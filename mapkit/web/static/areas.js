@@ -6,7 +6,6 @@
  * projected once, once the map is fitted. Hover and click are found from the map's mouse events with a grid index
  * and a point-in-polygon test, so other canvases or SVG drawn above never hide the areas from the mouse.
  */
-/* global L */
 (function (mapkit) {
   "use strict";
   if (mapkit.areas) { return; }
@@ -18,7 +17,9 @@
     for (r = shape.areaStart[a]; r < shape.areaStart[a + 1]; r++) {
       if (shape.firstOfPart[r] || !rings) { rings = []; out.push(rings); }
       points = [];
-      for (j = shape.ringStart[r]; j < shape.ringStart[r + 1]; j++) { points.push(L.latLng(shape.lat[j], shape.lng[j])); }
+      for (j = shape.ringStart[r]; j < shape.ringStart[r + 1]; j++) {
+        points.push(L.latLng(shape.lat[j], shape.lng[j]));
+      }
       rings.push(points);
     }
     return out;

@@ -20,7 +20,7 @@
   "use strict";
   var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   var LOOKUP = new Int16Array(128);
-  for (var c = 0; c < 64; c++) { LOOKUP[ALPHABET.charCodeAt(c)] = c; }
+  for (var letter = 0; letter < 64; letter++) { LOOKUP[ALPHABET.charCodeAt(letter)] = letter; }
 
   /**
    * Decode every vertex of every area.

@@ -3,7 +3,6 @@
  * control). Needs Leaflet. Sent with the base map (mapkit.choropleth.MapStyle); each function is called by a few
  * lines of Jinja glue in mapkit/choropleth.py and mapkit/overlays.py with a JSON configuration object.
  */
-/* global L */
 (function (mapkit) {
   "use strict";
   if (mapkit.fitRegion) { return; }
@@ -89,7 +88,7 @@
   function panel(html, className, narrowMap) {  // a control's box; a <details> in it folds on a narrow map
     var control = L.control({position: "bottomright"});
     control.onAdd = function (map) {
-      var div = L.DomUtil.create("div", className), details = null, width;
+      var div = L.DomUtil.create("div", className), details, width;
       div.innerHTML = html;
       if (narrowMap) {
         details = div.querySelector("details");
@@ -105,7 +104,8 @@
   /**
    * A legend shown while its layer group is on the map; the map is fitted again around it.
    * @param {L.LayerGroup} group
-   * @param {object} config  (html: string, position: string, className: string, narrowMap: number)  html already escaped
+   * @param {object} config  (html: string, position: string, className: string, narrowMap: number); html
+   *   already escaped, and a <details> in it starts folded on a map narrower than narrowMap pixels
    * @returns {L.Control}
    */
   mapkit.legend = function (group, config) {
