@@ -275,10 +275,10 @@ def outline_geometry(level: str, region: str) -> GeometryPayload | None:
 class AreaLayer(folium.map.Layer):
     """Encoded areas as one Leaflet layer drawn on its own canvas: a choropleth (with ``data``) or outlines (without).
 
-    In the browser this is ``window.mapkit.areas`` (``mapkit/web/static/areas.js``): one layer for all areas, however many,
-    in a pane of its own below the overlay pane (:data:`AREA_PANES`), so that overlays, uploads and the hover
-    outline (SVG) stay on top. Its ``mapkitList()`` gives ``[code, fill]`` of every area as drawn, for tests and
-    tools.
+    In the browser this is ``window.mapkit.areas`` (``mapkit/web/static/areas.js``): one layer for all areas,
+    however many, in a pane of its own below the overlay pane (:data:`AREA_PANES`), so that overlays, uploads and
+    the hover outline (SVG) stay on top. Its ``mapkitList()`` gives ``[code, fill]`` of every area as drawn, for
+    tests and tools.
 
     Parameters
     ----------
