@@ -414,9 +414,10 @@ def report(rows: list[Row], memory: Memory | None, *, machine: str, chromium: st
         "what count.",
         f"- Timings: median of {runs} runs; England LSOAs: 1 run (its baseline takes tens of seconds per page).",
         "- Ours: what `app.py` builds (`mapkit.choropleth.build_map`: quantised delta-encoded geometry cached "
-        "per view, all areas as one Leaflet layer on one canvas, per-area colour and tooltip arrays); bytes are the strings streamlit-folium sends for "
-        "it. Baseline: `mapkit.load_indicator(\"imd_score\", level, region).explore()` rendered to HTML (every "
-        "column, full precision, SVG).",
+        "per view, all areas as one Leaflet layer on one canvas, per-area colour and tooltip arrays); bytes are the "
+        "strings streamlit-folium sends for it. Baseline: "
+        "`mapkit.load_indicator(\"imd_score\", level, region).explore()` rendered to HTML (every column, full "
+        "precision, SVG).",
         "- Build: server side, ours with the view's geometry not yet encoded (first request for the view in a "
         "process; boundary files already read); baseline from the loaded frame to HTML.",
         "- First draw: from navigation start to the start of the animation frame after the first one with a "

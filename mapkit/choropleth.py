@@ -43,6 +43,7 @@ import shapely
 from branca.element import Element, MacroElement
 from folium.template import Template
 
+from mapkit import web
 from mapkit.classify import NO_DATA, SCHEMES, Classification
 from mapkit.data import load_boundaries
 from mapkit.errors import UnknownNameError
@@ -215,28 +216,6 @@ def encode_shapes(geometries: Sequence[Any] | np.ndarray) -> list[list[list[str]
     return out
 
 
-def decode_ring(text: str, start: tuple[int, int] = (0, 0)) -> tuple[list[tuple[float, float]], tuple[int, int]]:
-    """Decode one ring (for tests and tools; the browser does this in JavaScript). Returns points and end state."""
-    lookup = {c: i for i, c in enumerate(_ALPHABET)}
-    x, y = start
-    points: list[tuple[float, float]] = []
-    value = shift = axis = 0
-    for char in text:
-        code = lookup[char]
-        value |= (code & 31) << shift
-        if code & 32:
-            shift += 5
-            continue
-        delta = (value >> 1) ^ -(value & 1)
-        if axis == 0:
-            x += delta
-        else:
-            y += delta
-            points.append((x / SCALE, y / SCALE))
-        axis, value, shift = 1 - axis, 0, 0
-    return points, (x, y)
-
-
 def script_json(obj: Any) -> str:
     """JSON that is safe inside ``<script>``: no ``<`` (so no ``</script>`` or ``<!--``) and no line separators.
 
@@ -293,331 +272,13 @@ def outline_geometry(level: str, region: str) -> GeometryPayload | None:
 
 # --------------------------------------------------------------------------------------------------- browser side
 
-RUNTIME_JS = r"""
-if (!window.mapkit) {
-  window.mapkit = (function () {
-    var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    var NARROW_MAP = __NARROW_MAP__;
-    var LOOKUP = new Int16Array(128);
-    for (var a = 0; a < 64; a++) { LOOKUP[ALPHABET.charCodeAt(a)] = a; }
-    function latLngs(shape, a) {  // one decoded area -> [polygon][ring][L.LatLng], for its outline
-      var out = [], rings = null, r, j;
-      for (r = shape.areaStart[a]; r < shape.areaStart[a + 1]; r++) {
-        if (shape.firstOfPart[r] || !rings) { rings = []; out.push(rings); }
-        var points = [];
-        for (j = shape.ringStart[r]; j < shape.ringStart[r + 1]; j++) { points.push(L.latLng(shape.lat[j], shape.lng[j])); }
-        rings.push(points);
-      }
-      return out;
-    }
-    function count(n) { return n === null || n === undefined ? "" : Number(n).toLocaleString("en-GB"); }
-    function tooltip(geom, data, i) {
-      var h = "<div style='white-space:normal;width:250px;font-size:12px;line-height:1.35'>";
-      h += "<b>" + geom.names[i] + "</b>";
-      if (geom.parents[i]) { h += " <span style='color:#555'>(" + geom.parents[i] + ")</span>"; }
-      h += "<br>" + data.label + ": <b>" + data.value[i] + "</b>";
-      if (data.fill[i] !== null && data.unit) { h += " <span style='color:#555'>" + data.unit + "</span>"; }
-      if (data.rr[i] !== null) {
-        h += "<br>Rank in " + data.regionLabel + ": " + count(data.rr[i]) + " of " + count(data.nRegion) +
-             " <span style='color:#555'>(" + data.rankHint + ")</span>";
-      }
-      if (data.re[i] !== null && data.regionLabel !== "England") {  // in England the regional rank is this one
-        h += "<br>Rank in England: " + count(data.re[i]) + " of " + count(data.nEngland);
-      }
-      if (data.dec[i] !== null) {
-        h += "<br>National decile: " + data.dec[i] + " <span style='color:#555'>(" + data.decileHint + ")</span>";
-      }
-      if (data.note[i]) { h += "<br><i>" + data.notes[data.note[i]] + "</i>"; }
-      h += "<div style='color:#555;font-size:11px;margin-top:3px'>" + data.source + "</div></div>";
-      return h;
-    }
-    function decode(geom) {  // every vertex as longitude/latitude in typed arrays, with ring and area offsets
-      var total = 0, f, p, r, i, text, code, value, mult, axis, x, y, n = 0, scale = geom.scale;
-      for (f = 0; f < geom.shapes.length; f++) {
-        for (p = 0; p < geom.shapes[f].length; p++) {
-          for (r = 0; r < geom.shapes[f][p].length; r++) { total += geom.shapes[f][p][r].length; }
-        }
-      }
-      var lng = new Float64Array(total >> 1), lat = new Float64Array(total >> 1), ringStart = [0], areaStart = [0],
-          firstOfPart = [];
-      for (f = 0; f < geom.shapes.length; f++) {
-        x = 0; y = 0;
-        for (p = 0; p < geom.shapes[f].length; p++) {
-          for (r = 0; r < geom.shapes[f][p].length; r++) {
-            text = geom.shapes[f][p][r]; value = 0; mult = 1; axis = 0; firstOfPart.push(r === 0 ? 1 : 0);
-            for (i = 0; i < text.length; i++) {
-              code = LOOKUP[text.charCodeAt(i)];
-              value += (code & 31) * mult;
-              if (code & 32) { mult *= 32; continue; }
-              if (axis === 0) { x += (value % 2) ? -(value + 1) / 2 : value / 2; }
-              else { y += (value % 2) ? -(value + 1) / 2 : value / 2; lng[n] = x / scale; lat[n] = y / scale; n++; }
-              axis = 1 - axis; value = 0; mult = 1;
-            }
-            ringStart.push(n);
-          }
-        }
-        areaStart.push(ringStart.length - 1);
-      }
-      return {lng: lng.subarray(0, n), lat: lat.subarray(0, n), ringStart: Int32Array.from(ringStart),
-              areaStart: Int32Array.from(areaStart), firstOfPart: Uint8Array.from(firstOfPart)};
-    }
-    function project(shape, crs) {  // vertices in the CRS's pixel space at scale 1 (zoom z: times crs.scale(z))
-      var n = shape.lng.length, x = new Float64Array(n), y = new Float64Array(n), i, s, t, R, q;
-      if (crs === L.CRS.EPSG3857) {  // inlined L.Projection.SphericalMercator and its transformation
-        R = L.Projection.SphericalMercator.MAX_LATITUDE;
-        for (i = 0; i < n; i++) {
-          s = Math.sin(Math.max(Math.min(R, shape.lat[i]), -R) * Math.PI / 180);
-          x[i] = shape.lng[i] / 360 + 0.5;
-          y[i] = 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
-        }
-      } else {
-        t = crs.scale(0);
-        for (i = 0; i < n; i++) { q = crs.latLngToPoint(L.latLng(shape.lat[i], shape.lng[i]), 0); x[i] = q.x / t; y[i] = q.y / t; }
-      }
-      var areas = shape.areaStart.length - 1, box = new Float64Array(areas * 4), a, j, r0, r1;
-      for (a = 0; a < areas; a++) {
-        r0 = shape.ringStart[shape.areaStart[a]]; r1 = shape.ringStart[shape.areaStart[a + 1]];
-        box[4 * a] = box[4 * a + 1] = Infinity; box[4 * a + 2] = box[4 * a + 3] = -Infinity;
-        for (j = r0; j < r1; j++) {
-          if (x[j] < box[4 * a]) { box[4 * a] = x[j]; } if (x[j] > box[4 * a + 2]) { box[4 * a + 2] = x[j]; }
-          if (y[j] < box[4 * a + 1]) { box[4 * a + 1] = y[j]; } if (y[j] > box[4 * a + 3]) { box[4 * a + 3] = y[j]; }
-        }
-      }
-      return {x: x, y: y, box: box};
-    }
-    var MIN_STEP = 0.6;  // pixels (x + y): closer vertices are skipped while drawing (Leaflet's smoothing drops more)
-    var AreaCanvas = L.Canvas.extend({
-      // All areas of a view on one canvas, in a pane of their own under the overlays: one Leaflet layer instead of
-      // one per area (thousands at England scale), drawn straight from vertices projected once. Hover and click are
-      // found from the map's mouse events with a grid index and a point-in-polygon test, so other canvases or SVG
-      // drawn above never hide the areas from the mouse.
-      initialize: function (geom, data, opts) {
-        L.Canvas.prototype.initialize.call(this, {padding: 0.1, pane: opts.pane, attribution: opts.attribution,
-                                                 interactive: opts.interactive});
-        this._geom = geom; this._data = data; this._opts = opts; this._shape = decode(geom);
-        this.mapkitAreas = geom.codes.length;
-      },
-      onAdd: function (map) {
-        if (!map.getPane(this.options.pane)) { map.createPane(this.options.pane).style.zIndex = this._opts.zIndex; }
-        if (!this._proj || this._crs !== map.options.crs) { this._crs = map.options.crs; this._proj = project(this._shape, this._crs); this._grid = null; }
-        L.Renderer.prototype.onAdd.call(this, map);  // not L.Canvas's, which draws at once
-        this._updatePaths();
-        if (this._data && this._data.selected !== null) {
-          this._selected = L.polygon(latLngs(this._shape, this._data.selected),
-                                     {color: "#000", weight: 3.5, fill: false, interactive: false}).addTo(map);
-        }
-      },
-      onRemove: function (map) {
-        this._hover(null, null);
-        if (this._selected) { map.removeLayer(this._selected); this._selected = null; }
-        L.Canvas.prototype.onRemove.call(this, map);
-      },
-      getEvents: function () {
-        var events = L.Canvas.prototype.getEvents.call(this);
-        if (this._opts.interactive) {
-          events.mousemove = this._onMapMove; events.click = this._onMapClick; events.mouseout = this._onMapOut;
-          events.tooltipopen = events.popupopen = this._onOtherOverlay;  // e.g. a marker's: drop the area's
-        }
-        return events;
-      },
-      _initContainer: function () {  // no DOM listeners: the mouse reaches the map through this canvas
-        var container = this._container = document.createElement("canvas");
-        container.style.pointerEvents = "none";
-        this._ctx = container.getContext("2d");
-      },
-      _destroyContainer: function () {
-        L.Util.cancelAnimFrame(this._redrawRequest);
-        delete this._ctx; L.DomUtil.remove(this._container); delete this._container;
-      },
-      _updatePaths: function () {
-        // The first draw waits for the end of the script that added the layer (a microtask): its legend is then in
-        // place and the map fitted around it, so England's areas are drawn once, not once per fit.
-        var self = this;
-        if (this._postponeUpdatePaths) { return; }
-        if (this._settled) { this._redraw(); return; }
-        if (!this._pending) {
-          this._pending = true;
-          Promise.resolve().then(function () { self._pending = false; self._settled = true; if (self._map) { self._redraw(); } });
-        }
-      },
-      _fill: function (i) {
-        var d = this._data;
-        return d ? (d.fill[i] === null ? d.noData.fill : d.fill[i]) : null;
-      },
-      _draw: function () {  // each area as one path, filled and outlined, like Leaflet's canvas but far fewer calls
-        var map = this._map, ctx = this._ctx;
-        if (!map || !ctx || !this._proj) { return; }
-        var st = this._opts.style, data = this._data, shape = this._shape, P = this._proj,
-            s = this._crs.scale(map.getZoom()), o = map.getPixelOrigin(), ox = o.x, oy = o.y, b = this._bounds,
-            x0 = (b.min.x + ox) / s, y0 = (b.min.y + oy) / s, x1 = (b.max.x + ox) / s, y1 = (b.max.y + oy) / s,
-            fill = st.fill !== false, stroke = st.stroke !== false, missing, current = null,
-            fillOpacity = st.fillOpacity === undefined ? 0.2 : st.fillOpacity, opacity = st.opacity === undefined ? 1 : st.opacity,
-            dash = data && data.noData.dash ? String(data.noData.dash).split(/[ ,]+/).map(Number) : [],
-            a, r, j, r0, r1, px, py, lx, ly, colour;
-        ctx.lineJoin = "round"; ctx.strokeStyle = st.color; ctx.lineWidth = st.weight;
-        for (a = 0; a < this.mapkitAreas; a++) {
-          if (P.box[4 * a] > x1 || P.box[4 * a + 2] < x0 || P.box[4 * a + 1] > y1 || P.box[4 * a + 3] < y0) { continue; }
-          ctx.beginPath();
-          for (r = shape.areaStart[a]; r < shape.areaStart[a + 1]; r++) {
-            r0 = shape.ringStart[r]; r1 = shape.ringStart[r + 1];
-            if (r1 - r0 < 3) { continue; }
-            lx = s * P.x[r0] - ox; ly = s * P.y[r0] - oy;
-            ctx.moveTo(lx, ly);
-            for (j = r0 + 1; j < r1; j++) {
-              px = s * P.x[j] - ox; py = s * P.y[j] - oy;
-              if (j < r1 - 1 && Math.abs(px - lx) + Math.abs(py - ly) < MIN_STEP) { continue; }
-              ctx.lineTo(px, py); lx = px; ly = py;
-            }
-            ctx.closePath();
-          }
-          missing = data && data.fill[a] === null;
-          if (fill) {
-            colour = missing ? data.noData.fill : (data ? data.fill[a] : (st.fillColor || st.color));
-            if (colour !== current) { ctx.fillStyle = current = colour; }
-            ctx.globalAlpha = fillOpacity; ctx.fill("evenodd");
-          }
-          if (stroke) {
-            ctx.globalAlpha = opacity;
-            if (missing) {
-              ctx.strokeStyle = data.noData.outline; ctx.lineWidth = 0.8; ctx.setLineDash(dash); ctx.stroke();
-              ctx.strokeStyle = st.color; ctx.lineWidth = st.weight; ctx.setLineDash([]);
-            } else { ctx.stroke(); }
-          }
-        }
-        ctx.globalAlpha = 1;
-      },
-      _index: function () {  // a grid of area indices by bounding box, built on the first hover
-        var P = this._proj, n = this.mapkitAreas, size = Math.max(8, Math.min(256, Math.ceil(Math.sqrt(n) * 2))),
-            minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity, a, i, j;
-        for (a = 0; a < n; a++) {
-          minX = Math.min(minX, P.box[4 * a]); minY = Math.min(minY, P.box[4 * a + 1]);
-          maxX = Math.max(maxX, P.box[4 * a + 2]); maxY = Math.max(maxY, P.box[4 * a + 3]);
-        }
-        var grid = {size: size, minX: minX, minY: minY, w: (maxX - minX) / size || 1, h: (maxY - minY) / size || 1, cells: []};
-        for (i = 0; i < size * size; i++) { grid.cells.push([]); }
-        function cell(v, min, step) { return Math.max(0, Math.min(size - 1, Math.floor((v - min) / step))); }
-        for (a = 0; a < n; a++) {
-          for (i = cell(P.box[4 * a], minX, grid.w); i <= cell(P.box[4 * a + 2], minX, grid.w); i++) {
-            for (j = cell(P.box[4 * a + 1], minY, grid.h); j <= cell(P.box[4 * a + 3], minY, grid.h); j++) { grid.cells[j * size + i].push(a); }
-          }
-        }
-        return grid;
-      },
-      areaAt: function (latlng) {  // index of the area under a point, or -1
-        if (!this._map || !this._proj) { return -1; }
-        var g = this._grid || (this._grid = this._index()), P = this._proj, shape = this._shape,
-            q = this._crs.latLngToPoint(latlng, 0), t = this._crs.scale(0), x = q.x / t, y = q.y / t,
-            i = Math.floor((x - g.minX) / g.w), j = Math.floor((y - g.minY) / g.h), list, a, r, k, m, inside;
-        if (i < 0 || j < 0 || i >= g.size || j >= g.size) { return -1; }
-        list = g.cells[j * g.size + i];
-        for (var c = 0; c < list.length; c++) {
-          a = list[c];
-          if (x < P.box[4 * a] || x > P.box[4 * a + 2] || y < P.box[4 * a + 1] || y > P.box[4 * a + 3]) { continue; }
-          inside = false;
-          for (r = shape.areaStart[a]; r < shape.areaStart[a + 1]; r++) {
-            for (k = shape.ringStart[r], m = shape.ringStart[r + 1] - 1; k < shape.ringStart[r + 1]; m = k++) {
-              if ((P.y[k] > y) !== (P.y[m] > y) && x < (P.x[m] - P.x[k]) * (y - P.y[k]) / (P.y[m] - P.y[k]) + P.x[k]) { inside = !inside; }
-            }
-          }
-          if (inside) { return a; }
-        }
-        return -1;
-      },
-      area: function (i) {  // a stand-in layer for one area, as event target (streamlit-folium reads toGeoJSON)
-        var code = this._geom.codes[i], feature = {type: "Feature", id: i, properties: {code: code}, geometry: null};
-        return {feature: feature, toGeoJSON: function () { return feature; }};
-      },
-      mapkitList: function () {  // [code, fill colour] of every area, as drawn (for tests and tools)
-        var out = [];
-        for (var i = 0; i < this.mapkitAreas; i++) { out.push([this._geom.codes[i], this._fill(i)]); }
-        return out;
-      },
-      _hover: function (i, latlng) {
-        var map = this._map;
-        if (i !== this._hovered) {
-          if (this._highlight) { this._highlight.remove(); this._highlight = null; }
-          this._hovered = i;
-          if (i !== null && map) {
-            this._highlight = L.polygon(latLngs(this._shape, i),
-                                        {color: "#000", weight: 3, fill: false, interactive: false}).addTo(map);
-            if (this._data) {
-              this._tip = this._tip || L.tooltip({sticky: true, opacity: 0.96});
-              this._tip.setContent(tooltip(this._geom, this._data, i));
-            }
-          }
-          if (map) { map.getContainer().style.cursor = i === null ? "" : "pointer"; }
-        }
-        if (this._tip) {
-          if (i === null || !map) { this._tip.remove(); }
-          else { this._tip.setLatLng(latlng); if (!this._tip._map) { this._tip.openOn(map); } }
-        }
-      },
-      _onMapMove: function (e) {
-        var map = this._map;
-        if (!map || (map.dragging && map.dragging.moving()) || map._animatingZoom) { return; }
-        var i = this.areaAt(e.latlng);
-        this._hover(i < 0 ? null : i, e.latlng);
-      },
-      _onMapOut: function () { this._hover(null, null); },
-      _onOtherOverlay: function (e) { if (e.tooltip !== this._tip) { this._hover(null, null); } },
-      _onMapClick: function (e) {
-        var i = this.areaAt(e.latlng);
-        if (i < 0) { return; }
-        var target = this.area(i);
-        this.fire("click", {latlng: e.latlng, layerPoint: e.layerPoint, containerPoint: e.containerPoint,
-                            originalEvent: e.originalEvent, layer: target, sourceTarget: target}, true);
-      }
-    });
-    function areas(geom, data, opts) { return new AreaCanvas(geom, data, opts); }
-    function legend(group, html, position, className) {
-      var control = L.control({position: position});
-      control.onAdd = function (map) {
-        var div = L.DomUtil.create("div", className || "mapkit-legend leaflet-bar"), details, width;
-        div.innerHTML = html;
-        details = div.querySelector("details");
-        width = map.getSize().x;
-        if (details && width > 0 && width < NARROW_MAP) { details.open = false; }  // fold on a small map
-        L.DomEvent.disableClickPropagation(div);
-        L.DomEvent.disableScrollPropagation(div);
-        return div;
-      };
-      group.on("add", function (e) {
-        var map = e.target._map;
-        control.addTo(map);
-        map.fire("mapkit:legend");  // fit around the legend now, before the areas are first drawn
-        if (window.ResizeObserver) {
-          control.observer = new ResizeObserver(function () { if (control._map) { map.fire("mapkit:legend"); } });
-          control.observer.observe(control.getContainer());
-        } else {
-          setTimeout(function () { map.fire("mapkit:legend"); }, 0);
-        }
-      });
-      group.on("remove", function () { if (control.observer) { control.observer.disconnect(); } control.remove(); });
-      return control;
-    }
-    return {areas: areas, legend: legend};
-  })();
-}
-""".replace("__NARROW_MAP__", str(NARROW_MAP))
-
-
-def compact_js(source: str) -> str:
-    """JavaScript without indentation, blank lines and ``  // `` comments (the runtime's own style; no string in
-    it holds that sequence): a quarter smaller, and the runtime is sent with every view."""
-    lines = (re.split(r"\s{2,}// ", line, maxsplit=1)[0].strip() for line in source.splitlines())
-    return "\n".join(line for line in lines if line and not line.startswith("//"))
-
-
-RUNTIME = compact_js(RUNTIME_JS)
-
-
 class AreaLayer(folium.map.Layer):
     """Encoded areas as one Leaflet layer drawn on its own canvas: a choropleth (with ``data``) or outlines (without).
 
-    In the browser this is ``window.mapkit.areas`` (see :data:`RUNTIME_JS`): one layer for all areas, however many,
-    in a pane of its own below the overlay pane (:data:`AREA_PANES`), so that overlays, uploads and the hover
-    outline (SVG) stay on top. Its ``mapkitList()`` gives ``[code, fill]`` of every area as drawn, for tests and
-    tools.
+    In the browser this is ``window.mapkit.areas`` (``mapkit/web/static/areas.js``): one layer for all areas,
+    however many, in a pane of its own below the overlay pane (:data:`AREA_PANES`), so that overlays, uploads and
+    the hover outline (SVG) stay on top. Its ``mapkitList()`` gives ``[code, fill]`` of every area as drawn, for
+    tests and tools.
 
     Parameters
     ----------
@@ -632,8 +293,8 @@ class AreaLayer(folium.map.Layer):
     attribution
         Plain text for the map's attribution control (escaped here).
     runtime
-        Whether this layer carries the browser-side runtime; ``False`` for layers always drawn after one that
-        does (the parent outlines after the choropleth), so that a view sends it once.
+        Whether this layer carries the areas' runtime (:data:`mapkit.web.AREAS_RUNTIME`); ``False`` for layers
+        always drawn after one that does (the parent outlines after the choropleth), so that a view sends it once.
     """
 
     _template = Template(
@@ -655,7 +316,7 @@ class AreaLayer(folium.map.Layer):
         super().__init__(name=name, overlay=True, control=control, show=True)
         self._name = "AreaLayer"
         self.geometry = geometry
-        self.runtime = RUNTIME if runtime else ""
+        self.runtime = web.runtime(web.AREAS_RUNTIME) if runtime else ""
         self.data_json = "null" if data is None else script_json(data)
         pane, z_index = AREA_PANES["areas" if interactive else "outlines"]
         self.options_json = script_json({
@@ -670,15 +331,15 @@ class Legend(MacroElement):
     The choropleth's legend has the class ``mapkit-legend``; another legend (e.g. the overlays' key) takes
     ``mapkit-legend-extra``, so that both are kept clear of the region when the map is fitted. A ``<details>``
     element in ``html`` starts folded on a narrow map (:data:`NARROW_MAP`). ``attribution`` (plain text, escaped
-    here) joins the map's attribution while the group is shown. The parent group must be added to the map after a
-    :class:`AreaLayer` (which defines the browser-side runtime), as :func:`build_map` does.
+    here) joins the map's attribution while the group is shown. Its script calls ``window.mapkit.legend``
+    (``mapkit/web/static/map.js``), sent with the map by :class:`MapStyle`, so the map must come from
+    :func:`base_map`.
     """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = window.mapkit.legend({{ this._parent.get_name() }}, {{ this.html_json }},
-                                                           {{ this.position_json }}, {{ this.class_json }});
+        var {{ this.get_name() }} = window.mapkit.legend({{ this._parent.get_name() }}, {{ this.config_json }});
         {% if this.attribution %}
         {{ this._parent.get_name() }}.options.attribution = {{ this.attribution_json }};
         {% endif %}
@@ -691,9 +352,8 @@ class Legend(MacroElement):
         super().__init__()
         self._name = "Legend"
         self.html = html_text
-        self.html_json = script_json(html_text)
-        self.position_json = script_json(position)
-        self.class_json = script_json("mapkit-legend-extra" if extra else "mapkit-legend leaflet-bar")
+        self.config_json = script_json({"html": html_text, "position": position, "narrowMap": NARROW_MAP,
+                                        "className": "mapkit-legend-extra" if extra else "mapkit-legend leaflet-bar"})
         self.attribution = attribution
         self.attribution_json = script_json(html.escape(attribution))
 
@@ -709,49 +369,7 @@ class FitRegion(MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        (function (map) {
-            var bounds = {{ this.bounds_json }}, touched = false, fitted = null;
-            function fit() {
-                var size = map.getSize(), box = L.latLngBounds(bounds), rect = null, foot = 8,
-                    container = map.getContainer(), outer = container.getBoundingClientRect(),
-                    left = container.querySelector(".leaflet-bottom.leaflet-left"),
-                    inCorner = ".leaflet-right.leaflet-bottom ",
-                    legends = container.querySelectorAll(
-                        inCorner + ".mapkit-legend, " + inCorner + ".mapkit-legend-extra"), corner;
-                if (size.x < 100 || size.y < 100) { return; }  // not laid out yet: fit again on resize
-                if (!isFinite(map.getZoom())) { map.setView(box.getCenter(), 6, {animate: false}); }
-                if (left && left.children.length) {  // scale bar and attribution: keep the region above them
-                    foot = Math.max(foot, outer.bottom - left.getBoundingClientRect().top + 2);
-                }
-                corner = [8, foot];
-                legends.forEach(function (element) {  // the legends stacked in the corner, as one box
-                    var r = element.getBoundingClientRect();
-                    rect = rect ? {left: Math.min(rect.left, r.left), top: Math.min(rect.top, r.top)} : r;
-                });
-                if (rect) {
-                    var beside = [outer.right - rect.left + 6, foot],
-                        below = [8, Math.max(foot, outer.bottom - rect.top + 6)],
-                        options = [];
-                    [beside, below].forEach(function (pad) {
-                        if (size.x - pad[0] - 8 > 120 && size.y - pad[1] - 8 > 120) {
-                            var zoom = map.getBoundsZoom(box, false, L.point(pad[0] + 8, pad[1] + 8));
-                            if (isFinite(zoom)) { options.push([zoom, pad]); }
-                        }
-                    });
-                    options.sort(function (a, b) { return b[0] - a[0]; });
-                    if (options.length) { corner = options[0][1]; }
-                }
-                var key = [size.x, size.y, corner[0], corner[1]].join();
-                if (key === fitted) { return; }  // same fit as last time: a refit would only redraw
-                fitted = key;
-                map.fitBounds(box, {paddingTopLeft: [8, 8], paddingBottomRight: corner, animate: false});
-            }
-            fit();
-            ["mousedown", "wheel", "touchstart", "keydown"].forEach(function (name) {
-                map.getContainer().addEventListener(name, function () { touched = true; }, {passive: true});
-            });
-            map.on("resize mapkit:legend", function () { if (!touched) { fit(); } });
-        })({{ this._parent.get_name() }});
+        window.mapkit.fitRegion({{ this._parent.get_name() }}, {{ this.config_json }});
         {% endmacro %}
         """
     )
@@ -760,7 +378,7 @@ class FitRegion(MacroElement):
         super().__init__()
         self._name = "FitRegion"
         self.bounds = bounds
-        self.bounds_json = script_json(bounds)
+        self.config_json = script_json({"bounds": bounds})
 
 
 class FocusWithoutScroll(MacroElement):
@@ -774,14 +392,7 @@ class FocusWithoutScroll(MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        (function (map) {
-            if (!map.keyboard) { return; }
-            map.keyboard.disable();
-            map.keyboard._onMouseDown = function () {
-                if (!this._focused) { this._map.getContainer().focus({preventScroll: true}); }
-            };
-            map.keyboard.enable();
-        })({{ this._parent.get_name() }});
+        window.mapkit.focusWithoutScroll({{ this._parent.get_name() }});
         {% endmacro %}
         """
     )
@@ -794,6 +405,9 @@ class FocusWithoutScroll(MacroElement):
 class MapStyle(MacroElement):
     """Page styles for the map: white background (readable with no tiles), legend and tooltip text.
 
+    It carries ``mapkit/web/static/map.css`` and ``map.js`` (fit, legends, focus) for the elements added after it,
+    so :func:`base_map` adds it first.
+
     The attribution moves to the bottom-left corner, under the scale bar, so that the legends in the bottom-right
     corner reach the map's foot and leave more room for the region.
     """
@@ -801,21 +415,11 @@ class MapStyle(MacroElement):
     _template = Template(
         """
         {% macro header(this, kwargs) %}
-        <style>
-          .leaflet-container { background: {{ this.background }}; font-family: system-ui, sans-serif;
-                               font-size: 12px; }
-          .leaflet-control-scale-line { font-size: 11px; }
-          .mapkit-legend { background: #fff; padding: 6px 8px; font-size: 11px; line-height: 1.3;
-                           max-width: 290px; color: #1a1a1a; }
-          .leaflet-control-attribution { font-size: 10px; white-space: normal; }
-          .leaflet-left .leaflet-control-attribution { max-width: calc(100vw - 320px); min-width: 160px; }
-        </style>
+        <style>{{ this.css }}</style>
         {% endmacro %}
         {% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.getContainer().style.background = {{ this.background_json }};
-        if ({{ this._parent.get_name() }}.attributionControl) {
-            {{ this._parent.get_name() }}.attributionControl.setPosition("bottomleft");
-        }
+        {{ this.runtime }}
+        window.mapkit.styleMap({{ this._parent.get_name() }}, {{ this.config_json }});
         {% endmacro %}
         """
     )
@@ -824,7 +428,9 @@ class MapStyle(MacroElement):
         super().__init__()
         self._name = "MapStyle"
         self.background = background
-        self.background_json = script_json(background)
+        self.css = web.static_text("map.css")
+        self.runtime = web.runtime(web.MAP_RUNTIME)
+        self.config_json = script_json({"background": background})
 
 
 # --------------------------------------------------------------------------------------------------- choropleth

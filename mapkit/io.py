@@ -85,7 +85,8 @@ def read_vector(path: Path, columns: Iterable[str], *, layer: str | None = None)
     return bng
 
 
-REBUILD = "Rebuild it with `python -m mapkit build-data` (needs the raw files) or restore it with `git checkout -- data/`."
+REBUILD = ("Rebuild it with `python -m mapkit build-data` (needs the raw files) or restore it with "
+           "`git checkout -- data/`.")
 
 
 def read_product(path: Path) -> pd.DataFrame:

@@ -15,7 +15,17 @@ from typing import Any, Mapping
 
 from mapkit.errors import SpecError, UnknownNameError
 
-LAYERS_DIR = Path(__file__).resolve().parent.parent / "layers"
+
+def _layers_dir() -> Path:
+    """``layers/`` of the checkout this package runs from, else the copy installed with it (``mapkit/declarations``,
+    see pyproject.toml)."""
+    package = Path(__file__).resolve().parent
+    checkout = package.parent / "layers"
+    return checkout if (checkout / "indicators.toml").is_file() else package / "declarations"
+
+
+LAYERS_DIR = _layers_dir()
+"""The declarations: indicators, boundaries, sources and overlays."""
 LEVELS: tuple[str, ...] = ("ca", "lad", "ward", "lsoa")
 DIRECTIONS: tuple[str, ...] = ("worse", "better", "neutral")
 

@@ -363,19 +363,13 @@ def legend_html(overlay_ids: Sequence[str] | None = None, *, statuses: Sequence[
 
 
 class OverlayLegend(MacroElement):
-    """A Leaflet control holding :func:`legend_html`; add it to the ``folium.Map`` itself."""
+    """A Leaflet control holding :func:`legend_html`; add it to a map made by :func:`mapkit.choropleth.base_map`
+    (its script calls ``window.mapkit.control``, sent with that map)."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
-            {{ this.get_name() }}.onAdd = function (map) {
-                var div = L.DomUtil.create("div", "mapkit-overlay-legend-control");
-                div.innerHTML = {{ this.html|tojson }};
-                L.DomEvent.disableClickPropagation(div);
-                return div;
-            };
-            {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+            var {{ this.get_name() }} = window.mapkit.control({{ this._parent.get_name() }}, {{ this.config|tojson }});
         {% endmacro %}
         """
     )
@@ -386,3 +380,4 @@ class OverlayLegend(MacroElement):
         self._name = "OverlayLegend"
         self.position = position
         self.html = legend_html(overlay_ids, layers_dir=layers_dir)
+        self.config = {"html": self.html, "position": position, "className": "mapkit-overlay-legend-control"}

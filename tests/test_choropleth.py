@@ -18,19 +18,19 @@ import shapely
 from shapely.geometry import box
 
 import mapkit
-from mapkit import choropleth, classify, palettes
+from mapkit import choropleth, classify, palettes, web
 from mapkit.choropleth import (
     GeometryPayload,
     MapText,
     area_geometry,
     build_map,
     choropleth_group,
-    decode_ring,
     encode_geometry,
     legend_html,
 )
 from mapkit.errors import UnknownNameError
 from mapkit.tables import ranking_table
+from js_decode import decode_payload
 from map_js import page_data, page_geometry
 
 WMCA = "E47000007"
@@ -61,17 +61,9 @@ def indicator_view(indicator: str = "imd_score", level: str = "ward", region: st
 
 
 def decoded_areas(payload_json: str) -> list[list[list[tuple[float, float]]]]:
-    payload = json.loads(payload_json)
-    areas = []
-    for polygons in payload["shapes"]:
-        state = (0, 0)
-        rings = []
-        for polygon in polygons:
-            for ring in polygon:
-                points, state = decode_ring(ring, state)
-                rings.append(points)
-        areas.append(rings)
-    return areas
+    """Each area's rings as the browser decodes them (its own decoder, run by Node)."""
+    _, areas = decode_payload(payload_json)
+    return [[ring for polygon in area for ring in polygon] for area in areas]
 
 
 @pytest.mark.parametrize(("level", "region"), [("ca", mapkit.ENGLAND), ("lad", WMCA), ("ward", COVENTRY),
@@ -181,7 +173,7 @@ def test_tooltip_data_carries_value_ranks_and_decile_for_every_area() -> None:
     assert data["regionLabel"] == "West Midlands"
     assert data["source"].startswith("Source: MHCLG") and spec.period in data["source"]
     for field in ("Rank in England", "Rank in ", "National decile", "data.notes[data.note[i]]"):
-        assert field in choropleth.RUNTIME_JS
+        assert field in web.static_text("areas.js") and field in html
     assert "L.tooltip(" in html and "events.mousemove" in html  # hover tooltip and highlight (browser tests check them)
 
 
@@ -249,8 +241,10 @@ def test_parent_boundaries_are_drawn_over_the_choropleth(level: str, region: str
     assert names[1] == outline
     html = render(view)
     assert html.count("window.mapkit.areas(") == 2
-    assert html.count("if (!window.mapkit)") == 1  # the runtime is sent once, with the choropleth
-    assert html.index("if (!window.mapkit)") < html.index("window.mapkit.areas(")
+    assert html.count("if (mapkit.areas)") == 1  # the areas' runtime is sent once, with the choropleth
+    assert html.index("if (mapkit.areas)") < html.index("window.mapkit.areas(")
+    assert html.count("if (mapkit.fitRegion)") == 1  # the map's runtime, with the base map, before its use
+    assert html.index("if (mapkit.fitRegion)") < html.index("window.mapkit.fitRegion(")
     assert '"interactive":false' in html  # outlines let hover through to the areas below
 
 
@@ -268,7 +262,7 @@ def test_basemap_choice(basemap: str, tile_host: str | None) -> None:
         assert "L.tileLayer" not in html
     else:
         assert tile_host in html
-    assert "preferCanvas" in html and "background = \"#ffffff\"" in html
+    assert "preferCanvas" in html and 'window.mapkit.styleMap(' in html and '{"background":"#ffffff"}' in html
 
 
 def test_unknown_basemap_names_the_choices() -> None:
@@ -357,4 +351,4 @@ def test_attribution_sits_bottom_left_and_legends_are_kept_clear_of_the_region()
     assert 'attributionControl.setPosition("bottomleft")' in html
     assert '"mapkit-legend-extra"' in html and '"mapkit-legend leaflet-bar"' in html
     assert 'inCorner + ".mapkit-legend-extra"' in html  # the region is fitted clear of both legends
-    assert f"var NARROW_MAP = {choropleth.NARROW_MAP};" in html  # legends fold on a narrow map
+    assert f'"narrowMap":{choropleth.NARROW_MAP}' in html  # legends fold on a narrow map

@@ -275,7 +275,7 @@ def test_html_export_opens_from_disk_offline(page: Any, route_log: RouteLog, tmp
         point = data.frame.loc[data.frame["code"] == row["code"]].geometry.iloc[0].representative_point()
         x, y = page.evaluate("([id, lat, lng]) => { const p = window[id].latLngToContainerPoint([lat, lng]);"
                              " return [p.x, p.y]; }", [map_id, point.y, point.x])
-        if any(l - 5 <= x <= r + 5 and t - 5 <= y <= b + 5 for l, t, r, b in covered):
+        if any(x0 - 5 <= x <= x1 + 5 and y0 - 5 <= y <= y1 + 5 for x0, y0, x1, y1 in covered):
             continue
         colour = np.array([int(fills[row["code"]][i:i + 2], 16) for i in (1, 3, 5)])
         expected = 0.85 * colour + 0.15 * 255  # fillOpacity 0.85 over the white page (tiles are not loaded)

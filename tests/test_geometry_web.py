@@ -4,7 +4,8 @@
 breaks, :func:`mapkit.choropleth.on_grid`) and delta-encodes them (issue 6). These tests decode that text as the
 browser does and check, for the views the benchmark measures (West Midlands wards, England wards, West Midlands
 LSOAs), that rounding lost no area, no small area and no shared border. tests/test_choropleth.py checks the
-encoding itself (round trip, alphabet, shared vertices of Coventry's wards); tests/test_products.py checks the
+encoding itself (round trip, alphabet, shared vertices of Coventry's wards), tests/js/ the decoder on a fixture
+written by the encoder; tests/test_products.py checks the
 source polygons before encoding.
 """
 
@@ -19,7 +20,8 @@ import pytest
 import shapely
 
 import mapkit
-from mapkit.choropleth import SCALE, area_geometry, decode_ring, on_grid
+from js_decode import decode_payload
+from mapkit.choropleth import SCALE, area_geometry, on_grid
 
 WMCA = "E47000007"
 VIEWS = [("ward", WMCA), ("ward", mapkit.ENGLAND), ("lsoa", WMCA)]
@@ -33,29 +35,22 @@ MAX_SLIVERS_M2 = 500.0
 """Total area of all overlaps and gaps between decoded neighbours in one view (England: 130,000 km2)."""
 
 
-def decode(payload: dict) -> list[shapely.MultiPolygon]:
-    """Areas as the browser's runtime decodes them: rings chained through one delta state per area."""
-    areas = []
-    for polygons in payload["shapes"]:
-        state, parts = (0, 0), []
-        for rings in polygons:
-            closed = []
-            for text in rings:
-                points, state = decode_ring(text, state)
-                closed.append(points + points[:1])
-            parts.append(shapely.Polygon(closed[0], closed[1:]))
-        areas.append(shapely.MultiPolygon(parts))
-    return areas
+def decode(payload_json: str) -> list[shapely.MultiPolygon]:
+    """Areas as the browser's runtime decodes them (``mapkit/web/static/geometry.js``, run by Node)."""
+    _, areas = decode_payload(payload_json)
+    return [shapely.MultiPolygon([shapely.Polygon(rings[0] + rings[0][:1], [r + r[:1] for r in rings[1:]])
+                                  for rings in polygons]) for polygons in areas]
 
 
 @lru_cache(maxsize=None)
 def decoded(level: str, region: str) -> tuple[gpd.GeoDataFrame, gpd.GeoSeries]:
     """The source areas of a view and the areas decoded from the text the app sends, both in EPSG:4326."""
-    payload = json.loads(area_geometry(level, region).json)
+    text = area_geometry(level, region).json
+    payload = json.loads(text)
     assert payload["scale"] == SCALE
     source = mapkit.load_boundaries(level, region).set_index("code")
     assert list(payload["codes"]) == list(source.index)
-    return source, gpd.GeoSeries(decode(payload), index=source.index, crs=4326)
+    return source, gpd.GeoSeries(decode(text), index=source.index, crs=4326)
 
 
 @pytest.fixture(scope="module", params=VIEWS, ids=[f"{level}-{region}" for level, region in VIEWS])

@@ -266,7 +266,7 @@ def test_shipped_files_are_what_the_build_makes(tmp_path):
 
 def _point_params(expected: dict[str, str]) -> list:
     params = []
-    for gid, feature in POINTS:
+    for _gid, feature in POINTS:
         name = feature["properties"]["name"]
         marks = [pytest.mark.xfail(strict=True, reason=expected[name])] if name in expected else []
         params.append(pytest.param(feature, id=feature["properties"]["id"], marks=marks))

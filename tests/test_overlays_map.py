@@ -193,7 +193,7 @@ def test_legend_names_every_status_and_the_schematic_note():
     for category in SCHEME.order:
         assert SCHEME.label(category) in html
     assert "straight segments between stops, not track alignment" in html
-    assert "L.control" in html
+    assert "window.mapkit.control(" in html and '"className": "mapkit-overlay-legend-control"' in html
 
 
 def test_legend_can_show_only_the_statuses_drawn_and_fold():

@@ -6,7 +6,6 @@ file damaged, and check that a failed build leaves an existing data/ folder unto
 
 import functools
 import http.server
-import shutil
 import threading
 
 import geopandas as gpd

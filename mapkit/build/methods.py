@@ -169,7 +169,8 @@ def subnational_sum(spec: IndicatorSpec, ctx: Context) -> Result:
             rows.append({"code": ca_code, "value": float("nan"), "note": "No data: district figures missing for "
                          + ", ".join(CHANGED_CODES.get(c, c) for c in missing) + "."})
         else:
-            rows.append({"code": ca_code, "value": float(group["value"].sum()), "numerator": float(group["value"].sum()),
+            total = float(group["value"].sum())
+            rows.append({"code": ca_code, "value": total, "numerator": total,
                          "note": f"Sum of {len(group)} districts."})
     return {"lad": lads, "ca": pd.DataFrame(rows)}
 

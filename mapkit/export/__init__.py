@@ -6,9 +6,9 @@ Start from an :class:`ExportView` (the app's view: ``ExportView.from_state(view)
 
 The modules, one job each: ``view`` (settings and prepared data), ``options`` (page sizes), ``wording`` (titles,
 sources), ``cartography`` / ``legend`` / ``labels`` / ``static`` (matplotlib pages), ``html`` (folium page),
-``summary`` (generated sentences), ``pack`` (briefing PDF and ZIP), ``formats`` (the table), ``batch`` (one file per
-combined authority), ``command`` (``python -m mapkit export``). Renderers that need matplotlib or folium are
-imported on first use, so ``import mapkit.export`` stays cheap.
+``summary`` (generated sentences), ``pack`` (briefing PDF and ZIP), ``naming`` (file names), ``formats`` (the
+table), ``batch`` (one file per combined authority), ``command`` (``python -m mapkit export``). Renderers that need
+matplotlib or folium are imported on first use, so ``import mapkit.export`` stays cheap.
 """
 
 from __future__ import annotations

@@ -6,11 +6,10 @@ This is the table the command line and the app's download buttons read, so addin
 from __future__ import annotations
 
 import dataclasses
-import re
-import unicodedata
 from typing import Callable
 
 from mapkit.errors import UnknownNameError
+from mapkit.export.naming import file_stem
 from mapkit.export.options import FigureOptions
 from mapkit.export.view import ExportView, MapData, prepare
 from mapkit.tables import indicator_csv
@@ -115,18 +114,6 @@ def export_bytes(view: ExportView, fmt: str, options: FigureOptions = FigureOpti
     """The export of ``view`` in format ``fmt`` as bytes, ready for a download button or a file."""
     chosen = export_format(fmt)
     return chosen.render(prepare(view), options)
-
-
-def file_stem(data: MapData) -> str:
-    """``<region code>_<region name>_<indicator>_<level>``, e.g. ``E47000007_west-midlands_imd_score_ward``."""
-    view = data.view
-    return f"{view.region}_{slug(data.region_name)}_{view.indicator}_{view.level}"
-
-
-def slug(text: str) -> str:
-    """A file-name-safe form: "West Midlands" -> "west-midlands"."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "map"
 
 
 def filename(data: MapData, fmt: str) -> str:

@@ -21,6 +21,7 @@ from matplotlib.textpath import text_to_path
 
 from mapkit.export import cartography as carto
 from mapkit.export.legend import GREY_TEXT, line_height, wrap
+from mapkit.export.naming import file_stem
 from mapkit.export.options import PAGES, FigureOptions
 from mapkit.export.static import (
     FOOTER_SIZE,
@@ -248,8 +249,6 @@ def summary_text(data: MapData) -> str:
 
 def pack_zip(data: MapData, options: FigureOptions = FigureOptions()) -> bytes:
     """PNG map, CSV data, summary text and the briefing PDF in one ZIP (deterministic entry order and dates)."""
-    from mapkit.export.formats import file_stem
-
     stem = file_stem(data)
     view = data.view
     entries = {

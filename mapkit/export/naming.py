@@ -1,0 +1,24 @@
+"""File names of exports: ``<region code>_<region name>_<indicator>_<level>``, shared by every format and the ZIP.
+
+Its own module so that :mod:`mapkit.export.formats` (the table of formats) and :mod:`mapkit.export.pack` (the ZIP's
+entries) both use it without importing each other.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from mapkit.export.view import MapData
+
+
+def file_stem(data: MapData) -> str:
+    """``<region code>_<region name>_<indicator>_<level>``, e.g. ``E47000007_west-midlands_imd_score_ward``."""
+    view = data.view
+    return f"{view.region}_{slug(data.region_name)}_{view.indicator}_{view.level}"
+
+
+def slug(text: str) -> str:
+    """A file-name-safe form: "West Midlands" -> "west-midlands"."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "map"

@@ -1,0 +1,49 @@
+"""The map's browser side: JavaScript and CSS files in ``mapkit/web/static/``, shipped as package data.
+
+The files are sent inline with the map (a view must open from one HTML file, offline), each guarded so that a
+page defines it once however often streamlit-folium re-runs a layer's script:
+
+* ``geometry.js``: decoder of :func:`mapkit.choropleth.encode_shapes`, projection, grid index, point in polygon
+  (pure functions, also a CommonJS module for ``node --test tests/js/``);
+* ``areas.js``: the canvas layer of all areas (``window.mapkit.areas``), sent with the choropleth;
+* ``map.js`` and ``map.css``: fit, legends, focus and styles around the layers, sent with the base map.
+
+Python configures them with small JSON objects; the Jinja templates in :mod:`mapkit.choropleth` only call them.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+AREAS_RUNTIME = ("geometry.js", "areas.js")
+"""Files sent with the choropleth layer, in order."""
+MAP_RUNTIME = ("map.js",)
+"""Files sent with the base map."""
+
+
+@cache
+def static_text(name: str) -> str:
+    """The text of one file in ``mapkit/web/static/``.
+
+    Parameters
+    ----------
+    name
+        File name, e.g. ``"areas.js"``.
+
+    Returns
+    -------
+    str
+        Its UTF-8 text, checked to be safe inline in HTML (no ``</script`` or ``</style``) and in the Jinja
+        templates branca renders a script through a second time (no ``{{``, ``{%`` or ``{#``).
+    """
+    text = resources.files(__package__).joinpath("static", name).read_text(encoding="utf-8")
+    for bad in ("</script", "</style", "{{", "{%", "{#"):
+        if bad in text.lower():
+            raise ValueError(f"mapkit/web/static/{name} cannot be sent inline: it holds {bad!r}")
+    return text
+
+
+def runtime(names: tuple[str, ...]) -> str:
+    """The files ``names`` joined, as one script to send inline."""
+    return "\n".join(static_text(name) for name in names)

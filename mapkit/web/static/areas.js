@@ -1,0 +1,223 @@
+/*
+ * mapkit areas: all areas of a view as one Leaflet layer on one canvas (window.mapkit.areas), with hover outline,
+ * tooltip and click. Needs Leaflet and geometry.js (window.mapkit.geometry). Python: mapkit.choropleth.AreaLayer.
+ *
+ * One layer instead of one per area (thousands at England scale), drawn straight from vertices decoded and
+ * projected once, once the map is fitted. Hover and click are found from the map's mouse events with a grid index
+ * and a point-in-polygon test, so other canvases or SVG drawn above never hide the areas from the mouse.
+ */
+(function (mapkit) {
+  "use strict";
+  if (mapkit.areas) { return; }
+  var G = mapkit.geometry;
+  var MIN_STEP = 0.6;  // pixels (x + y): closer vertices are skipped while drawing (Leaflet's smoothing drops more)
+
+  function latLngs(shape, a) {  // one decoded area -> [polygon][ring][L.LatLng], for its outline
+    var out = [], rings = null, r, j, points;
+    for (r = shape.areaStart[a]; r < shape.areaStart[a + 1]; r++) {
+      if (shape.firstOfPart[r] || !rings) { rings = []; out.push(rings); }
+      points = [];
+      for (j = shape.ringStart[r]; j < shape.ringStart[r + 1]; j++) {
+        points.push(L.latLng(shape.lat[j], shape.lng[j]));
+      }
+      rings.push(points);
+    }
+    return out;
+  }
+
+  function count(n) { return n === null || n === undefined ? "" : Number(n).toLocaleString("en-GB"); }
+
+  function tooltip(geom, data, i) {  // every text in geom and data arrives escaped from Python
+    var h = "<div style='white-space:normal;width:250px;font-size:12px;line-height:1.35'>";
+    h += "<b>" + geom.names[i] + "</b>";
+    if (geom.parents[i]) { h += " <span style='color:#555'>(" + geom.parents[i] + ")</span>"; }
+    h += "<br>" + data.label + ": <b>" + data.value[i] + "</b>";
+    if (data.fill[i] !== null && data.unit) { h += " <span style='color:#555'>" + data.unit + "</span>"; }
+    if (data.rr[i] !== null) {
+      h += "<br>Rank in " + data.regionLabel + ": " + count(data.rr[i]) + " of " + count(data.nRegion) +
+           " <span style='color:#555'>(" + data.rankHint + ")</span>";
+    }
+    if (data.re[i] !== null && data.regionLabel !== "England") {  // in England the regional rank is this one
+      h += "<br>Rank in England: " + count(data.re[i]) + " of " + count(data.nEngland);
+    }
+    if (data.dec[i] !== null) {
+      h += "<br>National decile: " + data.dec[i] + " <span style='color:#555'>(" + data.decileHint + ")</span>";
+    }
+    if (data.note[i]) { h += "<br><i>" + data.notes[data.note[i]] + "</i>"; }
+    h += "<div style='color:#555;font-size:11px;margin-top:3px'>" + data.source + "</div></div>";
+    return h;
+  }
+
+  function project(shape, crs) {  // vertices in the CRS's pixel space at scale 1 (zoom z: times crs.scale(z))
+    if (crs === L.CRS.EPSG3857) { return G.projectMercator(shape, L.Projection.SphericalMercator.MAX_LATITUDE); }
+    var t = crs.scale(0);
+    return G.projectWith(shape, function (lat, lng) {
+      var q = crs.latLngToPoint(L.latLng(lat, lng), 0);
+      return [q.x / t, q.y / t];
+    });
+  }
+
+  var AreaCanvas = L.Canvas.extend({
+    initialize: function (geom, data, opts) {
+      L.Canvas.prototype.initialize.call(this, {padding: 0.1, pane: opts.pane, attribution: opts.attribution,
+                                               interactive: opts.interactive});
+      this._geom = geom; this._data = data; this._opts = opts; this._shape = G.decode(geom);
+      this.mapkitAreas = geom.codes.length;
+    },
+    onAdd: function (map) {
+      if (!map.getPane(this.options.pane)) { map.createPane(this.options.pane).style.zIndex = this._opts.zIndex; }
+      if (!this._proj || this._crs !== map.options.crs) {
+        this._crs = map.options.crs; this._proj = project(this._shape, this._crs); this._grid = null;
+      }
+      L.Renderer.prototype.onAdd.call(this, map);  // not L.Canvas's, which draws at once
+      this._updatePaths();
+      if (this._data && this._data.selected !== null) {
+        this._selected = L.polygon(latLngs(this._shape, this._data.selected),
+                                   {color: "#000", weight: 3.5, fill: false, interactive: false}).addTo(map);
+      }
+    },
+    onRemove: function (map) {
+      this._hover(null, null);
+      if (this._selected) { map.removeLayer(this._selected); this._selected = null; }
+      L.Canvas.prototype.onRemove.call(this, map);
+    },
+    getEvents: function () {
+      var events = L.Canvas.prototype.getEvents.call(this);
+      if (this._opts.interactive) {
+        events.mousemove = this._onMapMove; events.click = this._onMapClick; events.mouseout = this._onMapOut;
+        events.tooltipopen = events.popupopen = this._onOtherOverlay;  // e.g. a marker's: drop the area's
+      }
+      return events;
+    },
+    _initContainer: function () {  // no DOM listeners: the mouse reaches the map through this canvas
+      var container = this._container = document.createElement("canvas");
+      container.style.pointerEvents = "none";
+      this._ctx = container.getContext("2d");
+    },
+    _destroyContainer: function () {
+      L.Util.cancelAnimFrame(this._redrawRequest);
+      delete this._ctx; L.DomUtil.remove(this._container); delete this._container;
+    },
+    _updatePaths: function () {
+      // The first draw waits for the end of the script that added the layer (a microtask): its legend is then in
+      // place and the map fitted around it, so England's areas are drawn once, not once per fit.
+      var self = this;
+      if (this._postponeUpdatePaths) { return; }
+      if (this._settled) { this._redraw(); return; }
+      if (!this._pending) {
+        this._pending = true;
+        Promise.resolve().then(function () {
+          self._pending = false; self._settled = true;
+          if (self._map) { self._redraw(); }
+        });
+      }
+    },
+    _fill: function (i) {
+      var d = this._data;
+      return d ? (d.fill[i] === null ? d.noData.fill : d.fill[i]) : null;
+    },
+    _draw: function () {  // each area as one path, filled and outlined, like Leaflet's canvas but far fewer calls
+      var map = this._map, ctx = this._ctx;
+      if (!map || !ctx || !this._proj) { return; }
+      var st = this._opts.style, data = this._data, shape = this._shape, P = this._proj,
+          s = this._crs.scale(map.getZoom()), o = map.getPixelOrigin(), ox = o.x, oy = o.y, b = this._bounds,
+          x0 = (b.min.x + ox) / s, y0 = (b.min.y + oy) / s, x1 = (b.max.x + ox) / s, y1 = (b.max.y + oy) / s,
+          fill = st.fill !== false, stroke = st.stroke !== false, missing, current = null,
+          fillOpacity = st.fillOpacity === undefined ? 0.2 : st.fillOpacity,
+          opacity = st.opacity === undefined ? 1 : st.opacity,
+          dash = data && data.noData.dash ? String(data.noData.dash).split(/[ ,]+/).map(Number) : [],
+          a, r, j, r0, r1, px, py, lx, ly, colour;
+      ctx.lineJoin = "round"; ctx.strokeStyle = st.color; ctx.lineWidth = st.weight;
+      for (a = 0; a < this.mapkitAreas; a++) {
+        if (P.box[4 * a] > x1 || P.box[4 * a + 2] < x0 || P.box[4 * a + 1] > y1 || P.box[4 * a + 3] < y0) { continue; }
+        ctx.beginPath();
+        for (r = shape.areaStart[a]; r < shape.areaStart[a + 1]; r++) {
+          r0 = shape.ringStart[r]; r1 = shape.ringStart[r + 1];
+          if (r1 - r0 < 3) { continue; }
+          lx = s * P.x[r0] - ox; ly = s * P.y[r0] - oy;
+          ctx.moveTo(lx, ly);
+          for (j = r0 + 1; j < r1; j++) {
+            px = s * P.x[j] - ox; py = s * P.y[j] - oy;
+            if (j < r1 - 1 && Math.abs(px - lx) + Math.abs(py - ly) < MIN_STEP) { continue; }
+            ctx.lineTo(px, py); lx = px; ly = py;
+          }
+          ctx.closePath();
+        }
+        missing = data && data.fill[a] === null;
+        if (fill) {
+          colour = missing ? data.noData.fill : (data ? data.fill[a] : (st.fillColor || st.color));
+          if (colour !== current) { ctx.fillStyle = current = colour; }
+          ctx.globalAlpha = fillOpacity; ctx.fill("evenodd");
+        }
+        if (stroke) {
+          ctx.globalAlpha = opacity;
+          if (missing) {
+            ctx.strokeStyle = data.noData.outline; ctx.lineWidth = 0.8; ctx.setLineDash(dash); ctx.stroke();
+            ctx.strokeStyle = st.color; ctx.lineWidth = st.weight; ctx.setLineDash([]);
+          } else { ctx.stroke(); }
+        }
+      }
+      ctx.globalAlpha = 1;
+    },
+    areaAt: function (latlng) {  // index of the area under a point, or -1
+      if (!this._map || !this._proj) { return -1; }
+      var q = this._crs.latLngToPoint(latlng, 0), t = this._crs.scale(0);
+      this._grid = this._grid || G.gridIndex(this._proj.box);  // built on the first hover
+      return G.areaAt(this._grid, this._shape, this._proj, q.x / t, q.y / t);
+    },
+    area: function (i) {  // a stand-in layer for one area, as event target (streamlit-folium reads toGeoJSON)
+      var code = this._geom.codes[i], feature = {type: "Feature", id: i, properties: {code: code}, geometry: null};
+      return {feature: feature, toGeoJSON: function () { return feature; }};
+    },
+    mapkitList: function () {  // [code, fill colour] of every area, as drawn (for tests and tools)
+      var out = [];
+      for (var i = 0; i < this.mapkitAreas; i++) { out.push([this._geom.codes[i], this._fill(i)]); }
+      return out;
+    },
+    _hover: function (i, latlng) {
+      var map = this._map;
+      if (i !== this._hovered) {
+        if (this._highlight) { this._highlight.remove(); this._highlight = null; }
+        this._hovered = i;
+        if (i !== null && map) {
+          this._highlight = L.polygon(latLngs(this._shape, i),
+                                      {color: "#000", weight: 3, fill: false, interactive: false}).addTo(map);
+          if (this._data) {
+            this._tip = this._tip || L.tooltip({sticky: true, opacity: 0.96});
+            this._tip.setContent(tooltip(this._geom, this._data, i));
+          }
+        }
+        if (map) { map.getContainer().style.cursor = i === null ? "" : "pointer"; }
+      }
+      if (this._tip) {
+        if (i === null || !map) { this._tip.remove(); }
+        else { this._tip.setLatLng(latlng); if (!this._tip._map) { this._tip.openOn(map); } }
+      }
+    },
+    _onMapMove: function (e) {
+      var map = this._map;
+      if (!map || (map.dragging && map.dragging.moving()) || map._animatingZoom) { return; }
+      var i = this.areaAt(e.latlng);
+      this._hover(i < 0 ? null : i, e.latlng);
+    },
+    _onMapOut: function () { this._hover(null, null); },
+    _onOtherOverlay: function (e) { if (e.tooltip !== this._tip) { this._hover(null, null); } },
+    _onMapClick: function (e) {
+      var i = this.areaAt(e.latlng);
+      if (i < 0) { return; }
+      var target = this.area(i);
+      this.fire("click", {latlng: e.latlng, layerPoint: e.layerPoint, containerPoint: e.containerPoint,
+                          originalEvent: e.originalEvent, layer: target, sourceTarget: target}, true);
+    }
+  });
+
+  /**
+   * One layer for all areas of a view.
+   * @param {object} geom  encoded areas: {scale, codes, names, parents, shapes} (mapkit.choropleth.encode_geometry)
+   * @param {object|null} data  per-area colours and tooltip arrays (mapkit.choropleth.choropleth_data), or null
+   *   for outlines
+   * @param {object} opts  (style: object, interactive: boolean, attribution: string, pane: string, zIndex: number)
+   * @returns {L.Canvas}
+   */
+  mapkit.areas = function (geom, data, opts) { return new AreaCanvas(geom, data, opts); };
+})(window.mapkit = window.mapkit || {});
