@@ -852,6 +852,13 @@ def publisher_short(publisher: str) -> str:
     return match.group(1) if match else publisher
 
 
+def tooltip_unit(spec: IndicatorSpec) -> str:
+    """The unit after a formatted value in the tooltip: "9.1%" reads on as "of people"; "%" adds nothing."""
+    if spec.unit_kind == "percent":
+        return spec.unit.removeprefix("%").strip()
+    return spec.unit
+
+
 def _int_or_none(value: Any) -> int | None:
     return None if pd.isna(value) else int(value)
 
@@ -886,7 +893,7 @@ def choropleth_data(frame: pd.DataFrame, spec: IndicatorSpec, classification: Cl
     n_england = pd.to_numeric(table["n_ranked"], errors="coerce").max()
     return {
         "label": html.escape(spec.label),
-        "unit": "" if spec.unit == "%" else html.escape(spec.unit),
+        "unit": html.escape(tooltip_unit(spec)),
         "regionLabel": html.escape(text.region_label),
         "rankHint": html.escape(RANK_HINT[spec.higher_is]),
         "decileHint": html.escape(f"1 = {RANK_ONE[spec.higher_is]} 10% of {text.level_plural} in England"),
