@@ -162,7 +162,7 @@ def neutral_labels(table: pd.DataFrame) -> list[str]:
 def neutral_key(table: pd.DataFrame) -> str:
     """The exception to "rank 1 = worst" for the neutral indicators of a profile table ("" when there are none)."""
     labels = neutral_labels(table)
-    return f"; for {', '.join(labels)} (sizes, not better or worse) rank 1 = highest" if labels else ""
+    return f"; for {', '.join(labels)} (sizes, not performance measures) rank 1 = highest" if labels else ""
 
 
 def position_key(table: pd.DataFrame) -> str:

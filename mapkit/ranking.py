@@ -23,7 +23,7 @@ DARKER: dict[str, str] = {"worse": "Darker = higher = worse", "better": "Darker 
 def rank_rule(higher_is: str) -> str:
     """The rank and decile convention of one indicator, for a table key or a CSV header."""
     if higher_is == "neutral":
-        return ("rank 1 = highest (a size or share, not better or worse); decile 1 = highest 10% of England")
+        return "rank 1 = highest; decile 1 = highest 10% of England (a size, not a performance measure)"
     return "rank 1 = worst (most deprived, or lowest where higher is better); decile 1 = worst 10% of England"
 
 

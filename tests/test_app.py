@@ -97,7 +97,8 @@ def test_unavailable_indicators_are_listed_with_the_reason() -> None:
     expanders = [e for e in at.sidebar.expander if e.label.startswith("Not available for wards")]
     assert len(expanders) == 1
     text = " ".join(c.value for c in expanders[0].caption)
-    assert "**GDHI per head** (Growth and productivity): Published for districts only." in text
+    assert "**GDHI per head** (Growth and productivity): Published for districts and combined authorities only." in text
+    assert "**Gigabit broadband coverage** (Growth and productivity): Published for districts only." in text
     unavailable = [s for s in mapkit.registry().indicators.values() if "ward" not in s.levels]
     assert expanders[0].label.endswith(f"({len(unavailable)})")
 
