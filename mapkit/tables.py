@@ -7,7 +7,7 @@ import io
 import pandas as pd
 
 from mapkit.data import ENGLAND, load_indicator, region_name
-from mapkit.layers import registry
+from mapkit.layers import IndicatorSpec, registry
 from mapkit.ranking import rank_rule, rank_worst_first
 
 TABLE_COLUMNS = ["code", "name", "value", "rank_in_region", "rank_in_england", "n_england", "decile_in_england",
@@ -25,7 +25,7 @@ def ranking_table(indicator_id: str, level: str, region: str = ENGLAND) -> pd.Da
     return frame.sort_values(["rank_in_region", "name"], na_position="last")[TABLE_COLUMNS].reset_index(drop=True)
 
 
-def value_heading(spec) -> str:
+def value_heading(spec: IndicatorSpec) -> str:
     """The heading of an indicator's value column: label and unit, e.g. "Bad or very bad health (% of people)"."""
     return f"{spec.label} ({spec.unit})"
 
