@@ -29,6 +29,7 @@ from mapkit.export.options import MAX_LABELS
 from mapkit.layers import overlay_declarations, overlay_specs
 from mapkit.markup import safe_url
 from mapkit.profile import AreaProfile, area_profile
+from mapkit.ranking import DARKER, RANK_ONE
 from mapkit.tables import indicator_csv, ranking_table
 
 MAP_KEY = "map"
@@ -151,6 +152,28 @@ def palette_label(name: str, indicator: str) -> str:
     return palettes.PALETTES[name].label
 
 
+def neutral_labels(table: pd.DataFrame) -> list[str]:
+    """Labels of the neutral (size) indicators among a profile's rows."""
+    registry = mapkit.registry()
+    return [label for ind, label in zip(table["indicator"], table["label"])
+            if registry.indicator(ind).higher_is == "neutral"]
+
+
+def neutral_key(table: pd.DataFrame) -> str:
+    """The exception to "rank 1 = worst" for the neutral indicators of a profile table ("" when there are none)."""
+    labels = neutral_labels(table)
+    return f"; for {', '.join(labels)} (sizes, not performance measures) rank 1 = highest" if labels else ""
+
+
+def position_key(table: pd.DataFrame) -> str:
+    """What 100 and 0 mean on the profile's position chart."""
+    labels = neutral_labels(table)
+    if len(labels) == len(table):
+        return "100 = highest, 0 = lowest"
+    key = "100 = worst, 0 = best"
+    return f"{key}; for {', '.join(labels)}: 100 = highest" if labels else key
+
+
 def column_format(number_format: str) -> str | None:
     """A Streamlit number format close to an indicator's Python format (tables sort on the numbers)."""
     if "%}" in number_format:
@@ -248,7 +271,7 @@ def sidebar(previous: state.ViewState) -> state.ViewState:
     palette_names = [palettes.DEFAULT, *palettes.PALETTES]
     palette = sb.selectbox("Palette", palette_names, key=WIDGETS["palette"],
                            format_func=lambda p: palette_label(p, indicator),
-                           help="All palettes are colour-blind safe; darker always means worse. "
+                           help=f"All palettes are colour-blind safe. {DARKER[spec.higher_is]}. "
                                 "'Greyscale for printing' survives black-and-white copies.")
     basemap = sb.radio("Basemap", list(BASEMAPS), key=WIDGETS["basemap"], format_func=lambda b: BASEMAPS[b].label)
     chosen, statuses = overlay_controls()
@@ -424,10 +447,10 @@ def show_profile(view: state.ViewState) -> AreaProfile | None:
         st.markdown("  \n".join(lines))
         if r["note"]:
             st.caption(r["note"])
-        st.caption(f"Rank 1 = worst. {spec.period}. Source: {r['source']}.")
+        st.caption(f"Rank 1 = {RANK_ONE[spec.higher_is]}. {spec.period}. Source: {r['source']}.")
     theme_rows = table[table["theme"] == spec.theme].dropna(subset=["england_position"])
     if not theme_rows.empty:
-        st.caption(f"**{spec.theme}**: position among England's {plural} (100 = worst, 0 = best)")
+        st.caption(f"**{spec.theme}**: position among England's {plural} ({position_key(theme_rows)})")
         st.bar_chart(theme_rows.set_index("label")["england_position"].rename("Position in England"),
                      horizontal=True, height=max(180, 34 * len(theme_rows)), x_label="", y_label="")
     if st.button("Close profile", key="close_profile"):
@@ -455,8 +478,8 @@ def show_profile_table(view: state.ViewState, prof: AreaProfile) -> None:
             "Note": table["note"],
         })
         st.dataframe(shown, hide_index=True, height=320, width="stretch")
-        st.caption("Rank 1 = worst (most deprived, or lowest where higher is better). Medians are of the areas "
-                   "of this level, not totals for the region or England.")
+        st.caption(f"Rank 1 = worst (most deprived, or lowest where higher is better){neutral_key(table)}. "
+                   "Medians are of the areas of this level, not totals for the region or England.")
 
 
 def show_ranking(view: state.ViewState) -> None:
@@ -475,14 +498,16 @@ def show_ranking(view: state.ViewState) -> None:
         column_order=[*(["rank_in_region"] if view.region != mapkit.ENGLAND else []), "name", "code", "value",
                       "rank_in_england", "n_england", "decile_in_england", "note"],
         column_config={
-            "rank_in_region": st.column_config.NumberColumn(f"Rank in {region_name}", help="1 = worst"),
+            "rank_in_region": st.column_config.NumberColumn(f"Rank in {region_name}",
+                                                            help=f"1 = {RANK_ONE[spec.higher_is]}"),
             "name": st.column_config.TextColumn("Name"),
             "code": st.column_config.TextColumn("Code"),
             "value": st.column_config.NumberColumn(f"{spec.label} ({spec.unit})",
                                                    format=column_format(spec.number_format)),
-            "rank_in_england": st.column_config.NumberColumn("Rank in England", help="1 = worst"),
+            "rank_in_england": st.column_config.NumberColumn("Rank in England", help=f"1 = {RANK_ONE[spec.higher_is]}"),
             "n_england": st.column_config.NumberColumn("Areas ranked in England"),
-            "decile_in_england": st.column_config.NumberColumn("National decile", help="1 = worst 10%"),
+            "decile_in_england": st.column_config.NumberColumn("National decile",
+                                                               help=f"1 = {RANK_ONE[spec.higher_is]} 10%"),
             "note": st.column_config.TextColumn("Note"),
         },
     )

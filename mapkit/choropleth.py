@@ -49,7 +49,7 @@ from mapkit.data import load_boundaries
 from mapkit.errors import UnknownNameError
 from mapkit.layers import IndicatorSpec, registry
 from mapkit.palettes import NoDataStyle, Ramp, class_colours
-from mapkit.ranking import rank_worst_first
+from mapkit.ranking import DARKER, RANK_HINT, RANK_ONE, rank_worst_first
 
 SCALE = 100_000
 """Coordinates are sent as integers of 1e-5 degree (about 1.1 m north-south, 0.7 m east-west in England)."""
@@ -80,8 +80,6 @@ AREA_PANES = {"areas": ("mapkitAreas", 350), "outlines": ("mapkitOutlines", 360)
 """Leaflet panes (name, z-index) of the area canvases: above the tiles (200), below overlays and their hover
 outlines (400), markers (600) and tooltips (650)."""
 
-RANK_HINT = {"worse": "1 = highest", "better": "1 = lowest", "neutral": "1 = highest"}
-DARKER = {"worse": "Darker = higher = worse", "better": "Darker = lower = worse", "neutral": "Darker = higher"}
 
 
 # --------------------------------------------------------------------------------------------------- basemaps
@@ -460,6 +458,13 @@ def publisher_short(publisher: str) -> str:
     return match.group(1) if match else publisher
 
 
+def tooltip_unit(spec: IndicatorSpec) -> str:
+    """The unit after a formatted value in the tooltip: "9.1%" reads on as "of people"; "%" adds nothing."""
+    if spec.unit_kind == "percent":
+        return spec.unit.removeprefix("%").strip()
+    return spec.unit
+
+
 def _int_or_none(value: Any) -> int | None:
     return None if pd.isna(value) else int(value)
 
@@ -494,10 +499,10 @@ def choropleth_data(frame: pd.DataFrame, spec: IndicatorSpec, classification: Cl
     n_england = pd.to_numeric(table["n_ranked"], errors="coerce").max()
     return {
         "label": html.escape(spec.label),
-        "unit": "" if spec.unit == "%" else html.escape(spec.unit),
+        "unit": html.escape(tooltip_unit(spec)),
         "regionLabel": html.escape(text.region_label),
         "rankHint": html.escape(RANK_HINT[spec.higher_is]),
-        "decileHint": html.escape(f"1 = worst 10% of {text.level_plural} in England"),
+        "decileHint": html.escape(f"1 = {RANK_ONE[spec.higher_is]} 10% of {text.level_plural} in England"),
         "source": html.escape(f"Source: {text.source_short}; {spec.period}"),
         "nRegion": int(table["value"].notna().sum()),
         "nEngland": None if pd.isna(n_england) else int(n_england),
@@ -522,7 +527,7 @@ def legend_html(spec: IndicatorSpec, classification: Classification, colours: Se
     e = html.escape
     deciles = classification.scheme == "national_deciles"
     if deciles:
-        how = f"National decile (1 = worst 10%) among {classification.reference}"
+        how = f"National decile (1 = {RANK_ONE[spec.higher_is]} 10%) among {classification.reference}"
     else:
         how = f"{SCHEMES[classification.scheme].label}; breaks from {classification.reference}"
     counts = classification.counts

@@ -28,6 +28,20 @@ LAYERS_DIR = _layers_dir()
 """The declarations: indicators, boundaries, sources and overlays."""
 LEVELS: tuple[str, ...] = ("ca", "lad", "ward", "lsoa")
 DIRECTIONS: tuple[str, ...] = ("worse", "better", "neutral")
+UNIT_KINDS: dict[str, tuple[str, ...]] = {
+    "percent": ("%", "% of people", "% of households", "% of LSOAs", "% of population", "% of working-age people",
+                "% of people aged 16-64", "% of economically active people aged 16+", "% of active enterprises",
+                "% of active enterprises with 10+ employees", "% of premises"),
+    "proportion": ("proportion of people", "proportion of LSOAs", "proportion of population"),
+    "count": ("people", "households", "enterprises"),
+    "rank": ("rank",),
+    "score": ("score",),
+    "money": ("£ per hour", "£ per week", "£ per head"),
+    "rate per 1,000": ("per 1,000 dwellings",),
+}
+"""Every unit a declaration may use, by kind. Shares and rates are percentages 0-100 and their unit starts with
+"%". The "proportion" kind (0-1) remains only for declarations not yet converted to percentages."""
+UNITS: dict[str, str] = {unit: kind for kind, units in UNIT_KINDS.items() for unit in units}
 
 
 def _require(kind: str, ident: str, record: Mapping[str, Any], fields: tuple[str, ...]) -> None:
@@ -121,6 +135,12 @@ class IndicatorSpec:
             raise SpecError(
                 f"Indicator {self.id!r}: higher_is is {self.higher_is!r}; use one of {', '.join(DIRECTIONS)}."
             )
+        if self.unit not in UNITS:
+            raise SpecError(f"Indicator {self.id!r}: unit {self.unit!r} is not known; use one of: "
+                            f"{', '.join(repr(u) for u in UNITS)} (or add it to UNIT_KINDS in mapkit/layers.py).")
+        if UNITS[self.unit] == "percent" and "%}" in self.number_format:
+            raise SpecError(f"Indicator {self.id!r}: unit {self.unit!r} is a percentage stored 0-100, so its "
+                            f"number_format must not multiply by 100 ({self.number_format!r}); use '{{:.1f}}%'.")
         unknown = [lvl for lvl in self.levels if lvl not in LEVELS]
         if unknown:
             raise SpecError(f"Indicator {self.id!r}: unknown level(s) {unknown}; use {', '.join(LEVELS)}.")
@@ -137,6 +157,11 @@ class IndicatorSpec:
         if value is None or value != value:
             return "no data"
         return self.number_format.format(value)
+
+    @property
+    def unit_kind(self) -> str:
+        """What the declared unit measures: "percent", "count", "rank", "score", "money", ..."""
+        return UNITS[self.unit]
 
     def note_for(self, level: str) -> str:
         """Why this indicator is or is not available at ``level`` (empty when nothing needs saying)."""

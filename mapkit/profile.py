@@ -2,7 +2,7 @@
 
 The comparisons are the median of the region's areas of the same level and the median of all of England's areas
 of that level (not an England total, which the data do not hold for every indicator), labelled as such. Ranks
-follow the project convention: 1 = worst (see :mod:`mapkit.ranking`).
+follow the project convention: 1 = worst, and 1 = highest for neutral (size) indicators (see :mod:`mapkit.ranking`).
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ class AreaProfile:
         The region the comparisons are made in.
     table
         One row per indicator, columns :data:`PROFILE_COLUMNS`; ``england_position`` is 100 for the worst area in
-        England and 0 for the best.
+        England and 0 for the best (for neutral indicators: 100 for the highest, 0 for the lowest).
     """
 
     code: str

@@ -1,13 +1,30 @@
 """Ranks and deciles with one convention everywhere: rank 1 and decile 1 are the worst areas.
 
-"Worst" follows the indicator's ``higher_is`` flag: the highest value where higher is worse (and for neutral
-indicators), the lowest where higher is better. This matches MHCLG's "1 = most deprived".
+"Worst" follows the indicator's ``higher_is`` flag: the highest value where higher is worse, the lowest where
+higher is better. This matches MHCLG's "1 = most deprived". Neutral indicators (sizes, such as population) are
+ranked 1 = highest and are never called worse or better: the wording below is the one place that says so.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
+
+RANK_HINT: dict[str, str] = {"worse": "1 = highest", "better": "1 = lowest", "neutral": "1 = highest"}
+"""What rank 1 is, in values, per ``higher_is``."""
+RANK_ONE: dict[str, str] = {"worse": "worst", "better": "worst", "neutral": "highest"}
+"""How rank 1 and decile 1 read per ``higher_is``: "Rank 1 = worst", "decile 1 = highest 10%"."""
+DARKER: dict[str, str] = {"worse": "Darker = higher = worse", "better": "Darker = lower = worse",
+                          "neutral": "Darker = higher"}
+"""The legend's colour key per ``higher_is`` (neutral: a size, not better or worse)."""
+
+
+def rank_rule(higher_is: str) -> str:
+    """The rank and decile convention of one indicator, for a table key or a CSV header."""
+    if higher_is == "neutral":
+        return "rank 1 = highest; decile 1 = highest 10% of England (a size, not a performance measure)"
+    return "rank 1 = worst (most deprived, or lowest where higher is better); decile 1 = worst 10% of England"
 
 
 def rank_worst_first(values: pd.Series, higher_is: str) -> pd.Series:

@@ -97,7 +97,8 @@ def test_unavailable_indicators_are_listed_with_the_reason() -> None:
     expanders = [e for e in at.sidebar.expander if e.label.startswith("Not available for wards")]
     assert len(expanders) == 1
     text = " ".join(c.value for c in expanders[0].caption)
-    assert "**GDHI per head** (Growth and productivity): Published for districts only." in text
+    assert "**GDHI per head** (Growth and productivity): Published for districts and combined authorities only." in text
+    assert "**Gigabit broadband coverage** (Growth and productivity): Published for districts only." in text
     unavailable = [s for s in mapkit.registry().indicators.values() if "ward" not in s.levels]
     assert expanders[0].label.endswith(f"({len(unavailable)})")
 
@@ -128,6 +129,18 @@ def test_a_link_with_an_area_opens_its_profile() -> None:
         "ward" in s.levels for s in mapkit.registry().indicators.values())
     at.button(key="close_profile").click().run()
     assert "area" not in at.query_params
+
+
+def test_a_neutral_indicator_is_ranked_highest_first_never_worst() -> None:
+    at = start({"region": WMCA, "level": "ward", "indicator": "population", "area": BINLEY})
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("Rank 1 = highest.") for c in captions)
+    neutral = "Households without a car or van, Usual residents"  # the profile's own order
+    assert any(f"100 = worst, 0 = best; for {neutral}: 100 = highest" in c for c in captions)
+    assert any(f"for {neutral} (sizes, not performance measures) rank 1 = highest" in c for c in captions)
+    assert not any(c.startswith("Rank 1 = worst.") for c in captions)
+    palette = at.sidebar.selectbox(key="w_palette")
+    assert "Darker = higher." in palette.help and "worse" not in palette.help
 
 
 def test_search_filters_the_ranking_table() -> None:

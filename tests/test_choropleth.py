@@ -149,6 +149,29 @@ def test_legend_names_the_indicator_unit_classes_no_data_and_source() -> None:
     assert sum(int(n) for n in re.findall(r"\((\d+)\)</span>", legend)) == 192
 
 
+def test_neutral_indicators_are_never_called_worse_or_better() -> None:
+    view, frame, classes, colours = indicator_view("population", scheme="quantiles", k=5)
+    data = page_data(render(view))
+    assert data["rankHint"] == "1 = highest"
+    assert data["decileHint"] == "1 = highest 10% of wards in England"
+    spec = mapkit.registry().indicator("population")
+    legend = legend_html(spec, classes, colours, palettes.NO_DATA, choropleth.map_text(spec, "ward", "West Midlands"))
+    assert "Darker = higher." in legend and "(people)" in legend
+    for text in (legend, data["rankHint"], data["decileHint"]):
+        assert not re.search(r"worse|worst|better|best", text, re.I)
+    highest = frame.set_index("code")["value"].idxmax()
+    assert ranking_table("population", "ward", WMCA).iloc[0]["code"] == highest  # sorted, 1 = highest
+
+
+def test_percentages_show_their_unit_once() -> None:
+    view, frame, *_ = indicator_view("bad_health", scheme="quantiles", k=5)
+    data = page_data(render(view))
+    assert data["unit"] == "of people"  # "9.1%" then "of people"
+    value = frame["value"].dropna().iloc[0]
+    assert 1 < frame["value"].max() < 100
+    assert f"{value:.1f}%" in data["value"]
+
+
 def test_legend_is_on_the_page_with_the_choropleth() -> None:
     view, *_ = indicator_view()
     html = render(view)

@@ -12,6 +12,7 @@ import pytest
 import mapkit
 from mapkit.cli import main
 from mapkit.data import DATA_DIR
+from mapkit.tables import value_heading
 
 WMCA = "E47000007"
 
@@ -80,10 +81,11 @@ def test_cli_table_prints_csv_with_code_name_value_first(capsys):
     code, out, _ = _run(["table", "--level", "ward", "--indicator", "imd_score", "--region", WMCA], capsys)
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert list(rows[0])[:3] == ["code", "name", "value"] and len(rows) == 192
+    heading = value_heading(mapkit.registry().indicator("imd_score"))  # label and unit, e.g. "IMD score (score)"
+    assert list(rows[0])[:3] == ["code", "name", heading] and len(rows) == 192
     expected = mapkit.load_indicator("imd_score", "ward", WMCA).set_index("code")["value"]
     for row in rows:
-        assert float(row["value"]) == pytest.approx(expected[row["code"]])
+        assert float(row[heading]) == pytest.approx(expected[row["code"]])
     assert rows[0]["rank_in_region"] == "1"
     assert "English Indices of Deprivation 2025" in rows[0]["source"]
 
@@ -92,7 +94,8 @@ def test_cli_indicators_lists_ids_and_levels(capsys):
     code, out, _ = _run(["indicators"], capsys)
     table = pd.read_csv(io.StringIO(out)).set_index("id")
     assert code == 0 and table.loc["imd_score", "levels"] == "lsoa ward lad ca"
-    assert table.loc["gva_per_hour", "levels"] == "lad"
+    assert table.loc["gva_per_hour", "levels"] == "lad ca"
+    assert table.loc["bad_health", "unit"] == "% of people"
 
 
 @pytest.mark.parametrize("args, message", [
@@ -108,5 +111,6 @@ def test_cli_errors_exit_non_zero_with_a_message(capsys, args, message):
 def test_cli_module_entry_point():
     proc = subprocess.run([sys.executable, "-m", "mapkit", "table", "--level", "ca", "--indicator",
                            "imd_most_deprived_10pct"], capture_output=True, text=True, check=True)
-    assert proc.stdout.splitlines()[0].startswith("code,name,value,")
+    header = next(csv.reader(io.StringIO(proc.stdout)))
+    assert header[:3] == ["code", "name", value_heading(mapkit.registry().indicator("imd_most_deprived_10pct"))]
     assert len(proc.stdout.splitlines()) == 16

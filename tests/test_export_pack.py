@@ -14,7 +14,7 @@ from PIL import Image
 import mapkit
 from mapkit.export import ExportView, FigureOptions, prepare
 from mapkit.export.formats import csv_bytes
-from mapkit.export.pack import extremes, pack_zip, summary_text, table_headings
+from mapkit.export.pack import columns, extremes, pack_zip, ranked_areas, summary_text, table_headings, table_key
 from mapkit.export.summary import SummaryContext, ordinal, summarise, summary_sentences
 from mapkit.layers import registry
 
@@ -49,7 +49,7 @@ def test_summary_of_the_hand_checked_fixture() -> None:
 
 
 def test_summary_words_follow_the_direction_of_the_indicator() -> None:
-    frame = FIXTURE.iloc[:5].assign(value=[0.5, 0.425, 0.3, 0.12, 0.08],
+    frame = FIXTURE.iloc[:5].assign(value=[50.0, 42.5, 30.0, 12.0, 8.0],
                                     rank=pd.array([990, 900, 300, 25, 10], dtype="Int64"),
                                     decile=pd.array([10, 9, 4, 1, 1], dtype="Int64"), parent="Northtown")
     context = SummaryContext(place="Testshire", singular="ward", plural="wards", worst="lowest", best="highest",
@@ -115,6 +115,29 @@ def test_table_headings_use_the_indicators_words() -> None:
     level4 = prepare(ExportView(region=WMCA, level="ward", indicator="level4_qualifications"))
     assert table_headings(level4, 10, 10) == ("The 10 wards with the lowest level 4+ qualifications",
                                               "The 10 wards with the highest level 4+ qualifications")
+
+
+def test_neutral_indicators_read_highest_and_lowest_in_every_export_text() -> None:
+    data = prepare(ExportView(region=WMCA, level="ward", indicator="population"))
+    assert table_headings(data, 10, 10) == ("The 10 wards with the highest usual residents",
+                                            "The 10 wards with the lowest usual residents")
+    texts = [summary_text(data), table_key(data, 6784), csv_bytes(data, FigureOptions()).decode("utf-8"),
+             *table_headings(data, 10, 10)]
+    for text in texts:
+        assert not re.search(r"\b(worse|worst|better|best)\b", text, re.I), text
+    assert "1 = highest" in summary_text(data)
+    assert "# rank 1 = highest; decile 1 = highest 10% of England" in texts[2]
+
+
+def test_percentages_keep_their_unit_in_the_pack() -> None:
+    data = prepare(ExportView(region=WMCA, level="ward", indicator="bad_health"))
+    headings = [c.heading for c in columns(data, 7.0)]
+    assert "Value (% of people)" in headings
+    top = ranked_areas(data).iloc[0]
+    assert 1 < top["value"] < 100
+    assert f"({top['value']:.1f}%;" in summary_text(data)
+    csv_text = csv_bytes(data, FigureOptions()).decode("utf-8")
+    assert "Bad or very bad health (% of people)" in csv_text.splitlines()[6]
 
 
 def test_briefing_zip_holds_png_csv_summary_and_pdf() -> None:

@@ -76,6 +76,9 @@ def _edit(path, old, new, count=1):
         ('levels = ["lsoa", "ward", "lad", "ca"]', 'levels = ["lsoa", "msoa"]', r"unknown level\(s\) \['msoa'\]"),
         ('id = "imd_average_rank"', 'id = "imd_score"', "declared twice"),
         ('label = "IMD score"', 'label = "IMD score"\ncolour = "red"', r"unknown field\(s\) \['colour'\]"),
+        ('unit = "score"', 'unit = "furlongs"', r"unit 'furlongs' is not known; use one of: '%', '% of people'"),
+        ('unit = "% of households"\nnumber_format = "{:.1f}%"', 'unit = "% of households"\nnumber_format = "{:.1%}"',
+         r"percentage stored 0-100, so its number_format must not multiply by 100"),
     ],
 )
 def test_broken_indicator_declaration_names_the_problem(layers_copy, old, new, message):

@@ -82,8 +82,9 @@ def test_build_report_records_joins_and_sources():
     for used in report["sources"].values():
         assert len(used["sha256"]) == 64 and used["url"].startswith("https://")
     assert report["indicators"]["coverage"]["imd_score"]["ward"] == "6784/6817"
-    assert set(report["unmatched_codes"]["lad"]["gva_per_hour"]) == {
-        "E06000063", "E06000064", "E06000065", "E06000066"}
+    assert set(report["unmatched_codes"]["lad"]["gigabit_coverage"]) >= {
+        "E06000063", "E06000064", "E06000065", "E06000066"}  # ninth release: 2022 districts
+    assert "gva_per_hour" not in report["unmatched_codes"]["lad"]  # ONS ELS file: current codes, all districts
 
 
 def test_attribution_names_every_source_and_the_population_weights():
@@ -131,19 +132,49 @@ def test_census_counts_sum_exactly_to_england():
 
 
 def test_districts_with_changed_codes_are_no_data_with_reason():
-    rows = mapkit.indicator_table("gdhi_per_head", "lad").set_index("code")
+    """Indicators only in the ninth-release workbook (2022 districts) keep the four 2023 councils as no data."""
+    rows = mapkit.indicator_table("gigabit_coverage", "lad").set_index("code")
     assert rows.loc["E06000065", "note"].startswith("No data: North Yorkshire was created in April 2023")
     assert np.isnan(rows.loc["E06000065", "value"])
 
 
+def test_growth_figures_for_the_2023_councils_come_from_the_ons_files():
+    """The ONS Explore Local Statistics files use current codes: the four councils have ONS's own figures."""
+    gdhi = mapkit.indicator_table("gdhi_per_head", "lad").set_index("code")
+    assert gdhi.loc["E06000065", "value"] == 26697 and gdhi.loc["E06000065", "note"] == ""  # North Yorkshire 2023
+    pay = mapkit.indicator_table("median_weekly_pay", "lad").set_index("code")
+    assert pay.loc["E06000065", "value"] == pytest.approx(604.8)  # April 2025, provisional
+    gva = mapkit.indicator_table("gva_per_hour", "lad").set_index("code")
+    assert gva.loc[["E06000063", "E06000064", "E06000065", "E06000066"], "value"].tolist() == pytest.approx(
+        [32.07, 41.41, 36.36, 34.53])
+
+
 def test_rates_are_not_averaged_to_combined_authorities():
     with pytest.raises(mapkit.UnknownNameError, match="cannot be aggregated"):
-        mapkit.indicator_table("gva_per_hour", "ca")
+        mapkit.indicator_table("gigabit_coverage", "ca")
+    with pytest.raises(mapkit.UnknownNameError, match="not averaged"):
+        mapkit.indicator_table("business_births", "ca")
     ca = mapkit.indicator_table("employment_rate_16_64", "ca").set_index("code")
-    assert ca.loc[WMCA, "value"] == pytest.approx(70.3)  # ONS's own WMCA row in the workbook
-    assert "existed in 2023" in ca.loc["E47000014", "note"]
+    assert ca.loc[WMCA, "value"] == pytest.approx(70.5)  # ONS's own West Midlands row, 2023
+    gva = mapkit.indicator_table("gva_per_hour", "ca").set_index("code")
+    assert gva.loc[WMCA, "value"] == pytest.approx(35.724143981933594)
+    assert np.isnan(gva.loc["E47000015", "value"])  # Devon and Torbay: no row in the ONS file
+    assert "ONS publishes no figure for this combined authority" in gva.loc["E47000015", "note"]
 
 
-def test_weekly_pay_uses_2023_districts_so_new_unitaries_have_data():
-    rows = mapkit.indicator_table("median_weekly_pay", "lad").set_index("code")
-    assert rows.loc["E06000065", "value"] == pytest.approx(541.7) and rows.loc["E06000065", "note"] == ""
+def test_business_rates_replace_counts_with_the_active_enterprises_alongside():
+    births = mapkit.indicator_table("business_births", "lad").set_index("code")
+    birmingham = births.loc["E08000025"]
+    assert birmingham["value"] == pytest.approx(15.055008685581933)  # births as % of active enterprises, 2024
+    assert birmingham["denominator"] == 43175 and "43,175 active enterprises in 2024" in birmingham["note"]
+    assert births["value"].between(0, 100).all() and births["value"].max() > 1
+    high = mapkit.indicator_table("high_growth_enterprises", "lad").set_index("code")
+    assert high.loc["E08000025", "value"] == pytest.approx(4.171494785631518)
+    assert np.isnan(high.loc["E08000025", "denominator"])  # its base (10+ employees) is not published here
+
+
+def test_suppressed_ons_cells_stay_missing_with_the_reason():
+    rows = mapkit.indicator_table("unemployment_rate", "lad").set_index("code")
+    assert np.isnan(rows.loc["E09000001", "value"])
+    assert rows.loc["E09000001", "note"] == ("No data: ONS publishes no estimate for this area "
+                                             "(status x: not available).")

@@ -23,7 +23,7 @@ VALID_VIEWS = [
               overlays=("transport_schemes",)),
     ViewState(overlays=("growth_locations", "transport_schemes"), statuses=("under construction", "proposed")),
     ViewState(overlays=("transport_schemes",), statuses=()),
-    ViewState(region="E92000001", level="ca", indicator="business_births", scheme="quantiles", k=9),
+    ViewState(region="E92000001", level="ca", indicator="gva_per_hour", scheme="quantiles", k=9),
 ]
 
 

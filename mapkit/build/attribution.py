@@ -36,7 +36,10 @@ def attribution_markdown(registry: Registry, report: dict) -> str:
         "deprived 10% in full, percentiles 11-30 on a sliding weight from 0.95 to 0.05); local concentration "
         "(population-weighted average rank of the most deprived LSOAs holding 10% of the population).",
         "- **Ranks and deciles**: rank 1 is the worst area of that level in England (most deprived, or lowest "
-        "where higher is better); decile 1 is the worst 10%. LSOA ranks and deciles are MHCLG's published ones.",
+        "where higher is better); decile 1 is the worst 10%. Neutral indicators (sizes such as population) are not "
+        "better or worse: rank 1 is the highest. LSOA ranks and deciles are MHCLG's published ones.",
+        "- **Units**: every share and rate is a percentage 0-100 (unit \"% of ...\"); Census 2021 rates are the "
+        "summed numerator as a percentage of the summed denominator; ONS percentages are as published.",
         "- **Geography**: LSOAs are assigned to wards by the ONS LSOA (2021) to ward (2024) best-fit lookup and to "
         "districts by MHCLG's IoD2025 File 1; districts to combined authorities (May 2025) by a lookup derived "
         "from the ONS boundary layers (the official ONS lookup was not available).",
@@ -44,10 +47,14 @@ def attribution_markdown(registry: Registry, report: dict) -> str:
         "the best-fit lookup and show as no data for LSOA-based indicators.",
         "- **Census 2021** counts are sums of Output Areas (ONS perturbs each table independently, so LSOA totals "
         "can differ by a few people from the published LSOA tables).",
-        "- **Subnational indicators** use 2022 district codes: Cumberland, Westmorland and Furness, North "
-        "Yorkshire and Somerset (created April 2023) have no figure. Rates, medians and per-head figures are not "
-        "re-aggregated to combined authorities; ONS's own combined-authority rows are used where published, and "
-        "counts are summed.",
+        "- **Growth figures** (GVA per hour worked, median weekly pay, employment rate 16-64, modelled "
+        "unemployment, GDHI per head, business birth and high-growth rates) are the latest year of the ONS Explore "
+        "Local Statistics data files, on current district codes, with ONS's own combined-authority rows where "
+        "published; rates, medians and per-head figures are never re-aggregated from districts. Cells ONS leaves "
+        "empty or marks `x` stay missing with the reason.",
+        "- **Subnational indicators explorer** (ninth release; level 3 qualifications, gigabit coverage, net "
+        "additional dwellings) uses 2022 district codes: Cumberland, Westmorland and Furness, North Yorkshire and "
+        "Somerset (created April 2023) have no figure.",
         "- **Boundaries** are the ONS BSC (super generalised) layers, simplified further as a coverage so shared "
         "edges stay shared; EPSG:4326.",
         "",

@@ -1,4 +1,5 @@
-"""Readers for the indicator inputs: IoD2025 File 7, Census 2021 tables and the ONS subnational workbook."""
+"""Readers for the indicator inputs: IoD2025 File 7, Census 2021 tables, the ONS subnational workbook and the ONS
+Explore Local Statistics data files."""
 
 from __future__ import annotations
 
@@ -73,3 +74,40 @@ def read_workbook_sheet(raw: RawInputs, sheet: str, value_column: str) -> tuple[
         "area_name": names.astype(str),
     })
     return out.drop_duplicates("code").reset_index(drop=True), {k: str(v) for k, v in meta.items()}
+
+
+ELS_COLUMNS = ["areacd", "areanm", "indicator", "period", "observation", "status", "notes"]
+ELS_STATUS = {"x": "ONS publishes no estimate for this area (status x: not available)",
+              "u": "ONS flags this estimate as of low reliability (status u)"}
+
+
+def read_els(raw: RawInputs, ref: str) -> pd.DataFrame:
+    """An ONS Explore Local Statistics data file (long layout: one row per area, indicator and period), as text."""
+    path = raw.path(ref)
+    frame = read_csv(path, ELS_COLUMNS, dtype=str)
+    return frame[ELS_COLUMNS].assign(source_path=str(path))
+
+
+def latest_els(frame: pd.DataFrame, indicator: str) -> tuple[pd.DataFrame, str]:
+    """One indicator of an Explore Local Statistics file at its latest period.
+
+    Returns the rows of that period (``code, name, value, status, notes``; empty or suppressed cells stay missing)
+    and the period as published (e.g. ``2023-01-01/P1Y``).
+    """
+    path = frame["source_path"].iloc[0] if len(frame) else "Explore Local Statistics file"
+    rows = frame[frame["indicator"] == indicator]
+    if rows.empty:
+        raise RawDataError(f"{path}: no rows for indicator {indicator!r}; the file's indicators are "
+                           f"{sorted(frame['indicator'].dropna().unique())}. Check the name in layers/indicators.toml.")
+    period = max(rows["period"].dropna().astype(str))
+    latest = rows[rows["period"] == period]
+    if latest["areacd"].duplicated().any():
+        raise RawDataError(f"{path}: area codes repeat for {indicator!r} in {period}; use the ONS file unchanged.")
+    out = pd.DataFrame({
+        "code": latest["areacd"].astype(str).str.strip(),
+        "name": latest["areanm"].astype(str),
+        "value": pd.to_numeric(latest["observation"], errors="coerce"),
+        "status": latest["status"].fillna("").astype(str).str.strip(),
+        "notes": latest["notes"].fillna("").astype(str).str.strip(),
+    })
+    return out.reset_index(drop=True), period

@@ -12,9 +12,10 @@ from typing import Callable
 import pandas as pd
 
 from mapkit import aggregate
-from mapkit.build.inputs import read_census, read_iod, read_workbook_sheet
+from mapkit.build.inputs import ELS_STATUS, latest_els, read_census, read_els, read_iod, read_workbook_sheet
 from mapkit.build.raw import RawInputs
 from mapkit.build.geography import Spine
+from mapkit.errors import SpecError
 from mapkit.layers import IndicatorSpec
 
 ABOVE_LSOA = ("ward", "lad", "ca")
@@ -122,13 +123,22 @@ def _in_table(ctx: Context, table: str, column: str) -> bool:
 
 
 def census_rate(spec: IndicatorSpec, ctx: Context) -> Result:
+    """Exact sums of the declared counts, and the numerator as a percentage (0-100) of the denominator."""
     data, den = _census_frame(spec, ctx)
-    out = {"lsoa": aggregate.sum_counts(data, numerator="numerator", denominator=den, by="code")}
-    out.update(_per_level(lambda by: aggregate.sum_counts(data, numerator="numerator", denominator=den, by=by)))
-    return out
+
+    def level(by: str) -> pd.DataFrame:
+        frame = aggregate.sum_counts(data, numerator="numerator", denominator=den, by=by)
+        return frame.assign(value=frame["value"] * 100.0)
+    return {"lsoa": level("code"), **_per_level(level)}
 
 
-census_count = census_rate
+def census_count(spec: IndicatorSpec, ctx: Context) -> Result:
+    """Exact sums of the declared counts."""
+    data, _ = _census_frame(spec, ctx)
+
+    def level(by: str) -> pd.DataFrame:
+        return aggregate.sum_counts(data, numerator="numerator", denominator=None, by=by)
+    return {"lsoa": level("code"), **_per_level(level)}
 
 
 def _lad_rows(spec: IndicatorSpec, ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -158,21 +168,57 @@ def subnational_ca_rows(spec: IndicatorSpec, ctx: Context) -> Result:
     return {"lad": lads, "ca": cas}
 
 
-def subnational_sum(spec: IndicatorSpec, ctx: Context) -> Result:
-    """District counts, and combined authority totals summed from complete districts only."""
-    lads, _ = _lad_rows(spec, ctx)
-    with_ca = lads.merge(ctx.spine.lad[["code", "ca_code"]], on="code")
-    rows = []
-    for ca_code, group in with_ca.dropna(subset=["ca_code"]).groupby("ca_code"):
-        missing = group.loc[group["value"].isna(), "code"].tolist()
-        if missing:
-            rows.append({"code": ca_code, "value": float("nan"), "note": "No data: district figures missing for "
-                         + ", ".join(CHANGED_CODES.get(c, c) for c in missing) + "."})
-        else:
-            total = float(group["value"].sum())
-            rows.append({"code": ca_code, "value": total, "numerator": total,
-                         "note": f"Sum of {len(group)} districts."})
-    return {"lad": lads, "ca": pd.DataFrame(rows)}
+def _els_latest(spec: IndicatorSpec, ctx: Context, indicator: str) -> pd.DataFrame:
+    ref = spec.params["file"]
+    frame = ctx.once(("els", ref), lambda: read_els(ctx.raw, ref))
+    rows, period = latest_els(frame, indicator)
+    declared = spec.params["period"]
+    if period != declared:
+        raise SpecError(f"Indicator {spec.id!r}: the latest period of {indicator!r} in {ref} is {period!r}, but "
+                        f"its declaration says {declared!r}. ONS has published a newer year: update params.period, "
+                        "period and description in layers/indicators.toml.")
+    return rows
+
+
+def _els_notes(rows: pd.DataFrame, noun: str) -> pd.Series:
+    """Why a figure is missing or flagged: ONS's status code, or no row for the area in the file."""
+    note = pd.Series("", index=rows.index, dtype="object")
+    for status, reason in ELS_STATUS.items():
+        hit = rows["status"].eq(status)
+        note[hit] = (rows.loc[hit, "value"].isna().map({True: "No data: ", False: ""}) + reason + ".")
+    absent = rows["value"].isna() & note.eq("")
+    note[absent & rows["in_file"]] = "No data: ONS left this cell empty in the file."
+    note[absent & ~rows["in_file"]] = f"No data: ONS publishes no figure for this {noun} in this file."
+    return note
+
+
+def els_latest(spec: IndicatorSpec, ctx: Context) -> Result:
+    """ONS Explore Local Statistics figures at the latest published period: districts on current codes, and the
+    rows ONS itself publishes for combined authorities (never re-aggregated from districts).
+
+    ``params.context_count`` names a count indicator of the same file and period (e.g. active businesses) shown
+    beside the rate; with ``params.context_is_denominator`` it is also stored as the rate's denominator.
+    """
+    rows = _els_latest(spec, ctx, spec.params["indicator"]).drop(columns="name")
+    out: Result = {}
+    for level, noun in (("lad", "district"), ("ca", "combined authority")):
+        if level not in spec.levels:
+            continue
+        frame = ctx.spine.level(level)[["code"]].merge(rows, on="code", how="left", validate="1:1")
+        frame["in_file"] = frame["status"].notna()
+        frame["note"] = _els_notes(frame.fillna({"status": ""}), noun)
+        if "context_count" in spec.params:
+            counts = _els_latest(spec, ctx, spec.params["context_count"]).set_index("code")["value"]
+            count = frame["code"].map(counts)
+            label = spec.params["context_label"]
+            year = spec.params["period"][:4]
+            has = count.notna()
+            context = count[has].map(lambda n, label=label, year=year: f"{n:,.0f} {label} in {year} (ONS).")
+            frame.loc[has, "note"] = (frame.loc[has, "note"] + " " + context).str.strip()
+            if spec.params.get("context_is_denominator"):
+                frame["denominator"] = count
+        out[level] = frame.drop(columns=["status", "notes", "in_file"])
+    return out
 
 
 METHODS: dict[str, Callable[[IndicatorSpec, Context], Result]] = {
@@ -185,5 +231,5 @@ METHODS: dict[str, Callable[[IndicatorSpec, Context], Result]] = {
     "census_count": census_count,
     "subnational": subnational,
     "subnational_ca_rows": subnational_ca_rows,
-    "subnational_sum": subnational_sum,
+    "els_latest": els_latest,
 }

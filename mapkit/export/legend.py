@@ -14,7 +14,7 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
-from mapkit.choropleth import DARKER
+from mapkit.ranking import DARKER
 from mapkit.export import cartography as carto
 from mapkit.export.view import MapData
 from mapkit.export.wording import reference_note

@@ -12,12 +12,12 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
-from mapkit.choropleth import PARENT_NAME_COLUMN, RANK_HINT
+from mapkit.choropleth import PARENT_NAME_COLUMN
 from mapkit.data import ENGLAND, indicator_table
 from mapkit.export.view import MapData
 from mapkit.export.wording import VALUE_WORDS, in_sentence, is_deprivation, place, plural, singular, worst_best
 from mapkit.layers import IndicatorSpec
-from mapkit.ranking import rank_worst_first
+from mapkit.ranking import RANK_HINT, rank_worst_first
 
 @dataclasses.dataclass(frozen=True)
 class SummaryContext:
