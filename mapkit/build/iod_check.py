@@ -7,9 +7,11 @@ figures can be trusted. Values are compared in MHCLG's own unit (percentages are
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
+import dataclasses
 
+import numpy as np
+
+from mapkit.build.denominators import RULES
 from mapkit.build.inputs import read_iod_file10
 from mapkit.build.methods import Context, computed_summary
 from mapkit.layers import Registry
@@ -69,10 +71,19 @@ def markdown_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def rule_summary(registry: Registry, ctx_for_rule) -> pd.DataFrame:
-    """Max rank shift per measure under each denominator rule (``ctx_for_rule(rule) -> Context``)."""
-    from mapkit.build.denominators import RULES
+def rule_summary(registry: Registry, ctx: Context) -> dict[str, dict]:
+    """How well each denominator rule (mapkit.build.denominators.RULES) reproduces File 10.
 
-    table = {rule: {r["indicator"]: r["max_rank_shift"] for r in district_comparison(registry, ctx_for_rule(rule))}
-             for rule in RULES}
-    return pd.DataFrame(table)
+    Returns, per rule, the largest rank shift over all measures, the Employment average rank's, and the median
+    absolute difference of the IMD average rank.
+    """
+    out = {}
+    for rule in RULES:
+        rows = {r["indicator"]: r for r in district_comparison(registry, dataclasses.replace(ctx, denominator_rule=rule))}
+        out[rule] = {
+            "max_rank_shift_any_measure": max(r["max_rank_shift"] for r in rows.values()),
+            "employment_average_rank_max_shift": rows["employment_average_rank"]["max_rank_shift"],
+            "imd_average_rank_median_abs_diff": rows["imd_average_rank"]["median_abs_diff"],
+            "districts_moved_over_5_all_measures": sum(r["districts_moved_over_5"] for r in rows.values()),
+        }
+    return out

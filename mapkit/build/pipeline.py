@@ -16,7 +16,7 @@ import pandas as pd
 from mapkit.build.boundaries import build_boundary
 from mapkit.build.geography import build_spine
 from mapkit.build.indicators import build_indicators
-from mapkit.build.iod_check import district_comparison
+from mapkit.build.iod_check import district_comparison, rule_summary
 from mapkit.build.methods import Context
 from mapkit.build.raw import DEFAULT_RAW, RawInputs, download_all
 from mapkit.build.attribution import attribution_markdown
@@ -83,6 +83,11 @@ def _build_into(staging: Path, inputs: RawInputs, spine, registry: Registry, log
     report["unmatched_codes"] = _unmatched(tables)
     log("IoD2025: comparing district summaries computed from LSOAs with File 10 ...")
     report["iod_district_check"] = district_comparison(registry, ctx)
+    report["iod_denominator_rules"] = {
+        "used": ctx.denominator_rule,
+        "lsoas_by_outcome": ctx.denominators()["denominator_rule"].value_counts().to_dict(),
+        "compared": rule_summary(registry, ctx),
+    }
     report["sources"] = inputs.used
     (staging / "build_report.json").write_text(json.dumps(report, indent=2, sort_keys=True, default=str) + "\n",
                                                encoding="utf-8")
