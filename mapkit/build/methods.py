@@ -13,9 +13,9 @@ import pandas as pd
 
 from mapkit import aggregate
 from mapkit.build.denominators import DEFAULT_RULE, lsoa_denominators
+from mapkit.build.geography import Spine
 from mapkit.build.inputs import read_census, read_iod, read_iod_file8, read_iod_file10, read_workbook_sheet
 from mapkit.build.raw import RawInputs
-from mapkit.build.geography import Spine
 from mapkit.errors import SpecError
 from mapkit.layers import IndicatorSpec
 

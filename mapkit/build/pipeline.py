@@ -13,16 +13,17 @@ from pathlib import Path
 
 import pandas as pd
 
+from mapkit.build.attribution import attribution_markdown
 from mapkit.build.boundaries import build_boundary
 from mapkit.build.geography import build_spine
 from mapkit.build.indicators import build_indicators
 from mapkit.build.iod_check import district_comparison, rule_summary
 from mapkit.build.methods import Context
 from mapkit.build.raw import DEFAULT_RAW, RawInputs, download_all
-from mapkit.build.attribution import attribution_markdown
 from mapkit.errors import RawDataError
 from mapkit.io import read_product, replace_tree
-from mapkit.layers import Registry, registry as default_registry
+from mapkit.layers import Registry
+from mapkit.layers import registry as default_registry
 
 DEFAULT_OUT = Path(__file__).resolve().parents[2] / "data"
 
