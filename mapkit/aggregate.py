@@ -1,8 +1,9 @@
 """LSOA -> ward / district / combined authority aggregation, following MHCLG's IoD summary measures.
 
 MHCLG summarises the Indices of Deprivation for larger areas with population-weighted measures (IoD technical
-report, "summary measures for higher-level geographies"). The same functions serve wards, districts and combined
-authorities, and Census counts, which are summed exactly.
+report, "summary measures for higher-level geographies"). In MHCLG's average rank and local concentration the
+LSOA ranks are inverted first (:func:`deprivation_rank`), so a higher summary means more deprived. The same
+functions serve wards, districts and combined authorities, and Census counts, which are summed exactly.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "deprivation_rank",
     "weighted_mean",
     "share_in_deciles",
     "extent",
@@ -18,6 +20,19 @@ __all__ = [
     "sum_counts",
     "extent_weight",
 ]
+
+
+def deprivation_rank(rank: pd.Series, n_national: int) -> pd.Series:
+    """MHCLG's inverted LSOA rank for summaries: ``n_national + 1 - rank``, so the most deprived LSOA counts highest.
+
+    Parameters
+    ----------
+    rank : pandas.Series
+        Published national ranks, 1 = most deprived.
+    n_national : int
+        Number of LSOAs ranked nationally (33,755 for IoD2025).
+    """
+    return n_national + 1 - rank.astype(float)
 
 
 def weighted_mean(frame: pd.DataFrame, *, value: str, weight: str, by: str) -> pd.DataFrame:
@@ -60,12 +75,13 @@ def extent(frame: pd.DataFrame, *, rank: str, weight: str, by: str, n_national: 
 
 
 def local_concentration(frame: pd.DataFrame, *, rank: str, weight: str, by: str) -> pd.DataFrame:
-    """Population-weighted mean rank of a group's most deprived LSOAs holding exactly 10% of its population.
+    """Population-weighted mean of the inverted ranks of a group's most deprived LSOAs holding exactly 10% of its
+    population (MHCLG "local concentration"; higher = more deprived).
 
-    LSOAs are taken from the most deprived; the last one counts only for the share of its population needed to
-    reach 10%.
+    ``rank`` holds inverted ranks (:func:`deprivation_rank`, highest = most deprived). LSOAs are taken from the most
+    deprived; the last one counts only for the share of its population needed to reach 10%.
     """
-    work = frame[[by, rank, weight]].dropna().sort_values([by, rank], kind="mergesort")
+    work = frame[[by, rank, weight]].dropna().sort_values([by, rank], ascending=[True, False], kind="mergesort")
     total = work.groupby(by)[weight].transform("sum")
     target = total * 0.10
     before = work.groupby(by)[weight].cumsum() - work[weight]

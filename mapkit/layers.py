@@ -29,18 +29,20 @@ LAYERS_DIR = _layers_dir()
 LEVELS: tuple[str, ...] = ("ca", "lad", "ward", "lsoa")
 DIRECTIONS: tuple[str, ...] = ("worse", "better", "neutral")
 UNIT_KINDS: dict[str, tuple[str, ...]] = {
-    "percent": ("%", "% of people", "% of households", "% of LSOAs", "% of population", "% of working-age people",
+    "percent": ("%", "% of people", "% of households", "% of LSOAs", "% of population", "% of residents",
+                "% of working-age residents", "% of working-age people",
                 "% of people aged 16-64", "% of economically active people aged 16+", "% of active enterprises",
                 "% of active enterprises with 10+ employees", "% of premises"),
-    "proportion": ("proportion of people", "proportion of LSOAs", "proportion of population"),
     "count": ("people", "households", "enterprises"),
-    "rank": ("rank",),
+    "deprived count": ("income-deprived people", "employment-deprived people"),
+    "rank": ("rank", "average rank, higher = more deprived"),
     "score": ("score",),
     "money": ("£ per hour", "£ per week", "£ per head"),
     "rate per 1,000": ("per 1,000 dwellings",),
 }
 """Every unit a declaration may use, by kind. Shares and rates are percentages 0-100 and their unit starts with
-"%". The "proportion" kind (0-1) remains only for declarations not yet converted to percentages."""
+"%"; no share is stored as a 0-1 proportion. A "count" is a size and is never ranked as better or worse; a
+"deprived count" is MHCLG's scale measure (people deprived), which MHCLG itself ranks, 1 = the most."""
 UNITS: dict[str, str] = {unit: kind for kind, units in UNIT_KINDS.items() for unit in units}
 
 

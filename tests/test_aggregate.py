@@ -31,9 +31,12 @@ def test_population_weighted_average_score():
     assert got["C"] == pytest.approx((60 * 10 + 30 * 100) / 110)
 
 
-def test_population_weighted_average_rank():
-    got = _by_group(aggregate.weighted_mean(FIXTURE, value="rank", weight="pop", by="group"))
-    assert got["A"] == pytest.approx((50 * 100 + 150 * 300) / 400)  # 125
+def test_population_weighted_average_rank_in_mhclg_direction():
+    # MHCLG inverts LSOA ranks (N + 1 - rank) before averaging, so the more deprived group scores higher.
+    inverted = FIXTURE.assign(inv=aggregate.deprivation_rank(FIXTURE["rank"], 1000))
+    got = _by_group(aggregate.weighted_mean(inverted, value="inv", weight="pop", by="group"))
+    assert got["A"] == pytest.approx((951 * 100 + 851 * 300) / 400)  # 876
+    assert got["C"] > got["A"] > got["B"]
 
 
 @pytest.mark.parametrize("max_decile, expected", [(1, {"A": 0.5, "B": 0.0, "C": 1.0}),
@@ -59,11 +62,16 @@ def test_extent_weight_boundaries(rank, weight):
 
 
 def test_local_concentration_takes_exactly_ten_percent_of_population():
-    got = _by_group(aggregate.local_concentration(FIXTURE, rank="rank", weight="pop", by="group"))
-    assert got["A"] == pytest.approx(50)  # 10% of 400 = 40 people, all in the rank-50 LSOA
-    assert got["B"] == pytest.approx(290)
-    # 10% of 110 = 11 people: all 10 of the rank-10 LSOA, then 1 person of the rank-30 LSOA.
-    assert got["C"] == pytest.approx((10 * 10 + 1 * 30) / 11)
+    inverted = FIXTURE.assign(inv=aggregate.deprivation_rank(FIXTURE["rank"], 1000))
+    got = _by_group(aggregate.local_concentration(inverted, rank="inv", weight="pop", by="group"))
+    assert got["A"] == pytest.approx(951)  # 10% of 400 = 40 people, all in the rank-50 LSOA (inverted 951)
+    assert got["B"] == pytest.approx(711)
+    # 10% of 110 = 11 people: all 10 of the rank-10 LSOA (991), then 1 person of the rank-30 LSOA (971).
+    assert got["C"] == pytest.approx((10 * 991 + 1 * 971) / 11)
+
+
+def test_deprivation_rank_is_n_plus_one_minus_rank():
+    assert aggregate.deprivation_rank(pd.Series([1, 33755]), 33755).tolist() == [33755.0, 1.0]
 
 
 def test_counts_sum_exactly_and_rates_use_summed_denominators():

@@ -328,3 +328,17 @@ def test_unknown_export_format_names_the_formats() -> None:
 
     with pytest.raises(mapkit.UnknownNameError, match=r"Unknown export format 'gif': use one of png, pdf, svg"):
         export_format("gif")
+
+
+def test_exports_show_mhclg_published_blackpool_average_rank(tmp_path: Path) -> None:
+    """IoD2025 File 10: Blackpool's IMD average rank is 26,536.86, rank 1 of 296 (higher = more deprived)."""
+    pypdf = pytest.importorskip("pypdf")
+    view = ["export", "--region", "E92000001", "--level", "lad", "--indicator", "imd_average_rank", "--dpi", "72"]
+    pack = tmp_path / "pack.pdf"
+    assert main([*view, "--format", "pack", "-o", str(pack)]) == 0
+    ranking = " ".join(pypdf.PdfReader(pack).pages[1].extract_text().split())
+    assert "1 Blackpool" in ranking and "26,536.86" in ranking
+    out = tmp_path / "lad.csv"
+    assert main([*view, "--format", "csv", "-o", str(out)]) == 0
+    rows = [line for line in out.read_text(encoding="utf-8").splitlines() if line.startswith("E06000009,")]
+    assert rows and rows[0].split(",")[2] == "26536.86"

@@ -41,9 +41,9 @@ def test_summary_of_the_hand_checked_fixture() -> None:
     assert summary_sentences(FIXTURE, IMD, CONTEXT) == [
         "2 of the 5 wards with a figure in Testshire are among the most deprived 10% of wards in England by IMD "
         "score, and 1 is among the least deprived 10%.",
-        "Ash (Northtown) has the highest IMD score in Testshire (50.0; ranked 10th of 1,000 wards in England, "
-        "1 = most deprived), and Oak (Southby) the lowest (8.0; ranked 990th of 1,000 wards in England).",
-        "The median IMD score across the 5 wards is 30.0, against 20.0 across all 1,000 wards in England.",
+        "Ash (Northtown) has the highest IMD score in Testshire (50.00; ranked 10th of 1,000 wards in England, "
+        "1 = most deprived), and Oak (Southby) the lowest (8.00; ranked 990th of 1,000 wards in England).",
+        "The median IMD score across the 5 wards is 30.00, against 20.00 across all 1,000 wards in England.",
         "1 of the 6 wards has no figure and is shown as no data.",
     ]
 
@@ -66,7 +66,7 @@ def test_summary_words_follow_the_direction_of_the_indicator() -> None:
 def test_summary_of_one_area() -> None:
     one = FIXTURE.iloc[[1]]
     assert summary_sentences(one, IMD, CONTEXT) == [
-        "IMD score for Birch is 42.5, ranked 25th of 1,000 wards in England (1 = most deprived), national decile 1 "
+        "IMD score for Birch is 42.50, ranked 25th of 1,000 wards in England (1 = most deprived), national decile 1 "
         "(decile 1 = most deprived 10%)."]
 
 

@@ -119,7 +119,7 @@ def test_briefing_pack_pages_hold_map_summary_and_rankings() -> None:
         assert flat(sentence) in pages[1]
     assert "The 10 most deprived wards" in pages[1] and "The 10 least deprived wards" in pages[1]
     frame = data.frame.sort_values("value", ascending=False)
-    assert "1 Handsworth Birmingham 63.8 17 of 6,784 1" in pages[1]
+    assert "1 Handsworth Birmingham 63.86 17 of 6,784 1" in pages[1]
     for name in frame["name"].head(3):
         assert name in pages[1]
     assert OS_LINE in pages[1]

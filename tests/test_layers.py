@@ -21,8 +21,16 @@ def test_required_ids_exist(indicator_id):
 def test_imd_score_is_published_at_lsoa_and_averaged_above():
     spec = REGISTRY.indicator("imd_score")
     assert set(spec.levels) == {"lsoa", "ward", "lad", "ca"} and spec.higher_is == "worse"
-    assert "Census 2021" in spec.note_for("ward")
-    assert REGISTRY.indicator("imd_most_deprived_10pct").format_value(0.2711) == "27.1%"
+    assert "mid-2022 population" in spec.note_for("ward") and "File 10" in spec.note_for("lad")
+    assert REGISTRY.indicator("imd_most_deprived_10pct").format_value(27.11) == "27.1%"
+
+
+@pytest.mark.parametrize("indicator_id", [i for i, s in REGISTRY.indicators.items() if s.source == "iod2025"])
+def test_iod_measures_read_in_mhclg_direction(indicator_id):
+    spec = REGISTRY.indicator(indicator_id)
+    assert spec.higher_is == "worse"  # every MHCLG summary: higher = more deprived, rank 1 = most deprived
+    if spec.unit.startswith("%"):
+        assert spec.number_format == "{:.1f}%"
 
 
 @pytest.mark.parametrize("indicator_id", list(REGISTRY.indicators))

@@ -91,7 +91,7 @@ def test_attribution_names_every_source_and_the_population_weights():
     text = (DATA_DIR / "ATTRIBUTION.md").read_text(encoding="utf-8")
     for source in REGISTRY.sources.values():
         assert source.attribution in text
-    assert "Census 2021 usual resident population" in text
+    assert "District figures are MHCLG's own" in text and "working-age population" in text
     assert "Contains OS data © Crown copyright and database right" in text
 
 
@@ -113,14 +113,20 @@ def test_wmca_share_in_most_deprived_10pct_counts_lsoas():
     lsoa = mapkit.load_indicator("imd_score", "lsoa", WMCA)
     ca = mapkit.indicator_table("imd_most_deprived_10pct", "ca").set_index("code").loc[WMCA]
     assert ca["numerator"] == (lsoa["decile"] == 1).sum() and ca["denominator"] == 1719
-    assert ca["value"] == pytest.approx((lsoa["decile"] == 1).sum() / 1719)
+    assert ca["value"] == pytest.approx(100 * (lsoa["decile"] == 1).sum() / 1719)  # percentage
 
 
-def test_district_average_equals_weighted_mean_of_its_lsoas():
-    lsoa = mapkit.load_indicator("imd_score", "lsoa", "E08000025")
+def test_ca_average_equals_weighted_mean_of_its_lsoas():
+    lsoa = mapkit.load_indicator("imd_score", "lsoa", WMCA)
     expected = np.average(lsoa["value"], weights=lsoa["denominator"])
-    got = mapkit.indicator_table("imd_score", "lad").set_index("code").loc["E08000025", "value"]
+    got = mapkit.indicator_table("imd_score", "ca").set_index("code").loc[WMCA, "value"]
     assert got == pytest.approx(expected)
+
+
+def test_district_average_score_is_mhclg_file10_not_recomputed():
+    # Birmingham in File 10: IMD average score 38.115, rank 5 (the weighted mean of our LSOA weights is 38.118).
+    row = mapkit.indicator_table("imd_score", "lad").set_index("code").loc["E08000025"]
+    assert row["value"] == 38.115 or row["value"] == pytest.approx(38.115)
 
 
 def test_census_counts_sum_exactly_to_england():

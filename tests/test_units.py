@@ -31,9 +31,7 @@ def test_values_keep_the_range_their_unit_declares(indicator_id, level):
         assert values.between(0, 100).all(), f"{indicator_id} at {level}: a percentage outside 0-100"
         assert (values > 1).any(), f"{indicator_id} at {level}: all values <= 1, a proportion under a % label"
         assert "%}" not in spec.number_format
-    elif kind == "proportion":
-        assert values.between(0, 1).all()
-    elif kind == "count":
+    elif kind in ("count", "deprived count"):
         assert (values >= 0).all() and (values == values.round()).all()
     elif kind == "rank":
         assert values.between(1, N_LSOAS).all()
@@ -69,3 +67,5 @@ def test_counts_are_never_ranked_as_performance():
     for spec in REGISTRY.indicators.values():
         if UNITS[spec.unit] == "count":
             assert spec.higher_is == "neutral", f"{spec.id} is a count ranked as {spec.higher_is}"
+        if UNITS[spec.unit] == "deprived count":  # MHCLG's scale measures, ranked as MHCLG ranks them
+            assert spec.source == "iod2025" and spec.higher_is == "worse" and spec.id.endswith("_scale")

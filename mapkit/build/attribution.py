@@ -26,15 +26,24 @@ def attribution_markdown(registry: Registry, report: dict) -> str:
     lines += [
         "## Method notes",
         "",
-        "- **Population weights.** Ward, district and combined-authority summaries of IoD2025 scores and ranks "
-        "are weighted by the **Census 2021 usual resident population** (TS001, 21 March 2021, summed from Output "
-        "Areas). MHCLG weights its own district summaries by the mid-2022 population denominators of File 7, "
-        "which were not available; figures can therefore differ slightly from MHCLG's published summaries. The "
-        "proportion of LSOAs in the most deprived 10%/20% uses no weights and matches MHCLG's method exactly.",
+        "- **District figures are MHCLG's own.** For districts, every IoD2025 measure MHCLG publishes in File 10 "
+        "(average score, average rank, proportion of LSOAs in the most deprived 10% nationally, IMD extent and "
+        "local concentration, income and employment scale) is shipped as published, with MHCLG's own rank "
+        "(1 = most deprived). Measures File 10 does not publish for districts (the 20% share, domain extent and "
+        "local concentration) are computed as for wards.",
+        "- **Ward and combined-authority summaries** follow MHCLG's definitions: average rank and local "
+        "concentration use inverted LSOA ranks (33,756 minus the rank), so a higher value is more deprived; the "
+        "Employment domain is weighted by working-age population, the others by total population; income and "
+        "employment scale are sums of File 8 numerators. The mid-2022 populations MHCLG weights by are derived "
+        "per LSOA from File 8 numerators and File 7 scores (Census 2021 residents where rounding makes that "
+        "unstable). Computed the same way, district figures reproduce File 10 with no district moving more "
+        "than " + str(max((r["max_rank_shift"] for r in report.get("iod_district_check", [])), default=0))
+        + " places; the full comparison is in `build_report.json` (`iod_district_check`) and docs/iod_method.md.",
+        "- **Units**: proportions are stored and shown as percentages (0-100), e.g. File 10's 0.4211 is 42.11%.",
         "- **Summary measures** follow the IoD technical report: population-weighted average score and average "
         "rank; proportion of LSOAs in the most deprived 10% (and 20%) nationally; extent (population in the most "
         "deprived 10% in full, percentiles 11-30 on a sliding weight from 0.95 to 0.05); local concentration "
-        "(population-weighted average rank of the most deprived LSOAs holding 10% of the population).",
+        "(population-weighted average inverted rank of the most deprived LSOAs holding 10% of the population).",
         "- **Ranks and deciles**: rank 1 is the worst area of that level in England (most deprived, or lowest "
         "where higher is better); decile 1 is the worst 10%. Neutral indicators (sizes such as population) are not "
         "better or worse: rank 1 is the highest. LSOA ranks and deciles are MHCLG's published ones.",

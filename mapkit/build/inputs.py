@@ -111,3 +111,37 @@ def latest_els(frame: pd.DataFrame, indicator: str) -> tuple[pd.DataFrame, str]:
         "notes": latest["notes"].fillna("").astype(str).str.strip(),
     })
     return out.reset_index(drop=True), period
+
+
+FILE8_CODE = "lsoa21_code"
+
+
+def read_iod_file8(raw: RawInputs, columns: list[str]) -> pd.DataFrame:
+    """IoD2025 File 8 numerators (counts of deprived people) per LSOA; blank cells (suppressed) stay missing."""
+    path = raw.path("iod2025.file8")
+    frame = read_csv(path, [FILE8_CODE, *columns])
+    frame = frame[[FILE8_CODE, *columns]].rename(columns={FILE8_CODE: "code"})
+    if frame["code"].duplicated().any():
+        raise RawDataError(f"{path}: LSOA codes repeat; use File 8 as published (one row per LSOA).")
+    for col in columns:
+        values = pd.to_numeric(frame[col], errors="coerce")
+        if (values < 0).any() or (frame[col].notna() & values.isna()).any():
+            raise RawDataError(f"{path}: column {col!r} must hold non-negative counts; found text or negative "
+                               "values. Download File 8 again.")
+        frame[col] = values.astype("float64")
+    return frame
+
+
+FILE10_CODE = "ltla24_code"
+
+
+def read_iod_file10(raw: RawInputs, columns: list[str]) -> pd.DataFrame:
+    """MHCLG's published district summaries (IoD2025 File 10) for the named columns, one row per district."""
+    path = raw.path("iod2025.file10")
+    frame = read_csv(path, [FILE10_CODE, *columns])
+    frame = frame[[FILE10_CODE, *columns]].rename(columns={FILE10_CODE: "code"})
+    if frame["code"].duplicated().any():
+        raise RawDataError(f"{path}: district codes repeat; use File 10 as published (one row per district).")
+    for col in columns:
+        frame[col] = pd.to_numeric(frame[col], errors="coerce")
+    return frame

@@ -12,9 +12,11 @@ from typing import Callable
 import pandas as pd
 
 from mapkit import aggregate
-from mapkit.build.inputs import ELS_STATUS, latest_els, read_census, read_els, read_iod, read_workbook_sheet
-from mapkit.build.raw import RawInputs
+from mapkit.build.denominators import DEFAULT_RULE, lsoa_denominators
 from mapkit.build.geography import Spine
+from mapkit.build.inputs import (ELS_STATUS, latest_els, read_census, read_els, read_iod, read_iod_file8,
+                                 read_iod_file10, read_workbook_sheet)
+from mapkit.build.raw import RawInputs
 from mapkit.errors import SpecError
 from mapkit.layers import IndicatorSpec
 
@@ -32,6 +34,7 @@ class Context:
 
     raw: RawInputs
     spine: Spine
+    denominator_rule: str = DEFAULT_RULE
     _cache: dict = dataclasses.field(default_factory=dict)
 
     def once(self, key, loader: Callable[[], pd.DataFrame]) -> pd.DataFrame:
@@ -39,19 +42,19 @@ class Context:
             self._cache[key] = loader()
         return self._cache[key]
 
-    def population(self) -> pd.DataFrame:
-        """Census 2021 usual residents per LSOA with the LSOA's parents: the weight for IoD averages."""
-        column = "Residence type: Total; measures: Value"
-
+    def denominators(self) -> pd.DataFrame:
+        """Per-LSOA total and working-age populations (mapkit.build.denominators) with the LSOA's parents."""
         def load() -> pd.DataFrame:
-            pop = read_census(self.raw, "ts001", [column]).rename(columns={column: "population"})
+            pop = lsoa_denominators(self.raw, self.spine.lsoa, self.denominator_rule)
             return self.spine.lsoa.merge(pop, on="code", how="left", validate="1:1")
-        return self.once("population", load)
+        return self.once(("denominators", self.denominator_rule), load)
 
     def iod(self, spec: IndicatorSpec) -> pd.DataFrame:
         cols = [spec.params["score_column"], spec.params["rank_column"], spec.params["decile_column"]]
         frame = self.once(("iod", tuple(cols)), lambda: read_iod(self.raw, cols))
-        return self.population().merge(frame, on="code", how="inner", validate="1:1")
+        data = self.denominators().merge(frame, on="code", how="inner", validate="1:1")
+        return data.assign(weight=data[_weight(spec)],
+                           deprivation_rank=aggregate.deprivation_rank(data[spec.params["rank_column"]], len(data)))
 
 
 Result = dict[str, pd.DataFrame]
@@ -61,38 +64,92 @@ def _per_level(fn: Callable[[str], pd.DataFrame]) -> Result:
     return {level: fn(_GROUP[level]) for level in ABOVE_LSOA}
 
 
+def _weight(spec: IndicatorSpec) -> str:
+    """MHCLG's weight: working-age population for the Employment domain, total population otherwise."""
+    weight = spec.params.get("weight", "total_population")
+    if weight not in ("total_population", "working_age_population"):
+        raise SpecError(f"Indicator {spec.id!r}: params.weight is {weight!r}; use total_population or "
+                        "working_age_population.")
+    return weight
+
+
+def _scaled(result: Result, spec: IndicatorSpec) -> Result:
+    """Values times ``params.scale`` (100 turns MHCLG's proportions into the project's percentages)."""
+    factor = float(spec.params.get("scale", 1))
+    if factor == 1:
+        return result
+    return {level: frame.assign(value=(frame["value"] * factor).round(10)) for level, frame in result.items()}
+
+
 def iod_score(spec: IndicatorSpec, ctx: Context) -> Result:
     data = ctx.iod(spec)
     p = spec.params
     lsoa = data[["code"]].assign(value=data[p["score_column"]], rank=data[p["rank_column"]],
-                                 decile=data[p["decile_column"]], denominator=data["population"])
-    out = _per_level(lambda by: aggregate.weighted_mean(data, value=p["score_column"], weight="population", by=by))
-    return {"lsoa": lsoa, **out}
+                                 decile=data[p["decile_column"]], denominator=data["weight"])
+    out = _per_level(lambda by: aggregate.weighted_mean(data, value=p["score_column"], weight="weight", by=by))
+    return _scaled({"lsoa": lsoa, **out}, spec)
 
 
 def iod_average_rank(spec: IndicatorSpec, ctx: Context) -> Result:
     data = ctx.iod(spec)
-    return _per_level(lambda by: aggregate.weighted_mean(data, value=spec.params["rank_column"],
-                                                         weight="population", by=by))
+    return _per_level(lambda by: aggregate.weighted_mean(data, value="deprivation_rank", weight="weight", by=by))
 
 
 def iod_share_of_lsoas(spec: IndicatorSpec, ctx: Context) -> Result:
     data = ctx.iod(spec)
-    return _per_level(lambda by: aggregate.share_in_deciles(data, decile=spec.params["decile_column"],
-                                                            max_decile=int(spec.params["max_decile"]), by=by))
+    return _scaled(_per_level(lambda by: aggregate.share_in_deciles(
+        data, decile=spec.params["decile_column"], max_decile=int(spec.params["max_decile"]), by=by)), spec)
 
 
 def iod_extent(spec: IndicatorSpec, ctx: Context) -> Result:
     data = ctx.iod(spec)
     n = len(data)
-    return _per_level(lambda by: aggregate.extent(data, rank=spec.params["rank_column"], weight="population",
-                                                  by=by, n_national=n))
+    return _scaled(_per_level(lambda by: aggregate.extent(data, rank=spec.params["rank_column"], weight="weight",
+                                                          by=by, n_national=n)), spec)
 
 
 def iod_local_concentration(spec: IndicatorSpec, ctx: Context) -> Result:
     data = ctx.iod(spec)
-    return _per_level(lambda by: aggregate.local_concentration(data, rank=spec.params["rank_column"],
-                                                               weight="population", by=by))
+    return _per_level(lambda by: aggregate.local_concentration(data, rank="deprivation_rank", weight="weight",
+                                                               by=by))
+
+
+def iod_scale(spec: IndicatorSpec, ctx: Context) -> Result:
+    """MHCLG's income or employment scale: the sum of File 8's numerators (counts of deprived people)."""
+    column = spec.params["numerator_column"]
+    counts = ctx.once(("file8", column), lambda: read_iod_file8(ctx.raw, [column]))
+    data = ctx.spine.lsoa.merge(counts, on="code", how="left", validate="1:1")
+
+    def per_group(by: str) -> pd.DataFrame:
+        out = aggregate.sum_counts(data, numerator=column, denominator=None, by=by)
+        blank = data.loc[data[column].isna()].groupby(by)["code"].apply(lambda c: ", ".join(sorted(c)))
+        out["note"] = out["code"].map(blank).map(
+            lambda c: f"Excludes LSOA(s) {c}, whose count File 8 leaves blank." if isinstance(c, str) else "")
+        return out
+    return _per_level(per_group)
+
+
+def iod_published(spec: IndicatorSpec, ctx: Context) -> Result:
+    """Published district summary, else computed: File 10's value and rank for districts; wards and combined
+    authorities by ``params.computed_method``, the same code that reproduces File 10 (docs/iod_method.md)."""
+    computed = computed_summary(spec, ctx)
+    p = spec.params
+    cols = [p["file10_column"], p["file10_rank_column"]]
+    published = ctx.once(("file10", tuple(cols)), lambda: read_iod_file10(ctx.raw, cols))
+    factor = float(p.get("file10_scale", 1))
+    lad = ctx.spine.lad[["code"]].merge(published, on="code", how="left", validate="1:1")
+    lad = pd.DataFrame({"code": lad["code"], "value": (lad[cols[0]] * factor).round(10), "rank": lad[cols[1]],
+                        "note": lad[cols[0]].isna().map({True: "No data: district not in IoD2025 File 10.",
+                                                         False: ""})})
+    return {**computed, "lad": lad}
+
+
+def computed_summary(spec: IndicatorSpec, ctx: Context) -> Result:
+    """The LSOA-based summaries for every level (districts included) by the indicator's computing method."""
+    name = spec.params.get("computed_method", spec.method)
+    if name == "iod_published" or name not in METHODS:
+        raise SpecError(f"Indicator {spec.id!r}: params.computed_method {name!r} must name an iod_* method.")
+    return METHODS[name](spec, ctx)
 
 
 def _census_frame(spec: IndicatorSpec, ctx: Context) -> tuple[pd.DataFrame, str | None]:
@@ -227,6 +284,8 @@ METHODS: dict[str, Callable[[IndicatorSpec, Context], Result]] = {
     "iod_share_of_lsoas": iod_share_of_lsoas,
     "iod_extent": iod_extent,
     "iod_local_concentration": iod_local_concentration,
+    "iod_scale": iod_scale,
+    "iod_published": iod_published,
     "census_rate": census_rate,
     "census_count": census_count,
     "subnational": subnational,

@@ -13,15 +13,17 @@ from pathlib import Path
 
 import pandas as pd
 
+from mapkit.build.attribution import attribution_markdown
 from mapkit.build.boundaries import build_boundary
 from mapkit.build.geography import build_spine
 from mapkit.build.indicators import build_indicators
+from mapkit.build.iod_check import district_comparison, rule_summary
 from mapkit.build.methods import Context
 from mapkit.build.raw import DEFAULT_RAW, RawInputs, download_all
-from mapkit.build.attribution import attribution_markdown
 from mapkit.errors import RawDataError
 from mapkit.io import read_product, replace_tree
-from mapkit.layers import Registry, registry as default_registry
+from mapkit.layers import Registry
+from mapkit.layers import registry as default_registry
 
 DEFAULT_OUT = Path(__file__).resolve().parents[2] / "data"
 
@@ -65,7 +67,8 @@ def _build_into(staging: Path, inputs: RawInputs, spine, registry: Registry, log
         frame.to_parquet(dest, index=False, compression="zstd", write_covering_bbox=False)
         report["boundaries"][spec.id] = info
     log("Indicators ...")
-    tables, coverage = build_indicators(registry, Context(raw=inputs, spine=spine))
+    ctx = Context(raw=inputs, spine=spine)
+    tables, coverage = build_indicators(registry, ctx)
     for level, table in tables.items():
         dest = staging / "indicators" / f"{level}.parquet"
         dest.parent.mkdir(parents=True, exist_ok=True)
@@ -79,6 +82,13 @@ def _build_into(staging: Path, inputs: RawInputs, spine, registry: Registry, log
         "lads_in_a_combined_authority": int(spine.lad["ca_code"].notna().sum()),
     }
     report["unmatched_codes"] = _unmatched(tables)
+    log("IoD2025: comparing district summaries computed from LSOAs with File 10 ...")
+    report["iod_district_check"] = district_comparison(registry, ctx)
+    report["iod_denominator_rules"] = {
+        "used": ctx.denominator_rule,
+        "lsoas_by_outcome": ctx.denominators()["denominator_rule"].value_counts().to_dict(),
+        "compared": rule_summary(registry, ctx),
+    }
     report["sources"] = inputs.used
     (staging / "build_report.json").write_text(json.dumps(report, indent=2, sort_keys=True, default=str) + "\n",
                                                encoding="utf-8")
