@@ -14,6 +14,7 @@ import mapkit
 from mapkit.build.raw import DEFAULT_RAW
 from mapkit.cli import main
 from mapkit.layers import registry
+from mapkit.tables import value_heading
 
 REGISTRY = registry()
 ENGLAND = "E92000001"
@@ -25,7 +26,9 @@ PUBLISHED = [s for s in REGISTRY.indicators.values() if s.method == "iod_publish
 def table(capsys: pytest.CaptureFixture[str], level: str, indicator: str) -> dict[str, dict[str, str]]:
     capsys.readouterr()
     assert main(["table", "--level", level, "--indicator", indicator, "--region", ENGLAND]) == 0
-    return {r["code"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
+    heading = value_heading(registry().indicator(indicator))
+    rows = csv.DictReader(io.StringIO(capsys.readouterr().out))
+    return {r["code"]: {**r, "value": r[heading]} for r in rows}
 
 
 def test_cli_gives_blackpool_mhclg_average_rank_and_rank_1(capsys: pytest.CaptureFixture[str]) -> None:
