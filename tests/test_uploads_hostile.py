@@ -85,8 +85,8 @@ def test_a_self_intersecting_polygon_is_split_where_it_crosses() -> None:
     bow = frame.geometry[1]
     assert frame.is_valid.all() and bow.geom_type == "MultiPolygon" and len(bow.geoms) == 2
     assert bow.area == pytest.approx(0.005)  # two triangles, each a quarter of the 0.1 x 0.1 square
-    assert frame.attrs["notes"] == ["'a.geojson': 1 polygon(s) crossed their own outline (feature 2) and were split "
-                                    "where the outline crosses itself."]
+    assert frame.attrs["notes"] == ["'a.geojson': 1 feature was repaired: self-crossing rings split where they "
+                                    "cross (feature 2)."]
 
 
 def test_overlapping_parts_of_a_multipolygon_are_merged() -> None:
