@@ -19,9 +19,9 @@ from mapkit.errors import BudgetError
 
 __all__ = ["MEMORY_MB", "SECONDS", "run_bounded"]
 
-MEMORY_MB = 768
+MEMORY_MB = 512
 """Extra memory a worker may take, above what it maps when it starts."""
-SECONDS = 20.0
+SECONDS = 10.0
 """Time a worker may take before it is stopped."""
 PRELOAD = ["mapkit.uploads", "mapkit.nearby"]
 
@@ -56,7 +56,8 @@ def _worker(conn: Any, function: Callable[..., Any], args: tuple[Any, ...], memo
     except MemoryError:
         result = ("memory", None)
     except Exception as exc:  # sent back and raised in the server as it was raised here
-        result = ("error", exc)
+        # GEOS reports a failed allocation as GEOSException("std::bad_alloc").
+        result = ("memory", None) if "bad_alloc" in str(exc) else ("error", exc)
     try:
         conn.send(result)
     except MemoryError:
