@@ -98,9 +98,17 @@ def test_the_shipped_folder_is_restored_from_git() -> None:
 
 
 @pytest.mark.parametrize("query", [{"overlays": "transport_schemes"}, {}], ids=["overlay", "upload"])
-def test_missing_lsoa_data_stops_who_lives_near_only(data_copy: Path, query: dict[str, str]) -> None:
+def test_missing_lsoa_data_stops_who_lives_near_only(data_copy: Path, query: dict[str, str],
+                                                    request: pytest.FixtureRequest) -> None:
     """The map, the Export tab and the sources footer stay; the tab that needs LSOAs names the file."""
+    import streamlit as st
+
+    import mapkit.nearby
+
     _missing(data_copy / "indicators" / "lsoa.parquet")
+    for clear in (mapkit.nearby.lsoa_population.cache_clear, st.cache_data.clear):  # earlier tests' LSOAs
+        clear()
+        request.addfinalizer(clear)
     at = AppTest.from_file(APP, default_timeout=120)
     for key, value in {"region": "E47000007", **query}.items():
         at.query_params[key] = value
