@@ -103,7 +103,7 @@ def rebuild_hint(path: Path) -> str:
         shipped = False
     if shipped:
         return REBUILD
-    return (f"The data folder is {folder} (chosen with MAPKIT_DATA_DIR): rebuild it with `python -m mapkit "
+    return (f"The data folder is {folder} (not the shipped data/): rebuild it with `python -m mapkit "
             f"build-data --out {folder}` (needs the raw files), or copy the file from the project's data/ folder.")
 
 

@@ -87,7 +87,7 @@ def test_a_damaged_product_gives_the_rebuild_message_not_a_traceback(
     assert len(errors) == 1, errors
     assert re.search(re.escape(str(data_copy / product)) + " " + message, errors[0]), errors[0]
     # The folder actually used is named, with the command that rebuilds it (git cannot restore a copy).
-    assert f"The data folder is {data_copy} (chosen with MAPKIT_DATA_DIR)" in errors[0]
+    assert f"The data folder is {data_copy} (not the shipped data/)" in errors[0]
     assert f"python -m mapkit build-data --out {data_copy}" in errors[0] and "git checkout" not in errors[0]
 
 
