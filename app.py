@@ -8,6 +8,7 @@ session's memory only: it is read from the upload's bytes, never written to disk
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
 from typing import Any
 
@@ -35,6 +36,8 @@ from mapkit.tables import indicator_csv, ranking_table
 MAP_KEY = "map"
 MAP_HEIGHT = 660
 UPLOAD_KEY = "w_upload"
+TAB_KEY = "w_tab"
+TABS = {"ranking": "Ranked table", "nearby": "Who lives near the overlays", "export": "Export"}
 PAGE_STYLE = """<style>
 [data-testid="stMainBlockContainer"] { padding: 1.2rem 1.6rem 2rem 1.6rem; }
 [data-testid="stMainBlockContainer"] h1 { font-size: 1.55rem; padding: 0; }
@@ -314,12 +317,17 @@ class UserLayer:
     name: str
     frame: gpd.GeoDataFrame | None
     error: str | None
+    digest: str = ""
+    """SHA-256 of the file's bytes: the key of this session's cached "who lives near" answers."""
 
 
 def read_user_layer(data: bytes, filename: str) -> tuple[gpd.GeoDataFrame | None, str | None]:
-    """An uploaded file's features, or the message that says what is wrong and how to fix it (never a traceback)."""
+    """An uploaded file's features, or the message that says what is wrong and how to fix it (never a traceback).
+
+    The file is read in a worker process with a memory ceiling and a time limit, so one upload cannot take the
+    server (and every other user's session) down."""
     try:
-        return uploads.read_upload(data, filename), None
+        return uploads.read_upload_bounded(data, filename), None
     except UploadError as exc:
         return None, str(exc)
 
@@ -343,12 +351,17 @@ def upload_control() -> UserLayer | None:
         return None
     layer: UserLayer | None = st.session_state.get("user_layer")
     if layer is None or layer.file_id != file.file_id:
-        frame, error = read_user_layer(file.getvalue(), file.name)
-        layer = UserLayer(file_id=file.file_id, name=file.name, frame=frame, error=error)
+        data = file.getvalue()
+        with sb.spinner("Reading your layer..."):
+            frame, error = read_user_layer(data, file.name)
+        layer = UserLayer(file_id=file.file_id, name=file.name, frame=frame, error=error,
+                          digest=hashlib.sha256(data).hexdigest())
         st.session_state["user_layer"] = layer
     if layer.error is not None:
         sb.error(markdown_text(layer.error), icon="⚠️")
         return None
+    for note in layer.frame.attrs.get("notes", []):
+        sb.warning(markdown_text(note), icon="🛠️")
     count = len(layer.frame)
     sb.caption(f"Drawn as **Your layer: {markdown_text(layer.name)}** ({count:,} feature{'s' * (count != 1)}). "
                "Kept in this session's memory only; never saved on the server.")
@@ -535,12 +548,27 @@ class Place:
     overlay_id: str | None = None
     feature_id: str | None = None
     geometry: Any = None
+    upload_key: tuple[str, int] | None = None
+    """(SHA-256 of the upload, feature index) for a feature of the user's layer."""
 
     def residents(self, view: state.ViewState, distance_km: float) -> nearby.Nearby:
         if self.overlay_id is not None:
             return feature_nearby(self.overlay_id, view.region, str(self.feature_id), distance_km)
-        # The user's own features are computed per run, never put in a cache shared with other sessions.
-        return nearby.population_near(self.geometry, distance_km=distance_km)
+        return upload_nearby(self, distance_km)
+
+
+def upload_nearby(place: Place, distance_km: float) -> nearby.Nearby:
+    """Residents near a feature of the user's layer: measured in a worker with a memory and time budget, and kept
+    in this session's state by upload content (never in a cache shared with other sessions), so a change of
+    basemap or palette does not count them again."""
+    cache: dict[tuple[Any, ...], nearby.Nearby] = st.session_state.setdefault("upload_nearby", {})
+    key = (*(place.upload_key or ()), float(distance_km))
+    if key not in cache:
+        if len(cache) >= 64:
+            cache.clear()
+        cache[key] = nearby.population_near_bounded(place.geometry, distance_km=distance_km,
+                                                    what=f"Counting residents near {place.label}")
+    return cache[key]
 
 
 def places(view: state.ViewState, user_layer: UserLayer | None) -> dict[str, Place]:
@@ -555,7 +583,8 @@ def places(view: state.ViewState, user_layer: UserLayer | None) -> dict[str, Pla
             out[f"{overlay_id}:{row.id}"] = Place(label=label, overlay_id=overlay_id, feature_id=row.id)
     if user_layer is not None and user_layer.frame is not None:
         for i, row in enumerate(user_layer.frame.itertuples()):
-            out[f"upload:{user_layer.file_id}:{i}"] = Place(label=f"{row.name} (your layer)", geometry=row.geometry)
+            out[f"upload:{user_layer.file_id}:{i}"] = Place(label=f"{row.name} (your layer)", geometry=row.geometry,
+                                                            upload_key=(user_layer.digest, i))
     return out
 
 
@@ -584,7 +613,11 @@ def show_nearby(view: state.ViewState, user_layer: UserLayer | None) -> None:
         for overlay_id in view.overlays:
             st.markdown(f"**{specs[overlay_id].label}** in {region_name}: "
                         f"{overlay_summary_text(overlay_id, view.region, view.statuses, distance)}")
-        result = options[chosen].residents(view, distance) if keys else None
+        try:
+            result = options[chosen].residents(view, distance) if keys else None
+        except UploadError as exc:  # the user's shape needed more than one session's budget
+            st.warning(markdown_text(str(exc)), icon="⚠️")
+            result = None
     if result is not None:
         st.markdown(f"**{markdown_text(options[chosen].label)}**: {result.sentence()}")
         table = pd.DataFrame({"National decile": result.table["decile"],
@@ -805,14 +838,24 @@ def main() -> None:
         prof = show_profile(view)
     if prof is not None:
         show_profile_table(view, prof)
-    ranking_tab, nearby_tab, export_tab = st.tabs(["Ranked table", "Who lives near the overlays", "Export"])
+    # "Who lives near" runs only while its tab is open (st.tabs with a key tells which is): it is the heavy part.
+    ranking_tab, nearby_tab, export_tab = st.tabs(list(TABS.values()), key=TAB_KEY, on_change="rerun")
     with ranking_tab:
-        show_ranking(view)
+        shown(show_ranking, view)
     with nearby_tab:
-        show_nearby(view, user_layer)
+        if nearby_tab.open:
+            shown(show_nearby, view, user_layer)
     with export_tab:
-        show_export(view)
+        shown(show_export, view)
     show_footer(view, user_layer)
+
+
+def shown(part: Any, *args: Any) -> None:
+    """Draw one part of the page; a missing or damaged data product stops that part only, with its message."""
+    try:
+        part(*args)
+    except mapkit.MapkitError as exc:
+        st.error(str(exc), icon="⚠️")
 
 
 st.set_page_config(page_title="England policy map", page_icon=":material/map:", layout="wide")

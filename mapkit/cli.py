@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import csv
+import signal
 import sys
 from pathlib import Path
 from typing import Callable
@@ -51,18 +51,20 @@ def _install_assets(args: argparse.Namespace) -> int:
 def _indicators(args: argparse.Namespace) -> int:
     from mapkit.layers import registry
 
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(["id", "label", "theme", "levels", "unit", "period", "source"])
-    for spec in registry().indicators.values():
-        writer.writerow([spec.id, spec.label, spec.theme, " ".join(spec.levels), spec.unit, spec.period,
-                         registry().sources[spec.source].publisher])
+    from mapkit.csvsafe import write_rows
+
+    write_rows(sys.stdout, [["id", "label", "theme", "levels", "unit", "period", "source"]] + [
+        [spec.id, spec.label, spec.theme, " ".join(spec.levels), spec.unit, spec.period,
+         registry().sources[spec.source].publisher] for spec in registry().indicators.values()])
     return 0
 
 
 def _regions(args: argparse.Namespace) -> int:
     from mapkit.data import regions
 
-    regions().to_csv(sys.stdout, index=False, lineterminator="\n")
+    from mapkit.csvsafe import csv_text
+
+    sys.stdout.write(csv_text(regions()))
     return 0
 
 
@@ -117,6 +119,8 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if hasattr(signal, "SIGXFSZ"):  # past a file-size limit, a write fails with an error instead of killing us
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     try:
         return COMMANDS[args.command](args)
     except MapkitError as exc:

@@ -15,7 +15,7 @@ import geopandas as gpd
 import pandas as pd
 
 from mapkit.errors import ProductError, UnknownNameError
-from mapkit.io import REBUILD, read_product
+from mapkit.io import read_product, rebuild_hint
 from mapkit.layers import LEVELS, registry
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -38,7 +38,7 @@ def _checked(frame: pd.DataFrame, path: Path, columns: tuple[str, ...], *, geo: 
     problem = ("it has no rows" if frame.empty else f"column(s) {', '.join(missing)} are missing" if missing
                else "it has no geometry" if geo and not isinstance(frame, gpd.GeoDataFrame) else "")
     if problem:
-        raise ProductError(f"Data file {path} is damaged ({problem}). {REBUILD}")
+        raise ProductError(f"Data file {path} is damaged ({problem}). {rebuild_hint(path)}")
     return frame
 
 

@@ -36,3 +36,11 @@ class AssetError(MapkitError):
 
 class UploadError(MapkitError):
     """A user's uploaded file cannot be drawn; the message says what is wrong and how to fix the file."""
+
+
+class BudgetError(UploadError):
+    """Work on a user's upload needed more memory or time than one session may take; the message says which."""
+
+
+class OutputError(MapkitError):
+    """An export could not be written; the message names the path and the cause, and nothing partial is left."""

@@ -87,11 +87,30 @@ def read_vector(path: Path, columns: Iterable[str], *, layer: str | None = None)
 
 REBUILD = ("Rebuild it with `python -m mapkit build-data` (needs the raw files) or restore it with "
            "`git checkout -- data/`.")
+SHIPPED_DATA = Path(__file__).resolve().parent.parent / "data"
+PRODUCT_FOLDERS = ("boundaries", "indicators")
+
+
+def rebuild_hint(path: Path) -> str:
+    """How to rebuild or restore the product at ``path``, for the data folder it is actually in.
+
+    The shipped ``data/`` can be restored from git; another folder (``MAPKIT_DATA_DIR``) is rebuilt into itself.
+    """
+    path = Path(path)
+    folder = path.parent.parent if path.parent.name in PRODUCT_FOLDERS else path.parent
+    try:
+        shipped = folder.resolve() == SHIPPED_DATA
+    except OSError:
+        shipped = False
+    if shipped:
+        return REBUILD
+    return (f"The data folder is {folder} (not the shipped data/): rebuild it with `python -m mapkit "
+            f"build-data --out {folder}` (needs the raw files), or copy the file from the project's data/ folder.")
 
 
 def read_product(path: Path) -> pd.DataFrame:
     """Read a built product (GeoParquet or Parquet) or explain how to rebuild it."""
-    rebuild = REBUILD
+    rebuild = rebuild_hint(path)
     if not path.exists():
         raise ProductError(f"Data file {path} is missing. {rebuild}")
     try:

@@ -38,6 +38,7 @@ __all__ = [
     "lsoa_population",
     "overlay_summary",
     "population_near",
+    "population_near_bounded",
 ]
 
 DEFAULT_DISTANCE_KM = 1.0
@@ -47,6 +48,9 @@ MOST_DEPRIVED = (1, 2)
 """National IMD deciles that make up "the most deprived 20% of England"."""
 DECILES = tuple(range(1, 11))
 BUFFER_QUAD_SEGS = 32
+SIMPLIFY_M = 25.0
+"""Tolerance an uploaded shape is simplified to before it is measured: 5% of the shortest distance offered, so the
+buffer's edge moves by at most 25 m, far below what apportioning whole LSOAs by area can resolve."""
 
 METHOD = "LSOAs apportioned by area share within the buffer; population = Census 2021 usual residents"
 METHOD_DETAIL = (
@@ -205,6 +209,59 @@ def population_near(geometry: BaseGeometry, *, distance_km: float = DEFAULT_DIST
     frame = lsoa_population() if lsoas is None else _prepare(lsoas)
     (shape,) = _to_bng([geometry], crs)
     return _apportion(shape.buffer(distance * 1000.0, quad_segs=BUFFER_QUAD_SEGS), frame, distance)
+
+
+def population_near_bounded(geometry: BaseGeometry, *, distance_km: float = DEFAULT_DISTANCE_KM,
+                            crs: str = WGS84, what: str = "Counting residents") -> Nearby:
+    """:func:`population_near` for a user's own shape: simplified to :data:`SIMPLIFY_M` metres and measured in a
+    worker process with a memory and time budget (:func:`mapkit.watchdog.run_bounded`).
+
+    Only the LSOAs that can lie within the distance are sent to the worker. Same method and figures as
+    :func:`population_near` (each part buffered separately, then unioned: the same area).
+
+    Raises
+    ------
+    mapkit.errors.BudgetError
+        When the measurement needs more memory or time than one session may take.
+    """
+    from mapkit.watchdog import run_bounded
+
+    distance = check_distance(distance_km)
+    (shape,) = _to_bng([geometry], crs)
+    shape = shapely.simplify(shape, SIMPLIFY_M)
+    lsoas = lsoa_population()
+    reach = shapely.box(*shape.bounds).buffer(distance * 1000.0)
+    rows = np.sort(lsoas.sindex.query(reach, predicate="intersects"))
+    # Plain arrays, not a GeoDataFrame: unpickling one in the worker would start pandas' and pyarrow's memory pools.
+    geoms = lsoas.geometry.to_numpy()[rows]
+    deciles = lsoas["decile"].to_numpy(dtype=float)[rows]
+    population = lsoas["population"].to_numpy(dtype=float)[rows]
+    people, count = run_bounded(_near_arrays, shape, geoms, deciles, population, distance, what=what)
+    return _nearby(distance, people, count)
+
+
+def _near_arrays(shape: BaseGeometry, geoms: np.ndarray, deciles: np.ndarray, population: np.ndarray,
+                 distance: float) -> tuple[np.ndarray, int]:
+    """Residents by decile 1-10 within ``distance`` km of ``shape`` (BNG) and the number of LSOAs reached."""
+    # Each part buffered on its own, then the buffers unioned: the same area, but GEOS buffering a shape of
+    # hundreds of parts at once by kilometres took 15 s and 1.5 GB where this takes 0.6 s.
+    parts = shapely.buffer(shapely.get_parts(shape), distance * 1000.0, quad_segs=BUFFER_QUAD_SEGS)
+    area = shapely.union_all(parts)
+    shapely.prepare(area)
+    near = shapely.intersects(area, geoms)
+    geoms, deciles, population = geoms[near], deciles[near], population[near]
+    inside = shapely.area(shapely.intersection(geoms, area))
+    whole = shapely.area(geoms)
+    people = population * np.divide(inside, whole, out=np.zeros(len(geoms)), where=whole > 0)
+    by_decile = np.array([np.nansum(people[deciles == d]) for d in DECILES], dtype=float)
+    return by_decile, int((inside > 0).sum())
+
+
+def _nearby(distance: float, by_decile: np.ndarray, count: int) -> Nearby:
+    total = float(by_decile.sum())
+    table = pd.DataFrame({"decile": DECILES, "population": by_decile,
+                          "share": by_decile / total if total > 0 else np.zeros(len(DECILES))})
+    return Nearby(distance_km=distance, table=table, total_population=total, lsoa_count=count)
 
 
 def _scheme_keys(frame: gpd.GeoDataFrame) -> pd.Series:

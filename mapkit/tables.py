@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 
+from mapkit.csvsafe import csv_text
 from mapkit.data import ENGLAND, load_indicator, region_name
 from mapkit.layers import IndicatorSpec, registry
 from mapkit.ranking import rank_rule, rank_worst_first
@@ -53,11 +52,9 @@ def indicator_csv(indicator_id: str, level: str, region: str = ENGLAND, *, sourc
     source = registry().sources[spec.source]
     table = ranking_table(indicator_id, level, region).assign(
         source=f"{source.publisher}, {source.title}", period=spec.period).rename(columns={"value": value_heading(spec)})
-    buffer = io.StringIO()
+    header: list[str] = []
     if source_header:
         header = [f"# {region_name(region)}: {registry().boundary(level).plural}, {spec.label}",
                   *(f"# {line}" for line in source_lines(indicator_id)),
                   f"# {rank_rule(spec.higher_is)}"]
-        buffer.write("\n".join(header) + "\n")
-    table.to_csv(buffer, index=False, lineterminator="\n")
-    return buffer.getvalue()
+    return csv_text(table, header_lines=[line + "\n" for line in header])

@@ -13,8 +13,14 @@ Accepted:
   geometry (or their Multi forms). Mixed geometry types in one file are accepted: a scheme file may hold its
   stations as points and its route as a line, and each is drawn as what it is. Coordinates are WGS84 unless the
   file declares ``"crs"`` EPSG:27700 (British National Grid), which is reprojected; any other declared CRS is
-  refused with the fix. A polygon whose outline crosses itself is split where it crosses (``shapely.make_valid``)
-  and ``frame.attrs["notes"]`` says which; one with no area at all is refused.
+  refused with the fix. A polygon whose outline crosses itself is split where it crosses (``shapely.make_valid``
+  with the bounded "structure" method) and ``frame.attrs["notes"]`` says which; one with no area at all is refused.
+
+Budgets, checked on the parsed coordinates before any geometry is built: :data:`MAX_FEATURES` features, counting
+each point of a MultiPoint as one; :data:`MAX_VERTICES` vertices in the file (points, line and ring vertices
+together); :data:`MAX_PARTS` parts per feature (also after a repair). A few thousand points or a district drawn at
+full detail fit comfortably. :func:`read_upload_bounded` reads in a worker process with a memory ceiling and a time
+limit (:mod:`mapkit.watchdog`), as the app does.
 
 Text is kept as uploaded and escaped when drawn (:func:`upload_layer`).
 """
@@ -45,14 +51,24 @@ from mapkit.popup import Popup
 __all__ = [
     "MAX_BYTES",
     "MAX_FEATURES",
+    "MAX_PARTS",
+    "MAX_VERTICES",
     "UK_BOUNDS",
     "BNG_BOUNDS",
     "read_upload",
+    "read_upload_bounded",
     "upload_layer",
 ]
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_FEATURES = 5_000
+"""Features per file, counting each point of a MultiPoint as one feature."""
+MAX_VERTICES = 100_000
+"""Vertices per file: points, line vertices and polygon ring vertices together."""
+MAX_PARTS = 1_000
+"""Parts per feature (points of a MultiPoint, lines, polygons), before and after a repair."""
+_SIMPLIFY = ("simplify the shapes in your GIS software (in QGIS: Vector > Geometry Tools > Simplify, with a "
+             "tolerance of 10 to 20 metres; or on mapshaper.org), or split the file")
 MAX_DETAILS = 20
 """Extra fields kept per feature for its popup; the rest are dropped."""
 UK_BOUNDS: tuple[float, float, float, float] = (-8.7, 49.8, 1.9, 60.9)
@@ -105,6 +121,10 @@ def read_upload(data: bytes, filename: str) -> gpd.GeoDataFrame:
         raise UploadError(f"{label} contains only blank space: choose the file again, or check that it was saved.")
     records = _read_csv(text, label) if kind == "csv" else _read_geojson(text, label)
     records, notes = _valid_polygons(records, label)
+    vertices = int(shapely.get_num_coordinates(np.asarray([r[1] for r in records], dtype=object)).sum())
+    if vertices > MAX_VERTICES:  # a repair adds the crossing points as vertices
+        raise UploadError(f"{label} has {vertices:,} vertices once its self-crossing polygons are repaired; the limit "
+                          f"is {MAX_VERTICES:,}: {_SIMPLIFY}.")
     frame = gpd.GeoDataFrame(
         {"name": [r[0] for r in records], "details": [r[2] for r in records]},
         geometry=[r[1] for r in records], crs="EPSG:4326",
@@ -112,6 +132,14 @@ def read_upload(data: bytes, filename: str) -> gpd.GeoDataFrame:
     frame.attrs["filename"] = label
     frame.attrs["notes"] = notes
     return frame
+
+
+def read_upload_bounded(data: bytes, filename: str) -> gpd.GeoDataFrame:
+    """:func:`read_upload` in a worker process with a memory ceiling and a time limit (:func:`mapkit.watchdog.
+    run_bounded`): past either, a :class:`mapkit.errors.BudgetError` saying so, and the server is unharmed."""
+    from mapkit.watchdog import run_bounded
+
+    return run_bounded(read_upload, bytes(data), filename, what=f"Reading {_label(filename)}")
 
 
 def _label(filename: object) -> str:
@@ -390,6 +418,7 @@ def _read_geojson(text: str, label: str) -> list[Record]:
     if len(features) > MAX_FEATURES:
         raise UploadError(f"{label} has {len(features):,} features; the limit is {MAX_FEATURES:,}: split it into "
                           "smaller files, or keep only the features you need.")
+    _check_budget(features, label)
     crs_code = _declared_crs(document.get("crs"), label)
     records: list[Record] = []
     errors: list[str] = []
@@ -403,6 +432,45 @@ def _read_geojson(text: str, label: str) -> list[Record]:
     if crs_code == _BNG_CODE:
         return _project_bng(records)
     return records
+
+
+def _count_positions(value: Any, depth: int) -> int:
+    """Positions in nested coordinate lists (anything malformed counts 0; :func:`_positions` reports it)."""
+    if not isinstance(value, list):
+        return 0
+    if depth == 0:
+        return 1
+    if depth == 1:
+        return sum(1 for item in value if isinstance(item, list))
+    return sum(_count_positions(item, depth - 1) for item in value)
+
+
+def _check_budget(features: list[Any], label: str) -> None:
+    """Refuse a file over the feature, vertex or part budget before any geometry is built."""
+    vertices = 0
+    places = 0
+    for number, feature in enumerate(features, start=1):
+        geometry = feature.get("geometry") if isinstance(feature, dict) else None
+        kind = geometry.get("type") if isinstance(geometry, dict) else None
+        if kind not in _DEPTH:
+            places += 1
+            continue
+        coords = geometry.get("coordinates")
+        parts = len(coords) if kind.startswith("Multi") and isinstance(coords, list) else 1
+        if parts > MAX_PARTS and kind != "MultiPoint":
+            raise UploadError(f"{label}: feature {number} has {parts:,} parts; the limit is {MAX_PARTS:,} parts per "
+                              f"feature: dissolve or {_SIMPLIFY.replace(', or split the file', '')}, or split it "
+                              "into several features.")
+        places += parts if kind == "MultiPoint" else 1
+        if places > MAX_FEATURES:
+            what = (f"feature {number} is a MultiPoint of {parts:,} points" if kind == "MultiPoint"
+                    else f"it has more than {MAX_FEATURES:,} features")
+            raise UploadError(f"{label}: {what}; the limit is {MAX_FEATURES:,} features, counting each point of a "
+                              "MultiPoint as one: split it into smaller files, or keep only the places you need.")
+        vertices += _count_positions(coords, _DEPTH[kind])
+        if vertices > MAX_VERTICES:
+            raise UploadError(f"{label} has more than {MAX_VERTICES:,} vertices (points, line and polygon vertices "
+                              f"together; the limit is {MAX_VERTICES:,}, reached at feature {number}): {_SIMPLIFY}.")
 
 
 def _declared_crs(crs: Any, label: str) -> int:
@@ -521,24 +589,33 @@ def _range_problem(positions: np.ndarray, crs_code: int) -> str:
 
 def _valid_polygons(records: list[Record], label: str) -> tuple[list[Record], list[str]]:
     """Polygons whose outline crosses itself, split where it crosses (as GIS software repairs them), and a note
-    saying which; a polygon with no area at all is refused."""
+    saying which; a polygon with no area at all is refused, and so is one whose repair breaks it into more than
+    :data:`MAX_PARTS` pieces."""
     repaired: list[int] = []
     out: list[Record] = []
     for number, (name, geometry, details) in enumerate(records, start=1):
         if geometry.geom_type in ("Polygon", "MultiPolygon") and not geometry.is_valid:
-            fixed = _polygonal(shapely.make_valid(geometry))
+            # "structure" is bounded (near-linear in the crossings); the default "linework" method can take
+            # minutes and gigabytes on a ring that crosses itself thousands of times.
+            fixed = _polygonal(shapely.make_valid(geometry, method="structure", keep_collapsed=False))
             if fixed is None:
                 raise UploadError(f"{label}: feature {number} is a polygon with no area (its outline runs back "
                                   "along itself or all its points lie on a line): draw it again, or upload it as a "
                                   "LineString.")
+            pieces = shapely.get_num_geometries(fixed)
+            if pieces > MAX_PARTS:
+                raise UploadError(f"{label}: feature {number} is a polygon whose outline crosses itself so often "
+                                  f"that repairing it gives {pieces:,} pieces; the limit is {MAX_PARTS:,} parts per "
+                                  "feature: draw it again, or repair it in your GIS software (in QGIS: Vector > "
+                                  "Geometry Tools > Fix Geometries).")
             repaired.append(number)
             geometry = fixed
         out.append((name, geometry, details))
     if not repaired:
         return out, []
     which = ", ".join(str(n) for n in repaired[:_EXAMPLES]) + (" ..." if len(repaired) > _EXAMPLES else "")
-    return out, [f"{label}: {len(repaired)} polygon(s) crossed their own outline (feature {which}) and were split "
-                 "where the outline crosses itself."]
+    count = "1 feature was" if len(repaired) == 1 else f"{len(repaired)} features were"
+    return out, [f"{label}: {count} repaired: self-crossing rings split where they cross (feature {which})."]
 
 
 def _polygonal(geometry: BaseGeometry) -> BaseGeometry | None:
@@ -562,24 +639,26 @@ def _popup(name: str, details: Mapping[str, str]) -> str:
 def upload_layer(frame: gpd.GeoDataFrame, name: str, *, show: bool = True) -> folium.FeatureGroup:
     """A ``FeatureGroup`` for an upload read by :func:`read_upload`, with escaped names, popups and tooltips.
 
-    Points are yellow circles with a dark outline; lines and polygons are drawn dark with a yellow fill, so an
-    upload stands apart from the overlay groups.
+    Points (and each point of a MultiPoint) are yellow circles with a dark outline; lines and polygons are drawn
+    dark with a yellow fill, so an upload stands apart from the overlay groups.
     """
     group = folium.FeatureGroup(name=escape(f"Your layer: {name}"), show=show)
     for row in frame.to_dict(orient="records"):
         label = str(row.get("name", ""))
         details = row.get("details") if isinstance(row.get("details"), dict) else {}
-        popup = Popup(_popup(label, details), max_width=360)
-        tooltip = folium.Tooltip(escape(label))
         geometry = row["geometry"]
-        if geometry.geom_type == "Point":
-            folium.CircleMarker(location=(geometry.y, geometry.x), radius=6, color=UPLOAD_COLOUR, weight=2,
-                                fill=True, fill_color=UPLOAD_FILL, fill_opacity=0.95, popup=popup,
-                                tooltip=tooltip).add_to(group)
+        if geometry.geom_type in ("Point", "MultiPoint"):
+            # Each point of a MultiPoint is a marker of its own with the feature's popup and tooltip, exactly as a
+            # Point is drawn (a GeoJson layer would draw default pins and break the map's hover code).
+            for point in shapely.get_parts(geometry):
+                folium.CircleMarker(location=(point.y, point.x), radius=6, color=UPLOAD_COLOUR, weight=2,
+                                    fill=True, fill_color=UPLOAD_FILL, fill_opacity=0.95,
+                                    popup=Popup(_popup(label, details), max_width=360),
+                                    tooltip=folium.Tooltip(escape(label))).add_to(group)
         else:
             style = {"color": UPLOAD_COLOUR, "weight": 3, "fillColor": UPLOAD_FILL, "fillOpacity": 0.3}
             layer = folium.GeoJson(mapping(geometry), style_function=lambda _feature, s=style: s)
-            layer.add_child(popup)
-            layer.add_child(tooltip)
+            layer.add_child(Popup(_popup(label, details), max_width=360))
+            layer.add_child(folium.Tooltip(escape(label)))
             layer.add_to(group)
     return group

@@ -7,8 +7,10 @@ import json
 import struct
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
+import shapely
 from streamlit.testing.v1 import AppTest
 
 import mapkit
@@ -237,8 +239,22 @@ def test_bad_overlay_parameters_give_a_notice(query: dict[str, str], notice: str
     assert not at.error
 
 
-def test_who_lives_near_shows_residents_by_decile_and_the_group_summary() -> None:
+def open_nearby_tab(at: AppTest) -> AppTest:
+    """Open the "Who lives near" tab (its code runs only while it is open)."""
+    at.session_state["w_tab"] = "Who lives near the overlays"
+    return at.run()
+
+
+def test_who_lives_near_runs_only_when_its_tab_is_open() -> None:
     at = start({"overlays": "transport_schemes"})
+    assert not any(m.value.startswith("**Transport schemes** in") for m in at.markdown)
+    assert not [s for s in at.selectbox if s.key == "w_near_place"]
+    open_nearby_tab(at)
+    assert any(m.value.startswith("**Transport schemes** in") for m in at.markdown)
+
+
+def test_who_lives_near_shows_residents_by_decile_and_the_group_summary() -> None:
+    at = open_nearby_tab(start({"overlays": "transport_schemes"}))
     summary = [m.value for m in at.markdown if m.value.startswith("**Transport schemes** in West Midlands")]
     assert len(summary) == 1 and "of residents within 1 km" in summary[0] and "most deprived 20%" in summary[0]
     assert at.slider(key="w_near_km").value == 1.0
@@ -299,10 +315,54 @@ def test_an_accepted_upload_is_drawn_with_escaped_text() -> None:
     control = map_args(at)["layer_control"]  # layer names travel as JSON, escaped for HTML first
     assert "Your layer: my\\u0026lt;i\\u0026gt;layer" in control and "<i>" not in control
     # The upload's features are offered under "who lives near", computed for this session only.
+    open_nearby_tab(at)
     places = at.selectbox(key="w_near_place").options
     assert "<script>alert(1)</script> depot (your layer)" in places
     at.file_uploader(key="w_upload").set_value(None).run()
     assert "Your layer" not in map_args(at)["feature_group"] and "user_layer" not in at.session_state
+
+
+BOW_TIE = (b'{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"Bow"},"geometry":'
+           b'{"type":"Polygon","coordinates":[[[-1.9,52.4],[-1.8,52.5],[-1.8,52.4],[-1.9,52.5],[-1.9,52.4]]]}}]}')
+
+
+def test_a_repaired_upload_says_so_on_screen() -> None:
+    at = upload(start(), "bow.geojson", BOW_TIE)
+    assert not at.sidebar.error
+    assert [w.value for w in at.sidebar.warning] == [
+        "'bow.geojson': 1 feature was repaired: self-crossing rings split where they cross (feature 1)."]
+    assert "Your layer: bow.geojson" in map_args(at)["layer_control"]
+
+
+def test_a_multipoint_over_the_feature_limit_is_refused_in_the_app() -> None:
+    points = ",".join("[-1.9,52.5]" for _ in range(20_000))
+    data = ('{"type":"Feature","properties":{"name":"Pins"},"geometry":{"type":"MultiPoint","coordinates":['
+            + points + ']}}').encode()
+    at = upload(start(), "pins.geojson", data)
+    shown = [e.value.replace("\\", "") for e in at.sidebar.error]
+    assert len(shown) == 1 and "MultiPoint of 20,000 points; the limit is 5,000 features" in shown[0]
+    assert "Your layer" not in map_args(at)["feature_group"]
+
+
+def test_residents_near_an_upload_are_counted_once_per_upload_and_distance(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[float] = []
+    real = mapkit.nearby.population_near_bounded
+
+    def counted(*args: Any, **kwargs: Any) -> mapkit.nearby.Nearby:
+        calls.append(kwargs["distance_km"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(mapkit.nearby, "population_near_bounded", counted)
+    at = upload(start({"region": WMCA}), "p.csv", b"name,lat,lon\nDepot,52.48,-1.90\n")
+    assert calls == []  # the tab is closed
+    open_nearby_tab(at)
+    expected = mapkit.nearby.population_near(shapely.Point(-1.90, 52.48), distance_km=1.0)
+    assert any(m.value == f"**Depot (your layer)**: {expected.sentence()}" for m in at.markdown)
+    at.radio(key="w_basemap").set_value("none").run()
+    at.selectbox(key="w_palette").set_value("print").run()
+    assert calls == [1.0]  # neither the basemap nor the palette counts them again
+    at.slider(key="w_near_km").set_value(2.0).run()
+    assert calls == [1.0, 2.0]
 
 
 # ------------------------------------------------------------------------------------------------ exports

@@ -376,6 +376,35 @@ def test_an_uploaded_name_with_markup_shows_as_text(page: Any, app_url: str, art
     page.screenshot(path=str(artifacts_dir / "app-upload.png"))
 
 
+def test_a_multipoint_upload_is_drawn_and_behaves_like_points(page: Any, app_url: str) -> None:
+    """Issue 18: a MultiPoint drew default blue pins and threw `t.getElement is not a function` on draw, hover and
+    click. Each point is now an upload marker (yellow circle) with the feature's tooltip and popup."""
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    frame = open_app(page, app_url)
+    wait_for_areas(frame, 192)
+    points = [[-1.75, 52.45], [-1.60, 52.40], [-2.00, 52.55]]
+    geojson = json.dumps({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {
+        "name": "Depots"}, "geometry": {"type": "MultiPoint", "coordinates": points}}]})
+    page.locator('[data-testid="stSidebar"] [data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        files=[{"name": "depots.geojson", "mimeType": "application/geo+json", "buffer": geojson.encode()}])
+    page.get_by_text("Drawn as Your layer: depots.geojson").wait_for(timeout=LOAD_TIMEOUT)
+    frame = map_frame(page)
+    overlay_counts(frame, {"squares": 0, "circles": 0, "lines": 0, "upload": len(points)})
+    assert frame.evaluate("""() => { let pins = 0; window.map.eachLayer(l => {
+        if (l instanceof L.Marker) { pins++; } }); return pins; }""") == 0
+    for lng, lat in points:
+        x, y = page_point(page, frame, lat, lng)
+        page.mouse.move(x, y)
+        page.frame_locator(MAP_FRAME).locator(".leaflet-tooltip", has_text="Depots").last.wait_for(timeout=10_000)
+        page.mouse.click(x, y)
+        popup = page.frame_locator(MAP_FRAME).locator(".leaflet-popup-content .mapkit-upload-popup").last
+        popup.wait_for(timeout=10_000)
+        assert "Depots" in popup.inner_text()
+    assert not [e for e in errors if "getElement" in e or "TypeError" in e], errors
+
+
 def test_a_bad_upload_shows_the_reason(page: Any, app_url: str) -> None:
     frame = open_app(page, app_url)
     wait_for_areas(frame, 192)

@@ -86,7 +86,44 @@ def test_a_damaged_product_gives_the_rebuild_message_not_a_traceback(
     errors = [e.value for e in at.error]
     assert len(errors) == 1, errors
     assert re.search(re.escape(str(data_copy / product)) + " " + message, errors[0]), errors[0]
-    assert "python -m mapkit build-data" in errors[0] and "git checkout -- data/" in errors[0]
+    # The folder actually used is named, with the command that rebuilds it (git cannot restore a copy).
+    assert f"The data folder is {data_copy} (not the shipped data/)" in errors[0]
+    assert f"python -m mapkit build-data --out {data_copy}" in errors[0] and "git checkout" not in errors[0]
+
+
+def test_the_shipped_folder_is_restored_from_git() -> None:
+    from mapkit.io import rebuild_hint
+
+    assert "git checkout -- data/" in rebuild_hint(DATA_DIR / "indicators" / "lsoa.parquet")
+
+
+@pytest.mark.parametrize("query", [{"overlays": "transport_schemes"}, {}], ids=["overlay", "upload"])
+def test_missing_lsoa_data_stops_who_lives_near_only(data_copy: Path, query: dict[str, str],
+                                                    request: pytest.FixtureRequest) -> None:
+    """The map, the Export tab and the sources footer stay; the tab that needs LSOAs names the file."""
+    import streamlit as st
+
+    import mapkit.nearby
+
+    _missing(data_copy / "indicators" / "lsoa.parquet")
+    for clear in (mapkit.nearby.lsoa_population.cache_clear, st.cache_data.clear):  # earlier tests' LSOAs
+        clear()
+        request.addfinalizer(clear)
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in {"region": "E47000007", **query}.items():
+        at.query_params[key] = value
+    at.session_state["w_tab"] = "Who lives near the overlays"
+    at.run()
+    if not query:
+        at.file_uploader(key="w_upload").set_value(("p.csv", b"name,lat,lon\nDepot,52.48,-1.90\n", "text/csv")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and str(data_copy / "indicators" / "lsoa.parquet") + " is missing" in errors[0], errors
+    assert not any("cannot be shown" in e for e in errors)
+    assert any(m.value.startswith("**Sources and licences of everything shown**") for m in at.markdown)
+    at.session_state["w_tab"] = "Export"
+    at.run()
+    assert at.selectbox(key="w_export_format").value == "png_a4" and not at.error
 
 
 def test_the_library_raises_the_same_message(data_copy: Path) -> None:

@@ -60,14 +60,14 @@ def damaged_data(tmp_path):
 
 def test_missing_product_names_the_file_and_the_rebuild_command(damaged_data):
     (damaged_data / "boundaries" / "ward.parquet").unlink()
-    with pytest.raises(mapkit.ProductError, match=r"ward.parquet is missing. Rebuild it with `python -m mapkit "
-                                                  r"build-data`"):
+    with pytest.raises(mapkit.ProductError, match=r"ward.parquet is missing. The data folder is .*: rebuild it with "
+                                                  r"`python -m mapkit build-data --out "):
         mapkit.load_boundaries("ward", data_dir=damaged_data)
 
 
 def test_corrupt_product_names_the_file_and_the_rebuild_command(damaged_data):
     (damaged_data / "indicators" / "lad.parquet").write_bytes(b"PAR1 not really parquet")
-    with pytest.raises(mapkit.ProductError, match=r"lad.parquet is damaged .*git checkout -- data/"):
+    with pytest.raises(mapkit.ProductError, match=r"lad.parquet is damaged .*build-data --out .*data\`"):
         mapkit.load_indicator("imd_score", "lad", data_dir=damaged_data)
 
 

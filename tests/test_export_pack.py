@@ -151,6 +151,6 @@ def test_briefing_zip_holds_png_csv_summary_and_pdf() -> None:
     text = archive.read(f"{stem}_summary.txt").decode("utf-8")
     assert text == summary_text(data)
     for sentence in summarise(data):
-        assert f"- {sentence}" in text
+        assert f"• {sentence}" in text
     assert "Contains OS data © Crown copyright and database right 2025" in text
     assert archive.read(f"{stem}_briefing.pdf").startswith(b"%PDF")

@@ -8,16 +8,18 @@ import io
 import json
 import os
 import tempfile
+import time
 from pathlib import Path
 
 import folium
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mapkit import uploads
 from mapkit.errors import UploadError
-from mapkit.uploads import MAX_BYTES, MAX_FEATURES, read_upload, upload_layer
+from mapkit.uploads import MAX_BYTES, MAX_FEATURES, read_upload, read_upload_bounded, upload_layer
 
 SQUARE = [[-1.9, 52.4], [-1.8, 52.4], [-1.8, 52.5], [-1.9, 52.5], [-1.9, 52.4]]
 BOWTIE = [[-1.9, 52.4], [-1.8, 52.5], [-1.8, 52.4], [-1.9, 52.5], [-1.9, 52.4]]
@@ -85,8 +87,8 @@ def test_a_self_intersecting_polygon_is_split_where_it_crosses() -> None:
     bow = frame.geometry[1]
     assert frame.is_valid.all() and bow.geom_type == "MultiPolygon" and len(bow.geoms) == 2
     assert bow.area == pytest.approx(0.005)  # two triangles, each a quarter of the 0.1 x 0.1 square
-    assert frame.attrs["notes"] == ["'a.geojson': 1 polygon(s) crossed their own outline (feature 2) and were split "
-                                    "where the outline crosses itself."]
+    assert frame.attrs["notes"] == ["'a.geojson': 1 feature was repaired: self-crossing rings split where they "
+                                    "cross (feature 2)."]
 
 
 def test_overlapping_parts_of_a_multipolygon_are_merged() -> None:
@@ -247,3 +249,91 @@ def test_reading_and_drawing_an_upload_writes_no_file(monkeypatch: pytest.Monkey
     assert writes == []
     assert list(tmp_path.iterdir()) == []
     assert set(os.listdir(tempfile.gettempdir())) <= temp_before
+
+
+# --- budgets: refused before any geometry is built, with the limit and how to simplify -------------------------------
+
+def _random_ring(n: int, seed: int = 0) -> list[list[float]]:
+    rng = np.random.default_rng(seed)
+    points = np.column_stack([rng.uniform(-1.95, -1.85, n), rng.uniform(52.45, 52.52, n)]).round(5).tolist()
+    return points + [points[0]]
+
+
+@pytest.mark.parametrize(("geometry", "message"), [
+    ({"type": "MultiPoint", "coordinates": [[-1.9, 52.5]] * 20_000},
+     r"feature 1 is a MultiPoint of 20,000 points; the limit is 5,000 features, counting each point of a MultiPoint"),
+    ({"type": "MultiPoint", "coordinates": [[-1.9, 52.5]] * 200_000}, r"MultiPoint of 200,000 points"),
+    ({"type": "LineString", "coordinates": [[-1.9 + i * 1e-7, 52.5] for i in range(200_000)]},
+     r"has more than 100,000 vertices \(points, line and polygon vertices together; the limit is 100,000, reached "
+     r"at feature 1\): simplify the shapes in your GIS software"),
+    ({"type": "MultiLineString", "coordinates": [[[-1.9, 52.5], [-1.8, 52.5]]] * 1_001},
+     r"feature 1 has 1,001 parts; the limit is 1,000 parts per feature"),
+])
+def test_over_budget_geometry_is_refused_naming_the_limit(geometry: dict, message: str) -> None:
+    data = json.dumps({"type": "Feature", "properties": {"name": "x"}, "geometry": geometry}).encode()
+    with pytest.raises(UploadError, match=message):
+        read_upload(data, "a.geojson")
+
+
+def test_a_random_self_crossing_polygon_is_repaired_within_budget() -> None:
+    """Issue 18: 400 random vertices. The default make_valid took 39 s and gigabytes; "structure" well under one."""
+    frame = read_upload(_fc(_feature("Polygon", [_random_ring(400)])), "a.geojson")
+    shape = frame.geometry[0]
+    assert shape.is_valid and shape.geom_type == "MultiPolygon" and 1 < len(shape.geoms) <= uploads.MAX_PARTS
+    assert frame.attrs["notes"] == ["'a.geojson': 1 feature was repaired: self-crossing rings split where they "
+                                    "cross (feature 1)."]
+
+
+def test_a_repair_into_too_many_pieces_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(uploads, "MAX_PARTS", 50)
+    with pytest.raises(UploadError, match=r"repairing it gives [\d,]+ pieces; the limit is 50 parts per feature"):
+        read_upload(_fc(_feature("Polygon", [_random_ring(400)])), "a.geojson")
+
+
+def test_a_multipoint_is_drawn_as_upload_markers() -> None:
+    frame = read_upload(_fc(_feature("MultiPoint", [[-1.9, 52.5], [-1.8, 52.4]])), "a.geojson")
+    script = folium.Map().add_child(upload_layer(frame, "a")).get_root().render()
+    assert script.count("L.circleMarker(") == 2 and script.count('"fillColor": "#F0E442"') == 2
+    assert "L.geoJson(" not in script and "L.marker(" not in script
+
+
+def test_the_watchdog_stops_work_past_its_memory_ceiling() -> None:
+    from mapkit.errors import BudgetError
+    from mapkit.watchdog import run_bounded
+
+    with pytest.raises(BudgetError, match=r"needed more than 64 MB of memory and was stopped"):
+        run_bounded(np.ones, 200_000_000, what="A test", memory_mb=64)
+    with pytest.raises(BudgetError, match=r"took longer than 0.5 seconds and was stopped"):
+        run_bounded(time.sleep, 5, what="A test", seconds=0.5)
+    assert run_bounded(sum, [1, 2, 3], what="A test") == 6
+
+
+def test_reading_in_the_worker_gives_the_same_frame_and_messages() -> None:
+    data = _fc(_feature("Polygon", [_random_ring(200)]))
+    assert read_upload_bounded(data, "a.geojson").geometry[0].equals(read_upload(data, "a.geojson").geometry[0])
+    with pytest.raises(UploadError, match="is not valid JSON"):
+        read_upload_bounded(b"{nope", "a.geojson")
+
+
+def test_residents_near_a_repaired_polygon_match_the_unbounded_count() -> None:
+    from mapkit import nearby
+
+    shape = read_upload(_fc(_feature("Polygon", [_random_ring(400)])), "a.geojson").geometry[0]
+    bounded = nearby.population_near_bounded(shape, distance_km=1.0)
+    exact = nearby.population_near(shape, distance_km=1.0)
+    assert bounded.total_population == pytest.approx(exact.total_population, rel=0.01)
+
+
+def test_the_server_refuses_uploads_over_the_app_limit() -> None:
+    """.streamlit/config.toml sets Streamlit's server-side limit to the app's 5 MB; the servers the tests and
+    benchmarks start run from the repository root, where Streamlit reads it."""
+    import subprocess
+    import sys
+    import tomllib
+
+    root = Path(__file__).resolve().parent.parent
+    config = tomllib.loads((root / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["maxUploadSize"] * 1024 * 1024 == uploads.MAX_BYTES
+    shown = subprocess.run([sys.executable, "-m", "streamlit", "config", "show"], cwd=root, capture_output=True,
+                           text=True, timeout=120, check=True).stdout
+    assert "\nmaxUploadSize = 5\n" in shown

@@ -7,9 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from mapkit.data import regions
+from mapkit.errors import OutputError
 from mapkit.export.formats import filename, render
 from mapkit.export.options import FigureOptions
 from mapkit.export.view import ExportView, prepare
+from mapkit.files import write_atomic
 
 Progress = Callable[[int, int, str], None]
 """Called before each item with (items done, total, what comes next) and once at the end with (total, total, "")."""
@@ -29,16 +31,25 @@ def ca_views(settings: Mapping[str, Any]) -> list[ExportView]:
 
 def export_many(views: Iterable[ExportView], fmt: str, folder: Path, *, options: FigureOptions = FigureOptions(),
                 progress: Progress | None = None) -> list[Path]:
-    """Write each view's export into ``folder`` (created if needed) under its descriptive name."""
+    """Write each view's export into ``folder`` (created if needed) under its descriptive name.
+
+    Each file is written whole or not at all. When one cannot be written, the :class:`OutputError` says which
+    files were written before it.
+    """
     views = list(views)
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
+    written: list[Path] = []
     for done, view in enumerate(views):
         data = prepare(view)
         if progress:
             progress(done, len(views), data.region_name)
         path = folder / filename(data, fmt)
-        path.write_bytes(render(data, fmt, options))
+        try:
+            write_atomic(path, render(data, fmt, options))
+        except OutputError as exc:
+            names = ", ".join(p.name for p in written)
+            wrote = (f"; {len(written)} of {len(views)} files were written before it: {names}" if written
+                     else f"; none of the {len(views)} files was written")
+            raise OutputError(f"{exc}{wrote}") from None
         written.append(path)
     if progress:
         progress(len(views), len(views), "")

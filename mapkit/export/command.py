@@ -2,7 +2,8 @@
 
 Arguments are parsed here and checked by the same classes the app uses (:class:`ExportView`,
 :class:`FigureOptions`); their errors are :class:`mapkit.MapkitError` subclasses, which ``mapkit.cli.main``
-prints and turns into exit code 2.
+prints and turns into exit code 2. Files are written whole or not at all (:func:`mapkit.files.write_atomic`); a
+file that cannot be written gives one ``error: <path>: <cause>`` line.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from mapkit.errors import ParameterError, UnknownNameError
 from mapkit.export.formats import FORMATS, export_format, render
 from mapkit.export.options import DEFAULT_DPI, MAX_LABELS, PAGES, FigureOptions
 from mapkit.export.view import DEFAULT_COMPARE, DEFAULT_K, ExportView, prepare
+from mapkit.files import write_atomic
 from mapkit.layers import LEVELS, overlay_specs
 from mapkit.palettes import DEFAULT as DEFAULT_PALETTE
 from mapkit.palettes import PALETTES
@@ -121,7 +123,6 @@ def run(args: argparse.Namespace) -> int:
         raise ParameterError(f"-o {out} is a folder: give a file name, e.g. {example}.")
     view = ExportView(region=args.region, **settings(args))  # type: ignore[arg-type]
     payload = render(prepare(view), args.format, options)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(payload)
+    write_atomic(out, payload)
     print(f"wrote {out} ({_size(len(payload))})", file=sys.stderr)
     return 0

@@ -49,6 +49,7 @@ from mapkit.export.wording import (
 )
 from mapkit.layers import registry
 from mapkit.ranking import rank_worst_first
+from mapkit.csvsafe import safe_text
 from mapkit.tables import indicator_csv
 
 TABLE_ROWS = 10
@@ -240,11 +241,13 @@ def pack_pdf(data: MapData, options: FigureOptions = FigureOptions()) -> bytes:
 
 
 def summary_text(data: MapData) -> str:
-    """The summary as plain text: title, classification, sentences and sources."""
+    """The summary as plain text: title, classification, sentences and sources (formula-safe, see
+    :func:`mapkit.csvsafe.safe_text`)."""
     lines = [title(data), subtitle(data), ""]
-    lines += [f"- {sentence}" for sentence in summarise(data)]
-    lines += ["", "Sources:"] + [f"- {line}" for line in footer_text(data)]
-    return "\n".join(lines) + "\n"
+    # Bullets are "•", not "-": a line starting with "-" would be neutralised as a formula.
+    lines += [f"• {sentence}" for sentence in summarise(data)]
+    lines += ["", "Sources:"] + [f"• {line}" for line in footer_text(data)]
+    return safe_text("\n".join(lines) + "\n")
 
 
 def pack_zip(data: MapData, options: FigureOptions = FigureOptions()) -> bytes:
