@@ -23,6 +23,8 @@ from mapkit.errors import OutputError
 from mapkit.export import ExportView, prepare
 from mapkit.export.formats import filename
 from mapkit.files import write_atomic
+from mapkit.layers import registry
+from mapkit.tables import value_heading
 
 REPO = Path(__file__).resolve().parent.parent
 COVENTRY = "E08000026"
@@ -161,7 +163,8 @@ def test_the_table_command_neutralises_names(monkeypatch: pytest.MonkeyPatch,
     shown = hostile_regions(monkeypatch)
     assert main(["table", "--level", "ward", "--indicator", "imd_score", "--region", COVENTRY]) == 0
     rows = pd.read_csv(io.StringIO(capsys.readouterr().out))
-    assert (rows["name"] == shown).all() and (rows["value"].dtype.kind == "f")
+    heading = value_heading(registry().indicator("imd_score"))
+    assert (rows["name"] == shown).all() and (rows[heading].dtype.kind == "f")
 
 
 def test_the_csv_export_and_the_zip_neutralise_names(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
