@@ -20,6 +20,7 @@ from streamlit_folium import st_folium
 
 import mapkit
 from mapkit import assets, classify, links, nearby, overlays, palettes, uploads
+from mapkit.basemaps import BASEMAPS
 from mapkit.errors import UploadError
 from mapkit.export import FORMATS, FigureOptions, MapData, prepare, render
 from mapkit.export import filename as export_filename
@@ -30,7 +31,6 @@ from mapkit.profile import AreaProfile, area_profile
 from mapkit.ranking import DARKER, RANK_ONE
 from mapkit.tables import indicator_csv, ranking_table
 from mapkit.view import DEFAULT, View, default_indicator, indicators_for, levels_for, status_order
-from mapkit.web.basemaps import BASEMAPS
 from mapkit.web.choropleth import MapView, build_map
 from mapkit.web.elements import Legend
 from mapkit.web.encode import GeometryPayload, area_geometry, outline_geometry

@@ -20,6 +20,7 @@ import re
 from collections.abc import Collection
 from typing import Any
 
+from mapkit.basemaps import BASEMAPS
 from mapkit.classify import COMPARES, K_MAX, K_MIN, SCHEMES, available_schemes
 from mapkit.classify import scheme as scheme_spec
 from mapkit.data import load_boundaries, region_name, regions
@@ -27,7 +28,6 @@ from mapkit.errors import ParameterError, UnknownNameError
 from mapkit.layers import LEVELS, IndicatorSpec, overlay_declarations, overlay_specs, registry
 from mapkit.palettes import DEFAULT as DEFAULT_PALETTE
 from mapkit.palettes import PALETTES, resolve
-from mapkit.web.basemaps import BASEMAPS
 
 WMCA = "E47000007"
 
@@ -65,7 +65,7 @@ class View:
     palette
         A palette name, or ``"default"`` for the indicator's own.
     basemap
-        A key of :data:`mapkit.web.basemaps.BASEMAPS` (static maps draw no tiles).
+        A key of :data:`mapkit.basemaps.BASEMAPS` (static maps draw no tiles).
     area
         Code of the area whose profile is open, or ``None``.
     overlays

@@ -29,6 +29,7 @@ import folium
 import numpy as np
 import pandas as pd
 
+from mapkit.basemaps import BASEMAPS
 from mapkit.classify import NO_DATA, SCHEMES, Classification
 from mapkit.errors import UnknownNameError
 from mapkit.layers import IndicatorSpec, registry
@@ -36,9 +37,8 @@ from mapkit.palettes import NoDataStyle, Ramp, class_colours
 from mapkit.prepared import MapData, prepare
 from mapkit.ranking import DARKER, RANK_HINT, RANK_ONE, rank_worst_first
 from mapkit.view import View
-from mapkit.web.basemaps import BASEMAPS
 from mapkit.web.elements import (AREA_LINE, AreaLayer, FitRegion, FocusWithoutScroll, Legend, MapStyle,
-                                 stable_ids)
+                                 stable_ids, tile_layer)
 from mapkit.web.encode import PARENT_OUTLINE, GeometryPayload, area_geometry, display_text, outline_geometry
 
 AREA_LINE_DENSE = {"color": "#ffffff", "weight": 0.2, "opacity": 0.6, "fillOpacity": 0.9}
@@ -237,7 +237,7 @@ def base_map(bounds: list[list[float]] | None, basemap: str, *, height: int | st
                    zoom_snap=0.25, height=height)
     m.default_js = [(name, url) for name, url in m.default_js if name in MAP_ASSETS]
     m.default_css = [(name, url) for name, url in m.default_css if name in MAP_ASSETS]
-    tiles = choice.tile_layer()
+    tiles = tile_layer(choice)
     if tiles is not None:
         tiles.add_to(m)
     MapStyle().add_to(m)

@@ -17,6 +17,7 @@ from branca.element import Element, MacroElement
 from folium.template import Template
 
 from mapkit import web
+from mapkit.basemaps import Basemap
 from mapkit.web.encode import GeometryPayload, script_json
 
 AREA_LINE = {"color": "#ffffff", "weight": 0.6, "opacity": 0.9, "fillOpacity": 0.85}
@@ -188,6 +189,17 @@ class MapStyle(MacroElement):
         self.css = web.static_text("map.css")
         self.runtime = web.runtime(web.MAP_RUNTIME)
         self.config_json = script_json({"background": background})
+
+
+def tile_layer(basemap: Basemap) -> folium.TileLayer | None:
+    """The folium tile layer of a basemap choice (``None`` for no tiles)."""
+    if basemap.provider is None:
+        return None
+    import xyzservices
+
+    provider = xyzservices.providers.query_name(basemap.provider)
+    return folium.TileLayer(tiles=provider.build_url(scale_factor="{r}"), attr=provider.html_attribution,
+                            name=basemap.label, max_zoom=provider.get("max_zoom", 18), control=False)
 
 
 def stable_ids(elements: Iterable[Element], *, prefix: str = "mk") -> None:

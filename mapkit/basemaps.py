@@ -1,10 +1,12 @@
-"""Basemaps offered under the areas: xyzservices providers by name, or none."""
+"""Basemaps offered under the areas: xyzservices providers by name, or none.
+
+A registry of names (checked by :class:`mapkit.view.View`); the folium tile layer of a choice is made by
+:func:`mapkit.web.elements.tile_layer`.
+"""
 
 from __future__ import annotations
 
 import dataclasses
-
-import folium
 
 
 @dataclasses.dataclass(frozen=True)
@@ -14,15 +16,6 @@ class Basemap:
     name: str
     label: str
     provider: str | None
-
-    def tile_layer(self) -> folium.TileLayer | None:
-        if self.provider is None:
-            return None
-        import xyzservices
-
-        provider = xyzservices.providers.query_name(self.provider)
-        return folium.TileLayer(tiles=provider.build_url(scale_factor="{r}"), attr=provider.html_attribution,
-                                name=self.label, max_zoom=provider.get("max_zoom", 18), control=False)
 
 
 BASEMAPS: dict[str, Basemap] = {b.name: b for b in (
