@@ -1,4 +1,6 @@
-"""The map's browser side: JavaScript and CSS files in ``mapkit/web/static/``, shipped as package data.
+"""The interactive map: :mod:`~mapkit.web.encode` (geometry codec), :mod:`~mapkit.web.elements` (folium/Jinja
+glue), :mod:`~mapkit.web.choropleth` (``build_map(view)``), and the browser side read here: JavaScript and CSS
+files in ``mapkit/web/static/``, shipped as package data.
 
 The files are sent inline with the map (a view must open from one HTML file, offline), each guarded so that a
 page defines it once however often streamlit-folium re-runs a layer's script:
