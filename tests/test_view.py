@@ -35,7 +35,7 @@ def test_levels_offered_fit_inside_the_region(region: str, levels: tuple[str, ..
     assert levels_for(region) == levels
 
 
-def test_normalise_keeps_a_valid_view_untouched() -> None:
+def test_lenient_keeps_a_valid_view_untouched() -> None:
     view = dataclasses.replace(DEFAULT, area=BINLEY)
     assert View.lenient(**dataclasses.asdict(view)) == (view, [])
 
