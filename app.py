@@ -20,11 +20,10 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import mapkit
-from mapkit import assets, classify, nearby, overlays, palettes, state, uploads
-from mapkit.choropleth import (BASEMAPS, GeometryPayload, Legend, MapView, area_geometry, build_map,
-                               outline_geometry)
+from mapkit import assets, classify, links, nearby, overlays, palettes, uploads
+from mapkit.basemaps import BASEMAPS
 from mapkit.errors import UploadError
-from mapkit.export import FORMATS, ExportView, FigureOptions, MapData, prepare, render
+from mapkit.export import FORMATS, FigureOptions, MapData, prepare, render
 from mapkit.export import filename as export_filename
 from mapkit.export.options import MAX_LABELS
 from mapkit.layers import overlay_declarations, overlay_specs
@@ -32,6 +31,10 @@ from mapkit.markup import safe_url
 from mapkit.profile import AreaProfile, area_profile
 from mapkit.ranking import DARKER, RANK_ONE
 from mapkit.tables import indicator_csv, ranking_table
+from mapkit.view import DEFAULT, View, default_indicator, indicators_for, levels_for, status_order
+from mapkit.web.choropleth import MapView, build_map
+from mapkit.web.elements import Legend
+from mapkit.web.encode import GeometryPayload, area_geometry, outline_geometry
 
 MAP_KEY = "map"
 MAP_HEIGHT = 660
@@ -84,7 +87,7 @@ def in_brief(indicator: str, level: str, region: str) -> list[str]:
     from mapkit.export import summarise
 
     try:
-        return summarise(prepare(ExportView(region=region, level=level, indicator=indicator)))
+        return summarise(prepare(View(region=region, level=level, indicator=indicator)))
     except mapkit.MapkitError:  # e.g. no area of the level in the region: the map says so itself
         return []
 
@@ -197,19 +200,19 @@ def overlay_key(overlay_id: str) -> str:
     return f"w_overlay_{overlay_id}"
 
 
-def seed_widgets(view: state.ViewState) -> None:
+def seed_widgets(view: View) -> None:
     for field, key in WIDGETS.items():
         st.session_state[key] = getattr(view, field)
     for overlay_id in offered_overlays():
         st.session_state[overlay_key(overlay_id)] = overlay_id in view.overlays
-    st.session_state["w_statuses"] = list(state.status_order() if view.statuses is None else view.statuses)
+    st.session_state["w_statuses"] = list(status_order() if view.statuses is None else view.statuses)
 
 
 def on_theme_change() -> None:
     """A new theme selects its first indicator available at the current level."""
     level = st.session_state[WIDGETS["level"]]
     theme = st.session_state["w_theme"]
-    for indicator in state.indicators_for(level):
+    for indicator in indicators_for(level):
         if mapkit.registry().indicator(indicator).theme == theme:
             st.session_state[WIDGETS["indicator"]] = indicator
             return
@@ -221,7 +224,7 @@ def ensure_option(key: str, options: list[Any], fallback: Any) -> None:
         st.session_state[key] = fallback if fallback in options else options[0]
 
 
-def sidebar(previous: state.ViewState) -> state.ViewState:
+def sidebar(previous: View) -> View:
     """Draw the controls and return the view they describe."""
     registry = mapkit.registry()
     sb = st.sidebar
@@ -229,16 +232,16 @@ def sidebar(previous: state.ViewState) -> state.ViewState:
     region_codes = list(mapkit.regions()["code"])
     region = sb.selectbox("Region", region_codes, key=WIDGETS["region"], format_func=region_label,
                           help="England, a combined authority or a district. Type to search by name.")
-    levels = list(state.levels_for(region))
-    ensure_option(WIDGETS["level"], levels, state.DEFAULT.level)
+    levels = list(levels_for(region))
+    ensure_option(WIDGETS["level"], levels, DEFAULT.level)
     level = sb.radio("Areas", levels, key=WIDGETS["level"], format_func=level_label, horizontal=True,
                      help="LSOAs (neighbourhoods of about 1,500 people) are offered for a combined authority "
                           "or a district.")
     if region == mapkit.ENGLAND:
         sb.caption("Choose a combined authority or a district to map LSOAs.")
 
-    available = state.indicators_for(level)
-    ensure_option(WIDGETS["indicator"], available, state.default_indicator(level))
+    available = indicators_for(level)
+    ensure_option(WIDGETS["indicator"], available, default_indicator(level))
     themes = list(dict.fromkeys(registry.indicator(i).theme for i in available))
     st.session_state["w_theme"] = registry.indicator(st.session_state[WIDGETS["indicator"]]).theme
     theme = sb.selectbox("Theme", themes, key="w_theme", on_change=on_theme_change)
@@ -280,10 +283,9 @@ def sidebar(previous: state.ViewState) -> state.ViewState:
     chosen, statuses = overlay_controls()
 
     area = previous.area if (previous.region, previous.level) == (region, level) else None
-    view, _ = state.normalise(state.ViewState(
-        region=region, level=level, indicator=indicator, scheme=scheme, k=int(k), compare=compare,
-        palette=palette, basemap=basemap, area=area, overlays=chosen, statuses=statuses),
-        overlay_ids=offered_overlays())
+    view, _ = View.lenient(region=region, level=level, indicator=indicator, scheme=scheme, k=int(k), compare=compare,
+                           palette=palette, basemap=basemap, area=area, overlays=chosen, statuses=statuses,
+                           overlay_ids=offered_overlays())
     return view
 
 
@@ -293,7 +295,7 @@ def overlay_controls() -> tuple[tuple[str, ...], tuple[str, ...] | None]:
     sb.header("Overlays")
     chosen = tuple(spec.id for spec in overlay_specs().values()
                    if sb.checkbox(spec.label, key=overlay_key(spec.id), help=spec.description))
-    order = state.status_order()
+    order = status_order()
     labels = overlay_declarations().status.labels
     picked = sb.multiselect("Statuses shown", order, key="w_statuses", format_func=lambda s: labels[s],
                             disabled=not chosen, placeholder="No status: nothing drawn",
@@ -368,8 +370,8 @@ def upload_control() -> UserLayer | None:
     return layer
 
 
-def sync_url(view: state.ViewState) -> None:
-    query = state.to_query(view)
+def sync_url(view: View) -> None:
+    query = links.to_query(view)
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
 
@@ -377,7 +379,7 @@ def sync_url(view: state.ViewState) -> None:
 # ------------------------------------------------------------------------------------------------ page parts
 
 
-def overlay_layers(view: state.ViewState, user_layer: UserLayer | None = None) -> list[folium.FeatureGroup]:
+def overlay_layers(view: View, user_layer: UserLayer | None = None) -> list[folium.FeatureGroup]:
     """Layers drawn above the choropleth: the chosen overlay groups (one layer per status), their key (a legend
     stacked above the choropleth's, carrying the groups' attribution), then the user's own layer."""
     layers: list[folium.FeatureGroup] = []
@@ -399,14 +401,9 @@ def overlay_layers(view: state.ViewState, user_layer: UserLayer | None = None) -
     return layers
 
 
-def make_map(view: state.ViewState, frame: pd.DataFrame, classes: classify.Classification,
-             user_layer: UserLayer | None = None) -> MapView:
-    spec = mapkit.registry().indicator(view.indicator)
-    ramp = palettes.resolve(view.palette, spec.palette)
-    return build_map(frame, spec, classes, ramp, level=view.level, region=view.region,
-                     region_label=mapkit.region_name(view.region), basemap=view.basemap, selected=view.area,
-                     extra_layers=overlay_layers(view, user_layer), geometry=geometry(view.level, view.region),
-                     outlines=outlines(view.level, view.region))
+def make_map(view: View, data: MapData, user_layer: UserLayer | None = None) -> MapView:
+    return build_map(view, data=data, extra_layers=overlay_layers(view, user_layer),
+                     geometry=geometry(view.level, view.region), outlines=outlines(view.level, view.region))
 
 
 def use_local_assets(view_map: MapView) -> None:
@@ -430,7 +427,7 @@ def rank_text(rank: Any, n: Any) -> str:
     return "" if pd.isna(rank) or pd.isna(n) else f"{int(rank):,} of {int(n):,}"
 
 
-def show_profile(view: state.ViewState) -> AreaProfile | None:
+def show_profile(view: View) -> AreaProfile | None:
     """The selected area beside the map: the mapped indicator's figures and the theme's positions."""
     if not view.area:
         st.info("Click an area on the map, or a row of the table below, to see its profile here.")
@@ -472,7 +469,7 @@ def show_profile(view: state.ViewState) -> AreaProfile | None:
     return prof
 
 
-def show_profile_table(view: state.ViewState, prof: AreaProfile) -> None:
+def show_profile_table(view: View, prof: AreaProfile) -> None:
     """Every indicator for the selected area, under the map (too wide for the column beside it)."""
     region_name = mapkit.region_name(view.region)
     plural = mapkit.registry().boundary(view.level).plural
@@ -495,7 +492,7 @@ def show_profile_table(view: state.ViewState, prof: AreaProfile) -> None:
                    "Medians are of the areas of this level, not totals for the region or England.")
 
 
-def show_ranking(view: state.ViewState) -> None:
+def show_ranking(view: View) -> None:
     spec = mapkit.registry().indicator(view.indicator)
     region_name = mapkit.region_name(view.region)
     plural = mapkit.registry().boundary(view.level).plural
@@ -527,7 +524,7 @@ def show_ranking(view: state.ViewState) -> None:
     rows = getattr(getattr(event, "selection", None), "rows", None) or []
     if rows:
         code = str(shown.iloc[rows[0]]["code"])
-        current: state.ViewState = st.session_state["view"]
+        current: View = st.session_state["view"]
         if code != current.area and code != st.session_state.get("last_table_pick"):
             st.session_state["last_table_pick"] = code
             st.session_state["view"] = dataclasses.replace(current, area=code)
@@ -551,7 +548,7 @@ class Place:
     upload_key: tuple[str, int] | None = None
     """(SHA-256 of the upload, feature index) for a feature of the user's layer."""
 
-    def residents(self, view: state.ViewState, distance_km: float) -> nearby.Nearby:
+    def residents(self, view: View, distance_km: float) -> nearby.Nearby:
         if self.overlay_id is not None:
             return feature_nearby(self.overlay_id, view.region, str(self.feature_id), distance_km)
         return upload_nearby(self, distance_km)
@@ -571,7 +568,7 @@ def upload_nearby(place: Place, distance_km: float) -> nearby.Nearby:
     return cache[key]
 
 
-def places(view: state.ViewState, user_layer: UserLayer | None) -> dict[str, Place]:
+def places(view: View, user_layer: UserLayer | None) -> dict[str, Place]:
     """The features drawn on the map, by key, in group then name order."""
     declarations = overlay_declarations()
     out: dict[str, Place] = {}
@@ -588,7 +585,7 @@ def places(view: state.ViewState, user_layer: UserLayer | None) -> dict[str, Pla
     return out
 
 
-def show_nearby(view: state.ViewState, user_layer: UserLayer | None) -> None:
+def show_nearby(view: View, user_layer: UserLayer | None) -> None:
     """Who lives near the overlays: one line per group, then residents near one place by national IMD decile."""
     if not view.overlays and user_layer is None:
         st.caption("Turn on an overlay in the sidebar (growth locations, transport schemes), or add your own "
@@ -705,13 +702,9 @@ class PreparedExport:
     mime: str
 
 
-def export_data(view: state.ViewState) -> MapData:
-    """The export data of the view on the map, with the overlays limited to the statuses drawn."""
-    data = prepare(ExportView.from_state(view))
-    if view.statuses is None:
-        return data
-    kept = {o: overlays.filter_overlay(frame, statuses=view.statuses) for o, frame in data.overlays.items()}
-    return dataclasses.replace(data, overlays=kept)
+def export_data(view: View) -> MapData:
+    """The export data of the view on the map (files show no selected area, as their request says)."""
+    return prepare(dataclasses.replace(view, area=None))
 
 
 def export_file(data: MapData, choice_key: str, *, labels: int = 0) -> tuple[bytes, str, str]:
@@ -729,7 +722,7 @@ def size_text(n_bytes: int) -> str:
     return f"{n_bytes / 1024 / 1024:.1f} MB" if n_bytes >= 1024 * 1024 else f"{max(1, round(n_bytes / 1024))} kB"
 
 
-def show_export(view: state.ViewState) -> None:
+def show_export(view: View) -> None:
     """Files of the current view, made only when asked for (a map page takes a few seconds), then downloaded."""
     st.caption("Every file shows the view on the map: region, areas, indicator, classes, palette and the overlays "
                "turned on, with titles, legend and sources. Your own uploaded layer stays on this page only.")
@@ -763,7 +756,7 @@ def show_export(view: state.ViewState) -> None:
         st.caption("The view or the format changed since the last file was made: prepare it again.")
 
 
-def show_footer(view: state.ViewState, user_layer: UserLayer | None = None) -> None:
+def show_footer(view: View, user_layer: UserLayer | None = None) -> None:
     registry = mapkit.registry()
     spec = registry.indicator(view.indicator)
     lines = []
@@ -794,11 +787,11 @@ def show_footer(view: state.ViewState, user_layer: UserLayer | None = None) -> N
 
 def main() -> None:
     if "view" not in st.session_state:
-        view, notices = state.parse_query(st.query_params.to_dict(), overlay_ids=offered_overlays())
+        view, notices = links.parse_query(st.query_params.to_dict(), overlay_ids=offered_overlays())
         st.session_state["view"] = view
         st.session_state["notices"] = notices
         seed_widgets(view)
-    previous: state.ViewState = st.session_state["view"]
+    previous: View = st.session_state["view"]
     view = sidebar(previous)
     user_layer = upload_control()
     st.session_state["view"] = view
@@ -812,18 +805,15 @@ def main() -> None:
         st.session_state["notices"] = []
         st.rerun()
 
-    spec = mapkit.registry().indicator(view.indicator)
-    region_name = mapkit.region_name(view.region)
+    data = prepare(dataclasses.replace(view, overlays=()))  # overlays come from this app's shared cache
+    spec, region_name, frame, classes = data.spec, data.region_name, data.frame, data.classification
     plural = mapkit.registry().boundary(view.level).plural
-    frame = mapkit.load_indicator(view.indicator, view.level, view.region)
-    classes = classify.classify_indicator(frame, view.indicator, view.level, view.region, scheme_name=view.scheme,
-                                          k=view.k, compare=view.compare, region_label=region_name)
     st.caption(f"{spec.label} ({spec.unit}, {spec.period}) for the {len(frame):,} {plural} of {region_name}. "
                f"Classes: {classify.SCHEMES[view.scheme].label}, from {classes.reference}.")
 
     map_column, profile_column = st.columns([3, 1], gap="small")
     with map_column:
-        view_map = make_map(view, frame, classes, user_layer)
+        view_map = make_map(view, data, user_layer)
         use_local_assets(view_map)
         result = st_folium(view_map.base, key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
                            feature_group_to_add=list(view_map.layers), layer_control=view_map.layer_control(),

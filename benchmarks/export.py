@@ -27,10 +27,11 @@ RUN = f"""
 import json, time
 t0 = time.perf_counter()
 import mapkit, geopandas
-from mapkit.export import ExportView, FigureOptions, prepare, render
+from mapkit.export import FigureOptions, prepare, render
+from mapkit.view import View
 from mapkit.export import static, pack, html  # noqa: F401  (import cost counted here, not in the first export)
 t1 = time.perf_counter()
-view = ExportView(region={REGION!r}, level={LEVEL!r}, indicator={INDICATOR!r})
+view = View(region={REGION!r}, level={LEVEL!r}, indicator={INDICATOR!r})
 out = {{"import": t1 - t0}}
 
 def timed(name, fn):
@@ -39,13 +40,13 @@ def timed(name, fn):
 timed("png_cold", lambda: render(prepare(view), "png", FigureOptions()))
 data = prepare(view)
 timed("png_warm", lambda: render(prepare(view), "png", FigureOptions()))
-timed("png_warm_labels_overlays", lambda: render(prepare(ExportView(region={REGION!r}, level={LEVEL!r},
+timed("png_warm_labels_overlays", lambda: render(prepare(View(region={REGION!r}, level={LEVEL!r},
       indicator={INDICATOR!r}, overlays=("growth_locations", "transport_schemes"))), "png", FigureOptions(labels=5)))
 timed("pdf", lambda: render(data, "pdf"))
 timed("svg", lambda: render(data, "svg"))
 timed("html", lambda: render(data, "html"))
 timed("pack", lambda: render(data, "pack"))
-timed("lsoa_png", lambda: render(prepare(ExportView(region={REGION!r}, level="lsoa", indicator={INDICATOR!r})), "png"))
+timed("lsoa_png", lambda: render(prepare(View(region={REGION!r}, level="lsoa", indicator={INDICATOR!r})), "png"))
 
 import io
 import matplotlib

@@ -1,6 +1,6 @@
 """The app under test: ``streamlit run app.py`` on a free loopback port, and what its processes cost.
 
-Shared by ``benchmarks.run`` (memory per session) and ``benchmarks.loadtest`` (concurrent sessions).
+Shared by ``benchmarks.map_vs_explore`` (memory per session) and ``benchmarks.loadtest`` (concurrent sessions).
 """
 
 from __future__ import annotations

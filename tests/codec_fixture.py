@@ -1,11 +1,11 @@
 """The fixture of the geometry codec: shapes encoded by Python, decoded by the browser's JavaScript in tests/js/.
 
 ``python tests/codec_fixture.py`` writes ``tests/fixtures/codec.json``; ``tests/test_web_runtime.py`` rebuilds it
-in memory and fails when the committed file is out of date, so the encoder (:func:`mapkit.choropleth.encode_geometry`)
+in memory and fails when the committed file is out of date, so the encoder (:func:`mapkit.web.encode.encode_geometry`)
 and the decoder (``mapkit/web/static/geometry.js``) cannot drift apart unnoticed.
 
 The file holds the payload exactly as the map receives it and, per area, the encoder's input on the grid: the
-vertices of :func:`mapkit.choropleth.on_grid` as integers of ``1 / scale`` degree, ``[area][polygon][ring][vertex]``,
+vertices of :func:`mapkit.web.encode.on_grid` as integers of ``1 / scale`` degree, ``[area][polygon][ring][vertex]``,
 rings without their closing vertex. The shapes are synthetic, chosen for the cases the format must get right.
 """
 
@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from mapkit.choropleth import SCALE, encode_geometry, on_grid  # noqa: E402
+from mapkit.web.encode import SCALE, encode_geometry, on_grid  # noqa: E402
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "codec.json"
 

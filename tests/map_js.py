@@ -1,6 +1,6 @@
 """Reading a map's areas back, from Leaflet in a browser or from a rendered page's HTML: shared by the tests.
 
-All areas of a view are one layer on one canvas (``mapkit.choropleth.AreaLayer``), so there are no per-area
+All areas of a view are one layer on one canvas (``mapkit.web.elements.AreaLayer``), so there are no per-area
 Leaflet layers or SVG paths to count: each area layer lists ``[code, fill colour]`` of its areas as drawn.
 """
 

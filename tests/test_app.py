@@ -14,6 +14,7 @@ import shapely
 from streamlit.testing.v1 import AppTest
 
 import mapkit
+import mapkit.prepared
 import mapkit.nearby
 from mapkit import overlays, uploads
 from mapkit.errors import ProductError, UploadError
@@ -171,6 +172,7 @@ def test_a_data_error_is_shown_as_a_message(monkeypatch: pytest.MonkeyPatch) -> 
                            "`python -m mapkit build-data`.")
 
     monkeypatch.setattr(mapkit, "load_indicator", broken)
+    monkeypatch.setattr(mapkit.prepared, "load_indicator", broken)  # the app loads its view through prepare()
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
     assert not at.exception

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 import mapkit
-import mapkit.choropleth
+import mapkit.web.elements
 import mapkit.export
 import mapkit.layers
 import mapkit.overlays
@@ -133,7 +133,7 @@ def assert_pixels_show_colours(page: Any, frame: Any, areas: Any, expected: dict
     from shapely.ops import polylabel
 
     settle(page, frame)
-    opacity = mapkit.choropleth.AREA_LINE["fillOpacity"]
+    opacity = mapkit.web.elements.AREA_LINE["fillOpacity"]
     largest = areas.assign(size=areas.to_crs(27700).area).nlargest(n, "size")
     for code, geometry in zip(largest["code"], largest.geometry):
         polygon = max(getattr(geometry, "geoms", [geometry]), key=lambda g: g.area)

@@ -18,9 +18,9 @@ import pytest
 import streamlit_folium
 from streamlit.testing.v1 import AppTest
 
-import mapkit
-from mapkit import assets, classify, palettes
-from mapkit.choropleth import MapView, build_map
+from mapkit import assets
+from mapkit.view import View
+from mapkit.web.choropleth import MapView, build_map
 from mapkit.errors import AssetError
 from mapkit.layers import overlay_declarations
 from mapkit.overlays import overlay_in_region, overlay_layers
@@ -44,16 +44,12 @@ def vendor(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def our_map(basemap: str = "light", *, level: str = "ward", region: str = WMCA) -> MapView:
     """The app's map with everything it can draw: choropleth, outlines, every overlay and an upload."""
-    spec = mapkit.registry().indicator("imd_score")
-    frame = mapkit.load_indicator("imd_score", level, region)
-    classes = classify.classify_indicator(frame, "imd_score", level, region, scheme_name="quantiles", k=5,
-                                          compare="england", region_label="West Midlands")
     extra = [group for overlay in overlay_declarations().overlays
              for group in overlay_layers(overlay_in_region(overlay, region), overlay)]
     upload = read_upload(b"name,lat,lon\nHub,52.48,-1.9\n", "mine.csv")
     extra.append(upload_layer(upload, "mine.csv"))
-    return build_map(frame, spec, classes, palettes.resolve("default", spec.palette), level=level, region=region,
-                     region_label="West Midlands", basemap=basemap, extra_layers=extra)
+    return build_map(View(region=region, level=level, indicator="imd_score", scheme="quantiles", basemap=basemap),
+                     extra_layers=extra)
 
 
 def sent_links(view: MapView, monkeypatch: pytest.MonkeyPatch) -> list[str]:

@@ -18,7 +18,8 @@ from PIL import Image
 
 import mapkit
 from mapkit.cli import main
-from mapkit.export import ExportView, FigureOptions, prepare
+from mapkit.export import FigureOptions, prepare
+from mapkit.view import View
 from mapkit.export.command import overlay_ids
 from mapkit.export.html import map_html, standalone_html
 from mapkit.export.summary import summarise
@@ -208,12 +209,12 @@ def test_overlay_names_accept_unique_prefixes() -> None:
     assert overlay_ids("") == ()
 
 
-def test_export_view_from_app_state() -> None:
-    from mapkit.state import DEFAULT
+def test_the_app_view_is_the_export_view() -> None:
+    from mapkit.view import DEFAULT
 
-    view = ExportView.from_state(DEFAULT)
-    assert (view.region, view.level, view.indicator, view.scheme, view.k, view.compare, view.palette) == (
-        DEFAULT.region, DEFAULT.level, DEFAULT.indicator, DEFAULT.scheme, DEFAULT.k, DEFAULT.compare, DEFAULT.palette)
+    data = prepare(DEFAULT)
+    assert data.view is DEFAULT
+    assert data.classification.scheme == DEFAULT.scheme == "national_deciles"
 
 
 # --------------------------------------------------------------------------------------------------- HTML
@@ -221,7 +222,7 @@ def test_export_view_from_app_state() -> None:
 
 @pytest.fixture(scope="module")
 def html_page() -> str:
-    data = prepare(ExportView(region=COVENTRY, level="ward", indicator="imd_score", overlays=("transport_schemes",)))
+    data = prepare(View(region=COVENTRY, level="ward", indicator="imd_score", overlays=("transport_schemes",)))
     return map_html(data).decode("utf-8")
 
 
@@ -251,7 +252,7 @@ def test_standalone_html_escapes_its_title() -> None:
 @pytest.mark.browser
 def test_html_export_opens_from_disk_offline(page: Any, route_log: RouteLog, tmp_path: Path,
                                              artifacts_dir: Path) -> None:
-    data = prepare(ExportView(region=COVENTRY, level="ward", indicator="imd_score"))
+    data = prepare(View(region=COVENTRY, level="ward", indicator="imd_score"))
     path = tmp_path / "coventry.html"
     path.write_bytes(map_html(data))
     errors: list[str] = []
@@ -292,7 +293,7 @@ def test_html_export_opens_from_disk_offline(page: Any, route_log: RouteLog, tmp
 def test_summary_matches_between_the_cli_zip_and_the_library(tmp_path: Path) -> None:
     path = export(tmp_path, "zip")
     text = zipfile.ZipFile(path).read(f"{COVENTRY}_coventry_imd_score_ward_summary.txt").decode("utf-8")
-    for sentence in summarise(prepare(ExportView(region=COVENTRY, level="ward", indicator="imd_score"))):
+    for sentence in summarise(prepare(View(region=COVENTRY, level="ward", indicator="imd_score"))):
         assert sentence in text
 
 
@@ -300,19 +301,19 @@ def test_summary_matches_between_the_cli_zip_and_the_library(tmp_path: Path) -> 
 
 
 @pytest.mark.parametrize(("make", "error", "message"), [
-    (lambda: ExportView(region=COVENTRY, level="ward", indicator="imd_score", compare="nation"),
+    (lambda: View(region=COVENTRY, level="ward", indicator="imd_score", compare="nation").check(),
      mapkit.UnknownNameError, r"Unknown comparison 'nation': use one of england, region"),
-    (lambda: ExportView(region=COVENTRY, level="ward", indicator="imd_score", palette="rainbow"),
+    (lambda: View(region=COVENTRY, level="ward", indicator="imd_score", palette="rainbow").check(),
      mapkit.UnknownNameError, r"Unknown palette 'rainbow': use one of Reds"),
-    (lambda: ExportView(region=COVENTRY, level="ward", indicator="imd_score", scheme="jenks"),
+    (lambda: View(region=COVENTRY, level="ward", indicator="imd_score", scheme="jenks").check(),
      mapkit.UnknownNameError, r"Unknown classification 'jenks': use one of quantiles"),
-    (lambda: ExportView(region=COVENTRY, level="wards", indicator="imd_score"),
+    (lambda: View(region=COVENTRY, level="wards", indicator="imd_score").check(),
      mapkit.UnknownNameError, r"Unknown level 'wards': use one of ca, lad, ward, lsoa"),
-    (lambda: ExportView(region=COVENTRY, level="ward", indicator="imd_score", k=True),
+    (lambda: View(region=COVENTRY, level="ward", indicator="imd_score", k=True).check(),
      mapkit.errors.ParameterError, r"Number of classes is True"),
-    (lambda: ExportView(region=COVENTRY, level="ward", indicator="imd_score", overlays=("growth",)),
+    (lambda: View(region=COVENTRY, level="ward", indicator="imd_score", overlays=("growth",)).check(),
      mapkit.UnknownNameError, r"Unknown overlay\(s\) 'growth': use growth_locations, transport_schemes"),
-    (lambda: prepare(ExportView(region="E07000178", level="ca", indicator="imd_score")),
+    (lambda: prepare(View(region="E07000178", level="ca", indicator="imd_score")),
      mapkit.errors.ParameterError, r"Oxford \(E07000178\) contains no combined authorities: choose another"),
     (lambda: FigureOptions(page="a3"), mapkit.UnknownNameError, r"Unknown page size 'a3': use one of a4, slide"),
     (lambda: FigureOptions(dpi=1200), mapkit.errors.ParameterError, r"Resolution is 1200 dpi: choose"),

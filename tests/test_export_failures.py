@@ -20,7 +20,8 @@ import mapkit.export.batch
 from mapkit import csvsafe
 from mapkit.cli import main
 from mapkit.errors import OutputError
-from mapkit.export import ExportView, prepare
+from mapkit.prepared import prepare
+from mapkit.view import View
 from mapkit.export.formats import filename
 from mapkit.files import write_atomic
 from mapkit.layers import registry
@@ -173,7 +174,7 @@ def test_the_csv_export_and_the_zip_neutralise_names(monkeypatch: pytest.MonkeyP
     assert main([*BASE, "--format", "csv", "-o", str(out)]) == 0
     rows = pd.read_csv(out, comment="#")
     assert (rows["name"] == shown).all()
-    data = prepare(ExportView(region=COVENTRY, level="ward", indicator="imd_score"))
+    data = prepare(View(region=COVENTRY, level="ward", indicator="imd_score"))
     data = data.__class__(**{**data.__dict__, "region_name": "=HYPERLINK(\"http://evil\")"})
     from mapkit.export.pack import summary_text
 

@@ -12,7 +12,8 @@ import pytest
 from PIL import Image
 
 import mapkit
-from mapkit.export import ExportView, FigureOptions, prepare
+from mapkit.export import FigureOptions, prepare
+from mapkit.view import View
 from mapkit.export.formats import csv_bytes
 from mapkit.export.pack import columns, extremes, pack_zip, ranked_areas, summary_text, table_headings, table_key
 from mapkit.export.summary import SummaryContext, ordinal, summarise, summary_sentences
@@ -77,7 +78,7 @@ def test_ordinal(n: int, text: str) -> None:
 
 
 def test_wmca_decile_count_matches_the_data() -> None:
-    sentences = summarise(prepare(ExportView(region=WMCA, level="ward", indicator="imd_score")))
+    sentences = summarise(prepare(View(region=WMCA, level="ward", indicator="imd_score")))
     frame = mapkit.load_indicator("imd_score", "ward", WMCA)
     match = re.match(r"(\d+) of (\d+) wards in the West Midlands combined authority area are among the most "
                      r"deprived 10% of wards in England by IMD score, and (\d+) are among the least deprived 10%\.",
@@ -101,7 +102,7 @@ def test_wmca_decile_count_matches_the_data() -> None:
     ("E47000001", "lad", 10, 0),    # Greater Manchester: 10 districts
 ])
 def test_ranking_tables_list_each_area_once(region: str, level: str, n_worst: int, n_best: int) -> None:
-    data = prepare(ExportView(region=region, level=level, indicator="imd_score"))
+    data = prepare(View(region=region, level=level, indicator="imd_score"))
     worst, best = extremes(data)
     assert (len(worst), len(best)) == (n_worst, n_best)
     assert not set(worst["code"]) & set(best["code"])
@@ -110,15 +111,15 @@ def test_ranking_tables_list_each_area_once(region: str, level: str, n_worst: in
 
 
 def test_table_headings_use_the_indicators_words() -> None:
-    imd = prepare(ExportView(region=WMCA, level="ward", indicator="imd_score"))
+    imd = prepare(View(region=WMCA, level="ward", indicator="imd_score"))
     assert table_headings(imd, 10, 10) == ("The 10 most deprived wards", "The 10 least deprived wards")
-    level4 = prepare(ExportView(region=WMCA, level="ward", indicator="level4_qualifications"))
+    level4 = prepare(View(region=WMCA, level="ward", indicator="level4_qualifications"))
     assert table_headings(level4, 10, 10) == ("The 10 wards with the lowest level 4+ qualifications",
                                               "The 10 wards with the highest level 4+ qualifications")
 
 
 def test_neutral_indicators_read_highest_and_lowest_in_every_export_text() -> None:
-    data = prepare(ExportView(region=WMCA, level="ward", indicator="population"))
+    data = prepare(View(region=WMCA, level="ward", indicator="population"))
     assert table_headings(data, 10, 10) == ("The 10 wards with the highest usual residents",
                                             "The 10 wards with the lowest usual residents")
     texts = [summary_text(data), table_key(data, 6784), csv_bytes(data, FigureOptions()).decode("utf-8"),
@@ -130,7 +131,7 @@ def test_neutral_indicators_read_highest_and_lowest_in_every_export_text() -> No
 
 
 def test_percentages_keep_their_unit_in_the_pack() -> None:
-    data = prepare(ExportView(region=WMCA, level="ward", indicator="bad_health"))
+    data = prepare(View(region=WMCA, level="ward", indicator="bad_health"))
     headings = [c.heading for c in columns(data, 7.0)]
     assert "Value (% of people)" in headings
     top = ranked_areas(data).iloc[0]
@@ -141,7 +142,7 @@ def test_percentages_keep_their_unit_in_the_pack() -> None:
 
 
 def test_briefing_zip_holds_png_csv_summary_and_pdf() -> None:
-    data = prepare(ExportView(region="E08000026", level="ward", indicator="imd_score"))
+    data = prepare(View(region="E08000026", level="ward", indicator="imd_score"))
     archive = zipfile.ZipFile(io.BytesIO(pack_zip(data, FigureOptions(dpi=72))))
     stem = "E08000026_coventry_imd_score_ward"
     assert archive.namelist() == [f"{stem}.png", f"{stem}.csv", f"{stem}_summary.txt", f"{stem}_briefing.pdf"]

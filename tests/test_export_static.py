@@ -16,7 +16,8 @@ from PIL import Image
 from shapely.geometry import MultiPolygon, Polygon
 
 from mapkit import palettes
-from mapkit.export import ExportView, FigureOptions, prepare
+from mapkit.export import FigureOptions, prepare
+from mapkit.view import View
 from mapkit.export.cartography import add_polygons, geometry_paths, nice_length
 from mapkit.export.html import map_html
 from mapkit.export.options import PAGES
@@ -55,7 +56,7 @@ def hex_rgb(colour: str) -> np.ndarray:
 @pytest.mark.parametrize(("page", "dpi"), [("a4", 300), ("a4", 96), ("slide", 150)])
 def test_png_has_the_page_size_and_resolution(page: str, dpi: int) -> None:
     options = FigureOptions(page=page, dpi=dpi)
-    image = png_image(static_bytes(prepare(ExportView(region=COVENTRY, level="ward", indicator="imd_score")),
+    image = png_image(static_bytes(prepare(View(region=COVENTRY, level="ward", indicator="imd_score")),
                                    "png", options))
     width, height = options.pixels
     assert image.size == (width, height)
@@ -74,7 +75,7 @@ def test_a4_at_300_dpi_is_print_size() -> None:
     ("print", "natural_breaks", "england"),
 ])
 def test_area_pixels_carry_the_web_maps_class_colour(palette: str, scheme: str | None, compare: str) -> None:
-    data = prepare(ExportView(region=WMCA, level="ward", indicator="imd_score", scheme=scheme, compare=compare,
+    data = prepare(View(region=WMCA, level="ward", indicator="imd_score", scheme=scheme, compare=compare,
                               palette=palette))
     drawn = map_figure(data, FigureOptions(dpi=100))
     image = png_image(save(drawn.figure, "png", dpi=100))
@@ -92,7 +93,7 @@ def test_area_pixels_carry_the_web_maps_class_colour(palette: str, scheme: str |
 
 
 def test_greyscale_palette_gives_a_grey_page_even_with_overlays() -> None:
-    data = prepare(ExportView(region=WMCA, level="ward", indicator="imd_score", palette="print",
+    data = prepare(View(region=WMCA, level="ward", indicator="imd_score", palette="print",
                               overlays=("growth_locations", "transport_schemes")))
     assert data.ramp.greyscale
     rgb = np.asarray(png_image(static_bytes(data, "png", FigureOptions(dpi=80, labels=3))).convert("RGB"),
@@ -103,7 +104,7 @@ def test_greyscale_palette_gives_a_grey_page_even_with_overlays() -> None:
 
 
 def test_colour_palette_page_is_not_grey() -> None:
-    rgb = np.asarray(png_image(static_bytes(prepare(ExportView(region=COVENTRY, level="ward",
+    rgb = np.asarray(png_image(static_bytes(prepare(View(region=COVENTRY, level="ward",
                                                                indicator="imd_score")), "png",
                                             FigureOptions(dpi=72))).convert("RGB"), dtype=int)
     assert (rgb.max(axis=2) - rgb.min(axis=2)).max() > 100
@@ -111,7 +112,7 @@ def test_colour_palette_page_is_not_grey() -> None:
 
 @pytest.mark.parametrize("palette", ["default", "print"])
 def test_no_data_areas_take_the_palettes_no_data_style(palette: str) -> None:
-    data = prepare(ExportView(region="E47000004", level="ward", indicator="imd_score", palette=palette))
+    data = prepare(View(region="E47000004", level="ward", indicator="imd_score", palette=palette))
     assert data.classification.n_missing == 1
     drawn = map_figure(data, FigureOptions(dpi=72))
     no_data = palettes.resolve(palette, data.spec.palette).no_data
@@ -121,7 +122,7 @@ def test_no_data_areas_take_the_palettes_no_data_style(palette: str) -> None:
 
 
 def test_scale_bar_is_true_in_metres() -> None:
-    data = prepare(ExportView(region=COVENTRY, level="ward", indicator="imd_score"))
+    data = prepare(View(region=COVENTRY, level="ward", indicator="imd_score"))
     drawn = map_figure(data, FigureOptions(dpi=72))
     ax, bar = drawn.map_axes, drawn.scale_bar
     label = next(t for t in ax.texts if t.get_text().endswith(" km"))
@@ -164,7 +165,7 @@ def test_polygons_render_with_holes_and_every_part(hole: list[tuple[int, int]]) 
 
 
 def test_labels_do_not_overlap_and_name_the_extremes() -> None:
-    data = prepare(ExportView(region=COVENTRY, level="lsoa", indicator="income_score"))
+    data = prepare(View(region=COVENTRY, level="lsoa", indicator="income_score"))
     drawn = map_figure(data, FigureOptions(dpi=100, labels=8))
     renderer = drawn.figure.canvas.get_renderer()
     labels = [t for t in drawn.map_axes.texts if t.get_text().startswith("Coventry")]
@@ -183,7 +184,7 @@ def test_labels_do_not_overlap_and_name_the_extremes() -> None:
 
 @pytest.mark.parametrize("page", list(PAGES))
 def test_legend_fits_beside_the_map_with_deciles_and_both_overlays(page: str) -> None:
-    data = prepare(ExportView(region=WMCA, level="ward", indicator="imd_score",
+    data = prepare(View(region=WMCA, level="ward", indicator="imd_score",
                               overlays=("growth_locations", "transport_schemes")))
     drawn = map_figure(data, FigureOptions(page=page, dpi=72, labels=5))
     assert drawn.legend_height <= drawn.legend_room

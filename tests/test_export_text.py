@@ -12,7 +12,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from mapkit.export import ExportView, FigureOptions, prepare
+from mapkit.export import FigureOptions, prepare
+from mapkit.view import View
 from mapkit.export.pack import pack_pdf
 from mapkit.export.static import static_bytes
 from mapkit.export.summary import summarise
@@ -22,9 +23,9 @@ from mapkit.layers import overlay_specs, registry
 pypdf = pytest.importorskip("pypdf", reason="pip install -r requirements-dev.txt")
 
 VIEWS = {
-    "wmca-deciles-overlays": ExportView(region="E47000007", level="ward", indicator="imd_score",
+    "wmca-deciles-overlays": View(region="E47000007", level="ward", indicator="imd_score",
                                         overlays=("growth_locations", "transport_schemes")),
-    "liverpool-breaks-region": ExportView(region="E47000004", level="ward", indicator="level4_qualifications",
+    "liverpool-breaks-region": View(region="E47000004", level="ward", indicator="level4_qualifications",
                                           scheme="natural_breaks", k=6, compare="region", palette="print"),
 }
 OS_LINE = "Contains OS data © Crown copyright and database right 2025"

@@ -17,7 +17,9 @@ from shapely.geometry import box
 
 import codec_fixture
 from mapkit import web
-from mapkit.choropleth import AreaLayer, base_map, encode_geometry
+from mapkit.web.choropleth import base_map
+from mapkit.web.elements import AreaLayer
+from mapkit.web.encode import encode_geometry
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC = ROOT / "mapkit" / "web" / "static"

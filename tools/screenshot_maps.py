@@ -19,12 +19,13 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 from cdn_routes import install_routes  # noqa: E402
 from mapkit import ENGLAND  # noqa: E402
 from mapkit.export.html import map_html  # noqa: E402
-from mapkit.export.view import ExportView, prepare  # noqa: E402
+from mapkit.prepared import prepare  # noqa: E402
+from mapkit.view import View  # noqa: E402
 
 VIEWS = {
-    "default": ExportView(region="E47000007", level="ward", indicator="imd_score", basemap="none",
-                          overlays=("growth_locations", "transport_schemes")),
-    "england-wards": ExportView(region=ENGLAND, level="ward", indicator="imd_score", basemap="none"),
+    "default": View(region="E47000007", level="ward", indicator="imd_score", basemap="none",
+                    overlays=("growth_locations", "transport_schemes")),
+    "england-wards": View(region=ENGLAND, level="ward", indicator="imd_score", basemap="none"),
 }
 
 

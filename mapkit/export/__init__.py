@@ -1,10 +1,10 @@
 """Exports for briefings: static maps (PNG, PDF, SVG), standalone HTML, CSV and the briefing pack, as bytes.
 
-Start from an :class:`ExportView` (the app's view: ``ExportView.from_state(view)``), then either call
+Start from a :class:`mapkit.view.View` (the app's view, or one checked for the CLI), then either call
 :func:`export_bytes` for one format, or :func:`prepare` once and :func:`render` several formats from the same data.
 :data:`FORMATS` names every format with its file extension and MIME type (for download buttons).
 
-The modules, one job each: ``view`` (settings and prepared data), ``options`` (page sizes), ``wording`` (titles,
+The modules, one job each: ``options`` (page sizes), ``wording`` (titles,
 sources), ``cartography`` / ``legend`` / ``labels`` / ``static`` (matplotlib pages), ``html`` (folium page),
 ``summary`` (generated sentences), ``pack`` (briefing PDF and ZIP), ``naming`` (file names), ``formats`` (the
 table), ``batch`` (one file per combined authority), ``command`` (``python -m mapkit export``). Renderers that need
@@ -18,7 +18,7 @@ from typing import Any
 
 from mapkit.export.formats import FORMATS, Format, export_bytes, export_format, filename, render
 from mapkit.export.options import PAGES, FigureOptions, Page
-from mapkit.export.view import ExportView, MapData, prepare
+from mapkit.prepared import MapData, prepare
 
 _LAZY = {
     "map_figure": "mapkit.export.static",
@@ -33,7 +33,7 @@ _LAZY = {
     "export_many": "mapkit.export.batch",
 }
 
-__all__ = ["FORMATS", "PAGES", "ExportView", "FigureOptions", "Format", "MapData", "Page", "export_bytes",
+__all__ = ["FORMATS", "PAGES", "FigureOptions", "Format", "MapData", "Page", "export_bytes",
            "export_format", "filename", "prepare", "render", *_LAZY]
 
 

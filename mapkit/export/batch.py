@@ -10,8 +10,9 @@ from mapkit.data import regions
 from mapkit.errors import OutputError
 from mapkit.export.formats import filename, render
 from mapkit.export.options import FigureOptions
-from mapkit.export.view import ExportView, prepare
 from mapkit.files import write_atomic
+from mapkit.prepared import prepare
+from mapkit.view import View
 
 Progress = Callable[[int, int, str], None]
 """Called before each item with (items done, total, what comes next) and once at the end with (total, total, "")."""
@@ -24,12 +25,12 @@ def combined_authorities() -> list[tuple[str, str]]:
     return list(zip(cas["code"], cas["name"]))
 
 
-def ca_views(settings: Mapping[str, Any]) -> list[ExportView]:
-    """One view per combined authority with the same ``settings`` (every ``ExportView`` field but ``region``)."""
-    return [ExportView(region=code, **settings) for code, _ in combined_authorities()]
+def ca_views(settings: Mapping[str, Any]) -> list[View]:
+    """One view per combined authority with the same ``settings`` (every ``View`` field but ``region``)."""
+    return [View(region=code, **settings) for code, _ in combined_authorities()]
 
 
-def export_many(views: Iterable[ExportView], fmt: str, folder: Path, *, options: FigureOptions = FigureOptions(),
+def export_many(views: Iterable[View], fmt: str, folder: Path, *, options: FigureOptions = FigureOptions(),
                 progress: Progress | None = None) -> list[Path]:
     """Write each view's export into ``folder`` (created if needed) under its descriptive name.
 

@@ -29,7 +29,7 @@ from shapely.geometry.base import BaseGeometry
 
 from mapkit.classify import NO_DATA
 from mapkit.data import ENGLAND, load_boundaries
-from mapkit.export.view import MapData
+from mapkit.prepared import MapData
 from mapkit.io import BNG, WGS84
 from mapkit.layers import overlay_declarations
 from mapkit.palettes import NoDataStyle

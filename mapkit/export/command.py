@@ -1,6 +1,6 @@
 """``python -m mapkit export``: one view to one file, or ``--all-cas`` to one file per combined authority.
 
-Arguments are parsed here and checked by the same classes the app uses (:class:`ExportView`,
+Arguments are parsed here and checked by the same classes the app uses (:class:`mapkit.view.View`,
 :class:`FigureOptions`); their errors are :class:`mapkit.MapkitError` subclasses, which ``mapkit.cli.main``
 prints and turns into exit code 2. Files are written whole or not at all (:func:`mapkit.files.write_atomic`); a
 file that cannot be written gives one ``error: <path>: <cause>`` line.
@@ -17,8 +17,9 @@ from mapkit.classify import COMPARES, SCHEMES
 from mapkit.errors import ParameterError, UnknownNameError
 from mapkit.export.formats import FORMATS, export_format, render
 from mapkit.export.options import DEFAULT_DPI, MAX_LABELS, PAGES, FigureOptions
-from mapkit.export.view import DEFAULT_COMPARE, DEFAULT_K, ExportView, prepare
 from mapkit.files import write_atomic
+from mapkit.prepared import prepare
+from mapkit.view import DEFAULT, View
 from mapkit.layers import LEVELS, overlay_specs
 from mapkit.palettes import DEFAULT as DEFAULT_PALETTE
 from mapkit.palettes import PALETTES
@@ -36,8 +37,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--indicator", required=True, help="indicator id (python -m mapkit indicators)")
     parser.add_argument("--scheme", choices=list(SCHEMES), default=None,
                         help="classification (default: national deciles where published, else quantiles)")
-    parser.add_argument("--k", type=int, default=DEFAULT_K, help=f"number of classes (default {DEFAULT_K})")
-    parser.add_argument("--compare", choices=list(COMPARES), default=DEFAULT_COMPARE,
+    parser.add_argument("--k", type=int, default=DEFAULT.k, help=f"number of classes (default {DEFAULT.k})")
+    parser.add_argument("--compare", choices=list(COMPARES), default=DEFAULT.compare,
                         help="class breaks from all of England or from the region's areas")
     parser.add_argument("--palette", choices=[DEFAULT_PALETTE, *PALETTES], default=DEFAULT_PALETTE,
                         help="colour ramp ('print' for greyscale copies; default: the indicator's own)")
@@ -76,7 +77,7 @@ def overlay_ids(text: str) -> tuple[str, ...]:
 
 
 def settings(args: argparse.Namespace) -> dict[str, object]:
-    """Every :class:`ExportView` field but the region."""
+    """Every :class:`mapkit.view.View` field but the region."""
     return {"level": args.level, "indicator": args.indicator, "scheme": args.scheme, "k": args.k,
             "compare": args.compare, "palette": args.palette, "overlays": overlay_ids(args.overlays)}
 
@@ -121,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
     if out.is_dir():
         example = out / f"map.{FORMATS[args.format].extension}"
         raise ParameterError(f"-o {out} is a folder: give a file name, e.g. {example}.")
-    view = ExportView(region=args.region, **settings(args))  # type: ignore[arg-type]
+    view = View(region=args.region, **settings(args))  # type: ignore[arg-type]
     payload = render(prepare(view), args.format, options)
     write_atomic(out, payload)
     print(f"wrote {out} ({_size(len(payload))})", file=sys.stderr)

@@ -11,7 +11,8 @@ from typing import Callable
 from mapkit.errors import UnknownNameError
 from mapkit.export.naming import file_stem
 from mapkit.export.options import FigureOptions
-from mapkit.export.view import ExportView, MapData, prepare
+from mapkit.prepared import MapData, prepare
+from mapkit.view import View
 from mapkit.tables import indicator_csv
 
 # Renderers import matplotlib and folium when first called, so reading this table (the command line's argument
@@ -110,7 +111,7 @@ def render(data: MapData, fmt: str, options: FigureOptions = FigureOptions()) ->
     return export_format(fmt).render(data, options)
 
 
-def export_bytes(view: ExportView, fmt: str, options: FigureOptions = FigureOptions()) -> bytes:
+def export_bytes(view: View, fmt: str, options: FigureOptions = FigureOptions()) -> bytes:
     """The export of ``view`` in format ``fmt`` as bytes, ready for a download button or a file."""
     chosen = export_format(fmt)
     return chosen.render(prepare(view), options)

@@ -3,7 +3,7 @@
 :func:`standalone_html` turns any built ``folium.Map`` into the bytes of one page: the map's data and code are
 inline, and the only external references are the library assets folium loads from public CDNs (Leaflet, jQuery,
 Bootstrap), as on the app's own map. :func:`map_html` is the adapter that builds the app's map for a view with
-:func:`mapkit.choropleth.build_map`, adds the overlays, a title box and the sources.
+:func:`mapkit.web.choropleth.build_map`, adds the overlays, a title box and the sources.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import html
 import folium
 from branca.element import Element
 
-from mapkit.export.view import MapData
+from mapkit.prepared import MapData
 from mapkit.export.wording import source_lines, subtitle, title
 
 TITLE_BOX = (
@@ -42,15 +42,12 @@ def standalone_html(m: folium.Map, *, page_title: str = "") -> bytes:
 
 def map_html(data: MapData) -> bytes:
     """The app's map of a prepared view (choropleth, parent outlines, overlays and their legend) as HTML."""
-    from mapkit.choropleth import build_map
     from mapkit.overlays import OverlayLegend, overlay_layers
+    from mapkit.web.choropleth import build_map
 
     extra = [group for overlay_id, frame in data.overlays.items() if len(frame)
              for group in overlay_layers(frame, overlay_id)]
-    view = build_map(data.frame, data.spec, data.classification, data.ramp, level=data.view.level,
-                     region=data.view.region, region_label=data.region_name, basemap=data.view.basemap,
-                     extra_layers=extra)
-    m = view.to_map()
+    m = build_map(data.view, data=data, extra_layers=extra).to_map()
     if extra:
         OverlayLegend([o for o, f in data.overlays.items() if len(f)]).add_to(m)
     heading = title(data)

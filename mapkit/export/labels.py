@@ -18,7 +18,7 @@ from matplotlib.transforms import Bbox
 
 from mapkit.export import cartography as carto
 from mapkit.export.options import check_label_count
-from mapkit.export.view import MapData
+from mapkit.prepared import MapData
 from mapkit.export.wording import plural, worst_best
 from mapkit.ranking import rank_worst_first
 

@@ -16,7 +16,7 @@ from matplotlib.patches import Rectangle
 
 from mapkit.ranking import DARKER
 from mapkit.export import cartography as carto
-from mapkit.export.view import MapData
+from mapkit.prepared import MapData
 from mapkit.export.wording import reference_note
 from mapkit.layers import overlay_declarations, overlay_specs
 

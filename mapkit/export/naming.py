@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from mapkit.export.view import MapData
+from mapkit.prepared import MapData
 
 
 def file_stem(data: MapData) -> str:

@@ -36,7 +36,7 @@ from mapkit.export.static import (
     save,
 )
 from mapkit.export.summary import summarise, summary_frame
-from mapkit.export.view import MapData
+from mapkit.prepared import MapData
 from mapkit.export.wording import (
     VALUE_WORDS,
     in_sentence,
@@ -95,7 +95,7 @@ def table_headings(data: MapData, n_worst: int, n_best: int) -> tuple[str, str]:
 
 
 def columns(data: MapData, width: float) -> list[Column]:
-    from mapkit.choropleth import PARENT_NAME_COLUMN
+    from mapkit.web.encode import PARENT_NAME_COLUMN
 
     parent = PARENT_NAME_COLUMN.get(data.view.level)
     parent_label = {"lad_name": "District", "ca_name": "Combined authority"}.get(parent or "", "")

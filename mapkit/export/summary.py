@@ -12,9 +12,9 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
-from mapkit.choropleth import PARENT_NAME_COLUMN
+from mapkit.web.encode import PARENT_NAME_COLUMN
 from mapkit.data import ENGLAND, indicator_table
-from mapkit.export.view import MapData
+from mapkit.prepared import MapData
 from mapkit.export.wording import VALUE_WORDS, in_sentence, is_deprivation, place, plural, singular, worst_best
 from mapkit.layers import IndicatorSpec
 from mapkit.ranking import RANK_HINT, rank_worst_first

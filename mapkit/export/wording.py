@@ -7,7 +7,7 @@ only say what the registry and the data say.
 from __future__ import annotations
 
 from mapkit.classify import COMPARES, SCHEMES
-from mapkit.export.view import MapData
+from mapkit.prepared import MapData
 from mapkit.layers import overlay_specs, registry
 
 DEPRIVATION_SOURCES: frozenset[str] = frozenset({"iod2025"})
@@ -101,7 +101,7 @@ def source_lines(data: MapData) -> list[str]:
 
 def parent_levels(level: str) -> list[str]:
     """Levels whose outlines are drawn over ``level`` (the web map's parent outlines)."""
-    from mapkit.choropleth import PARENT_OUTLINE
+    from mapkit.web.encode import PARENT_OUTLINE
 
     parent = PARENT_OUTLINE.get(level)
     return [parent] if parent else []

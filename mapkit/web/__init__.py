@@ -1,14 +1,16 @@
-"""The map's browser side: JavaScript and CSS files in ``mapkit/web/static/``, shipped as package data.
+"""The interactive map: :mod:`~mapkit.web.encode` (geometry codec), :mod:`~mapkit.web.elements` (folium/Jinja
+glue), :mod:`~mapkit.web.choropleth` (``build_map(view)``), and the browser side read here: JavaScript and CSS
+files in ``mapkit/web/static/``, shipped as package data.
 
 The files are sent inline with the map (a view must open from one HTML file, offline), each guarded so that a
 page defines it once however often streamlit-folium re-runs a layer's script:
 
-* ``geometry.js``: decoder of :func:`mapkit.choropleth.encode_shapes`, projection, grid index, point in polygon
+* ``geometry.js``: decoder of :func:`mapkit.web.encode.encode_shapes`, projection, grid index, point in polygon
   (pure functions, also a CommonJS module for ``node --test tests/js/``);
 * ``areas.js``: the canvas layer of all areas (``window.mapkit.areas``), sent with the choropleth;
 * ``map.js`` and ``map.css``: fit, legends, focus and styles around the layers, sent with the base map.
 
-Python configures them with small JSON objects; the Jinja templates in :mod:`mapkit.choropleth` only call them.
+Python configures them with small JSON objects; the Jinja templates in :mod:`mapkit.web.elements` only call them.
 """
 
 from __future__ import annotations

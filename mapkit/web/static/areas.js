@@ -1,6 +1,6 @@
 /*
  * mapkit areas: all areas of a view as one Leaflet layer on one canvas (window.mapkit.areas), with hover outline,
- * tooltip and click. Needs Leaflet and geometry.js (window.mapkit.geometry). Python: mapkit.choropleth.AreaLayer.
+ * tooltip and click. Needs Leaflet and geometry.js (window.mapkit.geometry). Python: mapkit.web.elements.AreaLayer.
  *
  * One layer instead of one per area (thousands at England scale), drawn straight from vertices decoded and
  * projected once, once the map is fitted. Hover and click are found from the map's mouse events with a grid index
@@ -213,8 +213,8 @@
 
   /**
    * One layer for all areas of a view.
-   * @param {object} geom  encoded areas: {scale, codes, names, parents, shapes} (mapkit.choropleth.encode_geometry)
-   * @param {object|null} data  per-area colours and tooltip arrays (mapkit.choropleth.choropleth_data), or null
+   * @param {object} geom  encoded areas: {scale, codes, names, parents, shapes} (mapkit.web.encode.encode_geometry)
+   * @param {object|null} data  per-area colours and tooltip arrays (mapkit.web.choropleth.choropleth_data), or null
    *   for outlines
    * @param {object} opts  (style: object, interactive: boolean, attribution: string, pane: string, zIndex: number)
    * @returns {L.Canvas}

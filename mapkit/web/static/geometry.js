@@ -1,5 +1,5 @@
 /*
- * mapkit geometry: decode the areas Python encodes (mapkit.choropleth.encode_shapes), project them, and find the
+ * mapkit geometry: decode the areas Python encodes (mapkit.web.encode.encode_shapes), project them, and find the
  * area under a point. Pure functions, no Leaflet: loaded as a classic script in the page (window.mapkit.geometry)
  * and as a CommonJS module by the tests (tests/js/).
  *

@@ -18,16 +18,12 @@ import shapely
 from shapely.geometry import box
 
 import mapkit
-from mapkit import choropleth, classify, palettes, web
-from mapkit.choropleth import (
-    GeometryPayload,
-    MapText,
-    area_geometry,
-    build_map,
-    choropleth_group,
-    encode_geometry,
-    legend_html,
-)
+from mapkit import classify, palettes, web
+from mapkit.prepared import prepare
+from mapkit.view import View
+from mapkit.web import choropleth, elements
+from mapkit.web.choropleth import MapText, build_map, choropleth_group, legend_html
+from mapkit.web.encode import GeometryPayload, area_geometry, encode_geometry
 from mapkit.errors import UnknownNameError
 from mapkit.tables import ranking_table
 from js_decode import decode_payload
@@ -49,15 +45,10 @@ def indicator_view(indicator: str = "imd_score", level: str = "ward", region: st
                    scheme: str = "quantiles", k: int = 5, palette: str = "default", basemap: str = "none",
                    selected: str | None = None, extra_layers=()) -> tuple[choropleth.MapView, pd.DataFrame,
                                                                            classify.Classification, list[str]]:
-    spec = mapkit.registry().indicator(indicator)
-    frame = mapkit.load_indicator(indicator, level, region)
-    classes = classify.classify_indicator(frame, indicator, level, region, scheme_name=scheme, k=k,
-                                          compare="region", region_label=mapkit.region_name(region))
-    ramp = palettes.resolve(palette, spec.palette)
-    view = build_map(frame, spec, classes, ramp, level=level, region=region,
-                     region_label=mapkit.region_name(region), basemap=basemap, selected=selected,
-                     extra_layers=extra_layers)
-    return view, frame, classes, palettes.class_colours(ramp, classes.k, spec.higher_is)
+    view = View(region=region, level=level, indicator=indicator, scheme=scheme, k=k, compare="region",
+                palette=palette, basemap=basemap, area=selected)
+    data = prepare(view)
+    return build_map(view, extra_layers=extra_layers), data.frame, data.classification, list(data.colours)
 
 
 def decoded_areas(payload_json: str) -> list[list[list[tuple[float, float]]]]:
@@ -368,10 +359,10 @@ def test_a_legend_with_many_classes_lists_them_in_two_columns(scheme: str, k: in
 
 def test_attribution_sits_bottom_left_and_legends_are_kept_clear_of_the_region() -> None:
     extra = folium.FeatureGroup(name="Key", control=False)
-    choropleth.Legend("<details open><summary>Key</summary>x</details>", extra=True).add_to(extra)
+    elements.Legend("<details open><summary>Key</summary>x</details>", extra=True).add_to(extra)
     view, *_ = indicator_view(extra_layers=[extra])
     html = render(view)
     assert 'attributionControl.setPosition("bottomleft")' in html
     assert '"mapkit-legend-extra"' in html and '"mapkit-legend leaflet-bar"' in html
     assert 'inCorner + ".mapkit-legend-extra"' in html  # the region is fitted clear of both legends
-    assert f'"narrowMap":{choropleth.NARROW_MAP}' in html  # legends fold on a narrow map
+    assert f'"narrowMap":{elements.NARROW_MAP}' in html  # legends fold on a narrow map

@@ -1,9 +1,9 @@
 """The geometry the app sends to the browser decodes back to valid polygons that still tile the region.
 
-``mapkit.choropleth.area_geometry`` rounds coordinates to 1e-5 degree (repairing the few areas that rounding
-breaks, :func:`mapkit.choropleth.on_grid`) and delta-encodes them (issue 6). These tests decode that text as the
+``mapkit.web.encode.area_geometry`` rounds coordinates to 1e-5 degree (repairing the few areas that rounding
+breaks, :func:`mapkit.web.encode.on_grid`) and delta-encodes them (issue 6). These tests decode that text as the
 browser does and check, for the views the benchmark measures (West Midlands wards, England wards, West Midlands
-LSOAs), that rounding lost no area, no small area and no shared border. tests/test_choropleth.py checks the
+LSOAs), that rounding lost no area, no small area and no shared border. tests/test_web_choropleth.py checks the
 encoding itself (round trip, alphabet, shared vertices of Coventry's wards), tests/js/ the decoder on a fixture
 written by the encoder; tests/test_products.py checks the
 source polygons before encoding.
@@ -21,7 +21,7 @@ import shapely
 
 import mapkit
 from js_decode import decode_payload
-from mapkit.choropleth import SCALE, area_geometry, on_grid
+from mapkit.web.encode import SCALE, area_geometry, on_grid
 
 WMCA = "E47000007"
 VIEWS = [("ward", WMCA), ("ward", mapkit.ENGLAND), ("lsoa", WMCA)]

@@ -1,4 +1,4 @@
-"""View state <-> URL query parameters: round trips, and every malformed link falls back with a notice."""
+"""A View <-> URL query parameters: round trips, and every malformed link falls back with a notice."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import dataclasses
 
 import pytest
 
-from mapkit import state
-from mapkit.state import DEFAULT, ViewState, parse_query, to_query
+from mapkit import links
+from mapkit.links import parse_query, to_query
+from mapkit.view import DEFAULT, View
 
 WMCA = "E47000007"
 COVENTRY = "E08000026"
@@ -15,20 +16,21 @@ BINLEY = "E05001219"  # Binley and Willenhall ward, Coventry
 
 VALID_VIEWS = [
     DEFAULT,
-    ViewState(region="E92000001", level="lad", indicator="gdhi_per_head", scheme="natural_breaks", k=7,
-              compare="region", palette="viridis", basemap="osm"),
-    ViewState(region=COVENTRY, level="lsoa", indicator="income_score", scheme="equal_interval", k=3,
-              compare="england", palette="print", basemap="none"),
-    ViewState(region=WMCA, level="ward", indicator="imd_score", scheme="national_deciles", area=BINLEY,
-              overlays=("transport_schemes",)),
-    ViewState(overlays=("growth_locations", "transport_schemes"), statuses=("under construction", "proposed")),
-    ViewState(overlays=("transport_schemes",), statuses=()),
-    ViewState(region="E92000001", level="ca", indicator="gva_per_hour", scheme="quantiles", k=9),
+    View(region="E92000001", level="lad", indicator="gdhi_per_head", scheme="natural_breaks", k=7,
+         compare="region", palette="viridis", basemap="osm"),
+    View(region=COVENTRY, level="lsoa", indicator="income_score", scheme="equal_interval", k=3,
+         compare="england", palette="print", basemap="none"),
+    View(region=WMCA, level="ward", indicator="imd_score", scheme="national_deciles", area=BINLEY,
+         overlays=("transport_schemes",)),
+    dataclasses.replace(DEFAULT, overlays=("growth_locations", "transport_schemes"),
+                        statuses=("under construction", "proposed")),
+    dataclasses.replace(DEFAULT, overlays=("transport_schemes",), statuses=()),
+    View(region="E92000001", level="ca", indicator="gva_per_hour", scheme="quantiles", k=9),
 ]
 
 
 @pytest.mark.parametrize("view", VALID_VIEWS, ids=lambda v: f"{v.region}-{v.level}-{v.indicator}")
-def test_valid_views_round_trip_without_notices(view: ViewState) -> None:
+def test_valid_views_round_trip_without_notices(view: View) -> None:
     query = to_query(view)
     assert all(isinstance(v, str) for v in query.values())
     parsed, notices = parse_query(query, overlay_ids={"transport_schemes", "growth_locations"})
@@ -43,7 +45,7 @@ def test_an_empty_link_opens_the_default_view() -> None:
 
 def test_links_carry_every_setting_and_the_selected_area() -> None:
     query = to_query(dataclasses.replace(DEFAULT, area=BINLEY, overlays=("a", "b")))
-    assert set(query) == set(state.QUERY_KEYS)
+    assert set(query) == set(links.QUERY_KEYS)
     assert query["overlays"] == "a,b"
     assert "area" not in to_query(DEFAULT)
 
@@ -114,30 +116,6 @@ def test_overlays_keep_known_ids_once_in_order() -> None:
     view, notices = parse_query({"overlays": "b,a,b,zzz"}, overlay_ids={"a", "b"})
     assert view.overlays == ("b", "a")
     assert len(notices) == 1
-
-
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("E47000007", "`E47000007`"),
-    ("<b>x</b>", "`?b?x??b?`"),
-    ("`rm -rf`", "`?rm -rf?`"),
-    ("a" * 60, "`" + "a" * 40 + "...`"),
-])
-def test_shown_excerpts_are_filtered_and_short(raw: str, expected: str) -> None:
-    assert state.shown(raw) == expected
-
-
-@pytest.mark.parametrize(("region", "levels"), [
-    ("E92000001", ("ca", "lad", "ward")),
-    (WMCA, ("ca", "lad", "ward", "lsoa")),
-    (COVENTRY, ("lad", "ward", "lsoa")),
-])
-def test_levels_offered_fit_inside_the_region(region: str, levels: tuple[str, ...]) -> None:
-    assert state.levels_for(region) == levels
-
-
-def test_normalise_keeps_a_valid_view_untouched() -> None:
-    view = dataclasses.replace(DEFAULT, area=BINLEY)
-    assert state.normalise(view) == (view, [])
 
 
 @pytest.mark.parametrize(("text", "statuses"), [

@@ -1,11 +1,11 @@
-"""Issue 6 in one run: our map against ``GeoDataFrame.explore()`` of the same data, per view.
+"""Our web map against ``GeoDataFrame.explore()`` of the same data, per view: bytes, build time, first draw, memory.
 
 For West Midlands wards, England wards, West Midlands LSOAs, Greater Manchester LSOAs and England LSOAs (not
 offered by the app: measured to show what it would cost), this measures
 
 (a) bytes sent to the browser: ours is what streamlit-folium sends for the map (the standalone page is within a
     few kB of it); the baseline is ``mapkit.load_indicator(...).explore()`` rendered to HTML (every column, full
-    precision), as issue 6 describes;
+    precision);
 (b) server-side build time: ours with the view's geometry not yet encoded (its first request in a process),
     the baseline from the loaded frame to HTML;
 (c) time to first drawn polygon in headless Chromium, from navigation start (``performance.now()``): both pages
@@ -18,8 +18,8 @@ offered by the app: measured to show what it would cost), this measures
 (e) memory: a real ``streamlit run app.py`` on a free loopback port, 1 then 10 concurrent browser sessions on the
     default view, resident memory of the server process (and any children) after each.
 
-Timings are medians of ``--runs`` runs (England LSOAs: one run). Writes ``benchmarks/results.md``.
-Run: ``python -m benchmarks run [--runs N] [--sessions N]``.
+Timings are medians of ``--runs`` runs (England LSOAs: one run). Writes ``benchmarks/results-map-vs-explore.md``.
+Run: ``python -m benchmarks map_vs_explore [--runs N] [--sessions N]``.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from benchmarks.app_map import INDICATORS, _build, _component_payload, _rerun
+from benchmarks.app_map import INDICATORS, build, component_payload, rerun
 from benchmarks.machine import describe
 from benchmarks.server import cpu_seconds, rss_kib, start_app, stop_app
 
@@ -160,11 +160,11 @@ def _median_time(fn: Callable[[], Any], runs: int) -> float:
 
 
 def _cold_rerun(level: str, region: str) -> None:
-    from mapkit.choropleth import area_geometry, outline_geometry
+    from mapkit.web.encode import area_geometry, outline_geometry
 
     area_geometry.cache_clear()
     outline_geometry.cache_clear()
-    _rerun("imd_score", level, region)
+    rerun("imd_score", level, region)
 
 
 def measure_server(case: Case, runs: int, out: Path) -> Row:
@@ -172,12 +172,12 @@ def measure_server(case: Case, runs: int, out: Path) -> Row:
     import mapkit
 
     row = Row(case)
-    _rerun("imd_score", case.level, case.region)  # warm up: files read, imports done, as in a running app
+    rerun("imd_score", case.level, case.region)  # warm up: files read, imports done, as in a running app
     mapkit.load_indicator("imd_score", case.level, case.region).head(2).explore().get_root().render()
     row.ours_build = _median_time(functools.partial(_cold_rerun, case.level, case.region), runs)
-    row.ours_change = statistics.median(_rerun(ind, case.level, case.region) for ind in INDICATORS[1:])
-    row.ours_bytes = _component_payload(_build("imd_score", case.level, case.region))
-    page = _build("imd_score", case.level, case.region).to_map().get_root().render().encode()
+    row.ours_change = statistics.median(rerun(ind, case.level, case.region) for ind in INDICATORS[1:])
+    row.ours_bytes = component_payload(build("imd_score", case.level, case.region))
+    page = build("imd_score", case.level, case.region).to_map().get_root().render().encode()
     row.ours_page_bytes, row.ours_gzip = len(page), len(gzip.compress(page, 6))
     (out / f"ours-{slug(case)}.html").write_bytes(page)
 
@@ -378,7 +378,7 @@ def _s(values: list[float]) -> str:
 
 
 def targets(rows: list[Row], memory: Memory | None) -> list[str]:
-    """Issue 6's targets, each with its figure and whether it is met."""
+    """The targets set for the map (issue 6), each with its figure and whether it is met."""
     by = {r.case.label: r for r in rows}
     eng, wm = by["England wards"], by["West Midlands wards"]
     lsoa = [r for r in rows if r.case.level == "lsoa" and r.case.offered]
@@ -405,15 +405,16 @@ def targets(rows: list[Row], memory: Memory | None) -> list[str]:
 def report(rows: list[Row], memory: Memory | None, *, machine: str, chromium: str, load_start: str,
            load_end: str, runs: int) -> str:
     lines = [
-        "# Issue 6: our map against `GeoDataFrame.explore()`", "",
-        f"Run {datetime.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')} with `python -m benchmarks run"
+        "# Our web map against `GeoDataFrame.explore()`: bytes, build time, first draw, memory", "",
+        f"Run {datetime.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')} with "
+        "`python -m benchmarks map_vs_explore"
         f"{'' if runs == 3 else f' --runs {runs}'}`.", "",
         f"- Machine: {machine}; {chromium}, headless, software rendering (`--disable-gpu`).",
         f"- Load (`/proc/loadavg`) at start: {load_start}; at end: {load_end}. Other jobs shared this machine, so "
         "absolute timings are noisy; the ratios (ours and baseline measured alternately in the same run) are "
         "what count.",
         f"- Timings: median of {runs} runs; England LSOAs: 1 run (its baseline takes tens of seconds per page).",
-        "- Ours: what `app.py` builds (`mapkit.choropleth.build_map`: quantised delta-encoded geometry cached "
+        "- Ours: what `app.py` builds (`mapkit.web.choropleth.build_map`: quantised delta-encoded geometry cached "
         "per view, all areas as one Leaflet layer on one canvas, per-area colour and tooltip arrays); bytes are the "
         "strings streamlit-folium sends for it. Baseline: "
         "`mapkit.load_indicator(\"imd_score\", level, region).explore()` rendered to HTML (every column, full "
@@ -478,7 +479,7 @@ def report(rows: list[Row], memory: Memory | None, *, machine: str, chromium: st
             "The wall-clock times include the browser: the pages render in headless Chromium on the same cores as "
             "the server, so server CPU per session is the figure for capacity.",
         ]
-    lines += ["", "## Targets of issue 6", "", *targets(rows, memory), ""]
+    lines += ["", "## Targets (issue 6)", "", *targets(rows, memory), ""]
     return "\n".join(lines)
 
 
@@ -487,7 +488,7 @@ def loadavg() -> str:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks run", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks map_vs_explore", description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median); default 3")
     parser.add_argument("--sessions", type=int, default=10, help="concurrent browser sessions for memory")
     parser.add_argument("--skip-memory", action="store_true", help="skip (e), the Streamlit memory measurement")
@@ -519,7 +520,7 @@ def main(argv: list[str]) -> int:
             server.server_close()
     text = report(rows, memory, machine=describe(), chromium=chromium, load_start=load_start, load_end=loadavg(),
                   runs=args.runs)
-    (Path(__file__).parent / "results.md").write_text(text, encoding="utf-8")
+    (Path(__file__).parent / "results-map-vs-explore.md").write_text(text, encoding="utf-8")
     print(text)
     return 0
 

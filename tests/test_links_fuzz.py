@@ -1,10 +1,12 @@
 """Any link at all opens a valid view, with notices that cannot carry markup from the link (hypothesis + AppTest).
 
 The app shows notices with ``st.info``, which renders Markdown: text from a link must only ever appear inside a
-code span of :func:`mapkit.state.shown` (letters, digits and ``_ .,:;()+-?``), never as Markdown or HTML.
+code span of :func:`mapkit.view.shown` (letters, digits and ``_ .,:;()+-?``), never as Markdown or HTML.
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 import re
 from pathlib import Path
@@ -14,8 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from mapkit import state
-from mapkit.state import QUERY_KEYS, RESERVED_KEYS, ViewState, normalise, parse_query, to_query
+from mapkit import view as view_module
+from mapkit.links import QUERY_KEYS, RESERVED_KEYS, parse_query, to_query
+from mapkit.view import View
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 OVERLAY_IDS = frozenset({"transport_schemes", "growth_locations"})
@@ -52,8 +55,8 @@ def assert_inert(notice: str) -> None:
 @given(params=PARAMS)
 def test_any_link_gives_a_valid_view_and_inert_notices(params: dict) -> None:
     view, notices = parse_query(params, overlay_ids=OVERLAY_IDS)
-    assert isinstance(view, ViewState)
-    assert normalise(view, overlay_ids=OVERLAY_IDS) == (view, [])  # nothing left to correct
+    assert isinstance(view, View)
+    assert View.lenient(overlay_ids=OVERLAY_IDS, **dataclasses.asdict(view)) == (view, [])  # nothing left to correct
     assert parse_query(to_query(view), overlay_ids=OVERLAY_IDS) == (view, [])  # its link round-trips
     assert len(notices) <= MAX_NOTICES
     for notice in notices:
@@ -79,7 +82,7 @@ def test_many_bad_overlays_do_not_flood_the_page() -> None:
                                     {"indicator": [1, 2]}])
 def test_values_that_are_not_text_fall_back_with_a_notice(params: dict) -> None:
     view, notices = parse_query(params)
-    assert view == state.DEFAULT
+    assert view == view_module.DEFAULT
     assert notices and all("<" not in n for n in notices)
 
 

@@ -1,0 +1,116 @@
+"""A :class:`mapkit.view.View` and its shareable link: URL query parameters, both ways.
+
+A link is untrusted input: :func:`parse_query` reads every parameter as text (a repeated parameter's last value),
+reports unknown, non-text and over-long ones, and hands the rest to :meth:`mapkit.view.View.lenient`, which falls
+back to the default for anything invalid and says so in a plain-text notice.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping, Sequence
+
+from mapkit.view import DEFAULT, View, shown
+
+QUERY_KEYS: tuple[str, ...] = ("region", "level", "indicator", "scheme", "k", "compare", "palette", "basemap",
+                               "area", "overlays", "statuses")
+RESERVED_KEYS = frozenset({"embed", "embed_options"})
+"""Parameters that belong to Streamlit itself and are left alone."""
+
+MAX_PARAM_LENGTH = 200
+MAX_NOTICES = 8
+ALL_STATUSES, NO_STATUSES = "all", "none"
+"""``statuses`` values in a link for every overlay status and for none; otherwise a comma-separated list such as
+``open,under_construction`` (underscores stand for spaces)."""
+
+
+def status_token(category: str) -> str:
+    """How a status category is written in a link: ``under construction`` -> ``under_construction``."""
+    return category.replace(" ", "_")
+
+
+def _single(value: object) -> str | None:
+    """A parameter's text (a repeated parameter's last value), or None when it is not text."""
+    if isinstance(value, (list, tuple)):
+        value = value[-1] if value else ""
+    return value if isinstance(value, str) else None
+
+
+def _capped(notices: list[str]) -> list[str]:
+    """At most :data:`MAX_NOTICES` notices, the last saying how many more there were."""
+    if len(notices) <= MAX_NOTICES:
+        return notices
+    more = len(notices) - MAX_NOTICES + 1
+    return [*notices[:MAX_NOTICES - 1], f"The link has {more} more problems, not listed here."]
+
+
+def parse_query(params: Mapping[str, str | Sequence[str]], *,
+                overlay_ids: Collection[str] | None = None) -> tuple[View, list[str]]:
+    """The view a link asks for, and plain-text notices for every part that had to fall back to a default.
+
+    Parameters
+    ----------
+    params
+        Query parameters (``st.query_params.to_dict()``); a repeated parameter's last value counts.
+    overlay_ids
+        Overlay ids on offer; ``None`` means every declared overlay.
+    """
+    notices: list[str] = []
+    values: dict[str, str] = {}
+    unknown = []
+    for key, raw in params.items():
+        if key in RESERVED_KEYS:
+            continue
+        if key not in QUERY_KEYS:
+            unknown.append(str(key))
+            continue
+        value = _single(raw)
+        if value is None:
+            notices.append(f"The link's {key} value is not text and was ignored.")
+            continue
+        value = value.strip()
+        if len(value) > MAX_PARAM_LENGTH:
+            notices.append(f"The link's {key} value is too long to be valid and was ignored.")
+            continue
+        values[key] = value
+    if unknown:
+        notices.append("The link has parameters this map does not use, which were ignored: "
+                       + ", ".join(shown(key, 20) for key in sorted(unknown)[:5]) + ".")
+    k: object = DEFAULT.k
+    if "k" in values:
+        k = int(values["k"]) if re.fullmatch(r"\d{1,2}", values["k"]) else None  # malformed: lenient() reports it
+    overlays = tuple(o.strip() for o in (values.get("overlays") or "").split(",") if o.strip())
+    statuses: tuple[str, ...] | None = None
+    status_text = (values.get("statuses") or ALL_STATUSES).lower()
+    if status_text == NO_STATUSES:
+        statuses = ()
+    elif status_text != ALL_STATUSES:
+        statuses = tuple(" ".join(t.replace("_", " ").split()) for t in status_text.split(",") if t.strip()) or None
+    fields = {key: values[key] for key in ("region", "level", "indicator", "scheme", "compare", "palette",
+                                           "basemap", "area") if values.get(key)}
+    view, more = View.lenient(overlay_ids=overlay_ids, k=k, overlays=overlays, statuses=statuses, **fields)
+    return view, _capped(notices + more)
+
+
+def to_query(view: View) -> dict[str, str]:
+    """Query parameters that reopen ``view`` (every setting, so a link keeps its meaning if defaults change)."""
+    query = {
+        "region": view.region,
+        "level": view.level,
+        "indicator": view.indicator,
+        "scheme": view.scheme_name,
+        "k": str(view.k),
+        "compare": view.compare,
+        "palette": view.palette,
+        "basemap": view.basemap,
+    }
+    if view.area:
+        query["area"] = view.area
+    if view.overlays:
+        query["overlays"] = ",".join(view.overlays)
+    if view.overlays or view.statuses is not None:  # a status choice is kept even with no overlay on
+        if view.statuses is None:
+            query["statuses"] = ALL_STATUSES
+        else:
+            query["statuses"] = ",".join(status_token(s) for s in view.statuses) or NO_STATUSES
+    return query

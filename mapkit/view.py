@@ -1,0 +1,305 @@
+"""The one :class:`View`: what a map shows, with one set of defaults and one validation.
+
+A view comes from the app's widgets, from a link (:mod:`mapkit.links`) or from the command line, and goes to the
+web map (:func:`mapkit.web.choropleth.build_map`) and to every export (:func:`mapkit.prepared.prepare`). It is
+checked in one of two ways:
+
+* :meth:`View.lenient` for untrusted input (a link, the widgets): each invalid part is replaced by its default and
+  a plain-text notice says why. A notice quotes at most a short, character-filtered excerpt of the offending value
+  (:func:`shown`), never raw text that could be rendered as markup. Combinations are checked in dependency order:
+  region, level (which levels fit in the region), indicator (published at that level?), scheme (national deciles
+  only where published), then the rest.
+* :meth:`View.check` for the command line and exports: the first invalid part raises an error that names the
+  allowed values.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Collection
+from typing import Any
+
+from mapkit.basemaps import BASEMAPS
+from mapkit.classify import COMPARES, K_MAX, K_MIN, SCHEMES, available_schemes
+from mapkit.classify import scheme as scheme_spec
+from mapkit.data import load_boundaries, region_name, regions
+from mapkit.errors import ParameterError, UnknownNameError
+from mapkit.layers import LEVELS, IndicatorSpec, overlay_declarations, overlay_specs, registry
+from mapkit.palettes import DEFAULT as DEFAULT_PALETTE
+from mapkit.palettes import PALETTES, resolve
+
+WMCA = "E47000007"
+
+LEVELS_IN: dict[str, tuple[str, ...]] = {
+    "england": ("ca", "lad", "ward"),
+    "ca": ("ca", "lad", "ward", "lsoa"),
+    "lad": ("lad", "ward", "lsoa"),
+}
+"""Levels offered for each kind of region: those whose areas lie inside it. LSOAs (33,755 in England) are
+offered for a combined authority or a district, where they draw in well under a second."""
+
+
+@dataclasses.dataclass(frozen=True)
+class View:
+    """Everything that defines a map view; the defaults are the app's opening view (West Midlands wards, IMD).
+
+    Constructing a view checks nothing: use :meth:`lenient` for untrusted input and :meth:`check` where an
+    invalid setting must stop the work (the command line, exports).
+
+    Parameters
+    ----------
+    region
+        ``E92000001`` (England), an ``E47`` combined authority or an ``E06/E07/E08/E09`` district code.
+    level
+        ``ca``, ``lad``, ``ward`` or ``lsoa``.
+    indicator
+        An indicator id (``python -m mapkit indicators``) published at ``level``.
+    scheme
+        A key of :data:`mapkit.classify.SCHEMES`; ``None`` means the official national deciles where the
+        indicator has them, else quantiles (:attr:`scheme_name`).
+    k
+        Number of classes (ignored by national deciles).
+    compare
+        ``"england"`` or ``"region"``: where the class breaks come from.
+    palette
+        A palette name, or ``"default"`` for the indicator's own.
+    basemap
+        A key of :data:`mapkit.basemaps.BASEMAPS` (static maps draw no tiles).
+    area
+        Code of the area whose profile is open, or ``None``.
+    overlays
+        Overlay ids from ``layers/overlays.toml``, drawn above the areas.
+    statuses
+        Overlay status categories drawn (declared order); ``None`` means all of them.
+    """
+
+    region: str = WMCA
+    level: str = "ward"
+    indicator: str = "imd_score"
+    scheme: str | None = None
+    k: int = 5
+    compare: str = "england"
+    palette: str = DEFAULT_PALETTE
+    basemap: str = "light"
+    area: str | None = None
+    overlays: tuple[str, ...] = ()
+    statuses: tuple[str, ...] | None = None
+
+    @property
+    def spec(self) -> IndicatorSpec:
+        """The indicator's declaration."""
+        return registry().indicator(self.indicator)
+
+    @property
+    def scheme_name(self) -> str:
+        """The scheme used: :attr:`scheme`, or for ``None`` national deciles where published, else quantiles."""
+        if self.scheme is not None:
+            return self.scheme
+        return "national_deciles" if self.spec.national_deciles else "quantiles"
+
+    def check(self) -> View:
+        """This view, when every setting is valid and fits the others.
+
+        Raises
+        ------
+        UnknownNameError, ParameterError
+            For the first setting that is unknown or does not fit the others; the message names the allowed values.
+        """
+        region_name(self.region)
+        if self.level not in LEVELS:
+            raise UnknownNameError(f"Unknown level {self.level!r}: use one of {', '.join(LEVELS)}.")
+        spec = self.spec
+        if self.level not in spec.levels:
+            reason = spec.note_for(self.level) or f"it is published for {', '.join(spec.levels)} only"
+            raise UnknownNameError(f"{spec.label} ({self.indicator}) is not available at level {self.level!r}: "
+                                   f"{reason.rstrip('.')}.")
+        if self.scheme is not None:
+            scheme_spec(self.scheme)
+            if self.scheme not in available_schemes(spec):
+                raise UnknownNameError(f"{spec.label} has no official national deciles: use --scheme "
+                                       f"{' or '.join(available_schemes(spec))}.")
+        if isinstance(self.k, bool) or not isinstance(self.k, int) or not K_MIN <= self.k <= K_MAX:
+            raise ParameterError(f"Number of classes is {self.k!r}: choose a whole number from {K_MIN} to {K_MAX}.")
+        if self.compare not in COMPARES:
+            raise UnknownNameError(f"Unknown comparison {self.compare!r}: use one of {', '.join(COMPARES)}.")
+        resolve(self.palette, spec.palette)
+        if self.basemap not in BASEMAPS:
+            raise UnknownNameError(f"Unknown basemap {self.basemap!r}: use one of {', '.join(BASEMAPS)}.")
+        known = overlay_specs()
+        unknown = [o for o in self.overlays if o not in known]
+        if unknown:
+            raise UnknownNameError(f"Unknown overlay(s) {', '.join(map(repr, unknown))}: use "
+                                   f"{', '.join(known)} (declared in layers/overlays.toml).")
+        if self.statuses is not None:
+            order = status_order()
+            wrong = [s for s in self.statuses if s not in order]
+            if wrong:
+                raise UnknownNameError(f"Unknown overlay status(es) {', '.join(map(repr, wrong))}: use "
+                                       f"{', '.join(order)} (declared in layers/overlays.toml).")
+        if self.area is not None and self.area not in set(load_boundaries(self.level, self.region)["code"]):
+            raise UnknownNameError(f"Area {self.area!r} is not one of the {registry().boundary(self.level).plural} "
+                                   f"of {region_name(self.region)}: choose one of them, or none.")
+        return self
+
+    @classmethod
+    def lenient(cls, *, overlay_ids: Collection[str] | None = None, **fields: Any) -> tuple[View, list[str]]:
+        """A consistent view from untrusted settings, replacing each invalid part with its default, and why.
+
+        Parameters
+        ----------
+        overlay_ids
+            Overlay ids on offer (others are dropped); ``None`` means every declared overlay.
+        **fields
+            Any of the view's fields, with values of any type; missing ones take their defaults.
+
+        Returns
+        -------
+        tuple
+            The valid view (its ``scheme`` never ``None``) and plain-text notices (empty when nothing changed).
+        """
+        return _lenient(cls(**fields), set(overlay_specs() if overlay_ids is None else overlay_ids))
+
+
+DEFAULT = View(scheme="national_deciles")
+"""The app's opening view, as :meth:`View.lenient` gives it: the scheme spelled out (``View().scheme_name``, written
+here so that importing this module reads no declaration; tests/test_view.py checks the two agree)."""
+
+
+def status_order() -> tuple[str, ...]:
+    """Every overlay status category, in the declared order (open first, "status unclear" last)."""
+    return overlay_declarations().status.order
+
+
+def shown(value: str, limit: int = 40) -> str:
+    """A short excerpt of untrusted text that is safe to show anywhere: only letters, digits and ``_ .,:;()+-``
+    survive, other characters become ``?``, and the result is quoted in backticks."""
+    cleaned = re.sub(r"[^A-Za-z0-9 _.,:;()+\-]", "?", value)
+    if len(cleaned) > limit:
+        cleaned = cleaned[:limit] + "..."
+    return f"`{cleaned}`"
+
+
+def region_kind(code: str) -> str | None:
+    """``"england"``, ``"ca"`` or ``"lad"`` as :func:`mapkit.regions` says, or ``None`` for an unknown code."""
+    table = regions()
+    match = table.loc[table["code"] == code, "kind"]
+    return None if match.empty else str(match.iloc[0])
+
+
+def levels_for(region: str) -> tuple[str, ...]:
+    """Levels offered in a region (see :data:`LEVELS_IN`)."""
+    return LEVELS_IN.get(region_kind(region) or "england", LEVELS_IN["england"])
+
+
+def indicators_for(level: str) -> list[str]:
+    """Indicator ids published at ``level``, in declaration order."""
+    return [i for i, spec in registry().indicators.items() if level in spec.levels]
+
+
+def default_indicator(level: str) -> str:
+    """The default indicator where it is published at ``level``, else the first that is."""
+    available = indicators_for(level)
+    return DEFAULT.indicator if DEFAULT.indicator in available else available[0]
+
+
+def _level_label(level: str) -> str:
+    return registry().boundary(level).plural
+
+
+def _lenient(candidate: View, overlay_ids: Collection[str]) -> tuple[View, list[str]]:
+    notices: list[str] = []
+    reg = registry()
+    region = candidate.region
+    names = dict(zip(regions()["code"], regions()["name"]))
+    if not isinstance(region, str) or region not in names:
+        notices.append(f"The link's region {shown(str(region))} is not a known area code, so the map shows "
+                       f"{names[DEFAULT.region]} instead.")
+        region = DEFAULT.region
+    offered = levels_for(region)
+    level = candidate.level
+    if level not in offered:
+        fallback = DEFAULT.level if DEFAULT.level in offered else offered[0]
+        if level in reg.boundaries:
+            why = ("LSOAs are offered for a combined authority or a district, not all of England"
+                   if level == "lsoa" else f"{_level_label(level)} do not fit inside {names[region]}")
+            notices.append(f"{why[0].upper()}{why[1:]}: showing {_level_label(fallback)} instead.")
+        else:
+            notices.append(f"The link's level {shown(str(level))} is not one of {', '.join(offered)}: showing "
+                           f"{_level_label(fallback)} instead.")
+        level = fallback
+    indicator = candidate.indicator
+    if indicator not in reg.indicators:
+        notices.append(f"The link's indicator {shown(str(indicator))} is not known: showing "
+                       f"{reg.indicator(default_indicator(level)).label} instead.")
+        indicator = default_indicator(level)
+    elif level not in reg.indicators[indicator].levels:
+        spec = reg.indicators[indicator]
+        reason = spec.note_for(level) or f"it is published for {', '.join(spec.levels)} only"
+        indicator = default_indicator(level)
+        notices.append(f"{spec.label} is not available for {_level_label(level)} ({reason.rstrip('.')}): "
+                       f"showing {reg.indicator(indicator).label} instead.")
+    spec = reg.indicators[indicator]
+    scheme = candidate.scheme
+    if scheme is None:
+        scheme = View(indicator=indicator).scheme_name
+    elif scheme not in SCHEMES:
+        notices.append(f"The link's classification {shown(str(scheme))} is not known: using quantiles.")
+        scheme = "quantiles"
+    elif scheme not in available_schemes(spec):
+        notices.append(f"{spec.label} has no official national deciles: using quantiles.")
+        scheme = "quantiles"
+    k = candidate.k
+    if not isinstance(k, int) or isinstance(k, bool) or not K_MIN <= k <= K_MAX:
+        notices.append(f"The number of classes must be between {K_MIN} and {K_MAX}: using {DEFAULT.k}.")
+        k = DEFAULT.k
+    compare = candidate.compare
+    if compare not in COMPARES:
+        notices.append(f"The link's comparison {shown(str(compare))} is not known: classes are "
+                       f"{COMPARES[DEFAULT.compare]}.")
+        compare = DEFAULT.compare
+    palette = candidate.palette
+    if palette != DEFAULT_PALETTE and palette not in PALETTES:
+        notices.append(f"The link's palette {shown(str(palette))} is not known: using the indicator's own palette.")
+        palette = DEFAULT_PALETTE
+    basemap = candidate.basemap
+    if basemap not in BASEMAPS:
+        notices.append(f"The link's basemap {shown(str(basemap))} is not known: using "
+                       f"{BASEMAPS[DEFAULT.basemap].label}.")
+        basemap = DEFAULT.basemap
+    area = candidate.area or None
+    if area is not None and area not in set(load_boundaries(level, region)["code"]):
+        notices.append(f"The selected area {shown(str(area))} is not one of the {_level_label(level)} of "
+                       f"{names[region]}, so no area profile is open.")
+        area = None
+    overlays: list[str] = []
+    for overlay in candidate.overlays:
+        if overlay in overlay_ids:
+            if overlay not in overlays:
+                overlays.append(overlay)
+        else:
+            notices.append(f"The link's overlay {shown(str(overlay))} is not available and was left out.")
+    statuses = _lenient_statuses(candidate.statuses, notices)
+    view = View(region=region, level=level, indicator=indicator, scheme=scheme, k=k, compare=compare,
+                palette=palette, basemap=basemap, area=area, overlays=tuple(overlays), statuses=statuses)
+    return view, notices
+
+
+def _lenient_statuses(statuses: Collection[str] | None, notices: list[str]) -> tuple[str, ...] | None:
+    """Known categories once, in declared order; ``None`` (all) when every category is chosen."""
+    if statuses is None:
+        return None
+    order = status_order()
+    chosen = set()
+    for status in statuses:
+        if status in order:
+            chosen.add(status)
+        else:
+            notices.append(f"The link's overlay status {shown(str(status))} is not known and was left out (use "
+                           f"{', '.join(order)}).")
+    if not chosen and statuses:
+        notices.append("No known overlay status was left in the link: showing every status.")
+        return None
+    if chosen == set(order):
+        return None
+    return tuple(s for s in order if s in chosen)

@@ -1,0 +1,226 @@
+"""folium elements of the map: thin Jinja glue over the browser runtime in ``mapkit/web/static/``.
+
+Each element's template only calls a function of ``window.mapkit`` with a small JSON configuration; the code is
+in the static files (:mod:`mapkit.web`). :func:`stable_ids` numbers elements so the same layers render the same
+text.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+from collections import OrderedDict
+from typing import Any, Iterable
+
+import folium
+from branca.element import Element, MacroElement
+from folium.template import Template
+
+from mapkit import web
+from mapkit.basemaps import Basemap
+from mapkit.web.encode import GeometryPayload, script_json
+
+AREA_LINE = {"color": "#ffffff", "weight": 0.6, "opacity": 0.9, "fillOpacity": 0.85}
+AREA_LINE_DENSE = {"color": "#ffffff", "weight": 0.2, "opacity": 0.6, "fillOpacity": 0.9}
+NARROW_MAP = 560
+"""On a map narrower than this (pixels), legends start folded so the region stays visible; a click opens them."""
+MAP_BACKGROUND = "#ffffff"
+AREA_PANES = {"areas": ("mapkitAreas", 350), "outlines": ("mapkitOutlines", 360)}
+"""Leaflet panes (name, z-index) of the area canvases: above the tiles (200), below overlays and their hover
+outlines (400), markers (600) and tooltips (650)."""
+
+
+class AreaLayer(folium.map.Layer):
+    """Encoded areas as one Leaflet layer drawn on its own canvas: a choropleth (with ``data``) or outlines (without).
+
+    In the browser this is ``window.mapkit.areas`` (``mapkit/web/static/areas.js``): one layer for all areas,
+    however many, in a pane of its own below the overlay pane (:data:`AREA_PANES`), so that overlays, uploads and
+    the hover outline (SVG) stay on top. Its ``mapkitList()`` gives ``[code, fill]`` of every area as drawn, for
+    tests and tools.
+
+    Parameters
+    ----------
+    geometry
+        From :func:`mapkit.web.encode.encode_geometry` / :func:`mapkit.web.encode.area_geometry`.
+    data
+        Per-area arrays from :func:`mapkit.web.choropleth.choropleth_data`, or ``None`` for outlines.
+    style
+        Leaflet path options shared by every area (fill colours come from ``data``).
+    interactive
+        Whether the areas take hover and click (outlines drawn on top must not).
+    attribution
+        Plain text for the map's attribution control (escaped here).
+    runtime
+        Whether this layer carries the areas' runtime (:data:`mapkit.web.AREAS_RUNTIME`); ``False`` for layers
+        always drawn after one that does (the parent outlines after the choropleth), so that a view sends it once.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this.runtime }}
+        var {{ this.get_name() }} = window.mapkit.areas(
+            {{ this.geometry.script }},
+            /*mapkit-data*/{{ this.data_json }}/*end-mapkit-data*/,
+            {{ this.options_json }}
+        );
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, geometry: GeometryPayload, *, data: dict[str, Any] | None = None,
+                 style: dict[str, Any] | None = None, interactive: bool = True, attribution: str = "",
+                 name: str | None = None, control: bool = False, runtime: bool = True) -> None:
+        super().__init__(name=name, overlay=True, control=control, show=True)
+        self._name = "AreaLayer"
+        self.geometry = geometry
+        self.runtime = web.runtime(web.AREAS_RUNTIME) if runtime else ""
+        self.data_json = "null" if data is None else script_json(data)
+        pane, z_index = AREA_PANES["areas" if interactive else "outlines"]
+        self.options_json = script_json({
+            "style": dict(style or AREA_LINE), "interactive": interactive,
+            "attribution": html.escape(attribution), "pane": pane, "zIndex": z_index,
+        })
+
+
+class Legend(MacroElement):
+    """A legend control shown while its parent layer group is on the map (``html`` must already be escaped).
+
+    The choropleth's legend has the class ``mapkit-legend``; another legend (e.g. the overlays' key) takes
+    ``mapkit-legend-extra``, so that both are kept clear of the region when the map is fitted. A ``<details>``
+    element in ``html`` starts folded on a narrow map (:data:`NARROW_MAP`). ``attribution`` (plain text, escaped
+    here) joins the map's attribution while the group is shown. Its script calls ``window.mapkit.legend``
+    (``mapkit/web/static/map.js``), sent with the map by :class:`MapStyle`, so the map must come from
+    :func:`mapkit.web.choropleth.base_map`.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = window.mapkit.legend({{ this._parent.get_name() }}, {{ this.config_json }});
+        {% if this.attribution %}
+        {{ this._parent.get_name() }}.options.attribution = {{ this.attribution_json }};
+        {% endif %}
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html_text: str, *, position: str = "bottomright", extra: bool = False,
+                 attribution: str = "") -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.html = html_text
+        self.config_json = script_json({"html": html_text, "position": position, "narrowMap": NARROW_MAP,
+                                        "className": "mapkit-legend-extra" if extra else "mapkit-legend leaflet-bar"})
+        self.attribution = attribution
+        self.attribution_json = script_json(html.escape(attribution))
+
+
+class FitRegion(MacroElement):
+    """Fit the map to a region, and again when the map is resized or a legend appears before the user moved it.
+
+    streamlit-folium sizes its frame after the map is drawn, so a single ``fitBounds`` would fit a map of the
+    wrong size. The region is kept clear of the legends in the bottom-right corner, beside them or above them,
+    whichever leaves it larger.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        window.mapkit.fitRegion({{ this._parent.get_name() }}, {{ this.config_json }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, bounds: list[list[float]]) -> None:
+        super().__init__()
+        self._name = "FitRegion"
+        self.bounds = bounds
+        self.config_json = script_json({"bounds": bounds})
+
+
+class FocusWithoutScroll(MacroElement):
+    """Let a click focus the map without scrolling the page around it.
+
+    Leaflet focuses the map on mouse-down (for keyboard panning). In an iframe that is partly off screen, as in
+    Streamlit, the browser then scrolls the page between mouse-down and mouse-up, and the click lands on another
+    area. Focusing with ``preventScroll`` keeps keyboard navigation and puts the click where the user pointed.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        window.mapkit.focusWithoutScroll({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "FocusWithoutScroll"
+
+
+class MapStyle(MacroElement):
+    """Page styles for the map: white background (readable with no tiles), legend and tooltip text.
+
+    It carries ``mapkit/web/static/map.css`` and ``map.js`` (fit, legends, focus) for the elements added after it,
+    so :func:`mapkit.web.choropleth.base_map` adds it first.
+
+    The attribution moves to the bottom-left corner, under the scale bar, so that the legends in the bottom-right
+    corner reach the map's foot and leave more room for the region.
+    """
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>{{ this.css }}</style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        {{ this.runtime }}
+        window.mapkit.styleMap({{ this._parent.get_name() }}, {{ this.config_json }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, background: str = MAP_BACKGROUND) -> None:
+        super().__init__()
+        self._name = "MapStyle"
+        self.background = background
+        self.css = web.static_text("map.css")
+        self.runtime = web.runtime(web.MAP_RUNTIME)
+        self.config_json = script_json({"background": background})
+
+
+def tile_layer(basemap: Basemap) -> folium.TileLayer | None:
+    """The folium tile layer of a basemap choice (``None`` for no tiles)."""
+    if basemap.provider is None:
+        return None
+    import xyzservices
+
+    provider = xyzservices.providers.query_name(basemap.provider)
+    return folium.TileLayer(tiles=provider.build_url(scale_factor="{r}"), attr=provider.html_attribution,
+                            name=basemap.label, max_zoom=provider.get("max_zoom", 18), control=False)
+
+
+def stable_ids(elements: Iterable[Element], *, prefix: str = "mk") -> None:
+    """Number every element inside ``elements`` in order, replacing folium's random ids.
+
+    folium names each element (a popup's HTML too) with a random id, so the same layers built twice render
+    different text. streamlit-folium then re-adds every layer on each rerun, which closes an open popup (a click
+    on a marker reruns the app). With numbered ids the text depends only on what is drawn.
+    """
+    counter = itertools.count()
+
+    def walk(element: Element) -> None:
+        element._id = f"{prefix}{next(counter):x}"
+        children = list(element._children.values())
+        for child in children:
+            walk(child)
+        element._children = OrderedDict((child.get_name(), child) for child in children)  # keys are names
+        for part in ("header", "html", "script"):  # a popup keeps its HTML outside its children
+            inner = getattr(element, part, None)
+            if isinstance(inner, Element):
+                walk(inner)
+
+    for element in elements:
+        walk(element)
