@@ -12,7 +12,7 @@ from mapkit.errors import MapkitError
 
 
 def _build_data(args: argparse.Namespace) -> int:
-    from mapkit.build import build_data
+    from mapkit.pipeline import build_data
 
     report = build_data(raw=args.raw, out=args.out, download=args.download, mirror=args.mirror,
                         log=lambda msg: print(msg, file=sys.stderr))
@@ -22,7 +22,7 @@ def _build_data(args: argparse.Namespace) -> int:
 
 
 def _build_overlays(args: argparse.Namespace) -> int:
-    from mapkit.build.overlays import build_overlays
+    from mapkit.pipeline.overlays import build_overlays
 
     report = build_overlays(reference=args.reference, out=args.out, log=lambda msg: print(msg, file=sys.stderr))
     for row in report["status_unclassified"]:
@@ -88,7 +88,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 def parser() -> argparse.ArgumentParser:
     from mapkit.assets import NODE_MODULES, VENDOR_DIR
-    from mapkit.build.pipeline import DEFAULT_OUT
+    from mapkit.pipeline.pipeline import DEFAULT_OUT
     from mapkit.export.command import add_arguments as add_export_arguments
     from mapkit.layers import LEVELS
 

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from mapkit import aggregate
+from mapkit.pipeline import aggregate
 
 # Three groups of LSOAs; national ranks out of 1,000 LSOAs (so percentile = ceil(rank / 10)).
 FIXTURE = pd.DataFrame(

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from mapkit.build import denominators
+from mapkit.pipeline import denominators
 
 
 def test_interval_holds_every_population_the_rounding_allows():

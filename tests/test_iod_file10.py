@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import mapkit
-from mapkit.build.raw import DEFAULT_RAW
+from mapkit.pipeline.raw import DEFAULT_RAW
 from mapkit.cli import main
 from mapkit.layers import registry
 from mapkit.tables import value_heading
@@ -98,10 +98,10 @@ MAX_SHARE_DIFF = 0.00005  # the 10% share is a count: only File 10's 4-dp roundi
 
 @pytest.fixture(scope="module")
 def comparison() -> dict[str, dict]:
-    from mapkit.build.geography import build_spine
-    from mapkit.build.iod_check import district_comparison
-    from mapkit.build.methods import Context
-    from mapkit.build.raw import RawInputs
+    from mapkit.pipeline.geography import build_spine
+    from mapkit.pipeline.iod_check import district_comparison
+    from mapkit.pipeline.methods import Context
+    from mapkit.pipeline.raw import RawInputs
 
     raw = RawInputs(root=DEFAULT_RAW, registry=REGISTRY)
     rows = district_comparison(REGISTRY, Context(raw=raw, spine=build_spine(raw)))

@@ -5,7 +5,7 @@ import shutil
 import pytest
 
 import mapkit
-from mapkit.build.methods import METHODS
+from mapkit.pipeline.methods import METHODS
 from mapkit.layers import LAYERS_DIR, load_registry
 from mapkit.errors import SpecError
 

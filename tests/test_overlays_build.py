@@ -16,7 +16,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point, box
 
-from mapkit.build.overlays import (
+from mapkit.pipeline.overlays import (
     DEFAULT_REFERENCE,
     SCHEMATIC_NOTE,
     build_overlays,

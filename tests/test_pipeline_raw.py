@@ -12,8 +12,8 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from mapkit.build import build_data
-from mapkit.build.raw import DEFAULT_RAW
+from mapkit.pipeline import build_data
+from mapkit.pipeline.raw import DEFAULT_RAW
 from mapkit.data import DATA_DIR
 from mapkit.errors import RawDataError
 

@@ -11,12 +11,12 @@ from typing import Callable
 
 import pandas as pd
 
-from mapkit import aggregate
-from mapkit.build.denominators import DEFAULT_RULE, lsoa_denominators
-from mapkit.build.geography import Spine
-from mapkit.build.inputs import (ELS_STATUS, latest_els, read_census, read_els, read_iod, read_iod_file8,
+from mapkit.pipeline import aggregate
+from mapkit.pipeline.denominators import DEFAULT_RULE, lsoa_denominators
+from mapkit.pipeline.geography import Spine
+from mapkit.pipeline.inputs import (ELS_STATUS, latest_els, read_census, read_els, read_iod, read_iod_file8,
                                  read_iod_file10, read_workbook_sheet)
-from mapkit.build.raw import RawInputs
+from mapkit.pipeline.raw import RawInputs
 from mapkit.errors import SpecError
 from mapkit.layers import IndicatorSpec
 
@@ -43,7 +43,7 @@ class Context:
         return self._cache[key]
 
     def denominators(self) -> pd.DataFrame:
-        """Per-LSOA total and working-age populations (mapkit.build.denominators) with the LSOA's parents."""
+        """Per-LSOA total and working-age populations (mapkit.pipeline.denominators) with the LSOA's parents."""
         def load() -> pd.DataFrame:
             pop = lsoa_denominators(self.raw, self.spine.lsoa, self.denominator_rule)
             return self.spine.lsoa.merge(pop, on="code", how="left", validate="1:1")

@@ -11,7 +11,7 @@ import dataclasses
 
 import pandas as pd
 
-from mapkit.build.raw import RawInputs
+from mapkit.pipeline.raw import RawInputs
 from mapkit.errors import RawDataError
 from mapkit.io import read_csv
 

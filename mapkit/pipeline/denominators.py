@@ -14,8 +14,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from mapkit.build.inputs import read_census, read_iod, read_iod_file8
-from mapkit.build.raw import RawInputs
+from mapkit.pipeline.inputs import read_census, read_iod, read_iod_file8
+from mapkit.pipeline.raw import RawInputs
 
 INCOME = ("income_domain_numerator", "Income Score (rate)")
 EMPLOYMENT = ("employment_domain_numerator", "Employment Score (rate)")

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from mapkit.build.attribution import attribution_markdown
-from mapkit.build.boundaries import build_boundary
-from mapkit.build.geography import build_spine
-from mapkit.build.indicators import build_indicators
-from mapkit.build.iod_check import district_comparison, rule_summary
-from mapkit.build.methods import Context
-from mapkit.build.raw import DEFAULT_RAW, RawInputs, download_all
+from mapkit.pipeline.attribution import attribution_markdown
+from mapkit.pipeline.boundaries import build_boundary
+from mapkit.pipeline.geography import build_spine
+from mapkit.pipeline.indicators import build_indicators
+from mapkit.pipeline.iod_check import district_comparison, rule_summary
+from mapkit.pipeline.methods import Context
+from mapkit.pipeline.raw import DEFAULT_RAW, RawInputs, download_all
 from mapkit.errors import RawDataError
 from mapkit.io import read_product, replace_tree
 from mapkit.layers import Registry

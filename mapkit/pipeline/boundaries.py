@@ -11,8 +11,8 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from mapkit.build.geography import Spine
-from mapkit.build.raw import RawInputs
+from mapkit.pipeline.geography import Spine
+from mapkit.pipeline.raw import RawInputs
 from mapkit.errors import RawDataError
 from mapkit.io import WGS84, read_vector
 from mapkit.layers import BoundarySpec

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from mapkit.build.raw import RawInputs
+from mapkit.pipeline.raw import RawInputs
 from mapkit.errors import RawDataError
 from mapkit.io import read_csv, require_columns
 

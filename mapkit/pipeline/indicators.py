@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from mapkit.build.methods import METHODS, Context
+from mapkit.pipeline.methods import METHODS, Context
 from mapkit.errors import SpecError
 from mapkit.layers import LEVELS, Registry
 from mapkit.ranking import decile_from_rank, rank_worst_first

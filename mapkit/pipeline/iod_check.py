@@ -11,9 +11,9 @@ import dataclasses
 
 import numpy as np
 
-from mapkit.build.denominators import RULES
-from mapkit.build.inputs import read_iod_file10
-from mapkit.build.methods import Context, computed_summary
+from mapkit.pipeline.denominators import RULES
+from mapkit.pipeline.inputs import read_iod_file10
+from mapkit.pipeline.methods import Context, computed_summary
 from mapkit.layers import Registry
 from mapkit.ranking import rank_worst_first
 
@@ -72,7 +72,7 @@ def markdown_table(rows: list[dict]) -> str:
 
 
 def rule_summary(registry: Registry, ctx: Context) -> dict[str, dict]:
-    """How well each denominator rule (mapkit.build.denominators.RULES) reproduces File 10.
+    """How well each denominator rule (mapkit.pipeline.denominators.RULES) reproduces File 10.
 
     Returns, per rule, the largest rank shift over all measures, the Employment average rank's, and the median
     absolute difference of the IMD average rank.
