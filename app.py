@@ -20,17 +20,19 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import mapkit
-from mapkit import assets, classify, links, nearby, overlays, palettes, uploads
+from mapkit import assets, classify, links, nearby, overlays, palettes, uploads, wording
 from mapkit.basemaps import BASEMAPS
 from mapkit.errors import UploadError
-from mapkit.export import FORMATS, FigureOptions, MapData, prepare, render
-from mapkit.export import filename as export_filename
+from mapkit.export import MapData, prepare
+from mapkit.export.menu import EXPORTS, export_file, size_text
+from mapkit.export.naming import table_file_name
 from mapkit.export.options import MAX_LABELS
 from mapkit.layers import overlay_declarations, overlay_specs
 from mapkit.markup import safe_url
 from mapkit.profile import AreaProfile, area_profile
 from mapkit.ranking import DARKER, RANK_ONE
 from mapkit.tables import indicator_csv, ranking_table
+from mapkit.wording import level_label, palette_label, region_label, sentence_case, table_number_format
 from mapkit.view import DEFAULT, View, default_indicator, indicators_for, levels_for, status_order
 from mapkit.web.choropleth import MapView, build_map
 from mapkit.web.elements import Legend
@@ -121,41 +123,8 @@ def feature_nearby(overlay_id: str, region: str, feature_id: str, distance_km: f
 # ------------------------------------------------------------------------------------------------ labels
 
 
-@st.cache_resource(show_spinner=False)
-def region_labels() -> dict[str, str]:
-    """Every region's picker label, made once per process (the picker formats all 313 on every rerun)."""
-    labels = {}
-    for row in mapkit.regions().itertuples():
-        if row.kind == "england":
-            labels[row.code] = "England"
-        elif row.kind == "ca":
-            labels[row.code] = f"{row.name} (combined authority)"
-        else:
-            labels[row.code] = f"{row.name} (district, {str(row.group).removeprefix('Districts: ')})"
-    return labels
-
-
-def region_label(code: str) -> str:
-    return region_labels()[code]
-
-
-def sentence_case(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def level_label(level: str) -> str:
-    return sentence_case(mapkit.registry().boundary(level).plural)
-
-
 def indicator_label(indicator: str) -> str:
     return mapkit.registry().indicator(indicator).label
-
-
-def palette_label(name: str, indicator: str) -> str:
-    if name == palettes.DEFAULT:
-        own = mapkit.registry().indicator(indicator).palette
-        return f"Indicator's own ({palettes.PALETTES[own].label})"
-    return palettes.PALETTES[name].label
 
 
 def neutral_labels(table: pd.DataFrame) -> list[str]:
@@ -178,19 +147,6 @@ def position_key(table: pd.DataFrame) -> str:
         return "100 = highest, 0 = lowest"
     key = "100 = worst, 0 = best"
     return f"{key}; for {', '.join(labels)}: 100 = highest" if labels else key
-
-
-def column_format(number_format: str) -> str | None:
-    """A Streamlit number format close to an indicator's Python format (tables sort on the numbers)."""
-    if "%}" in number_format:
-        return "percent"
-    if "," in number_format:
-        return "localized"
-    match = re.fullmatch(r"([^{}]*)\{:\.(\d)f\}([^{}]*)", number_format)
-    if match:
-        prefix, digits, suffix = match.groups()
-        return f"{prefix}%.{digits}f{suffix.replace('%', '%%')}"
-    return None
 
 
 # ------------------------------------------------------------------------------------------------ view state
@@ -248,10 +204,8 @@ def sidebar(previous: View) -> View:
     in_theme = [i for i in available if registry.indicator(i).theme == theme]
     indicator = sb.selectbox("Indicator", in_theme, key=WIDGETS["indicator"], format_func=indicator_label)
     spec = registry.indicator(indicator)
-    source = registry.sources[spec.source]
     sb.caption(spec.description)
-    sb.caption(f"**Unit:** {spec.unit} · **Period:** {spec.period}  \n**Source:** {source.publisher}, "
-               f"{source.title} ({source.licence})")
+    sb.caption(f"**Unit:** {spec.unit} · **Period:** {spec.period}  \n{wording.source_caption(spec)}")
     if spec.note_for(level):
         sb.caption(f"**Note for {registry.boundary(level).plural}:** {spec.note_for(level)}")
     missing = [s for s in registry.indicators.values() if level not in s.levels]
@@ -390,11 +344,10 @@ def overlay_layers(view: View, user_layer: UserLayer | None = None) -> list[foli
             layers.extend(overlays.overlay_layers(frame, overlay_id))
             drawn.append(overlay_id)
     if drawn:
-        specs = overlay_specs()
         key = folium.FeatureGroup(name="Overlay key", control=False)
         # Folded on the map (the full key is in the sidebar beside the toggles), so the region keeps its room.
         Legend(overlays.legend_html(drawn, statuses=view.statuses, collapsible=True, folded=True), extra=True,
-               attribution=" ".join(specs[o].attribution for o in drawn)).add_to(key)
+               attribution=wording.overlay_attribution(drawn)).add_to(key)
         layers.append(key)
     if user_layer is not None and user_layer.frame is not None:
         layers.append(uploads.upload_layer(user_layer.frame, user_layer.name))
@@ -513,7 +466,7 @@ def show_ranking(view: View) -> None:
             "name": st.column_config.TextColumn("Name"),
             "code": st.column_config.TextColumn("Code"),
             "value": st.column_config.NumberColumn(f"{spec.label} ({spec.unit})",
-                                                   format=column_format(spec.number_format)),
+                                                   format=table_number_format(spec.number_format)),
             "rank_in_england": st.column_config.NumberColumn("Rank in England", help=f"1 = {RANK_ONE[spec.higher_is]}"),
             "n_england": st.column_config.NumberColumn("Areas ranked in England"),
             "decile_in_england": st.column_config.NumberColumn("National decile",
@@ -531,10 +484,9 @@ def show_ranking(view: View) -> None:
             st.rerun()
     st.download_button(
         "Download CSV (with source header)", data=csv_text(view.indicator, view.level, view.region),
-        file_name=f"{view.indicator}_{view.level}_{view.region}.csv", mime="text/csv",
+        file_name=table_file_name(view.indicator, view.level, view.region), mime="text/csv",
         help="Every area of the table, with a header naming the source, vintage and licence.")
-    source = mapkit.registry().sources[spec.source]
-    st.caption(f"Source: {source.publisher}, {source.title}; period {spec.period}. {source.licence}.")
+    st.caption(wording.source_caption(spec))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -570,14 +522,11 @@ def upload_nearby(place: Place, distance_km: float) -> nearby.Nearby:
 
 def places(view: View, user_layer: UserLayer | None) -> dict[str, Place]:
     """The features drawn on the map, by key, in group then name order."""
-    declarations = overlay_declarations()
     out: dict[str, Place] = {}
     for overlay_id in view.overlays:
         frame = overlay_frame(overlay_id, view.region, view.statuses).sort_values("name", kind="stable")
-        for row in frame.itertuples():
-            status = declarations.status.labels.get(row.status_category, row.status_category)
-            label = f"{row.name} ({declarations.subtype_label(row.subtype)}; {status.lower()})"
-            out[f"{overlay_id}:{row.id}"] = Place(label=label, overlay_id=overlay_id, feature_id=row.id)
+        for feature_id, label in zip(frame["id"], overlays.feature_labels(frame)):
+            out[f"{overlay_id}:{feature_id}"] = Place(label=label, overlay_id=overlay_id, feature_id=feature_id)
     if user_layer is not None and user_layer.frame is not None:
         for i, row in enumerate(user_layer.frame.itertuples()):
             out[f"upload:{user_layer.file_id}:{i}"] = Place(label=f"{row.name} (your layer)", geometry=row.geometry,
@@ -665,33 +614,6 @@ def show_not_mapped(overlay_id: str, region: str) -> None:
             "Link": st.column_config.LinkColumn("Link", display_text="open source")})
 
 
-@dataclasses.dataclass(frozen=True)
-class ExportChoice:
-    """One entry of the export menu: a format of :data:`mapkit.export.FORMATS` on a page size."""
-
-    label: str
-    fmt: str
-    page: str = "a4"
-    suffix: str = ""
-
-    @property
-    def static(self) -> bool:
-        """Whether the file is drawn by matplotlib (and can name areas on the map)."""
-        return self.fmt not in ("html", "csv")
-
-
-EXPORTS: dict[str, ExportChoice] = {
-    "png_a4": ExportChoice("Map image, A4 landscape (PNG, 300 dpi)", "png"),
-    "png_slide": ExportChoice("Map image, 16:9 slide (PNG, 300 dpi)", "png", page="slide", suffix="_slide"),
-    "pdf": ExportChoice("Map for print, A4 landscape (PDF, vector)", "pdf"),
-    "svg": ExportChoice("Map for editing, A4 landscape (SVG, vector)", "svg"),
-    "html": ExportChoice(FORMATS["html"].label, "html"),
-    "csv": ExportChoice(FORMATS["csv"].label, "csv"),
-    "pack": ExportChoice(FORMATS["pack"].label, "pack"),
-    "zip": ExportChoice(FORMATS["zip"].label, "zip"),
-}
-
-
 @dataclasses.dataclass(frozen=True, eq=False)
 class PreparedExport:
     """A file made for a download button, with the request (view, choice, labels) it was made for."""
@@ -705,21 +627,6 @@ class PreparedExport:
 def export_data(view: View) -> MapData:
     """The export data of the view on the map (files show no selected area, as their request says)."""
     return prepare(dataclasses.replace(view, area=None))
-
-
-def export_file(data: MapData, choice_key: str, *, labels: int = 0) -> tuple[bytes, str, str]:
-    """The bytes, file name and MIME type of one export of prepared data."""
-    choice = EXPORTS[choice_key]
-    content = render(data, choice.fmt, FigureOptions(page=choice.page, labels=labels if choice.static else 0))
-    name = export_filename(data, choice.fmt)
-    if choice.suffix:
-        stem, _, extension = name.rpartition(".")
-        name = f"{stem}{choice.suffix}.{extension}"
-    return content, name, FORMATS[choice.fmt].mime
-
-
-def size_text(n_bytes: int) -> str:
-    return f"{n_bytes / 1024 / 1024:.1f} MB" if n_bytes >= 1024 * 1024 else f"{max(1, round(n_bytes / 1024))} kB"
 
 
 def show_export(view: View) -> None:
@@ -757,29 +664,18 @@ def show_export(view: View) -> None:
 
 
 def show_footer(view: View, user_layer: UserLayer | None = None) -> None:
-    registry = mapkit.registry()
-    spec = registry.indicator(view.indicator)
-    lines = []
-    for key in dict.fromkeys([spec.source, "ons_boundaries", "ons_lookups"]):
-        source = registry.sources[key]
-        lines.append(f"- **{source.publisher}**, {source.title} ({source.vintage}). {source.licence}. "
-                     f"{source.attribution}")
-    for overlay_id in view.overlays:
-        overlay = overlay_specs()[overlay_id]
-        lines.append(f"- **{overlay.label}**: {overlay.source} {overlay.licence}")
-    if view.overlays:
-        lines.append(f"- Who lives near: {nearby.METHOD}; IoD2025 national deciles (MHCLG), Census 2021 (ONS).")
-    if user_layer is not None:
-        lines.append(f"- **Your layer: {markdown_text(user_layer.name)}**: from your upload, not checked by this site; "
-                     "kept in this session's memory only.")
     tiles = BASEMAPS[view.basemap]
+    basemap = None
     if tiles.provider:
         import xyzservices
 
-        lines.append(f"- Basemap: {xyzservices.providers.query_name(tiles.provider).attribution}")
+        basemap = xyzservices.providers.query_name(tiles.provider).attribution
+    lines = wording.footer_lines(mapkit.registry().indicator(view.indicator), overlays=view.overlays,
+                                 nearby_method=nearby.METHOD, basemap_attribution=basemap,
+                                 upload_name=None if user_layer is None else markdown_text(user_layer.name))
     st.divider()
     st.markdown("**Sources and licences of everything shown**\n\n" + "\n".join(lines))
-    st.caption("Missing figures are shown as 'no data' with the reason; no value is estimated or filled in.")
+    st.caption(wording.NO_FILLING)
 
 
 # ------------------------------------------------------------------------------------------------ page

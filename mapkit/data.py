@@ -86,6 +86,19 @@ def _regions(data_dir: Path) -> pd.DataFrame:
                      ignore_index=True)
 
 
+def region_kind(code: str, data_dir: Path | None = None) -> str:
+    """What kind of region a code is, as the data say: ``"england"``, ``"ca"`` or ``"lad"``.
+
+    Raises
+    ------
+    UnknownNameError
+        For a code that is not England, a combined authority or a district in the shipped products.
+    """
+    region_name(code, data_dir)  # validates the code, with the message that lists where to find codes
+    table = regions(data_dir)
+    return str(table.loc[table["code"] == code, "kind"].iloc[0])
+
+
 def region_name(code: str, data_dir: Path | None = None) -> str:
     table = regions(data_dir)
     match = table.loc[table["code"] == code, "name"]
@@ -97,10 +110,10 @@ def region_name(code: str, data_dir: Path | None = None) -> str:
 
 
 def _region_mask(frame: pd.DataFrame, level: str, region: str, data_dir: Path) -> pd.Series:
-    region_name(region, data_dir)  # validates the code
-    if region == ENGLAND:
+    kind = region_kind(region, data_dir)
+    if kind == "england":
         return pd.Series(True, index=frame.index)
-    if region.startswith("E47"):
+    if kind == "ca":
         column = "code" if level == "ca" else "ca_code"
         return frame[column] == region
     if level == "ca":

@@ -27,7 +27,7 @@ from branca.element import MacroElement
 from folium.template import Template
 from shapely.geometry.base import BaseGeometry
 
-from mapkit.data import ENGLAND, load_boundaries, region_name
+from mapkit.data import ENGLAND, load_boundaries, region_kind, region_name
 from mapkit.errors import ProductError, UnknownNameError
 from mapkit.io import BNG, WGS84
 from mapkit.layers import LAYERS_DIR, OverlayDeclarations, OverlaySpec, load_overlay_declarations
@@ -120,7 +120,7 @@ def not_mapped(overlay: str | OverlaySpec, *, region: str = ENGLAND, layers_dir:
     if region == ENGLAND or frame.empty:
         return frame
     declarations = _declarations(layers_dir)
-    if region.startswith("E47"):
+    if region_kind(region) == "ca":
         keep = frame["ca"].map(declarations.ca_codes) == region
     else:
         name = region_name(region)
@@ -138,6 +138,16 @@ def _district_names(text: str, declarations: OverlayDeclarations) -> set[str]:
     return names
 
 
+def feature_labels(frame: pd.DataFrame, *, layers_dir: Path = LAYERS_DIR) -> list[str]:
+    """A picker label per overlay feature: "<name> (<kind>; <status>)", e.g. "Moseley Village (rail station; open)"."""
+    declarations = _declarations(layers_dir)
+    labels = []
+    for name, subtype, category in zip(frame["name"], frame["subtype"], frame["status_category"]):
+        status = declarations.status.labels.get(category, category)
+        labels.append(f"{name} ({declarations.subtype_label(subtype)}; {status.lower()})")
+    return labels
+
+
 def lines_not_drawn(overlay: str | OverlaySpec, *, layers_dir: Path = LAYERS_DIR) -> pd.DataFrame:
     """Lines with fewer than two stops that have a coordinate, so drawn as points only."""
     spec = _spec(overlay, layers_dir)
@@ -146,10 +156,9 @@ def lines_not_drawn(overlay: str | OverlaySpec, *, layers_dir: Path = LAYERS_DIR
 
 def region_geometry(region: str) -> BaseGeometry | None:
     """The boundary of a combined authority or district (EPSG:4326); ``None`` for England (no filter)."""
-    region_name(region)  # validates the code
-    if region == ENGLAND:
+    level = region_kind(region)
+    if level == "england":
         return None
-    level = "ca" if region.startswith("E47") else "lad"
     areas = load_boundaries(level, region)
     return areas.loc[areas["code"] == region].geometry.union_all()
 

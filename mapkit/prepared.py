@@ -13,11 +13,11 @@ from collections.abc import Mapping
 import geopandas as gpd
 
 from mapkit.classify import Classification, classify_indicator
-from mapkit.data import ENGLAND, load_indicator, region_name
+from mapkit.data import load_indicator, region_kind, region_name
 from mapkit.errors import ParameterError
 from mapkit.layers import IndicatorSpec, registry
 from mapkit.palettes import Ramp, class_colours, resolve
-from mapkit.view import View, region_kind
+from mapkit.view import View
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class MapData:
@@ -69,5 +69,5 @@ def prepare(view: View) -> MapData:
     colours = tuple(class_colours(ramp, classification.k, spec.higher_is))
     overlays = {o: overlay_in_region(o, view.region, statuses=view.statuses) for o in view.overlays}
     return MapData(view=view, spec=spec, frame=frame, classification=classification, ramp=ramp, colours=colours,
-                   region_name=name, region_kind="england" if view.region == ENGLAND else str(region_kind(view.region)),
+                   region_name=name, region_kind=region_kind(view.region),
                    overlays=overlays)

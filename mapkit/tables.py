@@ -8,6 +8,7 @@ from mapkit.csvsafe import csv_text
 from mapkit.data import ENGLAND, load_indicator, region_name
 from mapkit.layers import IndicatorSpec, registry
 from mapkit.ranking import rank_rule, rank_worst_first
+from mapkit.wording import source_lines
 
 TABLE_COLUMNS = ["code", "name", "value", "rank_in_region", "rank_in_england", "n_england", "decile_in_england",
                  "numerator", "denominator", "note"]
@@ -27,16 +28,6 @@ def ranking_table(indicator_id: str, level: str, region: str = ENGLAND) -> pd.Da
 def value_heading(spec: IndicatorSpec) -> str:
     """The heading of an indicator's value column: label and unit, e.g. "Bad or very bad health (% of people)"."""
     return f"{spec.label} ({spec.unit})"
-
-
-def source_lines(indicator_id: str) -> list[str]:
-    """Human-readable source, vintage and licence lines for an indicator."""
-    spec = registry().indicator(indicator_id)
-    source = registry().sources[spec.source]
-    return [f"{spec.label} ({spec.unit}), period {spec.period}",
-            f"Source: {source.publisher}, {source.title}, {source.vintage}",
-            f"Licence: {source.licence}. {source.attribution}",
-            registry().sources["ons_boundaries"].attribution]
 
 
 def indicator_csv(indicator_id: str, level: str, region: str = ENGLAND, *, source_header: bool = False) -> str:

@@ -23,7 +23,7 @@ from typing import Any
 from mapkit.basemaps import BASEMAPS
 from mapkit.classify import COMPARES, K_MAX, K_MIN, SCHEMES, available_schemes
 from mapkit.classify import scheme as scheme_spec
-from mapkit.data import load_boundaries, region_name, regions
+from mapkit.data import load_boundaries, region_kind, region_name, regions
 from mapkit.errors import ParameterError, UnknownNameError
 from mapkit.layers import LEVELS, IndicatorSpec, overlay_declarations, overlay_specs, registry
 from mapkit.palettes import DEFAULT as DEFAULT_PALETTE
@@ -180,16 +180,17 @@ def shown(value: str, limit: int = 40) -> str:
     return f"`{cleaned}`"
 
 
-def region_kind(code: str) -> str | None:
-    """``"england"``, ``"ca"`` or ``"lad"`` as :func:`mapkit.regions` says, or ``None`` for an unknown code."""
-    table = regions()
-    match = table.loc[table["code"] == code, "kind"]
-    return None if match.empty else str(match.iloc[0])
+def _kind_or_none(code: str) -> str | None:
+    """:func:`mapkit.data.region_kind`, or ``None`` for an unknown code (a link's region is checked elsewhere)."""
+    try:
+        return region_kind(code)
+    except UnknownNameError:
+        return None
 
 
 def levels_for(region: str) -> tuple[str, ...]:
     """Levels offered in a region (see :data:`LEVELS_IN`)."""
-    return LEVELS_IN.get(region_kind(region) or "england", LEVELS_IN["england"])
+    return LEVELS_IN.get(_kind_or_none(region) or "england", LEVELS_IN["england"])
 
 
 def indicators_for(level: str) -> list[str]:

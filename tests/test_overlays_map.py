@@ -13,6 +13,7 @@ from mapkit.errors import UnknownNameError
 from mapkit.layers import overlay_declarations
 from mapkit.markup import escape, link, safe_url, source_links
 from mapkit.overlays import (
+    feature_labels,
     STATUS_STYLES,
     OverlayLegend,
     filter_overlay,
@@ -260,3 +261,10 @@ def test_not_mapped_list_of_a_district_matches_every_district_of_a_row():
 def test_unknown_overlay_is_refused():
     with pytest.raises(UnknownNameError, match="Unknown overlay 'rivers': use one of growth_locations"):
         load_overlay("rivers")
+
+
+def test_feature_labels_name_kind_and_status():
+    frame = overlay_in_region("transport_schemes", "E47000007")
+    labels = dict(zip(frame["name"], feature_labels(frame)))
+    assert labels["New rail station: Moseley Village"] == "New rail station: Moseley Village (Rail station; open)"
+    assert all(label.endswith(")") and "; " in label for label in labels.values())

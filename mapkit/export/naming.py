@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from mapkit.data import region_name
 from mapkit.prepared import MapData
 
 
@@ -16,6 +17,11 @@ def file_stem(data: MapData) -> str:
     """``<region code>_<region name>_<indicator>_<level>``, e.g. ``E47000007_west-midlands_imd_score_ward``."""
     view = data.view
     return f"{view.region}_{slug(data.region_name)}_{view.indicator}_{view.level}"
+
+
+def table_file_name(indicator: str, level: str, region: str) -> str:
+    """The ranked table's CSV download, named like every export: ``<region>_<name>_<indicator>_<level>.csv``."""
+    return f"{region}_{slug(region_name(region))}_{indicator}_{level}.csv"
 
 
 def slug(text: str) -> str:

@@ -37,6 +37,7 @@ from mapkit.palettes import NoDataStyle, Ramp, class_colours
 from mapkit.prepared import MapData, prepare
 from mapkit.ranking import DARKER, RANK_HINT, RANK_ONE, rank_worst_first
 from mapkit.view import View
+from mapkit.wording import attribution_lines
 from mapkit.web.elements import (AREA_LINE, AreaLayer, FitRegion, FocusWithoutScroll, Legend, MapStyle,
                                  stable_ids, tile_layer)
 from mapkit.web.encode import PARENT_OUTLINE, GeometryPayload, area_geometry, display_text, outline_geometry
@@ -272,12 +273,6 @@ class MapView:
             layer.add_to(self.base)
         self.layer_control().add_to(self.base)
         return self.base
-
-
-def attribution_lines(spec: IndicatorSpec) -> tuple[str, ...]:
-    """Attribution required for an indicator map: the indicator's source and the boundaries'."""
-    sources = registry().sources
-    return (sources[spec.source].attribution, sources["ons_boundaries"].attribution)
 
 
 def build_map(view: View, *, data: MapData | None = None, extra_layers: Iterable[folium.FeatureGroup] = (),
