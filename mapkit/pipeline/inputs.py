@@ -14,13 +14,21 @@ IOD_CODE = "LSOA code (2021)"
 CENSUS_CODE = "geography code"
 
 
+def _one_row_per_code(raw: RawInputs, ref: str, code_column: str, columns: list[str], *,
+                      repeat_hint: str) -> tuple[str, pd.DataFrame]:
+    """The named columns of a raw file keyed by ``code``, refusing a file whose codes repeat."""
+    path = raw.path(ref)
+    frame = read_csv(path, [code_column, *columns])
+    frame = frame[[code_column, *columns]].rename(columns={code_column: "code"})
+    if frame["code"].duplicated().any():
+        raise RawDataError(f"{path}: {repeat_hint}")
+    return path, frame
+
+
 def read_iod(raw: RawInputs, columns: list[str]) -> pd.DataFrame:
     """IoD2025 File 7 columns for every English LSOA, checked to be complete and numeric."""
-    path = raw.path("iod2025.file7")
-    frame = read_csv(path, [IOD_CODE, *columns])
-    frame = frame[[IOD_CODE, *columns]].rename(columns={IOD_CODE: "code"})
-    if frame["code"].duplicated().any():
-        raise RawDataError(f"{path}: LSOA codes repeat; use the original File 7 (one row per LSOA).")
+    path, frame = _one_row_per_code(raw, "iod2025.file7", IOD_CODE, columns,
+                                    repeat_hint="LSOA codes repeat; use the original File 7 (one row per LSOA).")
     for col in columns:
         values = pd.to_numeric(frame[col], errors="coerce")
         if values.isna().any():
@@ -118,11 +126,8 @@ FILE8_CODE = "lsoa21_code"
 
 def read_iod_file8(raw: RawInputs, columns: list[str]) -> pd.DataFrame:
     """IoD2025 File 8 numerators (counts of deprived people) per LSOA; blank cells (suppressed) stay missing."""
-    path = raw.path("iod2025.file8")
-    frame = read_csv(path, [FILE8_CODE, *columns])
-    frame = frame[[FILE8_CODE, *columns]].rename(columns={FILE8_CODE: "code"})
-    if frame["code"].duplicated().any():
-        raise RawDataError(f"{path}: LSOA codes repeat; use File 8 as published (one row per LSOA).")
+    path, frame = _one_row_per_code(raw, "iod2025.file8", FILE8_CODE, columns,
+                                    repeat_hint="LSOA codes repeat; use File 8 as published (one row per LSOA).")
     for col in columns:
         values = pd.to_numeric(frame[col], errors="coerce")
         if (values < 0).any() or (frame[col].notna() & values.isna()).any():
@@ -137,11 +142,8 @@ FILE10_CODE = "ltla24_code"
 
 def read_iod_file10(raw: RawInputs, columns: list[str]) -> pd.DataFrame:
     """MHCLG's published district summaries (IoD2025 File 10) for the named columns, one row per district."""
-    path = raw.path("iod2025.file10")
-    frame = read_csv(path, [FILE10_CODE, *columns])
-    frame = frame[[FILE10_CODE, *columns]].rename(columns={FILE10_CODE: "code"})
-    if frame["code"].duplicated().any():
-        raise RawDataError(f"{path}: district codes repeat; use File 10 as published (one row per district).")
+    _, frame = _one_row_per_code(raw, "iod2025.file10", FILE10_CODE, columns,
+                                 repeat_hint="district codes repeat; use File 10 as published (one row per district).")
     for col in columns:
         frame[col] = pd.to_numeric(frame[col], errors="coerce")
     return frame
