@@ -22,7 +22,11 @@ __all__ = ["MEMORY_MB", "SECONDS", "run_bounded"]
 MEMORY_MB = 512
 """Extra memory a worker may take, above what it maps when it starts."""
 SECONDS = 10.0
-"""Time a worker may take before it is stopped."""
+"""Time a worker's work may take before it is stopped (counted from the moment the worker is ready)."""
+STARTUP_SECONDS = 120.0
+"""Time to wait for a worker to be ready: the first one waits for the fork server to import the preloaded modules,
+which on a busy machine can take longer than the work itself; it is not the upload's cost."""
+READY = "ready"
 PRELOAD = ["mapkit.uploads", "mapkit.nearby"]
 
 T = TypeVar("T")
@@ -49,6 +53,7 @@ def _mapped_bytes() -> int:
 
 def _worker(conn: Any, function: Callable[..., Any], args: tuple[Any, ...], memory_mb: int) -> None:
     """Inside the worker: cap memory, run ``function``, send ("ok", result) or ("error", exception)."""
+    conn.send((READY, None))
     try:
         ceiling = _mapped_bytes() + memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
@@ -94,6 +99,14 @@ def run_bounded(function: Callable[..., T], *args: Any, what: str, memory_mb: in
     process.start()
     send.close()
     try:
+        ready = receive.poll(STARTUP_SECONDS)
+        if ready:
+            try:
+                receive.recv()
+            except (EOFError, OSError):
+                ready = False
+        if not ready:
+            raise BudgetError(f"{what} could not be started: the server is too busy. Try again in a minute.")
         if not receive.poll(seconds):
             raise BudgetError(f"{what} took longer than {seconds:g} seconds and was stopped, so the map stays "
                               "responsive for everyone: simplify the shapes (fewer vertices and parts) or split the "
