@@ -403,10 +403,11 @@ def show_profile(view: View) -> AreaProfile | None:
         r = row.iloc[0]
         st.metric(f"{spec.label} ({spec.unit})", r["value_text"])
         lines = [f"Rank in England: **{rank_text(r['rank_england'], r['n_england']) or 'none'}**"
-                 + (f" (national decile {int(r['decile'])})" if pd.notna(r["decile"]) else ""),
-                 f"Rank in {region_name}: **{rank_text(r['rank_region'], r['n_region']) or 'none'}**",
-                 f"Median of {region_name} {plural}: {r['region_median_text']}",
-                 f"Median of England's {plural}: {r['england_median_text']}"]
+                 + (f" (national decile {int(r['decile'])})" if pd.notna(r["decile"]) else "")]
+        if view.region != mapkit.ENGLAND:  # England is the region: its rank and median are the lines above
+            lines += [f"Rank in {region_name}: **{rank_text(r['rank_region'], r['n_region']) or 'none'}**",
+                      f"Median of {region_name} {plural}: {r['region_median_text']}"]
+        lines.append(f"Median of England's {plural}: {r['england_median_text']}")
         st.markdown("  \n".join(lines))
         if r["note"]:
             st.caption(r["note"])

@@ -122,6 +122,14 @@ def test_bad_link_parameters_give_a_notice_not_a_traceback(query: dict[str, str]
     assert at.selectbox(key="w_indicator").value  # the map still opens on a valid view
 
 
+def test_blackpool_profile_shows_mhclg_average_rank_once_for_england() -> None:
+    at = start({"region": "E92000001", "level": "lad", "indicator": "imd_average_rank", "area": "E06000009"})
+    assert [s.value for s in at.subheader][0] == "Blackpool"
+    assert [m.value for m in at.metric][0] == "26,536.86"
+    text = " ".join(m.value for m in at.markdown)
+    assert text.count("Rank in England: **1 of 296**") == 1 and text.count("Median of England") == 1
+
+
 def test_a_link_with_an_area_opens_its_profile() -> None:
     at = start({"region": WMCA, "level": "ward", "indicator": "imd_score", "area": BINLEY})
     assert [s.value for s in at.subheader][0] == "Binley and Willenhall"
