@@ -351,12 +351,12 @@ def postcode_card(view: View, unplaced: postcodes.PostcodeResult | None = None) 
     sb.markdown("  \n".join(rows))
     if found.caveat:
         sb.warning(found.caveat, icon="⚠️")
-    sb.caption(postcodes.METHOD_NOTE)
+    sb.caption(f"{postcodes.METHOD_NOTE} {mapkit.registry().sources[postcodes.SOURCE_KEY].attribution}")
     left, right = sb.columns(2)
     if found.lsoa_code and view.level != "lsoa" and left.button("Open its LSOA", key="postcode_lsoa"):
         open_view(search.view_for(dataclasses.replace(view, level="lsoa"), postcode=found)[0])
         st.rerun()
-    if view.postcode and right.button("Remove marker", key="postcode_clear"):
+    if view.postcode and right.button("Clear", key="postcode_clear", help="Remove the postcode's marker"):
         st.session_state["view"] = dataclasses.replace(view, postcode=None)
         st.rerun()
 
@@ -832,7 +832,8 @@ def show_footer(view: View, user_layer: UserLayer | None = None) -> None:
     registry = mapkit.registry()
     spec = registry.indicator(view.indicator)
     lines = []
-    for key in dict.fromkeys([spec.source, "ons_boundaries", "ons_lookups"]):
+    keys = [spec.source, "ons_boundaries", "ons_lookups"] + ([postcodes.SOURCE_KEY] if view.postcode else [])
+    for key in dict.fromkeys(keys):
         source = registry.sources[key]
         lines.append(f"- **{source.publisher}**, {source.title} ({source.vintage}). {source.licence}. "
                      f"{source.attribution}")

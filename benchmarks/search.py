@@ -57,7 +57,8 @@ def main(argv: list[str]) -> int:
         "| what | median per query | vs pandas boolean filter |",
         "|---|---|---|",
         f"| pandas `frame[frame.pcds == pc]` (baseline, same process) | {baseline_ms:.2f} ms | 1.0x |",
-        f"| binary search only (`PostcodeIndex.position`) | {index_ms:.4f} ms | {baseline_ms / index_ms:,.0f}x faster |",
+        f"| binary search only (`PostcodeIndex.position`) | {index_ms:.4f} ms | "
+        f"{baseline_ms / index_ms:,.0f}x faster |",
         f"| full lookup (`postcodes.lookup`: search, LSOA/ward/district/CA, lat/lon) | {ours_ms:.2f} ms | "
         f"{baseline_ms / ours_ms:,.0f}x faster |",
         f"| partial postcode `B9` (outward codes and sectors) | {partial_ms:.2f} ms | |",

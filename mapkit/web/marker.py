@@ -8,9 +8,9 @@ import folium
 
 from mapkit.postcodes import PostcodeResult
 
-MARKER_STYLE = {"radius": 8, "color": "#ffffff", "weight": 3, "fill": True, "fill_color": "#d7191c",
+MARKER_STYLE = {"radius": 8, "color": "#ffffff", "weight": 3, "fill": True, "fill_color": "#000000",
                 "fill_opacity": 1.0}
-"""A red dot with a white ring: it reads on every palette and basemap (no palette uses saturated red alone)."""
+"""A black dot in a white ring: one of the two contrasts with every class colour of every palette."""
 
 
 def postcode_layer(found: PostcodeResult) -> folium.FeatureGroup | None:
