@@ -20,7 +20,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import mapkit
-from mapkit import assets, classify, links, nearby, overlays, palettes, uploads, wording
+from mapkit import assets, classify, links, nearby, overlays, palettes, postcodes, search, uploads, wording
 from mapkit.basemaps import BASEMAPS
 from mapkit.errors import UploadError
 from mapkit.export import MapData, prepare
@@ -184,6 +184,7 @@ def sidebar(previous: View) -> View:
     """Draw the controls and return the view they describe."""
     registry = mapkit.registry()
     sb = st.sidebar
+    previous = search_box(previous)
     sb.header("What to map")
     region_codes = list(mapkit.regions()["code"])
     region = sb.selectbox("Region", region_codes, key=WIDGETS["region"], format_func=region_label,
@@ -239,8 +240,79 @@ def sidebar(previous: View) -> View:
     area = previous.area if (previous.region, previous.level) == (region, level) else None
     view, _ = View.lenient(region=region, level=level, indicator=indicator, scheme=scheme, k=int(k), compare=compare,
                            palette=palette, basemap=basemap, area=area, overlays=chosen, statuses=statuses,
+                           postcode=previous.postcode if previous.region == region else None,
                            overlay_ids=offered_overlays())
     return view
+
+
+@st.cache_data(show_spinner="Searching...", max_entries=256)
+def search_text(text: str) -> search.SearchResult:
+    return search.search(text)
+
+
+def open_view(view: View) -> View:
+    """Make ``view`` the current one and set the widgets to it (before they are drawn in this run)."""
+    st.session_state["view"] = view
+    seed_widgets(view)
+    return view
+
+
+def search_box(previous: View) -> View:
+    """The search box at the top of the sidebar: a postcode opens at once, places are offered in a list.
+
+    Each query opens its result once, so later changes to the controls are not undone by the box's text."""
+    sb = st.sidebar
+    text = sb.text_input("Find a postcode or place", key="w_find", max_chars=100,
+                         placeholder="e.g. B9 5RP, B9, Moseley, Leeds",
+                         help="A full postcode marks its point and opens its ward; the start of one (B9) lists "
+                              "postcode districts and sectors; a name finds wards, districts, combined authorities, "
+                              "LSOAs and overlay places, forgiving case, spaces and punctuation.").strip()
+    view = previous
+    result = search_text(text) if text else search.SearchResult()
+    if result.message:
+        sb.warning(result.message, icon="🔎")
+    elif result.postcode is not None and st.session_state.get("found_for") != text:
+        st.session_state["found_for"] = text
+        if result.postcode.region is not None:
+            view = open_view(search.view_for(previous, postcode=result.postcode)[0])
+    elif result.partial:
+        sb.caption("Live postcodes beginning **" + markdown_text(text.upper()) + "**: "
+                   + ", ".join(f"{o.prefix} ({o.count:,})" for o in result.partial)
+                   + ". Type the whole postcode to find it.")
+    elif result.places:
+        options = result.places
+        choice = sb.selectbox(f"{len(options)} place{'s' * (len(options) != 1)} found", range(len(options)),
+                              index=None, format_func=lambda i: options[i].label, key=f"w_found_{text.lower()}",
+                              placeholder="Choose a place to open it")
+        if choice is not None and st.session_state.get("found_for") != (text, choice):
+            st.session_state["found_for"] = (text, choice)
+            view = open_view(search.view_for(previous, place=options[choice])[0])
+    postcode_card(view, result.postcode if result.postcode is not None and result.postcode.region is None else None)
+    return view
+
+
+def postcode_card(view: View, unplaced: postcodes.PostcodeResult | None = None) -> None:
+    """Where the marked postcode lies (LSOA, ward, district, combined authority), with its caveat and sources."""
+    found = unplaced or (postcodes.lookup(view.postcode) if view.postcode else None)
+    if found is None:
+        return
+    sb = st.sidebar
+    rows = [f"**{found.postcode}**"]
+    for label, name, code in (("LSOA", found.lsoa_name, found.lsoa_code), ("Ward", found.ward_name, found.ward_code),
+                              ("District", found.lad_name, found.lad_code),
+                              ("Combined authority", found.ca_name, found.ca_code)):
+        rows.append(f"{label}: {markdown_text(name)} ({code})" if code else f"{label}: none")
+    sb.markdown("  \n".join(rows))
+    if found.caveat:
+        sb.warning(found.caveat, icon="⚠️")
+    sb.caption(f"{postcodes.METHOD_NOTE} {mapkit.registry().sources[postcodes.SOURCE_KEY].attribution}")
+    left, right = sb.columns(2)
+    if found.lsoa_code and view.level != "lsoa" and left.button("Open its LSOA", key="postcode_lsoa"):
+        open_view(search.view_for(dataclasses.replace(view, level="lsoa"), postcode=found)[0])
+        st.rerun()
+    if view.postcode and right.button("Clear", key="postcode_clear", help="Remove the postcode's marker"):
+        st.session_state["view"] = dataclasses.replace(view, postcode=None)
+        st.rerun()
 
 
 def overlay_controls() -> tuple[tuple[str, ...], tuple[str, ...] | None]:
@@ -671,7 +743,9 @@ def show_footer(view: View, user_layer: UserLayer | None = None) -> None:
         import xyzservices
 
         basemap = xyzservices.providers.query_name(tiles.provider).attribution
+    extra = [postcodes.SOURCE_KEY] if view.postcode else []
     lines = wording.footer_lines(mapkit.registry().indicator(view.indicator), overlays=view.overlays,
+                                 extra_sources=extra,
                                  nearby_method=nearby.METHOD, basemap_attribution=basemap,
                                  upload_name=None if user_layer is None else markdown_text(user_layer.name))
     st.divider()

@@ -13,7 +13,7 @@ from collections.abc import Collection, Mapping, Sequence
 from mapkit.view import DEFAULT, View, shown
 
 QUERY_KEYS: tuple[str, ...] = ("region", "level", "indicator", "scheme", "k", "compare", "palette", "basemap",
-                               "area", "overlays", "statuses")
+                               "area", "overlays", "statuses", "pc")
 RESERVED_KEYS = frozenset({"embed", "embed_options"})
 """Parameters that belong to Streamlit itself and are left alone."""
 
@@ -88,7 +88,8 @@ def parse_query(params: Mapping[str, str | Sequence[str]], *,
         statuses = tuple(" ".join(t.replace("_", " ").split()) for t in status_text.split(",") if t.strip()) or None
     fields = {key: values[key] for key in ("region", "level", "indicator", "scheme", "compare", "palette",
                                            "basemap", "area") if values.get(key)}
-    view, more = View.lenient(overlay_ids=overlay_ids, k=k, overlays=overlays, statuses=statuses, **fields)
+    view, more = View.lenient(overlay_ids=overlay_ids, k=k, overlays=overlays, statuses=statuses,
+                              postcode=values.get("pc") or None, **fields)
     return view, _capped(notices + more)
 
 
@@ -113,4 +114,6 @@ def to_query(view: View) -> dict[str, str]:
             query["statuses"] = ALL_STATUSES
         else:
             query["statuses"] = ",".join(status_token(s) for s in view.statuses) or NO_STATUSES
+    if view.postcode:
+        query["pc"] = view.postcode
     return query

@@ -23,11 +23,12 @@ from typing import Any
 from mapkit.basemaps import BASEMAPS
 from mapkit.classify import COMPARES, K_MAX, K_MIN, SCHEMES, available_schemes
 from mapkit.classify import scheme as scheme_spec
-from mapkit.data import load_boundaries, region_kind, region_name, regions
+from mapkit.data import ENGLAND, load_boundaries, region_kind, region_name, regions
 from mapkit.errors import ParameterError, UnknownNameError
 from mapkit.layers import LEVELS, IndicatorSpec, overlay_declarations, overlay_specs, registry
 from mapkit.palettes import DEFAULT as DEFAULT_PALETTE
 from mapkit.palettes import PALETTES, resolve
+from mapkit.postcodes import formatted, lookup
 
 WMCA = "E47000007"
 
@@ -72,6 +73,8 @@ class View:
         Overlay ids from ``layers/overlays.toml``, drawn above the areas.
     statuses
         Overlay status categories drawn (declared order); ``None`` means all of them.
+    postcode
+        A live English postcode (ONS ``pcds`` form, ``B9 5RP``) marked on the map, inside ``region``; or ``None``.
     """
 
     region: str = WMCA
@@ -85,6 +88,7 @@ class View:
     area: str | None = None
     overlays: tuple[str, ...] = ()
     statuses: tuple[str, ...] | None = None
+    postcode: str | None = None
 
     @property
     def spec(self) -> IndicatorSpec:
@@ -137,6 +141,10 @@ class View:
             if wrong:
                 raise UnknownNameError(f"Unknown overlay status(es) {', '.join(map(repr, wrong))}: use "
                                        f"{', '.join(order)} (declared in layers/overlays.toml).")
+        if self.postcode is not None:
+            problem = postcode_problem(self.postcode, self.region)
+            if problem:
+                raise UnknownNameError(f"Postcode {self.postcode!r}: {problem}.")
         if self.area is not None and self.area not in set(load_boundaries(self.level, self.region)["code"]):
             raise UnknownNameError(f"Area {self.area!r} is not one of the {registry().boundary(self.level).plural} "
                                    f"of {region_name(self.region)}: choose one of them, or none.")
@@ -281,9 +289,30 @@ def _lenient(candidate: View, overlay_ids: Collection[str]) -> tuple[View, list[
         else:
             notices.append(f"The link's overlay {shown(str(overlay))} is not available and was left out.")
     statuses = _lenient_statuses(candidate.statuses, notices)
+    postcode = candidate.postcode or None
+    if postcode is not None:
+        problem = postcode_problem(str(postcode), region)
+        if problem:
+            notices.append(f"The postcode {shown(str(postcode))} is not marked: {problem}.")
+            postcode = None
+        else:
+            postcode = formatted(str(postcode))
     view = View(region=region, level=level, indicator=indicator, scheme=scheme, k=k, compare=compare,
-                palette=palette, basemap=basemap, area=area, overlays=tuple(overlays), statuses=statuses)
+                palette=palette, basemap=basemap, area=area, overlays=tuple(overlays), statuses=statuses,
+                postcode=postcode)
     return view, notices
+
+
+def postcode_problem(postcode: str, region: str) -> str | None:
+    """Why a postcode cannot be marked in a region (not a live English postcode, no point, outside it), or None."""
+    found = lookup(postcode) if isinstance(postcode, str) else None
+    if found is None:
+        return "it is not a live English postcode"
+    if found.lat is None or found.region is None:
+        return "the sources give it no point or no area"
+    if region != ENGLAND and region not in (found.lad_code, found.ca_code):
+        return f"it lies outside {region_name(region)}"
+    return None
 
 
 def _lenient_statuses(statuses: Collection[str] | None, notices: list[str]) -> tuple[str, ...] | None:

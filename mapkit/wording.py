@@ -85,15 +85,17 @@ def overlay_attribution(overlay_ids: Iterable[str]) -> str:
     return " ".join(specs[o].attribution for o in overlay_ids)
 
 
-def footer_lines(spec: IndicatorSpec, *, overlays: Iterable[str] = (), nearby_method: str | None = None,
-                 upload_name: str | None = None, basemap_attribution: str | None = None) -> list[str]:
+def footer_lines(spec: IndicatorSpec, *, overlays: Iterable[str] = (), extra_sources: Iterable[str] = (),
+                 nearby_method: str | None = None, upload_name: str | None = None,
+                 basemap_attribution: str | None = None) -> list[str]:
     """Markdown bullet lines naming every source and licence of what a page shows.
 
-    ``upload_name`` must already be safe for Markdown (it is the user's own file name).
+    ``extra_sources`` are keys of further sources shown (e.g. the postcode lookup); ``upload_name`` must already be
+    safe for Markdown (it is the user's own file name).
     """
     reg = registry()
     lines = []
-    for key in dict.fromkeys([spec.source, "ons_boundaries", "ons_lookups"]):
+    for key in dict.fromkeys([spec.source, "ons_boundaries", "ons_lookups", *extra_sources]):
         source = reg.sources[key]
         lines.append(f"- **{source.publisher}**, {source.title} ({source.vintage}). {source.licence}. "
                      f"{source.attribution}")

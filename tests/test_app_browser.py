@@ -431,3 +431,54 @@ def test_the_export_tab_prepares_and_downloads_a_file_of_the_view(page: Any, app
     assert download.value.suggested_filename == "E08000026_coventry_income_score_ward.csv"
     text = Path(download.value.path()).read_text(encoding="utf-8")
     assert text.startswith("#") and text.count("\nE05") == len(mapkit.load_boundaries("ward", COVENTRY))
+
+
+def test_search_opens_a_postcode_and_places_and_refuses_a_bad_postcode(page: Any, app_url: str) -> None:
+    """Issue 13: "B9 5RP" opens its ward and LSOA with the point marked, the link reopens it in a fresh page,
+    "Moseley" offers the ward and the station, and a bad postcode gets the message."""
+    from playwright.sync_api import expect
+
+    frame = open_app(page, app_url)
+    wait_for_areas(frame, 192)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    box = sidebar.locator('[data-testid="stTextInput"] input').first
+
+    box.fill("b95rp")
+    box.press("Enter")
+    page.get_by_role("heading", name="Bordesley Green").wait_for(timeout=LOAD_TIMEOUT)
+    page.wait_for_function("() => window.location.search.includes('area=E05011127')", timeout=LOAD_TIMEOUT)
+    expect(sidebar.get_by_text("LSOA: Birmingham 139D (E01009331)")).to_be_visible()
+    expect(sidebar.get_by_text("Ward: Bordesley Green (E05011127)")).to_be_visible()
+    page.frame_locator(MAP_FRAME).locator("path.mapkit-postcode").wait_for(state="attached", timeout=LOAD_TIMEOUT)
+    sidebar.get_by_role("button", name="Open its LSOA").click()
+    page.get_by_role("heading", name="Birmingham 139D").wait_for(timeout=LOAD_TIMEOUT)
+    page.wait_for_function("() => window.location.search.includes('area=E01009331')", timeout=LOAD_TIMEOUT)
+    query = query_of(page.url)
+    assert (query["pc"], query["level"], query["region"]) == ("B9 5RP", "lsoa", WMCA)
+
+    fresh = page.context.new_page()
+    try:
+        fresh.goto(page.url)
+        fresh.get_by_role("heading", name="Birmingham 139D").wait_for(timeout=LOAD_TIMEOUT)
+        expect(fresh.get_by_text("Ward: Bordesley Green (E05011127)")).to_be_visible()
+        fresh.frame_locator(MAP_FRAME).locator("path.mapkit-postcode").wait_for(state="attached",
+                                                                                timeout=LOAD_TIMEOUT)
+    finally:
+        fresh.close()
+
+    box.fill("Moseley")
+    box.press("Enter")
+    found = sidebar.locator('[data-testid="stSelectbox"]').filter(has_text=re.compile(r"places? found")).first
+    found.click()
+    options = page.get_by_role("option").all_inner_texts()
+    assert options[0] == "Moseley (ward, Birmingham)"
+    assert "New rail station: Moseley Village (scheme, Birmingham)" in options
+    page.get_by_role("option", name="New rail station: Moseley Village (scheme, Birmingham)").click()
+    page.get_by_role("heading", name="Moseley").wait_for(timeout=LOAD_TIMEOUT)
+    page.wait_for_function("() => window.location.search.includes('overlays=transport_schemes')",
+                           timeout=LOAD_TIMEOUT)
+    assert query_of(page.url)["area"] == "E05011154"
+
+    box.fill("ZZ1 1ZZ")
+    box.press("Enter")
+    expect(sidebar.get_by_text("ZZ1 1ZZ is not a live English postcode")).to_be_visible(timeout=LOAD_TIMEOUT)

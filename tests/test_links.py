@@ -44,7 +44,7 @@ def test_an_empty_link_opens_the_default_view() -> None:
 
 
 def test_links_carry_every_setting_and_the_selected_area() -> None:
-    query = to_query(dataclasses.replace(DEFAULT, area=BINLEY, overlays=("a", "b")))
+    query = to_query(dataclasses.replace(DEFAULT, area=BINLEY, overlays=("a", "b"), postcode="B9 5RP"))
     assert set(query) == set(links.QUERY_KEYS)
     assert query["overlays"] == "a,b"
     assert "area" not in to_query(DEFAULT)

@@ -66,6 +66,10 @@ def attribution_markdown(registry: Registry, report: dict) -> str:
         "Somerset (created April 2023) have no figure.",
         "- **Boundaries** are the ONS BSC (super generalised) layers, simplified further as a coverage so shared "
         "edges stay shared; EPSG:4326.",
+        "- **Postcode search** (`postcodes/postcodes.parquet`): the live English postcodes of OS Code-Point Open "
+        "with their point and an LSOA 2021 code derived from the ONS May 2022 best-fit lookup (SOURCES.md section "
+        "12). For about 4.5% of postcodes the LSOA was assigned by the nearest Output Area and may be a neighbouring "
+        "one; the app says so for those postcodes. Ward, district and combined authority are the LSOA's.",
         "",
         "Machine-readable details (row counts, join coverage, unmatched codes, checksums): `build_report.json`.",
         "",

@@ -19,6 +19,7 @@ from mapkit.pipeline.geography import build_spine
 from mapkit.pipeline.indicators import build_indicators
 from mapkit.pipeline.iod_check import district_comparison, rule_summary
 from mapkit.pipeline.methods import Context
+from mapkit.pipeline.postcodes import build_postcodes
 from mapkit.pipeline.raw import DEFAULT_RAW, RawInputs, download_all
 from mapkit.errors import RawDataError
 from mapkit.io import read_product, replace_tree
@@ -89,6 +90,8 @@ def _build_into(staging: Path, inputs: RawInputs, spine, registry: Registry, log
         "lsoas_by_outcome": ctx.denominators()["denominator_rule"].value_counts().to_dict(),
         "compared": rule_summary(registry, ctx),
     }
+    log("Postcodes ...")
+    report["postcodes"] = build_postcodes(inputs, spine.lsoa.set_index("code")["lad_code"], staging)
     report["sources"] = inputs.used
     (staging / "build_report.json").write_text(json.dumps(report, indent=2, sort_keys=True, default=str) + "\n",
                                                encoding="utf-8")

@@ -34,6 +34,7 @@ from mapkit.classify import NO_DATA, SCHEMES, Classification
 from mapkit.errors import UnknownNameError
 from mapkit.layers import IndicatorSpec, registry
 from mapkit.palettes import NoDataStyle, Ramp, class_colours
+from mapkit.postcodes import lookup
 from mapkit.prepared import MapData, prepare
 from mapkit.ranking import DARKER, RANK_HINT, RANK_ONE, rank_worst_first
 from mapkit.view import View
@@ -41,6 +42,7 @@ from mapkit.wording import attribution_lines
 from mapkit.web.elements import (AREA_LINE, AreaLayer, FitRegion, FocusWithoutScroll, Legend, MapStyle,
                                  stable_ids, tile_layer)
 from mapkit.web.encode import PARENT_OUTLINE, GeometryPayload, area_geometry, display_text, outline_geometry
+from mapkit.web.marker import postcode_layer
 
 AREA_LINE_DENSE = {"color": "#ffffff", "weight": 0.2, "opacity": 0.6, "fillOpacity": 0.9}
 OUTLINE_STYLE = {"color": "#1a1a1a", "weight": 1.6, "opacity": 0.9, "fill": False}
@@ -288,7 +290,8 @@ def build_map(view: View, *, data: MapData | None = None, extra_layers: Iterable
         ``prepare(view)`` when the caller has it already (default: prepared here, which checks the view).
         Overlays are not drawn from it: pass them in ``extra_layers``.
     extra_layers
-        Layers drawn above the choropleth and the parent outlines (overlays, their key, uploads).
+        Layers drawn above the choropleth and the parent outlines (overlays, their key, uploads); the view's
+        postcode, if any, is marked above them.
     geometry, outlines
         The encoded areas and parent outlines; default to this process's caches (:func:`mapkit.web.encode
         .area_geometry`, :func:`mapkit.web.encode.outline_geometry`). An app may pass the same objects from its own
@@ -305,6 +308,11 @@ def build_map(view: View, *, data: MapData | None = None, extra_layers: Iterable
         parent = registry().boundary(PARENT_OUTLINE[level])
         layers.append(outline_group(outlines, f"{parent.label} boundaries"))
     layers.extend(extra_layers)
+    if view.postcode:
+        found = lookup(view.postcode)
+        marker = postcode_layer(found) if found is not None else None
+        if marker is not None:
+            layers.append(marker)
     stable_ids(layers)
     return MapView(base=base_map(geometry.bounds, view.basemap), layers=tuple(layers),
                    attribution=attribution_lines(data.spec))
