@@ -7,6 +7,7 @@ from mapkit.data import (
     level_table,
     load_boundaries,
     load_indicator,
+    load_series,
     region_name,
     regions,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "level_table",
     "load_boundaries",
     "load_indicator",
+    "load_series",
     "region_name",
     "regions",
     "registry",
