@@ -54,6 +54,16 @@ def _check_year(series_id: str, year: int) -> None:
                              f"not {year}. Choose a year in that range.")
 
 
+def change_years(change: object) -> tuple[int, int]:
+    """A view's ``change`` as two years, start before end; raises a :class:`ParameterError` otherwise."""
+    if (not isinstance(change, tuple) or len(change) != 2
+            or not all(isinstance(y, int) and not isinstance(y, bool) for y in change)):
+        raise ParameterError(f"Change {change!r} is not two years (start, end).")
+    if change[0] >= change[1]:
+        raise ParameterError(f"Change from {change[0]} to {change[1]}: the start year must come before the end year.")
+    return change
+
+
 def parse_change(text: str) -> tuple[int, int]:
     """``"2013:2023"`` -> ``(2013, 2023)``; raises a :class:`ParameterError` that shows the form."""
     match = re.fullmatch(r"\s*(\d{4})\s*[:\-]\s*(\d{4})\s*", str(text))
