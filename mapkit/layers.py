@@ -40,6 +40,7 @@ UNIT_KINDS: dict[str, tuple[str, ...]] = {
     "score": ("score",),
     "money": ("£ per hour", "£ per week", "£ per head", "£ per filled job", "£ per head (2019 money value)"),
     "rate per 1,000": ("per 1,000 dwellings",),
+    "change": ("% change", "percentage points"),
 }
 """Every unit a declaration may use, by kind. Shares and rates are percentages 0-100 and their unit starts with
 "%"; no share is stored as a 0-1 proportion. A "count" is a size and is never ranked as better or worse; a
