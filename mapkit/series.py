@@ -193,7 +193,9 @@ def change_sentence(result: Change, code: str, area_name: str) -> str | None:
     verb = "rose" if result.in_points and value >= 0 else "fell" if result.in_points else (
         "grew" if value >= 0 else "fell")
     amount = f"{abs(value):.1f} percentage points" if result.in_points else f"{abs(value):.1f}%"
-    england = f"{result.england_change:.1f}" + (" percentage points" if result.in_points else "%")
+    unit = " percentage points" if result.in_points else "%"
+    england = (f"{result.england_change:.1f}{unit}" if result.england_change >= 0 and not result.in_points else
+               f"a {'rise' if result.england_change >= 0 else 'fall'} of {abs(result.england_change):.1f}{unit}")
     return (f"{result.spec.label} in {area_name} {verb} {amount} from {result.start} to {result.end}, against "
             f"{england} for England (ONS, released {result.spec.release_date}).")
 
@@ -203,3 +205,36 @@ def fastest_and_slowest(result: Change, codes: list[str], n: int = 3) -> tuple[p
     rows = result.table[result.table["code"].isin(codes)].dropna(subset=["change"])
     ordered = rows.sort_values(["change", "code"], ascending=[False, True])
     return ordered.head(n).reset_index(drop=True), ordered.tail(n).iloc[::-1].reset_index(drop=True)
+
+
+def default_period(series_id: str, span: int = 10) -> tuple[int, int]:
+    """The change period offered first: the last ``span`` years ONS publishes (or all of them, if fewer)."""
+    known = years(series_id)
+    end = known[-1]
+    start = end - span if end - span in known else known[0]
+    return start, end
+
+
+def region_sentence(indicator_id: str, region: str, region_label: str,
+                    period: tuple[int, int] | None = None) -> str | None:
+    """The "In brief" sentence on the change in the region itself (England, a combined authority or a district)
+    over ``period`` (default :func:`default_period`); ``None`` when the indicator has no series or ONS publishes no
+    figure for the region in either year."""
+    spec = series_for(indicator_id)
+    if spec is None:
+        return None
+    start, end = period or default_period(spec.id)
+    level = "ca" if region.startswith("E47") else "lad"
+    if region == ENGLAND:
+        result = change(spec.id, "lad", start, end)
+        return (f"{spec.label} in England {'rose' if result.in_points else 'grew'} "
+                f"{result.describe(result.england_change).lstrip('+')} from {start} to {end} (ONS, released "
+                f"{spec.release_date}).") if not math.isnan(result.england_change) else None
+    return change_sentence(change(spec.id, level, start, end), region, region_label)
+
+
+def trend_lists(series_id: str, level: str, codes: list[str]) -> dict[str, list[float | None]]:
+    """Each area's values in year order (``None`` for a gap), for a small trend line in a table."""
+    rows = load_series(series_id, series_level(level), codes)
+    return {code: [None if pd.isna(v) else float(v) for v in group.sort_values("period")["value"]]
+            for code, group in rows.groupby("code")}
