@@ -32,5 +32,7 @@ def trend_chart(lines: pd.DataFrame, spec: SeriesSpec, *, height: int = 190) -> 
     )
     lines_layer = base.mark_line(strokeWidth=2).encode(
         strokeDash=alt.StrokeDash("area:N", sort=order, legend=None))
-    return (lines_layer + base.mark_point(size=18, filled=True)).properties(
+    chart = (lines_layer + base.mark_point(size=18, filled=True)).properties(
         height=height, title=alt.TitleParams(spec.label, fontSize=12, subtitle=f"ONS, released {spec.release_date}"))
+    # SVG keeps every point in the page with an aria-label (area, year, value): screen readers and tests read it.
+    return chart.properties(usermeta={"embedOptions": {"renderer": "svg"}})
