@@ -652,7 +652,7 @@ def show_trend(view: View, prof: AreaProfile) -> None:
     row = boundaries[boundaries["code"] == view.area]
     ca_code = row["ca_code"].iloc[0] if view.level == "lad" and not row.empty else None
     lines = area_trend(series.id, view.area, view.level, ca_code if isinstance(ca_code, str) else None)
-    st.altair_chart(trend_chart(lines, series), key="trend_chart", width="stretch")
+    st.altair_chart(trend_chart(lines, series), key="trend_chart", width="stretch", height=330)
     start, end = view.change or time_series.default_period(series.id)
     sentence = region_trend(view.indicator, view.area, (start, end))
     if sentence:

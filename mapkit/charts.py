@@ -26,7 +26,8 @@ def trend_chart(lines: pd.DataFrame, spec: SeriesSpec, *, height: int = 190) -> 
     base = alt.Chart(data).encode(
         x=alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1)),
         y=alt.Y("value:Q", title=spec.unit, scale=alt.Scale(zero=False)),
-        color=alt.Color("area:N", sort=order, title=None, legend=alt.Legend(orient="bottom", columns=1)),
+        color=alt.Color("area:N", sort=order, title=None,
+                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=200)),
         tooltip=[alt.Tooltip("area:N", title="Area"), alt.Tooltip("year:Q", title="Year", format="d"),
                  alt.Tooltip("value_text:N", title=spec.label), alt.Tooltip("note:N", title="Note")],
     )
