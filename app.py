@@ -271,7 +271,8 @@ def sidebar(previous: View) -> View:
     schemes = classify.available_schemes(spec)
     ensure_option(WIDGETS["scheme"], schemes, "quantiles")
     scheme = sb.selectbox("Classification", schemes, key=WIDGETS["scheme"],
-                          format_func=lambda s: classify.SCHEMES[s].label)
+                          format_func=lambda s: classify.SCHEMES[s].label, disabled="change" in time,
+                          help="A change map has equal steps either side of its centre." if "change" in time else None)
     deciles = classify.SCHEMES[scheme].needs_deciles
     k = sb.slider("Number of classes", classify.K_MIN, classify.K_MAX, key=WIDGETS["k"], disabled=deciles,
                   help="Official national deciles always have ten classes." if deciles else None)
