@@ -30,6 +30,9 @@ from mapkit.export.options import MAX_LABELS
 from mapkit.layers import overlay_declarations, overlay_specs
 from mapkit.markup import safe_url
 from mapkit.profile import AreaProfile, area_profile
+from mapkit import series as time_series
+from mapkit import series_tables
+from mapkit.charts import trend_chart
 from mapkit.ranking import DARKER, RANK_ONE
 from mapkit.tables import indicator_csv, ranking_table
 from mapkit.wording import level_label, palette_label, region_label, sentence_case, table_number_format
@@ -162,6 +165,7 @@ def seed_widgets(view: View) -> None:
     for overlay_id in offered_overlays():
         st.session_state[overlay_key(overlay_id)] = overlay_id in view.overlays
     st.session_state["w_statuses"] = list(status_order() if view.statuses is None else view.statuses)
+    seed_time_widgets(view)
 
 
 def on_theme_change() -> None:
@@ -216,11 +220,14 @@ def sidebar(previous: View) -> View:
                 reason = other.note_for(level) or f"Published for {', '.join(other.levels)} only."
                 st.caption(f"**{other.label}** ({other.theme}): {reason}")
 
+    time = time_controls(indicator, level)
+
     sb.header("Classes and colours")
     schemes = classify.available_schemes(spec)
     ensure_option(WIDGETS["scheme"], schemes, "quantiles")
     scheme = sb.selectbox("Classification", schemes, key=WIDGETS["scheme"],
-                          format_func=lambda s: classify.SCHEMES[s].label)
+                          format_func=lambda s: classify.SCHEMES[s].label, disabled="change" in time,
+                          help="A change map has equal steps either side of its centre." if "change" in time else None)
     deciles = classify.SCHEMES[scheme].needs_deciles
     k = sb.slider("Number of classes", classify.K_MIN, classify.K_MAX, key=WIDGETS["k"], disabled=deciles,
                   help="Official national deciles always have ten classes." if deciles else None)
@@ -241,7 +248,7 @@ def sidebar(previous: View) -> View:
     view, _ = View.lenient(region=region, level=level, indicator=indicator, scheme=scheme, k=int(k), compare=compare,
                            palette=palette, basemap=basemap, area=area, overlays=chosen, statuses=statuses,
                            postcode=previous.postcode if previous.region == region else None,
-                           overlay_ids=offered_overlays())
+                           overlay_ids=offered_overlays(), **time)
     return view
 
 
@@ -457,6 +464,8 @@ def show_profile(view: View) -> AreaProfile | None:
     if not view.area:
         st.info("Click an area on the map, or a row of the table below, to see its profile here.")
         sentences = in_brief(view.indicator, view.level, view.region)
+        trend = region_trend(view.indicator, view.region, view.change)
+        sentences = [trend, *sentences] if trend else sentences
         if sentences:
             st.markdown("**In brief**")
             st.caption("\n".join(f"- {markdown_text(s)}" for s in sentences)
@@ -484,6 +493,7 @@ def show_profile(view: View) -> AreaProfile | None:
         if r["note"]:
             st.caption(r["note"])
         st.caption(f"Rank 1 = {RANK_ONE[spec.higher_is]}. {spec.period}. Source: {r['source']}.")
+    show_trend(view, prof)
     theme_rows = table[table["theme"] == spec.theme].dropna(subset=["england_position"])
     if not theme_rows.empty:
         st.caption(f"**{spec.theme}**: position among England's {plural} ({position_key(theme_rows)})")
@@ -528,12 +538,14 @@ def show_ranking(view: View) -> None:
     if query:
         table = table[table["name"].str.contains(query, case=False, regex=False, na=False)]
     shown = table.assign(value_text=[spec.format_value(None if pd.isna(v) else float(v)) for v in table["value"]])
+    shown, trend_column = with_trend(shown, view)
     event = st.dataframe(
         shown, hide_index=True, width="stretch", height=320, key="ranking_table",
         on_select="rerun", selection_mode="single-row",
         column_order=[*(["rank_in_region"] if view.region != mapkit.ENGLAND else []), "name", "code", "value",
-                      "rank_in_england", "n_england", "decile_in_england", "note"],
+                      *trend_column, "rank_in_england", "n_england", "decile_in_england", "note"],
         column_config={
+            **trend_config(view),
             "rank_in_region": st.column_config.NumberColumn(f"Rank in {region_name}",
                                                             help=f"1 = {RANK_ONE[spec.higher_is]}"),
             "name": st.column_config.TextColumn("Name"),
@@ -560,6 +572,169 @@ def show_ranking(view: View) -> None:
         file_name=table_file_name(view.indicator, view.level, view.region), mime="text/csv",
         help="Every area of the table, with a header naming the source, vintage and licence.")
     st.caption(wording.source_caption(spec))
+
+
+# ------------------------------------------------------------------------------------------------ time series
+
+TIME_MODES = {"year": "One year", "change": "Change between two years"}
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def series_years(series_id: str) -> list[int]:
+    return time_series.years(series_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def region_trend(indicator: str, region: str, period: tuple[int, int] | None) -> str | None:
+    """The "In brief" sentence on the region's own change (computed from ONS's series)."""
+    try:
+        return time_series.region_sentence(indicator, region, region_label_plain(region), period)
+    except mapkit.MapkitError:
+        return None
+
+
+def region_label_plain(code: str) -> str:
+    name = mapkit.region_name(code)
+    return f"the {name} CA" if code.startswith("E47") else name
+
+
+def seed_time_widgets(view: View) -> None:
+    """The year/change widgets as a link or the session's view sets them (the latest year when none)."""
+    st.session_state["w_time_mode"] = "change" if view.change is not None else "year"
+    if view.year is not None:
+        st.session_state["w_year"] = view.year
+    if view.change is not None:
+        st.session_state["w_change"] = tuple(view.change)
+    st.session_state["w_centre"] = view.centre
+
+
+def time_controls(indicator: str, level: str) -> dict[str, Any]:
+    """Year or change controls for an indicator with an ONS time series; View fields (none without a series)."""
+    series = mapkit.registry().series_for(indicator)
+    if series is None or level not in ("lad", "ca"):
+        return {}
+    sb = st.sidebar
+    sb.header("Over time")
+    known = series_years(series.id)
+    mode = sb.radio("Show", list(TIME_MODES), key="w_time_mode", format_func=TIME_MODES.get, horizontal=True)
+    if mode == "year":
+        ensure_option("w_year", known, known[-1])
+        year = sb.select_slider("Year", known, key="w_year",
+                                help=f"ONS publishes {series.label.lower()} for {known[0]} to {known[-1]}.")
+        return {"year": None if year == known[-1] else int(year)}
+    default = time_series.default_period(series.id)
+    chosen = st.session_state.get("w_change")
+    if not (isinstance(chosen, tuple) and len(chosen) == 2 and chosen[0] in known and chosen[1] in known
+            and chosen[0] < chosen[1]):
+        st.session_state["w_change"] = default
+    start, end = sb.select_slider("From and to", known, key="w_change")
+    if start == end:
+        sb.caption("Choose two different years.")
+        return {}
+    centre = sb.radio("Centre the colours on", list(time_series.CENTRES), key="w_centre",
+                      format_func=lambda c: time_series.CENTRES[c], horizontal=True,
+                      help="The middle colour of the change map: no change, or England's own change, so that "
+                           "areas read as faster or slower than England.")
+    return {"change": (int(start), int(end)), "centre": centre}
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def trends(series_id: str, level: str, codes: tuple[str, ...]) -> dict[str, list[float | None]]:
+    return time_series.trend_lists(series_id, level, list(codes))
+
+
+def with_trend(table: pd.DataFrame, view: View) -> tuple[pd.DataFrame, list[str]]:
+    """The ranked table with a "trend" column (each area's ONS series) where the indicator has one."""
+    series = mapkit.registry().series_for(view.indicator)
+    if series is None or view.level not in ("lad", "ca"):
+        return table, []
+    lists = trends(series.id, view.level, tuple(table["code"]))
+    return table.assign(trend=[lists.get(code, []) for code in table["code"]]), ["trend"]
+
+
+def trend_config(view: View) -> dict[str, Any]:
+    series = mapkit.registry().series_for(view.indicator)
+    if series is None:
+        return {}
+    known = series_years(series.id)
+    return {"trend": st.column_config.LineChartColumn(
+        f"Trend {known[0]}-{known[-1]}", help=f"{series.label}, every year ONS publishes (gaps left empty)")}
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def area_trend(series_id: str, code: str, level: str, ca_code: str | None) -> pd.DataFrame:
+    names = {code: mapkit.region_name(code) if level in ("lad", "ca") else code}
+    if ca_code:
+        names[ca_code] = f"{mapkit.region_name(ca_code)} CA"
+    return time_series.area_lines(series_id, code, level, ca_code=ca_code, names=names)
+
+
+def show_trend(view: View, prof: AreaProfile) -> None:
+    """The selected area's series against its combined authority and England, and its change sentence."""
+    series = mapkit.registry().series_for(view.indicator)
+    if series is None or view.level not in ("lad", "ca"):
+        return
+    boundaries = mapkit.load_boundaries(view.level, view.region)
+    row = boundaries[boundaries["code"] == view.area]
+    ca_code = row["ca_code"].iloc[0] if view.level == "lad" and not row.empty else None
+    lines = area_trend(series.id, view.area, view.level, ca_code if isinstance(ca_code, str) else None)
+    st.altair_chart(trend_chart(lines, series), key="trend_chart", width="stretch", height=330)
+    start, end = view.change or time_series.default_period(series.id)
+    sentence = region_trend(view.indicator, view.area, (start, end))
+    if sentence:
+        st.caption(markdown_text(sentence))
+    gaps = lines[lines["value"].isna()]
+    if len(gaps):
+        st.caption("Gaps (not filled in): " + "; ".join(
+            markdown_text(f"{a} {y}: {n}") for a, y, n in zip(gaps["area"], gaps["year"], gaps["note"])))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def series_csv(indicator: str, level: str, region: str, year: int | None, change: tuple[int, int] | None) -> str:
+    if change is not None:
+        return series_tables.change_csv(indicator, level, region, *change)
+    return series_tables.year_csv(indicator, level, region, int(year))
+
+
+def show_series_ranking(view: View) -> None:
+    """The ranked table of a chosen year, or of the change between two years (fastest first)."""
+    series = mapkit.registry().series_for(view.indicator)
+    region_name = mapkit.region_name(view.region)
+    plural = mapkit.registry().boundary(view.level).plural
+    if view.change is not None:
+        start, end = view.change
+        table = series_tables.change_table(view.indicator, view.level, view.region, start, end)
+        unit = "percentage points" if series.change_in_points else "%"
+        st.subheader(f"Change in {series.label}, {start} to {end}: {plural} of {region_name}, fastest first")
+        columns = {"name": st.column_config.TextColumn("Name"), "code": st.column_config.TextColumn("Code"),
+                   "start_value": st.column_config.NumberColumn(f"{start} ({series.unit})", format="%.2f"),
+                   "end_value": st.column_config.NumberColumn(f"{end} ({series.unit})", format="%.2f"),
+                   "change": st.column_config.NumberColumn(f"Change ({unit})", format="%+.1f"),
+                   "cagr": st.column_config.NumberColumn("A year (compound, %)", format="%+.2f"),
+                   "real_pct_change": st.column_config.NumberColumn("Real terms (%)", format="%+.1f"),
+                   "gap": st.column_config.NumberColumn(f"Against England ({unit})", format="%+.1f"),
+                   "note": st.column_config.TextColumn("Note")}
+        if series.change_in_points or not series.real_terms:
+            columns.pop("real_pct_change")
+        if series.change_in_points:
+            columns.pop("cagr")
+    else:
+        table = series_tables.year_table(view.indicator, view.level, view.region, view.year)
+        table = table.sort_values("value", ascending=False, na_position="last")
+        st.subheader(f"{series.label}, {view.year}: {plural} of {region_name}")
+        columns = {"name": st.column_config.TextColumn("Name"), "code": st.column_config.TextColumn("Code"),
+                   "value": st.column_config.NumberColumn(f"{series.label} ({series.unit})", format="%.2f"),
+                   "note": st.column_config.TextColumn("Note")}
+    st.dataframe(table, hide_index=True, width="stretch", height=320, key="series_table",
+                 column_order=list(columns), column_config=columns)
+    st.download_button("Download CSV (with source header)",
+                       data=series_csv(view.indicator, view.level, view.region, view.year, view.change),
+                       file_name=f"{view.indicator}_{view.level}_{view.region}_"
+                                 f"{'-'.join(map(str, view.change)) if view.change else view.year}.csv",
+                       mime="text/csv")
+    source = mapkit.registry().sources[series.source]
+    st.caption(f"Source: {source.publisher}, {source.title}; ONS release {series.release_date}. {source.licence}. "
+               "Every figure is ONS's own cell; changes are computed from them.")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -780,7 +955,7 @@ def main() -> None:
     spec, region_name, frame, classes = data.spec, data.region_name, data.frame, data.classification
     plural = mapkit.registry().boundary(view.level).plural
     st.caption(f"{spec.label} ({spec.unit}, {spec.period}) for the {len(frame):,} {plural} of {region_name}. "
-               f"Classes: {classify.SCHEMES[view.scheme].label}, from {classes.reference}.")
+               f"Classes: {classify.SCHEMES[classes.scheme].label}, from {classes.reference}.")
 
     map_column, profile_column = st.columns([3, 1], gap="small")
     with map_column:
@@ -802,7 +977,7 @@ def main() -> None:
     # "Who lives near" runs only while its tab is open (st.tabs with a key tells which is): it is the heavy part.
     ranking_tab, nearby_tab, export_tab = st.tabs(list(TABS.values()), key=TAB_KEY, on_change="rerun")
     with ranking_tab:
-        shown(show_ranking, view)
+        shown(show_series_ranking if view.over_time else show_ranking, view)
     with nearby_tab:
         if nearby_tab.open:
             shown(show_nearby, view, user_layer)

@@ -92,6 +92,8 @@ class Classification:
         Per area, aligned with the input: class index, or :data:`NO_DATA`.
     deciles
         Per class, the national decile it stands for (national deciles only, else empty).
+    centre
+        For a diverging (change) map, what the palette's middle stands for, e.g. "no change"; else empty.
     reference
         What the breaks were computed on, for the legend (e.g. "all 6,784 wards in England").
     """
@@ -104,6 +106,7 @@ class Classification:
     classes: np.ndarray
     reference: str
     deciles: tuple[int, ...] = ()
+    centre: str = ""
 
     @property
     def k(self) -> int:

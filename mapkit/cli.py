@@ -69,9 +69,26 @@ def _regions(args: argparse.Namespace) -> int:
 
 
 def _table(args: argparse.Namespace) -> int:
+    from mapkit import series_tables
+    from mapkit.series import parse_change
     from mapkit.tables import indicator_csv
 
-    sys.stdout.write(indicator_csv(args.indicator, args.level, args.region))
+    if args.year is not None:
+        text = series_tables.year_csv(args.indicator, args.level, args.region, args.year)
+    elif args.change is not None:
+        text = series_tables.change_csv(args.indicator, args.level, args.region, *parse_change(args.change))
+    elif args.years:
+        text = series_tables.years_csv(args.indicator, args.level, args.region)
+    else:
+        text = indicator_csv(args.indicator, args.level, args.region)
+    sys.stdout.write(text)
+    return 0
+
+
+def _series(args: argparse.Namespace) -> int:
+    from mapkit.series_tables import area_series_csv
+
+    sys.stdout.write(area_series_csv(args.indicator, args.region))
     return 0
 
 
@@ -82,6 +99,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "indicators": _indicators,
     "install-assets": _install_assets,
     "regions": _regions,
+    "series": _series,
     "table": _table,
 }
 
@@ -114,6 +132,16 @@ def parser() -> argparse.ArgumentParser:
     table.add_argument("--level", required=True, choices=LEVELS)
     table.add_argument("--indicator", required=True)
     table.add_argument("--region", default="E92000001")
+    when = table.add_mutually_exclusive_group()
+    when.add_argument("--year", type=int, default=None,
+                      help="a year of the indicator's ONS time series (districts and combined authorities)")
+    when.add_argument("--change", default=None, metavar="START:END",
+                      help="change between two years of the series, e.g. 2013:2023")
+    when.add_argument("--years", action="store_true", help="one row per area and year, every year ONS publishes")
+    series = sub.add_parser("series", help="print one area's ONS time series as CSV")
+    series.add_argument("--indicator", required=True, help="an indicator with a series (e.g. gva_per_hour) or a "
+                                                           "series id from layers/series.toml")
+    series.add_argument("--region", required=True, help="England, a combined authority or a district code")
     return root
 
 

@@ -165,3 +165,42 @@ def area_indicators(code: str, level: str, *, data_dir: Path | None = None) -> p
     _check_level(level)
     table = _indicators(level, data_dir or default_data_dir())
     return table[table["code"] == code]
+
+
+SERIES_COLUMNS = ("code", "level", "series", "period", "year", "value", "lci", "uci", "status", "note")
+SERIES_LEVELS = ("lad", "ca", "england")
+
+
+@lru_cache(maxsize=None)
+def _series(level: str, data_dir: Path) -> pd.DataFrame:
+    path = data_dir / "series" / f"{level}.parquet"
+    return _checked(read_product(path), path, SERIES_COLUMNS, geo=False)
+
+
+def load_series(series_id: str, level: str, codes: list[str] | tuple[str, ...] | None = None, *,
+                data_dir: Path | None = None) -> pd.DataFrame:
+    """Every published period of one ONS time series (``layers/series.toml``) for the areas of ``level``.
+
+    Parameters
+    ----------
+    series_id
+        A series id, e.g. ``"gva_per_hour"``.
+    level
+        ``"lad"``, ``"ca"`` or ``"england"``.
+    codes
+        Only these areas; ``None`` means all.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``code, level, series, period, year, value, lci, uci, status, note``, ordered by code and period. Gaps
+        (suppressed, empty or unpublished cells) are rows with no value and the reason in ``note``.
+    """
+    registry().one_series(series_id)
+    if level not in SERIES_LEVELS:
+        raise UnknownNameError(f"Time series are published for {', '.join(SERIES_LEVELS)}, not {level!r}.")
+    table = _series(level, data_dir or default_data_dir())
+    rows = table[table["series"] == series_id]
+    if codes is not None:
+        rows = rows[rows["code"].isin(list(codes))]
+    return rows.sort_values(["code", "period"]).reset_index(drop=True)

@@ -32,13 +32,15 @@ UNIT_KINDS: dict[str, tuple[str, ...]] = {
     "percent": ("%", "% of people", "% of households", "% of LSOAs", "% of population", "% of residents",
                 "% of working-age residents", "% of working-age people",
                 "% of people aged 16-64", "% of economically active people aged 16+", "% of active enterprises",
-                "% of active enterprises with 10+ employees", "% of premises"),
+                "% of active enterprises with 10+ employees", "% of premises",
+                "% of businesses born in the year"),
     "count": ("people", "households", "enterprises"),
     "deprived count": ("income-deprived people", "employment-deprived people"),
     "rank": ("rank", "average rank, higher = more deprived"),
     "score": ("score",),
-    "money": ("£ per hour", "£ per week", "£ per head"),
+    "money": ("£ per hour", "£ per week", "£ per head", "£ per filled job", "£ per head (2019 money value)"),
     "rate per 1,000": ("per 1,000 dwellings",),
+    "change": ("% change", "percentage points"),
 }
 """Every unit a declaration may use, by kind. Shares and rates are percentages 0-100 and their unit starts with
 "%"; no share is stored as a 0-1 proportion. A "count" is a size and is never ranked as better or worse; a
@@ -128,6 +130,8 @@ class IndicatorSpec:
     params: Mapping[str, Any]
     level_notes: Mapping[str, str]
     national_deciles: bool = False
+    series: str = ""
+    """Id of the ONS time series (``layers/series.toml``) whose latest year this indicator is, or empty."""
 
     def __post_init__(self) -> None:
         fields = ("label", "theme", "description", "unit", "number_format", "higher_is", "levels",
@@ -171,12 +175,82 @@ class IndicatorSpec:
 
 
 @dataclasses.dataclass(frozen=True)
+class SeriesSpec:
+    """One ONS time series: every published year of one indicator of an Explore Local Statistics file.
+
+    ``label``, ``subtitle``, ``decimal_places``, ``release_date``, ``experimental`` and ``caveats`` are ONS's own,
+    copied from the JSON metadata kept with the file; ``england_code`` is the code of the file's England row.
+    """
+
+    id: str
+    ons_indicator: str
+    file: str
+    label: str
+    subtitle: str
+    unit: str
+    number_format: str
+    decimal_places: int
+    source: str
+    release_date: str
+    experimental: bool
+    england_code: str
+    caveats: str = ""
+    revision_note: str = ""
+    real_terms: str = ""
+
+    def __post_init__(self) -> None:
+        fields = ("ons_indicator", "file", "label", "unit", "number_format", "source", "release_date",
+                  "england_code")
+        _require("Series", self.id, dataclasses.asdict(self), fields)
+        if self.unit not in UNITS:
+            raise SpecError(f"Series {self.id!r}: unit {self.unit!r} is not known; use one of: "
+                            f"{', '.join(repr(u) for u in UNITS)} (or add it to UNIT_KINDS in mapkit/layers.py).")
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", self.release_date):
+            raise SpecError(f"Series {self.id!r}: release_date {self.release_date!r} must be written YYYY-MM-DD.")
+        try:
+            self.number_format.format(1.5)
+        except (ValueError, IndexError, KeyError) as exc:
+            raise SpecError(f"Series {self.id!r}: number_format {self.number_format!r} is not a Python format "
+                            f"string such as '{{:.1f}}' ({exc}).") from None
+
+    @property
+    def unit_kind(self) -> str:
+        """What the unit measures: "percent", "money", "count", ..."""
+        return UNITS[self.unit]
+
+    @property
+    def change_in_points(self) -> bool:
+        """True for percentages, whose change is read in percentage points rather than as a percent change."""
+        return self.unit_kind == "percent"
+
+    def format_value(self, value: float | None) -> str:
+        """The value in the declared format, or "no data"."""
+        if value is None or value != value:
+            return "no data"
+        return self.number_format.format(value)
+
+
+@dataclasses.dataclass(frozen=True)
 class Registry:
     """Every declaration, keyed by id, in declaration order."""
 
     sources: Mapping[str, SourceSpec]
     boundaries: Mapping[str, BoundarySpec]
     indicators: Mapping[str, IndicatorSpec]
+    series: Mapping[str, SeriesSpec] = dataclasses.field(default_factory=dict)
+
+    def one_series(self, series_id: str) -> SeriesSpec:
+        """The declaration of series ``series_id``."""
+        try:
+            return self.series[series_id]
+        except KeyError:
+            raise UnknownNameError(f"Unknown series {series_id!r}: use one of {', '.join(self.series)} "
+                                   "(declared in layers/series.toml).") from None
+
+    def series_for(self, indicator_id: str) -> SeriesSpec | None:
+        """The time series an indicator is the latest year of, or ``None``."""
+        ident = self.indicator(indicator_id).series
+        return self.series.get(ident) if ident else None
 
     def indicator(self, indicator_id: str) -> IndicatorSpec:
         try:
@@ -259,7 +333,30 @@ def load_registry(layers_dir: Path = LAYERS_DIR) -> Registry:
         if spec.source not in sources:
             raise SpecError(f"Indicator {spec.id!r} names source {spec.source!r}, not defined in sources.toml.")
         indicators[spec.id] = spec
-    return Registry(sources=sources, boundaries=boundaries, indicators=indicators)
+    series = _series(layers_dir / "series.toml", sources)
+    for spec in indicators.values():
+        if spec.series and spec.series not in series:
+            raise SpecError(f"Indicator {spec.id!r} names series {spec.series!r}, not declared in series.toml.")
+    return Registry(sources=sources, boundaries=boundaries, indicators=indicators, series=series)
+
+
+def _series(path: Path, sources: Mapping[str, SourceSpec]) -> dict[str, SeriesSpec]:
+    """``series.toml`` (optional: a layers folder without it declares no series)."""
+    if not path.is_file():
+        return {}
+    out: dict[str, SeriesSpec] = {}
+    for rec in _load_toml(path).get("series", []):
+        spec = SeriesSpec(**_known(SeriesSpec, dict(rec), f"Series {rec.get('id', '<no id>')!r}"))
+        if spec.id in out:
+            raise SpecError(f"Series id {spec.id!r} is declared twice in series.toml: rename one.")
+        source, _, file_key = spec.file.partition(".")
+        if source not in sources or file_key not in sources[source].files:
+            raise SpecError(f"Series {spec.id!r} names file {spec.file!r}, not declared in sources.toml.")
+        out[spec.id] = spec
+    for spec in out.values():
+        if spec.real_terms and spec.real_terms not in out:
+            raise SpecError(f"Series {spec.id!r}: real_terms names {spec.real_terms!r}, not a declared series.")
+    return out
 
 
 @lru_cache(maxsize=1)

@@ -13,7 +13,7 @@ from collections.abc import Collection, Mapping, Sequence
 from mapkit.view import DEFAULT, View, shown
 
 QUERY_KEYS: tuple[str, ...] = ("region", "level", "indicator", "scheme", "k", "compare", "palette", "basemap",
-                               "area", "overlays", "statuses", "pc")
+                               "area", "overlays", "statuses", "pc", "year", "change", "centre")
 RESERVED_KEYS = frozenset({"embed", "embed_options"})
 """Parameters that belong to Streamlit itself and are left alone."""
 
@@ -86,11 +86,32 @@ def parse_query(params: Mapping[str, str | Sequence[str]], *,
         statuses = ()
     elif status_text != ALL_STATUSES:
         statuses = tuple(" ".join(t.replace("_", " ").split()) for t in status_text.split(",") if t.strip()) or None
+    time = _time_fields(values, notices)
     fields = {key: values[key] for key in ("region", "level", "indicator", "scheme", "compare", "palette",
                                            "basemap", "area") if values.get(key)}
     view, more = View.lenient(overlay_ids=overlay_ids, k=k, overlays=overlays, statuses=statuses,
-                              postcode=values.get("pc") or None, **fields)
+                              postcode=values.get("pc") or None, **time, **fields)
     return view, _capped(notices + more)
+
+
+def _time_fields(values: Mapping[str, str], notices: list[str]) -> dict[str, object]:
+    """``year=2013``, ``change=2013:2023`` and ``centre=england`` as View fields; malformed ones are reported."""
+    fields: dict[str, object] = {}
+    if values.get("year"):
+        if re.fullmatch(r"\d{4}", values["year"]):
+            fields["year"] = int(values["year"])
+        else:
+            notices.append(f"The link's year {shown(values['year'])} is not a year: showing the latest figures.")
+    if values.get("change"):
+        match = re.fullmatch(r"(\d{4})[:-](\d{4})", values["change"])
+        if match:
+            fields["change"] = (int(match[1]), int(match[2]))
+        else:
+            notices.append(f"The link's change {shown(values['change'])} is not of the form 2013:2023: showing the "
+                           "latest figures.")
+    if values.get("centre"):
+        fields["centre"] = values["centre"]
+    return fields
 
 
 def to_query(view: View) -> dict[str, str]:
@@ -105,6 +126,11 @@ def to_query(view: View) -> dict[str, str]:
         "palette": view.palette,
         "basemap": view.basemap,
     }
+    if view.year is not None:
+        query["year"] = str(view.year)
+    if view.change is not None:
+        query["change"] = f"{view.change[0]}:{view.change[1]}"
+        query["centre"] = view.centre
     if view.area:
         query["area"] = view.area
     if view.overlays:

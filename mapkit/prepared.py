@@ -62,10 +62,17 @@ def prepare(view: View) -> MapData:
     if frame.empty:
         plural = registry().boundary(view.level).plural
         raise ParameterError(f"{name} ({view.region}) contains no {plural}: choose another --level or --region.")
-    classification = classify_indicator(frame, view.indicator, view.level, view.region,
-                                        scheme_name=view.scheme_name, k=view.k, compare=view.compare,
-                                        region_label=name)
     ramp = resolve(view.palette, spec.palette)
+    if view.over_time:
+        from mapkit.timemap import timed_map
+
+        timed = timed_map(view, spec, frame, name)
+        spec, frame, classification = timed.spec, timed.frame, timed.classification
+        ramp = timed.ramp or ramp
+    else:
+        classification = classify_indicator(frame, view.indicator, view.level, view.region,
+                                            scheme_name=view.scheme_name, k=view.k, compare=view.compare,
+                                            region_label=name)
     colours = tuple(class_colours(ramp, classification.k, spec.higher_is))
     overlays = {o: overlay_in_region(o, view.region, statuses=view.statuses) for o in view.overlays}
     return MapData(view=view, spec=spec, frame=frame, classification=classification, ramp=ramp, colours=colours,

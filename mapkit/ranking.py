@@ -37,3 +37,16 @@ def decile_from_rank(rank: pd.Series, n: int) -> pd.Series:
     """National decile from a rank among ``n`` areas: 1 = worst 10%, 10 = best 10%."""
     dec = np.ceil(rank.astype("Float64") * 10.0 / max(n, 1))
     return dec.clip(1, 10).astype("Int64")
+
+
+DIVERGING_KEY: dict[str, str] = {"worse": "red = a larger rise (worse), blue = a smaller rise or a fall (better)",
+                                 "better": "blue = faster growth (better), red = slower growth or a fall (worse)",
+                                 "neutral": "orange = a larger rise, purple = a smaller rise or a fall"}
+"""How a change map's diverging colours read, relative to its centre, by the indicator's direction."""
+
+
+def colour_key(higher_is: str, centre: str = "") -> str:
+    """The legend's line on how colours read: darker = worse, or for a change map, either side of the centre."""
+    if centre:
+        return f"Middle colour = {centre}; {DIVERGING_KEY[higher_is]}"
+    return DARKER[higher_is]

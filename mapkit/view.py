@@ -29,6 +29,7 @@ from mapkit.layers import LEVELS, IndicatorSpec, overlay_declarations, overlay_s
 from mapkit.palettes import DEFAULT as DEFAULT_PALETTE
 from mapkit.palettes import PALETTES, resolve
 from mapkit.postcodes import formatted, lookup
+from mapkit.series import CENTRES, change_years, years
 
 WMCA = "E47000007"
 
@@ -75,6 +76,13 @@ class View:
         Overlay status categories drawn (declared order); ``None`` means all of them.
     postcode
         A live English postcode (ONS ``pcds`` form, ``B9 5RP``) marked on the map, inside ``region``; or ``None``.
+    year
+        For an indicator with an ONS time series (``layers/series.toml``): the year shown; ``None`` means the
+        indicator's own (latest) figures.
+    change
+        ``(start, end)``: map the change in the series between these years instead of one year's values.
+    centre
+        For a change map, a key of :data:`mapkit.series.CENTRES`: the diverging palette's middle.
     """
 
     region: str = WMCA
@@ -89,6 +97,9 @@ class View:
     overlays: tuple[str, ...] = ()
     statuses: tuple[str, ...] | None = None
     postcode: str | None = None
+    year: int | None = None
+    change: tuple[int, int] | None = None
+    centre: str = "zero"
 
     @property
     def spec(self) -> IndicatorSpec:
@@ -148,7 +159,13 @@ class View:
         if self.area is not None and self.area not in set(load_boundaries(self.level, self.region)["code"]):
             raise UnknownNameError(f"Area {self.area!r} is not one of the {registry().boundary(self.level).plural} "
                                    f"of {region_name(self.region)}: choose one of them, or none.")
+        _check_time(self)
         return self
+
+    @property
+    def over_time(self) -> bool:
+        """True when the view shows a chosen year or a change rather than the indicator's own figures."""
+        return self.year is not None or self.change is not None
 
     @classmethod
     def lenient(cls, *, overlay_ids: Collection[str] | None = None, **fields: Any) -> tuple[View, list[str]]:
@@ -172,6 +189,25 @@ class View:
 DEFAULT = View(scheme="national_deciles")
 """The app's opening view, as :meth:`View.lenient` gives it: the scheme spelled out (``View().scheme_name``, written
 here so that importing this module reads no declaration; tests/test_view.py checks the two agree)."""
+
+
+def _check_time(view: View) -> None:
+    """A year or change needs a time series at the view's level, published years, and not both at once."""
+    if view.centre not in CENTRES:
+        raise UnknownNameError(f"Unknown centre {view.centre!r}: use one of {', '.join(CENTRES)}.")
+    if not view.over_time:
+        return
+    series = registry().series_for(view.indicator)
+    if series is None or view.level not in ("lad", "ca"):
+        raise ParameterError(f"{view.spec.label} has no ONS time series at level {view.level!r}: years and changes "
+                             "are offered for districts and combined authorities, for indicators with a series.")
+    if view.year is not None and view.change is not None:
+        raise ParameterError("Choose a year or a change between two years, not both.")
+    known = years(series.id)
+    asked = [view.year] if view.year is not None else list(change_years(view.change))
+    for year in asked:
+        if year not in known:
+            raise ParameterError(f"{series.label}: ONS publishes {known[0]} to {known[-1]}, not {year!r}.")
 
 
 def status_order() -> tuple[str, ...]:
@@ -300,7 +336,28 @@ def _lenient(candidate: View, overlay_ids: Collection[str]) -> tuple[View, list[
     view = View(region=region, level=level, indicator=indicator, scheme=scheme, k=k, compare=compare,
                 palette=palette, basemap=basemap, area=area, overlays=tuple(overlays), statuses=statuses,
                 postcode=postcode)
-    return view, notices
+    return _lenient_time(view, candidate, notices), notices
+
+
+def _lenient_time(view: View, candidate: View, notices: list[str]) -> View:
+    """The candidate's year, change and centre where they fit the (already valid) view, else none, and why."""
+    centre = candidate.centre if candidate.centre in CENTRES else DEFAULT.centre
+    if centre != candidate.centre:
+        notices.append(f"The link's centre {shown(str(candidate.centre))} is not known: change maps are centred "
+                       f"on {CENTRES[centre]}.")
+    year, change = candidate.year, candidate.change
+    if year is not None and change is not None:
+        notices.append("The link asks for a year and a change: showing the change.")
+        year = None
+    timed = dataclasses.replace(view, year=year, change=change, centre=centre)
+    if not timed.over_time:
+        return timed
+    try:
+        _check_time(timed)
+    except (ParameterError, UnknownNameError, TypeError) as exc:
+        notices.append(f"{exc} Showing the latest figures instead.")
+        return dataclasses.replace(timed, year=None, change=None)
+    return timed
 
 
 def postcode_problem(postcode: str, region: str) -> str | None:

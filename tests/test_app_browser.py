@@ -482,3 +482,67 @@ def test_search_opens_a_postcode_and_places_and_refuses_a_bad_postcode(page: Any
     box.fill("ZZ1 1ZZ")
     box.press("Enter")
     expect(sidebar.get_by_text("ZZ1 1ZZ is not a live English postcode")).to_be_visible(timeout=LOAD_TIMEOUT)
+
+
+def test_gva_over_time_year_change_and_the_profiles_line_chart(page: Any, app_url: str) -> None:
+    """Issue 12's path: West Midlands districts, GVA per hour worked at 2023 by default, back to 2013, then the
+    change 2013 to 2023; the profile's line chart holds ONS's figures for the area, its CA and England."""
+    from playwright.sync_api import expect
+
+    birmingham = "E08000025"
+    frame = open_app(page, app_url + f"/?region={WMCA}&level=lad&area={birmingham}")
+    wait_for_areas(frame, 7)
+    for nth, name in ((1, "Growth and productivity"), (2, "GVA per hour worked")):
+        page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').nth(nth).click()
+        page.keyboard.type(name)
+        page.get_by_role("option", name=name).click()
+        page.wait_for_timeout(500)
+    legend = page.frame_locator(MAP_FRAME).locator(".mapkit-legend")
+    legend.locator("summary").filter(has_text="GVA per hour worked").wait_for(timeout=LOAD_TIMEOUT)
+    assert "2023" in legend.inner_text()
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    slider = sidebar.get_by_role("slider").first
+    expect(slider).to_have_attribute("aria-valuetext", "2023", timeout=LOAD_TIMEOUT)
+
+    slider.focus()
+    for _ in range(10):
+        page.keyboard.press("ArrowLeft")
+    page.wait_for_function("() => window.location.search.includes('year=2013')", timeout=LOAD_TIMEOUT)
+    legend.filter(has_text="2013, ONS time series").wait_for(timeout=LOAD_TIMEOUT)
+    colours = dict(frame.evaluate(AREAS_JS))
+    expected = prepare_colours({"indicator": "gva_per_hour", "year": 2013})
+    assert colours == expected
+
+    sidebar.get_by_text("Change between two years").click()
+    page.wait_for_function("() => window.location.search.includes('change=2013%3A2023')"
+                           " || window.location.search.includes('change=2013:2023')", timeout=LOAD_TIMEOUT)
+    legend.filter(has_text="2013 to 2023").wait_for(timeout=LOAD_TIMEOUT)
+    assert "Middle colour = no change" in legend.inner_text()
+    assert dict(frame.evaluate(AREAS_JS)) == prepare_colours({"indicator": "gva_per_hour", "change": (2013, 2023)})
+    expect(page.get_by_role("heading", name=re.compile("2013 to 2023: districts of West Midlands, fastest first"))
+           ).to_be_visible(timeout=LOAD_TIMEOUT)
+    expect(page.get_by_text("Gross value added per hour worked in Birmingham grew 31.1% from 2013 to 2023, "
+                            "against 33.3% for England").first).to_be_visible(timeout=LOAD_TIMEOUT)
+
+    chart = page.locator('[data-testid="stVegaLiteChart"]')
+    chart.locator("svg [aria-label*='Year: 2013']").first.wait_for(timeout=LOAD_TIMEOUT)
+    labels = chart.locator("svg [aria-label*='Year: ']").evaluate_all(
+        "els => els.map(e => e.getAttribute('aria-label'))")
+    points = {}
+    for label in labels:
+        fields = dict(part.split(": ", 1) for part in label.split("; ") if ": " in part)
+        points[(fields["Area"], int(fields["Year"]))] = fields["Gross value added per hour worked"]
+    assert len(points) == 3 * 20  # Birmingham, West Midlands CA and England, 2004-2023
+    assert points[("Birmingham", 2013)] == "£26.8" and points[("Birmingham", 2023)] == "£35.1"  # ONS cells
+    assert points[("West Midlands CA", 2013)] == "£27.4" and points[("England", 2023)] == "£42.4"
+
+
+def prepare_colours(fields: dict) -> dict[str, str]:
+    """Area code -> fill colour the app should draw for West Midlands districts with these view fields."""
+    from mapkit.prepared import prepare
+    from mapkit.view import View
+
+    data = prepare(View(region=WMCA, level="lad", scheme="quantiles", **fields))
+    no_data = data.ramp.no_data.fill
+    return {code: (data.colours[c] if c >= 0 else no_data)
+            for code, c in zip(data.frame["code"], data.classification.classes)}

@@ -45,7 +45,7 @@ def test_an_empty_link_opens_the_default_view() -> None:
 
 def test_links_carry_every_setting_and_the_selected_area() -> None:
     query = to_query(dataclasses.replace(DEFAULT, area=BINLEY, overlays=("a", "b"), postcode="B9 5RP"))
-    assert set(query) == set(links.QUERY_KEYS)
+    assert set(query) == set(links.QUERY_KEYS) - {"year", "change", "centre"}  # written only when chosen
     assert query["overlays"] == "a,b"
     assert "area" not in to_query(DEFAULT)
 
@@ -74,6 +74,13 @@ MALFORMED = [
     ({"statuses": "open,demolished"}, "statuses", ("open",), "overlay status `demolished` is not known"),
     ({"statuses": "<b>x</b>"}, "statuses", None, "showing every status"),
     ({"region": "x" * 500}, "region", WMCA, "too long"),
+    ({"level": "lad", "indicator": "gva_per_hour", "year": "1990"}, "year", None, "ONS publishes 2004 to 2023"),
+    ({"level": "lad", "indicator": "gva_per_hour", "year": "<b>"}, "year", None, "is not a year"),
+    ({"level": "lad", "indicator": "gva_per_hour", "change": "2023:2013"}, "change", None, "must come before"),
+    ({"level": "lad", "indicator": "gva_per_hour", "change": "soon"}, "change", None, "of the form 2013:2023"),
+    ({"year": "2013"}, "year", None, "no ONS time series at level 'ward'"),
+    ({"level": "lad", "indicator": "gva_per_hour", "change": "2013:2023", "centre": "<i>"}, "centre", "zero",
+     "centre `?i?` is not known"),
 ]
 
 
@@ -91,6 +98,18 @@ def test_notices_never_carry_markup_from_the_link(params: dict) -> None:
     for notice in notices:
         assert "<" not in notice and ">" not in notice
         assert len(notice) < 400
+
+
+@pytest.mark.parametrize("extra", [{"year": "2013"}, {"change": "2013:2023", "centre": "england"}])
+def test_year_and_change_travel_in_the_link(extra: dict) -> None:
+    view, notices = parse_query({"region": WMCA, "level": "lad", "indicator": "gva_per_hour", **extra})
+    assert notices == []
+    assert view.year == (2013 if "year" in extra else None)
+    assert view.change == ((2013, 2023) if "change" in extra else None)
+    assert view.centre == extra.get("centre", "zero")
+    query = to_query(view)
+    assert {k: query[k] for k in extra} == extra
+    assert parse_query(query)[0] == view
 
 
 def test_unknown_parameters_are_reported_and_streamlits_own_ignored() -> None:

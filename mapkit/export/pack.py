@@ -36,6 +36,7 @@ from mapkit.export.static import (
     save,
 )
 from mapkit.export.summary import summarise, summary_frame
+from mapkit.export.trend import trend_page
 from mapkit.prepared import MapData
 from mapkit.export.wording import (
     VALUE_WORDS,
@@ -230,13 +231,17 @@ def summary_page(data: MapData) -> Figure:
 
 
 def pack_pdf(data: MapData, options: FigureOptions = FigureOptions()) -> bytes:
-    """The briefing pack as one PDF: the map page (A4 landscape), then summary and rankings."""
+    """The briefing pack as one PDF: the map page (A4 landscape), summary and rankings, and for an indicator with an
+    ONS time series the trend page (:mod:`mapkit.export.trend`)."""
     map_page = map_figure(data, dataclasses.replace(options, page="a4")).figure
     buffer = io.BytesIO()
     metadata = {**SAVE_METADATA["pdf"], "Title": f"{title(data)}: briefing pack"}
     with export_style(), PdfPages(buffer, metadata=metadata) as pdf:
         pdf.savefig(map_page)
         pdf.savefig(summary_page(data))
+        trend = trend_page(data)
+        if trend is not None:
+            pdf.savefig(trend)
     return buffer.getvalue()
 
 

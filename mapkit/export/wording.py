@@ -63,7 +63,9 @@ def worst_best(data: MapData) -> tuple[str, str]:
 
 def title(data: MapData) -> str:
     """"IMD score by ward: West Midlands combined authority area"."""
-    return f"{data.spec.label} by {singular(data.view.level)}: {place_title(data.region_name, data.region_kind)}"
+    view = data.view
+    when = (f", {view.change[0]} to {view.change[1]}" if view.change else f", {view.year}" if view.year else "")
+    return f"{data.spec.label}{when} by {singular(view.level)}: {place_title(data.region_name, data.region_kind)}"
 
 
 def subtitle(data: MapData) -> str:

@@ -21,6 +21,7 @@ from mapkit.pipeline.iod_check import district_comparison, rule_summary
 from mapkit.pipeline.methods import Context
 from mapkit.pipeline.postcodes import build_postcodes
 from mapkit.pipeline.raw import DEFAULT_RAW, RawInputs, download_all
+from mapkit.pipeline.series import build_series
 from mapkit.errors import RawDataError
 from mapkit.io import read_product, replace_tree
 from mapkit.layers import Registry
@@ -75,6 +76,13 @@ def _build_into(staging: Path, inputs: RawInputs, spine, registry: Registry, log
         dest.parent.mkdir(parents=True, exist_ok=True)
         table.to_parquet(dest, index=False, compression="zstd")
     report["indicators"] = {"coverage": coverage, "rows": {lvl: len(t) for lvl, t in tables.items()}}
+    log("Time series ...")
+    series_tables, series_coverage = build_series(registry, ctx)
+    for level, table in series_tables.items():
+        dest = staging / "series" / f"{level}.parquet"
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        table.to_parquet(dest, index=False, compression="zstd")
+    report["series"] = {"coverage": series_coverage, "rows": {lvl: len(t) for lvl, t in series_tables.items()}}
     lsoa_codes = set(spine.lsoa["code"])
     report["joins"] = {
         "lsoa_to_ward_lookup": f"{spine.lsoa['ward_code'].notna().sum()}/{len(lsoa_codes)} LSOAs have a ward",
@@ -119,3 +127,7 @@ def _validate(staging: Path, registry: Registry, report: dict) -> None:
         frame = read_product(staging / "indicators" / f"{level}.parquet")
         if len(frame) != rows:
             raise RawDataError(f"Staged indicators/{level}.parquet failed validation; data/ was left unchanged.")
+    for level, rows in report.get("series", {}).get("rows", {}).items():
+        frame = read_product(staging / "series" / f"{level}.parquet")
+        if len(frame) != rows:
+            raise RawDataError(f"Staged series/{level}.parquet failed validation; data/ was left unchanged.")

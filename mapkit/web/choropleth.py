@@ -36,7 +36,7 @@ from mapkit.layers import IndicatorSpec, registry
 from mapkit.palettes import NoDataStyle, Ramp, class_colours
 from mapkit.postcodes import lookup
 from mapkit.prepared import MapData, prepare
-from mapkit.ranking import DARKER, RANK_HINT, RANK_ONE, rank_worst_first
+from mapkit.ranking import RANK_HINT, RANK_ONE, colour_key, rank_worst_first
 from mapkit.view import View
 from mapkit.wording import attribution_lines
 from mapkit.web.elements import (AREA_LINE, AreaLayer, FitRegion, FocusWithoutScroll, Legend, MapStyle,
@@ -178,7 +178,7 @@ def legend_html(spec: IndicatorSpec, classification: Classification, colours: Se
         f"<span style='font-weight:400;color:#444'>({e(spec.unit)})</span></summary>"
         f"<div style='color:#444;margin:1px 0 3px'>{e(how)}. (n) = areas on this map.</div>"
         + "".join(rows)
-        + f"<div style='color:#444;margin-top:3px'>{e(DARKER[spec.higher_is])}.</div>"
+        + f"<div style='color:#444;margin-top:3px'>{e(colour_key(spec.higher_is, classification.centre))}.</div>"
         f"<div style='color:#555;margin-top:2px;font-size:10px'>{e(spec.period)}. Source: {e(text.source_short)}. "
         f"{e(text.source_licence)}.</div>"
         "</details>"

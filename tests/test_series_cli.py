@@ -1,0 +1,73 @@
+"""``python -m mapkit table --year/--change/--years`` and ``python -m mapkit series`` on the shipped data."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from mapkit.cli import main
+
+WMCA = "E47000007"
+TABLE = ["table", "--level", "lad", "--region", WMCA, "--indicator", "gva_per_hour"]
+
+
+def _rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO("".join(x for x in text.splitlines(True) if not x.startswith("#")))))
+
+
+def _run(capsys, args: list[str]) -> tuple[int, str, str]:
+    code = main(args)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_series_prints_the_areas_series_with_its_source(capsys):
+    code, out, _ = _run(capsys, ["series", "--indicator", "gva_per_hour", "--region", WMCA])
+    assert code == 0
+    assert "# Source: Office for National Statistics" in out and "ONS release 2025-06-19" in out
+    rows = {int(r["year"]): r for r in _rows(out)}
+    assert sorted(rows) == list(range(2004, 2024))
+    assert float(rows[2013]["Gross value added per hour worked (£ per hour)"]) == pytest.approx(27.379898071289062)
+
+
+def test_table_for_a_year(capsys):
+    code, out, _ = _run(capsys, [*TABLE, "--year", "2019"])
+    assert code == 0 and "West Midlands: districts, Gross value added per hour worked, 2019" in out
+    rows = {r["name"]: r for r in _rows(out)}
+    assert len(rows) == 7
+    assert float(rows["Solihull"]["Gross value added per hour worked (£ per hour)"]) == pytest.approx(42.41)
+
+
+def test_table_for_a_change_lists_the_fastest_first(capsys):
+    code, out, _ = _run(capsys, [*TABLE, "--change", "2013:2023"])
+    assert code == 0
+    rows = _rows(out)
+    assert [r["name"] for r in rows][:1] == ["Wolverhampton"] and rows[-1]["name"] == "Solihull"
+    wolves = rows[0]
+    assert float(wolves["headline change (percent)"]) == pytest.approx(round(100 * (35.29 / 22.83 - 1), 2))
+    assert float(wolves["change (£ per hour)"]) == pytest.approx(35.29 - 22.83)
+    assert float(wolves["England's change (percent)"]) == pytest.approx(round(100 * (42.39 / 31.79 - 1), 2))
+
+
+def test_table_with_years_has_one_row_per_area_and_year(capsys):
+    code, out, _ = _run(capsys, [*TABLE, "--years"])
+    rows = _rows(out)
+    assert code == 0 and len(rows) == 7 * 20
+    assert {(r["name"], r["year"]) for r in rows} >= {("Birmingham", "2004"), ("Walsall", "2023")}
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    (["--year", "1990"], "ONS publishes 2004 to 2023, not 1990"),
+    (["--change", "2023:2013"], "start year must come before"),
+    (["--change", "=cmd|' /C calc'!A0"], "not of the form START:END"),
+])
+def test_bad_years_say_the_fix(capsys, extra, message):
+    code, out, err = _run(capsys, [*TABLE, *extra])
+    assert code == 2 and out == "" and message in err
+
+
+def test_series_of_an_indicator_without_one_says_which_have_one(capsys):
+    code, _, err = _run(capsys, ["series", "--indicator", "imd_score", "--region", WMCA])
+    assert code == 2 and "has no ONS time series" in err and "gva_per_hour" in err
