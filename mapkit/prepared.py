@@ -66,7 +66,7 @@ def prepare(view: View) -> MapData:
                                         scheme_name=view.scheme_name, k=view.k, compare=view.compare,
                                         region_label=name)
     ramp = resolve(view.palette, spec.palette)
-    colours = tuple(class_colours(ramp, classification.k, spec.higher_is))
+    colours = tuple(class_colours(ramp, classification.k, spec.higher_is, classification.upper, classification.centre))
     overlays = {o: overlay_in_region(o, view.region, statuses=view.statuses) for o in view.overlays}
     return MapData(view=view, spec=spec, frame=frame, classification=classification, ramp=ramp, colours=colours,
                    region_name=name, region_kind="england" if view.region == ENGLAND else str(region_kind(view.region)),

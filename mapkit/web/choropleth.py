@@ -202,7 +202,7 @@ def choropleth_group(frame: pd.DataFrame, spec: IndicatorSpec, classification: C
     attribution
         Source and licence text for the map's attribution control.
     """
-    colours = class_colours(ramp, classification.k, spec.higher_is)
+    colours = class_colours(ramp, classification.k, spec.higher_is, classification.upper, classification.centre)
     data = choropleth_data(frame, spec, classification, colours, ramp.no_data, text, order=geometry.codes,
                            selected=selected)
     group = folium.FeatureGroup(name=f"{spec.label} ({text.level_plural})", overlay=True, control=True)
