@@ -68,8 +68,8 @@ def compare_iod(lookup: pd.DataFrame, old: pd.DataFrame, new: pd.DataFrame) -> p
         Per 2021 LSOA of ``new``: ``code, change, rank_old, decile_old, rank_new, decile_new, pct_change,
         decile_change, net_10, net_20, comparable, reason, n_old, n_new``. ``pct_change`` is the change in
         national position as a percentile (rank / number ranked x 100; positive = relatively less deprived);
-        ``net_10`` and ``net_20`` are +1 for an LSOA that moved into the most deprived 10% (20%), -1 for one that moved out, 0 otherwise;
-        all are missing where the LSOA is not comparable, with the reason.
+        ``net_10`` and ``net_20`` are +1 for an LSOA that moved into the most deprived 10% (20%), -1 for one
+        that moved out, 0 otherwise; all are missing where the LSOA is not comparable, with the reason.
     """
     n_old, n_new = len(old), len(new)
     links = lookup.merge(old, on="code11", how="left", validate="m:1").sort_values(["code", "code11"])
