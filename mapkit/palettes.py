@@ -70,7 +70,10 @@ class Ramp:
         return NO_DATA_ON_GREY if self.greyscale else NO_DATA
 
     def colours(self, k: int) -> list[str]:
-        """``k`` hex colours from light to dark."""
+        """``k`` hex colours from light to dark (for a diverging ramp, its worse half: centre to ``dark``)."""
+        if self.diverging:
+            mid = (self.light + self.dark) / 2.0
+            return list(_sample(self.cmap, mid + (self.dark - mid) * 0.25, self.dark, k))
         return list(_sample(self.cmap, self.light, self.dark, k))
 
 

@@ -83,12 +83,14 @@ def _lsoa_note(row) -> str:
     return f"{text} {row.reason}".strip()
 
 
-def _moved_word(value: float, top: int) -> str:
-    if value == 1:
-        return f"Moved into the most deprived {top}%. "
-    if value == -1:
-        return f"Moved out of the most deprived {top}%. "
-    return ""
+def _move_note(row, value: float, top: int) -> str:
+    """An LSOA's move into or out of the most deprived ``top``%, with both deciles; why it was not compared."""
+    if not row.comparable:
+        return row.reason
+    deciles = f"(IoD2019 decile {int(row.decile_old)}, IoD2025 decile {int(row.decile_new)})"
+    move = {1: f"Moved into the most deprived {top}% {deciles}.", -1: f"Moved out of the most deprived {top}% "
+            f"{deciles}."}.get(int(value), "")
+    return f"{move} {row.reason}".strip()
 
 
 def iod_movement(spec: IndicatorSpec, ctx: Context) -> dict[str, pd.DataFrame]:
@@ -100,10 +102,11 @@ def iod_movement(spec: IndicatorSpec, ctx: Context) -> dict[str, pd.DataFrame]:
     data = compared_lsoas(spec, ctx)
     out: dict[str, pd.DataFrame] = {}
     if measure in LSOA_MEASURES:
-        notes = data.apply(_lsoa_note, axis=1)
         if measure in ("net_10", "net_20"):
             top = int(measure[-2:])
-            notes = data[measure].map(lambda v, top=top: _moved_word(v, top)) + notes
+            notes = data.apply(lambda row, top=top: _move_note(row, row[measure], top), axis=1)
+        else:
+            notes = data.apply(_lsoa_note, axis=1)
         out["lsoa"] = pd.DataFrame({"code": data["code"], "value": data[measure], "note": notes})
     if measure in AREA_MEASURES:
         for level, column in _GROUP.items():

@@ -210,7 +210,7 @@ def census_change(lookup: pd.DataFrame, old: pd.DataFrame, new: pd.DataFrame, ar
     old_sum = groups.drop_duplicates("code11").merge(old, on="code11", how="left").groupby("group")[
         ["numerator", "denominator"]].sum(min_count=1)
     new_sum = place.merge(new, on="code", how="left").groupby("group")[["numerator", "denominator"]].sum(min_count=1)
-    per_group = old_sum.join(new_sum, lsuffix="_old", rsuffix="_new", how="inner")
+    per_group = old_sum.merge(new_sum, left_index=True, right_index=True, suffixes=("_old", "_new"))
     per_group = per_group[per_group.index.isin(group_area.index)].dropna()
     totals = per_group.groupby(per_group.index.map(group_area)).sum()
     share_old = 100.0 * totals["numerator_old"] / totals["denominator_old"]
