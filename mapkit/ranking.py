@@ -18,6 +18,17 @@ RANK_ONE: dict[str, str] = {"worse": "worst", "better": "worst", "neutral": "hig
 DARKER: dict[str, str] = {"worse": "Darker = higher = worse", "better": "Darker = lower = worse",
                           "neutral": "Darker = higher"}
 """The legend's colour key per ``higher_is`` (neutral: a size, not better or worse)."""
+DIVERGING_KEY: dict[str, str] = {
+    "worse": "Warm colours = rise = worse; cool = fall = better; pale = no change",
+    "better": "Warm colours = fall = worse; cool = rise = better; pale = no change",
+    "neutral": "Warm colours = rise; cool = fall; pale = no change",
+}
+"""The legend's colour key for a change drawn on a diverging ramp centred on no change (its worse end is warm)."""
+
+
+def colour_key(higher_is: str, diverging: bool = False) -> str:
+    """The legend's colour key: :data:`DIVERGING_KEY` for a change on a diverging ramp, else :data:`DARKER`."""
+    return DIVERGING_KEY[higher_is] if diverging else DARKER[higher_is]
 
 
 def rank_rule(higher_is: str) -> str:

@@ -207,3 +207,21 @@ def test_change_map_classes_split_at_zero():
     assert set(classes.classes[values == 0]) == {zero}
     assert (classes.classes[values > 0] > zero).all() and (classes.classes[values < 0] < zero).all()
     assert "split at +0 (no change)" in classes.reference
+
+
+def test_change_legend_names_its_sides_and_change_has_no_national_deciles():
+    from mapkit.web import choropleth
+
+    spec = mapkit.registry().indicator("imd_change_net_10pct")
+    frame = mapkit.load_indicator(spec.id, "ward", WMCA)
+    classes = classify_indicator(frame, spec.id, "ward", WMCA, scheme_name="quantiles", k=5, compare="england",
+                                 region_label="West Midlands")
+    ramp = PALETTES[spec.palette]
+    colours = class_colours(ramp, classes.k, spec.higher_is, classes.upper, classes.centre)
+    text = choropleth.map_text(spec, "ward", "West Midlands")
+    legend = choropleth.legend_html(spec, classes, colours, ramp.no_data, text, diverging=True)
+    assert "Warm colours = rise = worse" in legend and "No change" in legend
+    sequential = choropleth.legend_html(spec, classes, PALETTES["Reds"].colours(classes.k), ramp.no_data, text)
+    assert "Darker = higher = worse" in sequential
+    # most wards tie at no change, so national deciles of a change would mislead: none are shipped
+    assert mapkit.indicator_table(spec.id, "ward")["decile"].isna().all()

@@ -14,7 +14,7 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
-from mapkit.ranking import DARKER
+from mapkit.ranking import colour_key
 from mapkit.export import cartography as carto
 from mapkit.prepared import MapData
 from mapkit.export.wording import reference_note
@@ -166,7 +166,8 @@ def _draw(stack: Stack, data: MapData, s: Sizes, label_note: str) -> None:
     stack.skip(0.05)
     _class_rows(stack, data, s)
     stack.skip(0.05)
-    stack.text(f"{DARKER[data.spec.higher_is]}. {reference_note(data)} (n) = areas on this map.",
+    key = colour_key(data.spec.higher_is, data.ramp.diverging and data.classification.centre is not None)
+    stack.text(f"{key}. {reference_note(data)} (n) = areas on this map.",
                fontsize=s.note, colour=GREY_TEXT)
     if label_note:
         stack.skip(0.04)

@@ -35,7 +35,7 @@ from mapkit.errors import UnknownNameError
 from mapkit.layers import IndicatorSpec, registry
 from mapkit.palettes import NoDataStyle, Ramp, class_colours
 from mapkit.prepared import MapData, prepare
-from mapkit.ranking import DARKER, RANK_HINT, RANK_ONE, rank_worst_first
+from mapkit.ranking import RANK_HINT, RANK_ONE, colour_key, rank_worst_first
 from mapkit.view import View
 from mapkit.web.elements import (AREA_LINE, AreaLayer, FitRegion, FocusWithoutScroll, Legend, MapStyle,
                                  stable_ids, tile_layer)
@@ -140,12 +140,15 @@ def choropleth_data(frame: pd.DataFrame, spec: IndicatorSpec, classification: Cl
 
 
 def legend_html(spec: IndicatorSpec, classification: Classification, colours: Sequence[str],
-                no_data: NoDataStyle, text: MapText) -> str:
+                no_data: NoDataStyle, text: MapText, *, diverging: bool = False) -> str:
     """Legend markup: title and unit, how classes were made, one row per class worst first, no data, source.
+
+    ``diverging``: the colours are a diverging ramp (a change centred on no change), so the key names its sides.
 
     It is a ``<details>`` element, open at first, so a user can fold it away on a small map.
     """
     e = html.escape
+    key = colour_key(spec.higher_is, diverging and classification.centre is not None)
     deciles = classification.scheme == "national_deciles"
     if deciles:
         how = f"National decile (1 = {RANK_ONE[spec.higher_is]} 10%) among {classification.reference}"
@@ -175,7 +178,7 @@ def legend_html(spec: IndicatorSpec, classification: Classification, colours: Se
         f"<span style='font-weight:400;color:#444'>({e(spec.unit)})</span></summary>"
         f"<div style='color:#444;margin:1px 0 3px'>{e(how)}. (n) = areas on this map.</div>"
         + "".join(rows)
-        + f"<div style='color:#444;margin-top:3px'>{e(DARKER[spec.higher_is])}.</div>"
+        + f"<div style='color:#444;margin-top:3px'>{e(key)}.</div>"
         f"<div style='color:#555;margin-top:2px;font-size:10px'>{e(spec.period)}. Source: {e(text.source_short)}. "
         f"{e(text.source_licence)}.</div>"
         "</details>"
@@ -208,7 +211,7 @@ def choropleth_group(frame: pd.DataFrame, spec: IndicatorSpec, classification: C
     group = folium.FeatureGroup(name=f"{spec.label} ({text.level_plural})", overlay=True, control=True)
     style = AREA_LINE_DENSE if len(geometry) > DENSE_AREAS else AREA_LINE
     AreaLayer(geometry, data=data, style=style, attribution=attribution, name=spec.label).add_to(group)
-    Legend(legend_html(spec, classification, colours, ramp.no_data, text)).add_to(group)
+    Legend(legend_html(spec, classification, colours, ramp.no_data, text, diverging=ramp.diverging)).add_to(group)
     return group
 
 
