@@ -6,7 +6,7 @@ shapes one result per level, with a note per area stating what was compared and 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from typing import Callable, Hashable, Protocol
 
 import pandas as pd
 
@@ -14,10 +14,18 @@ from mapkit.errors import RawDataError, SpecError
 from mapkit.io import read_csv
 from mapkit.layers import IndicatorSpec
 from mapkit.pipeline import movement
+from mapkit.pipeline.geography import Spine
 from mapkit.pipeline.inputs import read_census, read_iod
+from mapkit.pipeline.raw import RawInputs
 
-if TYPE_CHECKING:
-    from mapkit.pipeline.methods import Context
+
+class Context(Protocol):
+    """What these methods need of :class:`mapkit.pipeline.methods.Context` (not imported: it imports this module)."""
+
+    raw: RawInputs
+    spine: Spine
+
+    def once(self, key: Hashable, loader: Callable[[], pd.DataFrame]) -> pd.DataFrame: ...
 
 IOD2019_CODE = "LSOA code (2011)"
 CENSUS2011_CODE = "LSOA11CD"
@@ -161,7 +169,7 @@ def census_change(spec: IndicatorSpec, ctx: Context) -> dict[str, pd.DataFrame]:
     return out
 
 
-CHANGE_METHODS: dict[str, Callable[[IndicatorSpec, "Context"], dict[str, pd.DataFrame]]] = {
+CHANGE_METHODS: dict[str, Callable[[IndicatorSpec, Context], dict[str, pd.DataFrame]]] = {
     "iod_movement": iod_movement,
     "census_change": census_change,
 }
