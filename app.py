@@ -20,6 +20,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import mapkit
+import mapkit.change
 from mapkit import assets, classify, links, nearby, overlays, palettes, postcodes, search, uploads, wording
 from mapkit.basemaps import BASEMAPS
 from mapkit.errors import UploadError
@@ -956,6 +957,7 @@ def main() -> None:
     plural = mapkit.registry().boundary(view.level).plural
     st.caption(f"{spec.label} ({spec.unit}, {spec.period}) for the {len(frame):,} {plural} of {region_name}. "
                f"Classes: {classify.SCHEMES[classes.scheme].label}, from {classes.reference}.")
+    show_change_note(view)
 
     map_column, profile_column = st.columns([3, 1], gap="small")
     with map_column:
@@ -984,6 +986,13 @@ def main() -> None:
     with export_tab:
         shown(show_export, view)
     show_footer(view, user_layer)
+
+
+def show_change_note(view: View) -> None:
+    """For a change between editions, how many of the region's LSOAs could not be compared."""
+    text = mapkit.change.comparability_text(view.indicator, view.region)
+    if text:
+        st.caption(text)
 
 
 def shown(part: Any, *args: Any) -> None:

@@ -93,7 +93,10 @@ class Classification:
     deciles
         Per class, the national decile it stands for (national deciles only, else empty).
     centre
-        For a diverging (change) map, what the palette's middle stands for, e.g. "no change"; else empty.
+        For change indicators, the value the classes are split at (0, no change, or England's change), else
+        ``None``.
+    centre_label
+        What the diverging palette's middle stands for, for the legend (e.g. "no change"); else empty.
     reference
         What the breaks were computed on, for the legend (e.g. "all 6,784 wards in England").
     """
@@ -106,7 +109,8 @@ class Classification:
     classes: np.ndarray
     reference: str
     deciles: tuple[int, ...] = ()
-    centre: str = ""
+    centre: float | None = None
+    centre_label: str = ""
 
     @property
     def k(self) -> int:
@@ -162,12 +166,18 @@ def compute_breaks(values: pd.Series | np.ndarray, scheme_name: str, k: int) -> 
         raise UnknownNameError("National deciles are published, not computed: use classify() with the decile column.")
     if not K_MIN <= k <= K_MAX:
         raise ValueError(f"Number of classes is {k}: choose between {K_MIN} and {K_MAX}.")
-    data = np.sort(_finite(values))
+    return _scheme_breaks(_finite(values), spec, k)
+
+
+def _scheme_breaks(values: np.ndarray, spec: Scheme, k: int) -> tuple[float, ...]:
+    data = np.sort(values)
     if data.size == 0:
         return ()
     distinct = np.unique(data)
     if distinct.size <= k:
         return tuple(float(v) for v in distinct)
+    if k == 1:
+        return (float(distinct[-1]),)
     if spec.sample and data.size > spec.sample:
         data = data[np.linspace(0, data.size - 1, spec.sample).round().astype(int)]
     import mapclassify
@@ -178,6 +188,45 @@ def compute_breaks(values: pd.Series | np.ndarray, scheme_name: str, k: int) -> 
     upper = np.unique(np.asarray(bins, dtype=float))
     upper[-1] = max(upper[-1], float(distinct[-1]))
     return tuple(float(v) for v in upper)
+
+
+CENTRE = 0.0
+"""Where change indicators (unit kind "change") are split: no change."""
+
+
+def is_change(spec: IndicatorSpec) -> bool:
+    """True for a change indicator, classified either side of :data:`CENTRE` and drawn on a diverging ramp."""
+    return spec.unit_kind == "change"
+
+
+def compute_centred_breaks(values: pd.Series | np.ndarray, scheme_name: str, k: int,
+                           centre: float = CENTRE) -> tuple[float, ...]:
+    """Breaks that never mix values below and above ``centre``: the scheme's breaks on each side, and a class of
+    its own for values equal to the centre (no change) when there are any.
+
+    The ``k`` classes are shared between the sides in proportion to their numbers of areas (at least one each).
+    """
+    data = _finite(values)
+    if not K_MIN <= k <= K_MAX:
+        raise ValueError(f"Number of classes is {k}: choose between {K_MIN} and {K_MAX}.")
+    below, above = data[data < centre], data[data > centre]
+    has_centre = bool((data == centre).any())
+    free = k - int(has_centre)
+    if below.size and above.size:
+        k_below = min(max(1, round(free * below.size / (below.size + above.size))), free - 1)
+    else:
+        k_below = free if below.size else 0
+    chosen = scheme(scheme_name)
+    if chosen.needs_deciles:
+        raise UnknownNameError("National deciles are published, not computed: change indicators have none.")
+    upper = (list(_scheme_breaks(below, chosen, k_below)) + ([centre] if has_centre else [])
+             + list(_scheme_breaks(above, chosen, free - k_below)))
+    return tuple(sorted(set(upper)))
+
+
+def _centred_labels(labels: tuple[str, ...], lower: tuple[float, ...], upper: tuple[float, ...],
+                    centre: float) -> tuple[str, ...]:
+    return tuple("No change" if lo == hi == centre else text for text, lo, hi in zip(labels, lower, upper))
 
 
 def assign_classes(values: pd.Series | np.ndarray, upper: tuple[float, ...]) -> np.ndarray:
@@ -292,7 +341,10 @@ def _reference(indicator_id: str, level: str, scope: str) -> tuple[np.ndarray, n
 
 @lru_cache(maxsize=512)
 def _cached_breaks(indicator_id: str, level: str, scope: str, scheme_name: str, k: int) -> tuple[float, ...]:
-    return compute_breaks(_reference(indicator_id, level, scope)[0], scheme_name, k)
+    values = _reference(indicator_id, level, scope)[0]
+    if is_change(registry().indicator(indicator_id)):
+        return compute_centred_breaks(values, scheme_name, k)
+    return compute_breaks(values, scheme_name, k)
 
 
 def reference_label(level: str, region_label: str, n: int, compare: str) -> str:
@@ -334,6 +386,12 @@ def classify_indicator(frame: pd.DataFrame, indicator_id: str, level: str, regio
     upper = _cached_breaks(indicator_id, level, scope, scheme_name, k)
     lower = _lower_bounds(ref_values, upper) if upper else ()
     label = reference_label(level, "England" if scope == ENGLAND else region_label, ref_values.size, compare)
-    return Classification(scheme=scheme_name, compare=compare, upper=upper, lower=lower,
-                          labels=_range_labels(lower, upper, spec.format_value),
-                          classes=assign_classes(frame["value"], upper), reference=label)
+    labels = _range_labels(lower, upper, spec.format_value)
+    centre, centre_label = None, ""
+    if is_change(spec):
+        centre, centre_label = CENTRE, "no change"
+        labels = _centred_labels(labels, lower, upper, CENTRE)
+        label += f"; classes split at {spec.format_value(CENTRE)} (no change)"
+    return Classification(scheme=scheme_name, compare=compare, upper=upper, lower=lower, labels=labels,
+                          classes=assign_classes(frame["value"], upper), reference=label, centre=centre,
+                          centre_label=centre_label)

@@ -40,11 +40,12 @@ UNIT_KINDS: dict[str, tuple[str, ...]] = {
     "score": ("score",),
     "money": ("£ per hour", "£ per week", "£ per head", "£ per filled job", "£ per head (2019 money value)"),
     "rate per 1,000": ("per 1,000 dwellings",),
-    "change": ("% change", "percentage points"),
+    "change": ("% change", "percentage points", "percentiles", "deciles", "LSOAs, net change"),
 }
 """Every unit a declaration may use, by kind. Shares and rates are percentages 0-100 and their unit starts with
 "%"; no share is stored as a 0-1 proportion. A "count" is a size and is never ranked as better or worse; a
-"deprived count" is MHCLG's scale measure (people deprived), which MHCLG itself ranks, 1 = the most."""
+"deprived count" is MHCLG's scale measure (people deprived), which MHCLG itself ranks, 1 = the most. A "change" is a
+difference between two editions or years (it may be negative; maps centre it on zero)."""
 UNITS: dict[str, str] = {unit: kind for kind, units in UNIT_KINDS.items() for unit in units}
 
 

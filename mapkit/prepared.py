@@ -73,7 +73,11 @@ def prepare(view: View) -> MapData:
         classification = classify_indicator(frame, view.indicator, view.level, view.region,
                                             scheme_name=view.scheme_name, k=view.k, compare=view.compare,
                                             region_label=name)
-    colours = tuple(class_colours(ramp, classification.k, spec.higher_is))
+    if classification.centre_label and not (ramp.diverging or view.over_time):
+        # a one-hue palette chosen for a change: no middle colour for the legend to name
+        classification = dataclasses.replace(classification, centre_label="")
+    colours = tuple(class_colours(ramp, classification.k, spec.higher_is, classification.upper,
+                                  classification.centre))
     overlays = {o: overlay_in_region(o, view.region, statuses=view.statuses) for o in view.overlays}
     return MapData(view=view, spec=spec, frame=frame, classification=classification, ramp=ramp, colours=colours,
                    region_name=name, region_kind=region_kind(view.region),

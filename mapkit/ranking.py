@@ -20,6 +20,7 @@ DARKER: dict[str, str] = {"worse": "Darker = higher = worse", "better": "Darker 
 """The legend's colour key per ``higher_is`` (neutral: a size, not better or worse)."""
 
 
+
 def rank_rule(higher_is: str) -> str:
     """The rank and decile convention of one indicator, for a table key or a CSV header."""
     if higher_is == "neutral":
@@ -39,14 +40,16 @@ def decile_from_rank(rank: pd.Series, n: int) -> pd.Series:
     return dec.clip(1, 10).astype("Int64")
 
 
-DIVERGING_KEY: dict[str, str] = {"worse": "red = a larger rise (worse), blue = a smaller rise or a fall (better)",
-                                 "better": "blue = faster growth (better), red = slower growth or a fall (worse)",
-                                 "neutral": "orange = a larger rise, purple = a smaller rise or a fall"}
-"""How a change map's diverging colours read, relative to its centre, by the indicator's direction."""
+DIVERGING_KEY: dict[str, str] = {
+    "worse": "warm (red or orange) = higher than the middle = worse; cool (blue or purple) = lower = better",
+    "better": "cool (blue or purple) = higher than the middle = better; warm (red or orange) = lower = worse",
+    "neutral": "warm (orange or red) = higher than the middle; cool (purple or blue) = lower",
+}
+"""How a change map's diverging colours read either side of its middle (no change, or England's change)."""
 
 
-def colour_key(higher_is: str, centre: str = "") -> str:
-    """The legend's line on how colours read: darker = worse, or for a change map, either side of the centre."""
-    if centre:
-        return f"Middle colour = {centre}; {DIVERGING_KEY[higher_is]}"
+def colour_key(higher_is: str, centre_label: str = "") -> str:
+    """The legend's line on how colours read: darker = worse, or for a change map, either side of its middle."""
+    if centre_label:
+        return f"Middle colour = {centre_label}; {DIVERGING_KEY[higher_is]}"
     return DARKER[higher_is]

@@ -102,7 +102,7 @@ def _change_map(view: View, spec: IndicatorSpec, frame: pd.DataFrame, region_lab
         scheme="equal_interval", compare=view.compare, upper=upper, lower=_lower_bounds(ref, upper),
         labels=_range_labels(_lower_bounds(ref, upper), upper, shown.format_value),
         classes=assign_classes(mapped["value"], upper), reference=f"{label}, equal steps either side of {centre_text}",
-        centre=centre_text)
+        centre=centre, centre_label=centre_text)
     return TimedMap(spec=shown, frame=mapped, classification=classification, ramp=DIVERGING[spec.higher_is],
                     change=result)
 

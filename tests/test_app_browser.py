@@ -546,3 +546,37 @@ def prepare_colours(fields: dict) -> dict[str, str]:
     no_data = data.ramp.no_data.fill
     return {code: (data.colours[c] if c >= 0 else no_data)
             for code, c in zip(data.frame["code"], data.classification.classes)}
+
+
+def test_iod_movement_maps_wards_and_lsoas_and_states_what_could_not_be_compared(page: Any, app_url: str) -> None:
+    indicator = "imd_change_net_10pct"
+    spec = mapkit.registry().indicator(indicator)
+    query = f"region={WMCA}&indicator={indicator}&scheme=quantiles&k=5&compare=region"
+    frame = open_app(page, f"{app_url}/?{query}&level=ward")
+    wards = mapkit.load_boundaries("ward", WMCA)
+    areas = dict(wait_for_areas(frame, len(wards)))
+    rows = mapkit.load_indicator(indicator, "ward", WMCA)
+    classes = classify.classify_indicator(rows, indicator, "ward", WMCA, scheme_name="quantiles", k=5,
+                                          compare="region", region_label="West Midlands")
+    colours = palettes.class_colours(palettes.resolve("default", spec.palette), classes.k, spec.higher_is,
+                                     classes.upper, classes.centre)
+    assert {code: colours[c] for code, c in zip(rows["code"], classes.classes) if c >= 0} == {
+        code: areas[code] for code, c in zip(rows["code"], classes.classes) if c >= 0}
+    legend = frame.locator(".mapkit-legend").inner_text()
+    assert "No change" in legend and "split at +0 (no change)" in legend
+    page.get_by_text("could not be compared between IoD2019 and IoD2025").wait_for(timeout=LOAD_TIMEOUT)
+    point = wards.set_index("code").loc["E05001219", "geometry"].representative_point()
+    hover(page, *page_point(page, frame, point.y, point.x))
+    tooltip = page.frame_locator(MAP_FRAME).locator(".leaflet-tooltip")
+    tooltip.wait_for(timeout=10_000)
+    assert "compared LSOAs moved into the most deprived 10%" in tooltip.inner_text()
+
+    page.goto(f"{app_url}/?{query}&level=lsoa")
+    lsoas = mapkit.load_boundaries("lsoa", WMCA)
+    frame, found = wait_for_map_of(page, len(lsoas))
+    lsoa_rows = mapkit.load_indicator(indicator, "lsoa", WMCA)
+    missing = int(lsoa_rows["value"].isna().sum())
+    no_data = palettes.resolve("default", spec.palette).no_data.fill
+    assert sum(colour == no_data for _, colour in found) == missing
+    caption = f"{missing:,} of {len(lsoas):,} LSOAs could not be compared"
+    page.get_by_text(caption).wait_for(timeout=LOAD_TIMEOUT)

@@ -71,3 +71,13 @@ def test_unknown_palette_names_the_choices() -> None:
 def test_ramp_positions_are_checked() -> None:
     with pytest.raises(ValueError, match="distinct positions between 0 and 1"):
         palettes.Ramp("bad", "Bad", "Reds", 0.5, 0.5)
+
+
+@pytest.mark.parametrize("name", [n for n, r in palettes.PALETTES.items() if r.diverging])
+def test_diverging_ramps_darken_away_from_no_change_on_both_sides(name: str) -> None:
+    ramp = palettes.PALETTES[name]
+    upper = (-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0)
+    colours = palettes.class_colours(ramp, len(upper), "worse", upper, 0.0)
+    lum = [luminance(c) for c in colours]
+    assert lum[:4] == sorted(lum[:4]) and lum[3:] == sorted(lum[3:], reverse=True)
+    assert len(set(colours)) == len(upper) and ramp.no_data.fill not in colours

@@ -36,7 +36,8 @@ def test_a_change_view_maps_the_change_centred_on_england():
     text = legend_html(data.spec, data.classification, data.colours, data.ramp.no_data,
                        map_text(data.spec, "lad", data.region_name))
     assert "Change in GVA per hour worked" in text and "2013 to 2023" in text
-    assert "Middle colour = England&#x27;s change, +33.3%; blue = faster growth (better)" in text
+    assert ("Middle colour = England&#x27;s change, +33.3%; cool (blue or purple) = higher than the middle = better"
+            in text)
 
 
 def test_rates_change_in_points_and_a_fall_in_unemployment_is_blue():

@@ -39,6 +39,10 @@ def test_values_keep_the_range_their_unit_declares(indicator_id, level):
         assert values.between(1, N_LSOAS).all()
     elif kind == "money":
         assert (values > 0).all()
+    elif kind == "change":  # a difference between editions: either sign, never beyond its scale
+        limit = {"percentiles": 100, "deciles": 9, "percentage points": 100}.get(spec.unit, N_LSOAS)
+        assert values.abs().le(limit).all() and (values != 0).any()
+        assert spec.palette in ("RdBu", "PuOr"), f"{indicator_id}: a change needs a diverging palette"
     else:
         assert kind in ("score", "rate per 1,000")
 

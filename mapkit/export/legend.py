@@ -166,7 +166,7 @@ def _draw(stack: Stack, data: MapData, s: Sizes, label_note: str) -> None:
     stack.skip(0.05)
     _class_rows(stack, data, s)
     stack.skip(0.05)
-    key = colour_key(data.spec.higher_is, data.classification.centre)
+    key = colour_key(data.spec.higher_is, data.classification.centre_label)
     stack.text(f"{key}. {reference_note(data)} (n) = areas on this map.",
                fontsize=s.note, colour=GREY_TEXT)
     if label_note:

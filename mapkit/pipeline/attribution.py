@@ -64,6 +64,11 @@ def attribution_markdown(registry: Registry, report: dict) -> str:
         "- **Subnational indicators explorer** (ninth release; level 3 qualifications, gigabit coverage, net "
         "additional dwellings) uses 2022 district codes: Cumberland, Westmorland and Furness, North Yorkshire and "
         "Somerset (created April 2023) have no figure.",
+        "- **Change between editions** (IoD2019 to IoD2025; Census 2011 to 2021) links 2011 LSOAs to 2021 LSOAs by "
+        "the ONS LSOA 2011 to 2021 lookup: unchanged and split LSOAs are compared (a split LSOA inherits its parent's "
+        "IoD2019 rank and decile), merged LSOAs only where every part had the same 2019 decile, redrawn LSOAs not at "
+        "all; IoD scores are never compared (MHCLG: not comparable between editions), only ranks and deciles. Census "
+        "counts are summed over groups of LSOAs covering the same ground in both censuses (docs/change_method.md).",
         "- **Boundaries** are the ONS BSC (super generalised) layers, simplified further as a coverage so shared "
         "edges stay shared; EPSG:4326.",
         "- **Postcode search** (`postcodes/postcodes.parquet`): the live English postcodes of OS Code-Point Open "

@@ -26,6 +26,8 @@ def _finish(frame: pd.DataFrame, spine_codes: pd.Series, *, level: str, spec) ->
         frame["rank"] = rank_worst_first(frame["value"], spec.higher_is)
     if "decile" not in frame or frame["decile"].isna().all():
         frame["decile"] = decile_from_rank(frame["rank"], n)
+    if spec.unit_kind == "change":  # most areas tie at no change: national deciles of a change would mislead
+        frame["decile"] = pd.NA
     frame["n_ranked"] = n
     frame["note"] = frame["note"].astype("string").fillna("")
     if level == "ward" and spec.method.startswith(("iod", "census")):

@@ -13,6 +13,7 @@ import pandas as pd
 
 from mapkit.pipeline import aggregate
 from mapkit.pipeline.denominators import DEFAULT_RULE, lsoa_denominators
+from mapkit.pipeline.change_methods import CHANGE_METHODS
 from mapkit.pipeline.geography import Spine
 from mapkit.pipeline.inputs import (ELS_STATUS, latest_els, read_census, read_els, read_iod, read_iod_file8,
                                  read_iod_file10, read_workbook_sheet)
@@ -291,4 +292,5 @@ METHODS: dict[str, Callable[[IndicatorSpec, Context], Result]] = {
     "subnational": subnational,
     "subnational_ca_rows": subnational_ca_rows,
     "els_latest": els_latest,
+    **CHANGE_METHODS,  # IoD2019 -> IoD2025 movement, Census 2011 -> 2021 change (mapkit/pipeline/change_methods.py)
 }

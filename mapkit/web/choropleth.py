@@ -146,9 +146,13 @@ def legend_html(spec: IndicatorSpec, classification: Classification, colours: Se
                 no_data: NoDataStyle, text: MapText) -> str:
     """Legend markup: title and unit, how classes were made, one row per class worst first, no data, source.
 
+    For a change map drawn on a diverging palette (``classification.centre_label`` set, see
+    :func:`mapkit.prepared.prepare`) the key names the middle colour and the two sides.
+
     It is a ``<details>`` element, open at first, so a user can fold it away on a small map.
     """
     e = html.escape
+    key = colour_key(spec.higher_is, classification.centre_label)
     deciles = classification.scheme == "national_deciles"
     if deciles:
         how = f"National decile (1 = {RANK_ONE[spec.higher_is]} 10%) among {classification.reference}"
@@ -178,7 +182,7 @@ def legend_html(spec: IndicatorSpec, classification: Classification, colours: Se
         f"<span style='font-weight:400;color:#444'>({e(spec.unit)})</span></summary>"
         f"<div style='color:#444;margin:1px 0 3px'>{e(how)}. (n) = areas on this map.</div>"
         + "".join(rows)
-        + f"<div style='color:#444;margin-top:3px'>{e(colour_key(spec.higher_is, classification.centre))}.</div>"
+        + f"<div style='color:#444;margin-top:3px'>{e(key)}.</div>"
         f"<div style='color:#555;margin-top:2px;font-size:10px'>{e(spec.period)}. Source: {e(text.source_short)}. "
         f"{e(text.source_licence)}.</div>"
         "</details>"
@@ -205,7 +209,7 @@ def choropleth_group(frame: pd.DataFrame, spec: IndicatorSpec, classification: C
     attribution
         Source and licence text for the map's attribution control.
     """
-    colours = class_colours(ramp, classification.k, spec.higher_is)
+    colours = class_colours(ramp, classification.k, spec.higher_is, classification.upper, classification.centre)
     data = choropleth_data(frame, spec, classification, colours, ramp.no_data, text, order=geometry.codes,
                            selected=selected)
     group = folium.FeatureGroup(name=f"{spec.label} ({text.level_plural})", overlay=True, control=True)
