@@ -152,3 +152,18 @@ def area_indicators(code: str, level: str, *, data_dir: Path | None = None) -> p
     _check_level(level)
     table = _indicators(level, data_dir or default_data_dir())
     return table[table["code"] == code]
+
+
+COMPARATOR_COLUMNS = ("code", "name", "kind", "indicator", "value", "note")
+
+
+@lru_cache(maxsize=None)
+def _comparators(data_dir: Path) -> pd.DataFrame:
+    path = data_dir / "indicators" / "comparators.parquet"
+    return _checked(read_product(path), path, COMPARATOR_COLUMNS, geo=False)
+
+
+def comparator_table(*, data_dir: Path | None = None) -> pd.DataFrame:
+    """England and region figures as published (``code, name, kind, indicator, value, note``; see
+    :mod:`mapkit.pipeline.comparators`); only indicators whose publisher gives them have rows."""
+    return _comparators(data_dir or default_data_dir())
