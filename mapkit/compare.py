@@ -44,6 +44,8 @@ class Comparison:
     codes, names
         The areas, in the order chosen.
     table
+        ``theme`` is "All themes" when every theme is compared.
+    table
         One row per indicator and row kind (:data:`ROW_KINDS`), columns :data:`COLUMNS`; ``rank_england``,
         ``n_england`` and ``decile`` are filled for areas only.
     """
@@ -102,8 +104,9 @@ def _int(value: object) -> object:
     return pd.NA if pd.isna(value) else int(value)
 
 
-def compare(codes: list[str] | tuple[str, ...], level: str, theme: str) -> Comparison:
-    """The comparison of areas ``codes`` (of ``level``) on every indicator of ``theme`` published at the level.
+def compare(codes: list[str] | tuple[str, ...], level: str, theme: str | None = None) -> Comparison:
+    """The comparison of areas ``codes`` (of ``level``) on every indicator of ``theme`` published at the level
+    (``None``: every theme).
 
     Raises
     ------
@@ -113,7 +116,7 @@ def compare(codes: list[str] | tuple[str, ...], level: str, theme: str) -> Compa
     """
     codes = check_codes(codes, level)
     reg = registry()
-    specs = [s for s in reg.indicators.values() if level in s.levels and s.theme == theme]
+    specs = [s for s in reg.indicators.values() if level in s.levels and theme in (None, s.theme)]
     if not specs:
         raise UnknownNameError(f"No indicator of theme {theme!r} is published for {reg.boundary(level).plural}: "
                                f"use one of {', '.join(themes_for(level))}.")
@@ -175,7 +178,7 @@ def compare(codes: list[str] | tuple[str, ...], level: str, theme: str) -> Compa
     for column in ("rank_england", "n_england", "decile"):
         table[column] = table[column].astype("Int64")
     table["value"] = pd.to_numeric(table["value"], errors="coerce")
-    return Comparison(level=level, theme=theme, codes=codes, names=names, table=table)
+    return Comparison(level=level, theme=theme or "All themes", codes=codes, names=names, table=table)
 
 
 def _no_published_reason(spec: IndicatorSpec) -> str:

@@ -30,6 +30,9 @@ from mapkit.palettes import DEFAULT as DEFAULT_PALETTE
 from mapkit.palettes import PALETTES, resolve
 
 WMCA = "E47000007"
+MAX_COMPARE = 10
+"""Most areas compared at once (:mod:`mapkit.compare`)."""
+COMPARE_LEVELS = ("ward", "lad", "ca")
 
 LEVELS_IN: dict[str, tuple[str, ...]] = {
     "england": ("ca", "lad", "ward"),
@@ -72,6 +75,9 @@ class View:
         Overlay ids from ``layers/overlays.toml``, drawn above the areas.
     statuses
         Overlay status categories drawn (declared order); ``None`` means all of them.
+    compare_areas
+        Codes of up to :data:`MAX_COMPARE` areas of ``level``, anywhere in England, compared side by side
+        (:mod:`mapkit.compare`) and outlined on the map.
     """
 
     region: str = WMCA
@@ -85,6 +91,7 @@ class View:
     area: str | None = None
     overlays: tuple[str, ...] = ()
     statuses: tuple[str, ...] | None = None
+    compare_areas: tuple[str, ...] = ()
 
     @property
     def spec(self) -> IndicatorSpec:
@@ -140,6 +147,17 @@ class View:
         if self.area is not None and self.area not in set(load_boundaries(self.level, self.region)["code"]):
             raise UnknownNameError(f"Area {self.area!r} is not one of the {registry().boundary(self.level).plural} "
                                    f"of {region_name(self.region)}: choose one of them, or none.")
+        if self.compare_areas:
+            if len(self.compare_areas) > MAX_COMPARE:
+                raise ParameterError(f"Compare at most {MAX_COMPARE} areas ({len(self.compare_areas)} given).")
+            plural = registry().boundary(self.level).plural
+            if self.level not in COMPARE_LEVELS:
+                raise ParameterError(f"Areas are compared as wards, districts or combined authorities, not {plural}.")
+            known = set(load_boundaries(self.level)["code"])
+            wrong = [c for c in self.compare_areas if c not in known]
+            if wrong:
+                raise UnknownNameError(f"Compare area(s) {', '.join(map(repr, wrong[:5]))} are not {plural} of "
+                                       "England.")
         return self
 
     @classmethod
@@ -280,9 +298,38 @@ def _lenient(candidate: View, overlay_ids: Collection[str]) -> tuple[View, list[
         else:
             notices.append(f"The link's overlay {shown(str(overlay))} is not available and was left out.")
     statuses = _lenient_statuses(candidate.statuses, notices)
+    compare_areas = _lenient_compare(candidate.compare_areas, level, notices)
     view = View(region=region, level=level, indicator=indicator, scheme=scheme, k=k, compare=compare,
-                palette=palette, basemap=basemap, area=area, overlays=tuple(overlays), statuses=statuses)
+                palette=palette, basemap=basemap, area=area, overlays=tuple(overlays), statuses=statuses,
+                compare_areas=compare_areas)
     return view, notices
+
+
+def _lenient_compare(codes: Collection[str], level: str, notices: list[str]) -> tuple[str, ...]:
+    """Known areas of ``level`` in England, once each, at most :data:`MAX_COMPARE`; a notice for each drop."""
+    if not codes:
+        return ()
+    plural = _level_label(level)
+    if level not in COMPARE_LEVELS:
+        notices.append(f"Areas are compared as wards, districts or combined authorities, not {plural}: the compare "
+                       "list was left out.")
+        return ()
+    known = set(load_boundaries(level)["code"])
+    kept: list[str] = []
+    unknown = []
+    for code in codes:
+        if not isinstance(code, str) or code not in known:
+            unknown.append(shown(str(code), 12))
+        elif code not in kept:
+            kept.append(code)
+    if unknown:
+        notices.append(f"Not {plural} of England, so left out of the comparison: {', '.join(unknown[:5])}"
+                       + (f" and {len(unknown) - 5} more." if len(unknown) > 5 else "."))
+    if len(kept) > MAX_COMPARE:
+        notices.append(f"At most {MAX_COMPARE} areas can be compared: the first {MAX_COMPARE} were kept and "
+                       f"{len(kept) - MAX_COMPARE} left out.")
+        kept = kept[:MAX_COMPARE]
+    return tuple(kept)
 
 
 def _lenient_statuses(statuses: Collection[str] | None, notices: list[str]) -> tuple[str, ...] | None:
