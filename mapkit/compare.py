@@ -40,11 +40,9 @@ class Comparison:
     Attributes
     ----------
     level, theme
-        What is compared.
+        What is compared (``theme`` is "All themes" when every theme is).
     codes, names
         The areas, in the order chosen.
-    table
-        ``theme`` is "All themes" when every theme is compared.
     table
         One row per indicator and row kind (:data:`ROW_KINDS`), columns :data:`COLUMNS`; ``rank_england``,
         ``n_england`` and ``decile`` are filled for areas only.

@@ -30,6 +30,18 @@ FEATURES = IOD_DOMAINS + CENSUS
 LOG_FEATURES = frozenset({"population"})
 LEVELS = ("ward", "lad", "ca")
 DEFAULT_N = 10
+HELP = ("The 10 {plural} of England most like this one on the seven IoD2025 domain scores and three Census 2021 "
+        "figures (Level 4+ qualifications, households without a car, usual residents), each standardised across "
+        "England's {plural}. Similar is not the same: see the method (?).")
+METHOD_HELP = ("Each area is described by the seven IoD2025 domain scores (income, employment, education, health, "
+               "crime, barriers to housing and services, living environment; MHCLG) and three Census 2021 figures "
+               "(share of residents 16+ with Level 4+ qualifications, share of households without a car or van, "
+               "usual residents as log10). Each figure becomes a z-score across England's areas of the level; the "
+               "distance between two areas is the Euclidean distance between their z-scores, and the list is the "
+               "10 nearest (ties by code). Similarity = 100 / (1 + distance). Limits: equal weights, by choice "
+               "rather than estimation; the domain scores date from 2022/23 data and the Census from March 2021; "
+               "areas missing a figure are left out. Full method and checks: docs/similar_areas.md.")
+"""The app's help text (a caption with the method behind its "?")."""
 KEY_FIGURES = ("imd_score", "population")
 """Figures listed beside each similar area."""
 

@@ -419,3 +419,39 @@ def test_every_export_format_gives_a_file_of_the_current_view() -> None:
     at.selectbox(key="w_palette").set_value("viridis").run()
     assert not export_buttons(at)
     assert any("prepare it again" in c.value for c in at.caption)
+
+
+BIRMINGHAM, MANCHESTER, LEEDS, SANDWELL = "E08000025", "E08000003", "E08000035", "E08000028"
+
+
+def open_compare_tab(at: AppTest) -> AppTest:
+    at.session_state["w_tab"] = "Compare areas"
+    return at.run()
+
+
+def test_a_link_with_a_compare_list_opens_the_comparison_with_england() -> None:
+    at = start({"region": "E92000001", "level": "lad", "indicator": "gva_per_hour",
+                "compare_areas": f"{BIRMINGHAM},{MANCHESTER},{LEEDS},E08999999"})
+    assert any("E08999999" in i.value and "left out" in i.value for i in at.info)
+    assert query_value(at, "compare_areas") == f"{BIRMINGHAM},{MANCHESTER},{LEEDS}"
+    at = open_compare_tab(at)
+    assert not at.exception
+    assert at.multiselect(key="w_compare_areas").value == [BIRMINGHAM, MANCHESTER, LEEDS]
+    wide = next(d.value for d in at.dataframe if "GVA per hour worked" in d.value.columns)
+    assert wide.loc["Birmingham", "GVA per hour worked"] == mapkit.registry().indicator("gva_per_hour").format_value(
+        float(mapkit.load_indicator("gva_per_hour", "lad").set_index("code").at[BIRMINGHAM, "value"]))
+    assert "England" in wide.index and "Greater Manchester (CA)" in wide.index
+    assert len(at.get("vega_lite_chart")) == len(
+        [s for s in mapkit.registry().indicators.values() if "lad" in s.levels and s.theme == "Growth and productivity"])
+
+
+def test_add_to_compare_and_similar_areas_in_the_profile() -> None:
+    at = start({"region": "E92000001", "level": "lad", "indicator": "imd_score", "area": SANDWELL})
+    assert any("Similar to Sandwell" in e.label for e in at.expander)
+    similar_table = next(d.value for d in at.dataframe if "Similarity" in d.value.columns)
+    assert len(similar_table) == 10 and "Sandwell" not in set(similar_table["Area"])
+    at.button(key="add_compare").click().run()
+    assert query_value(at, "compare_areas") == SANDWELL
+    at.button(key="compare_similar").click().run()
+    codes = query_value(at, "compare_areas").split(",")
+    assert len(codes) == 10 and codes[0] == SANDWELL
