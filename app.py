@@ -629,17 +629,13 @@ def show_similar(view: View, prof: AreaProfile) -> None:
     with st.expander(f"Similar to {prof.name}", expanded=False):
         st.caption(similar.HELP.format(plural=plural), help=similar.METHOD_HELP)
         table = similar_table(prof.code, view.level)
-        registry = mapkit.registry()
-        st.dataframe(pd.DataFrame({
-            "Area": table["name"],
-            "Similarity": table["similarity"],
-            registry.indicator("imd_score").label: [registry.indicator("imd_score").format_value(v)
-                                                    for v in table["imd_score"]],
-            "Residents": table["population"],
-        }), hide_index=True, width="stretch", key="similar_table", column_config={
-            "Similarity": st.column_config.NumberColumn(help="100 / (1 + distance); 100 = identical on every input"),
-            "Residents": st.column_config.NumberColumn("Usual residents (Census 2021)", format="localized"),
-        })
+        imd = mapkit.registry().indicator("imd_score")
+        st.markdown("\n".join(
+            f"{row.rank}. **{markdown_text(row.name)}**" + (f" ({markdown_text(row.parent)})" if row.parent else "")
+            + f" · similarity {row.similarity:.1f} · IMD score {imd.format_value(optional_float(row.imd_score))}"
+            f" · {row.population:,.0f} residents" for row in table.itertuples()))
+        st.caption("Similarity = 100 / (1 + distance): 100 would be identical on every input. IMD score: MHCLG, "
+                   "IoD2025; residents: ONS, Census 2021.")
         st.checkbox("Outline them on the map", key=SIMILAR_KEY,
                     help="Drawn in magenta; areas outside the region on the map are off-screen (choose England).")
         nearest = list(table["code"])[:MAX_COMPARE - 1]
@@ -652,8 +648,18 @@ def show_similar(view: View, prof: AreaProfile) -> None:
                            on_click="ignore")
 
 
-def compare_labels(table: pd.DataFrame) -> list[str]:
-    return [compare_page.row_label(k, n) for k, n in zip(table["kind"], table["name"])]
+def optional_float(value: Any) -> float | None:
+    return None if pd.isna(value) else float(value)
+
+
+def compare_grid(table: pd.DataFrame, column: str) -> pd.DataFrame:
+    """One row per indicator ("label (unit)"), one column per area or context row, cells from ``column``."""
+    grid = table.assign(
+        row=[compare_page.row_label(k, n) for k, n in zip(table["kind"], table["name"])],
+        indicator_label=[f"{label} ({unit})" for label, unit in zip(table["label"], table["unit"])])
+    wide = grid.pivot_table(index="indicator_label", columns="row", values=column, aggfunc="first", sort=False)
+    wide = wide.reindex(index=list(dict.fromkeys(grid["indicator_label"])), columns=list(dict.fromkeys(grid["row"])))
+    return wide.rename_axis(index="Indicator", columns=None).fillna("")
 
 
 def show_compare(view: View) -> None:
@@ -683,21 +689,14 @@ def show_compare(view: View) -> None:
                          key="w_compare_theme")
     result = comparison(tuple(picked), view.level, theme)
     table = result.table
-    wide = table.assign(row=compare_labels(table)).pivot_table(
-        index="row", columns="label", values="value_text", aggfunc="first", sort=False)
-    wide = wide.reindex(columns=list(dict.fromkeys(table["label"])))
-    st.dataframe(wide, width="stretch", key="compare_table")
+    st.table(compare_grid(table, "value_text"))
     areas = table[table["kind"] == "area"]
     with st.expander("Ranks and national deciles in England"):
-        ranks = areas.assign(position=[rank_text(r, n) for r, n in zip(areas["rank_england"], areas["n_england"])])
-        st.dataframe(ranks.pivot_table(index="name", columns="label", values="position", aggfunc="first",
-                                       sort=False).reindex(columns=list(dict.fromkeys(areas["label"]))),
-                     width="stretch")
-        st.dataframe(areas.pivot_table(index="name", columns="label", values="decile", aggfunc="first",
-                                       sort=False).reindex(columns=list(dict.fromkeys(areas["label"]))),
-                     width="stretch")
+        st.table(compare_grid(areas.assign(position=[
+            rank_text(r, n) + (f" (decile {int(d)})" if pd.notna(d) else "")
+            for r, n, d in zip(areas["rank_england"], areas["n_england"], areas["decile"])]), "position"))
         st.caption(f"Rank 1 = worst (most deprived, or lowest where higher is better){neutral_key(areas)}; "
-                   f"deciles among England's {plural}.")
+                   f"ranks and deciles among England's {plural}.")
     notes = table[(table["kind"] != "area") & table["value"].isna()]
     for note in dict.fromkeys(notes["note"]):
         st.caption(markdown_text(note))
