@@ -48,8 +48,7 @@ UPLOAD_KEY = "w_upload"
 TAB_KEY = "w_tab"
 TABS = {"ranking": "Ranked table", "compare": "Compare areas", "nearby": "Who lives near the overlays",
         "export": "Export"}
-COMPARE_KEY = "compare_list"
-"""The compare list (plain session state: it outlives the Compare tab's widget, which exists only while open)."""
+COMPARE_KEY = "compare_list"  # plain session state: it outlives the Compare tab's widget, drawn only while open
 COMPARE_WIDGET = "w_compare_areas"
 SIMILAR_KEY = "w_show_similar"
 PAGE_STYLE = """<style>
