@@ -21,12 +21,16 @@ from streamlit_folium import st_folium
 
 import mapkit
 import mapkit.change
-from mapkit import assets, classify, links, nearby, overlays, palettes, postcodes, search, uploads, wording
+from mapkit import assets, classify, links, nearby, overlays, palettes, postcodes, search, similar, uploads, wording
 from mapkit.basemaps import BASEMAPS
+from mapkit.compare import Comparison, themes_for
+from mapkit.compare import compare as compare_areas
+from mapkit.compare import comparison_csv as make_comparison_csv
 from mapkit.errors import UploadError
 from mapkit.export import MapData, prepare
 from mapkit.export.menu import EXPORTS, export_file, size_text
 from mapkit.export.naming import table_file_name
+from mapkit.export import compare_page
 from mapkit.export.options import MAX_LABELS
 from mapkit.layers import overlay_declarations, overlay_specs
 from mapkit.markup import safe_url
@@ -37,8 +41,10 @@ from mapkit.charts import trend_chart
 from mapkit.ranking import DARKER, RANK_ONE
 from mapkit.tables import indicator_csv, ranking_table
 from mapkit.wording import level_label, palette_label, region_label, sentence_case, table_number_format
-from mapkit.view import DEFAULT, View, default_indicator, indicators_for, levels_for, status_order
-from mapkit.web.choropleth import MapView, build_map
+from mapkit.view import (COMPARE_LEVELS, DEFAULT, MAX_COMPARE, View, default_indicator, indicators_for, levels_for,
+                         status_order)
+from mapkit.web.choropleth import SIMILAR_STYLE, MapView, build_map, highlight_group
+from mapkit.web import compare_chart
 from mapkit.web.elements import Legend
 from mapkit.web.encode import GeometryPayload, area_geometry, outline_geometry
 
@@ -46,7 +52,11 @@ MAP_KEY = "map"
 MAP_HEIGHT = 660
 UPLOAD_KEY = "w_upload"
 TAB_KEY = "w_tab"
-TABS = {"ranking": "Ranked table", "nearby": "Who lives near the overlays", "export": "Export"}
+TABS = {"ranking": "Ranked table", "compare": "Compare areas", "nearby": "Who lives near the overlays",
+        "export": "Export"}
+COMPARE_KEY = "compare_list"  # plain session state: it outlives the Compare tab's widget, drawn only while open
+COMPARE_WIDGET = "w_compare_areas"
+SIMILAR_KEY = "w_show_similar"
 PAGE_STYLE = """<style>
 [data-testid="stMainBlockContainer"] { padding: 1.2rem 1.6rem 2rem 1.6rem; }
 [data-testid="stMainBlockContainer"] h1 { font-size: 1.55rem; padding: 0; }
@@ -167,6 +177,7 @@ def seed_widgets(view: View) -> None:
         st.session_state[overlay_key(overlay_id)] = overlay_id in view.overlays
     st.session_state["w_statuses"] = list(status_order() if view.statuses is None else view.statuses)
     seed_time_widgets(view)
+    st.session_state[COMPARE_KEY] = list(view.compare_areas)
 
 
 def on_theme_change() -> None:
@@ -249,7 +260,10 @@ def sidebar(previous: View) -> View:
     view, _ = View.lenient(region=region, level=level, indicator=indicator, scheme=scheme, k=int(k), compare=compare,
                            palette=palette, basemap=basemap, area=area, overlays=chosen, statuses=statuses,
                            postcode=previous.postcode if previous.region == region else None,
+                           compare_areas=tuple(st.session_state.get(COMPARE_KEY) or ()),
                            overlay_ids=offered_overlays(), **time)
+    if list(view.compare_areas) != list(st.session_state.get(COMPARE_KEY) or []):
+        st.session_state[COMPARE_KEY] = list(view.compare_areas)  # another level: its areas left the list
     return view
 
 
@@ -435,7 +449,7 @@ def overlay_layers(view: View, user_layer: UserLayer | None = None) -> list[foli
 
 
 def make_map(view: View, data: MapData, user_layer: UserLayer | None = None) -> MapView:
-    return build_map(view, data=data, extra_layers=overlay_layers(view, user_layer),
+    return build_map(view, data=data, extra_layers=[*similar_layers(view), *overlay_layers(view, user_layer)],
                      geometry=geometry(view.level, view.region), outlines=outlines(view.level, view.region))
 
 
@@ -500,6 +514,8 @@ def show_profile(view: View) -> AreaProfile | None:
         st.caption(f"**{spec.theme}**: position among England's {plural} ({position_key(theme_rows)})")
         st.bar_chart(theme_rows.set_index("label")["england_position"].rename("Position in England"),
                      horizontal=True, height=max(180, 34 * len(theme_rows)), x_label="", y_label="")
+    show_compare_button(view, prof)
+    shown(show_similar, view, prof)
     if st.button("Close profile", key="close_profile"):
         st.session_state["view"] = dataclasses.replace(view, area=None)
         st.rerun()
@@ -736,6 +752,178 @@ def show_series_ranking(view: View) -> None:
     source = mapkit.registry().sources[series.source]
     st.caption(f"Source: {source.publisher}, {source.title}; ONS release {series.release_date}. {source.licence}. "
                "Every figure is ONS's own cell; changes are computed from them.")
+
+
+# ------------------------------------------------------------------------------------------------ compare, similar
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def comparison(codes: tuple[str, ...], level: str, theme: str | None) -> Comparison:
+    return compare_areas(codes, level, theme)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def comparison_csv(codes: tuple[str, ...], level: str) -> str:
+    return make_comparison_csv(comparison(codes, level, None))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def similar_table(code: str, level: str) -> pd.DataFrame:
+    return similar.similar_areas(code, level)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def similar_csv(code: str, level: str) -> str:
+    return similar.similar_csv(code, level)
+
+
+@st.cache_resource(show_spinner=False)
+def area_labels(level: str) -> dict[str, str]:
+    """Every area of a level in England by code, labelled for a picker with its parent (wards share names)."""
+    frame = mapkit.load_boundaries(level)
+    parent = {"ward": "lad_name", "lad": "rgn_name"}.get(level)
+    if parent is None:
+        return dict(zip(frame["code"], frame["name"].astype(str)))
+    return {c: f"{n} ({p})" for c, n, p in zip(frame["code"], frame["name"], frame[parent])}
+
+
+def set_compare_list(codes: list[str]) -> None:
+    """Callback: the compare list becomes ``codes`` (at most :data:`MAX_COMPARE`, once each)."""
+    st.session_state[COMPARE_KEY] = list(dict.fromkeys(codes))[:MAX_COMPARE]
+
+
+def show_compare_button(view: View, prof: AreaProfile) -> None:
+    """"Add to compare" for the open profile's area (wards, districts and combined authorities)."""
+    if view.level not in COMPARE_LEVELS:
+        return
+    current = list(st.session_state.get(COMPARE_KEY) or [])
+    if prof.code in current:
+        st.caption(f"{markdown_text(prof.name)} is in the compare list ({len(current)} of {MAX_COMPARE}): see the "
+                   "Compare areas tab.")
+        return
+    full = len(current) >= MAX_COMPARE
+    st.button("Add to compare", key="add_compare", icon=":material/add:", disabled=full,
+              on_click=set_compare_list, args=([*current, prof.code],),
+              help=(f"The compare list is full ({MAX_COMPARE} areas): remove one in the Compare areas tab."
+                    if full else "Add this area to the side-by-side comparison (Compare areas tab)."))
+    if full:
+        st.caption(f"The compare list is full: it holds at most {MAX_COMPARE} areas.")
+
+
+def similar_layers(view: View) -> list[folium.FeatureGroup]:
+    """The open area's similar areas outlined on the map, when the user asked for it."""
+    if not (view.area and view.level in similar.LEVELS and st.session_state.get(SIMILAR_KEY)):
+        return []
+    try:
+        codes = list(similar_table(view.area, view.level)["code"])
+    except mapkit.MapkitError:
+        return []
+    return [highlight_group(view.level, codes, "Similar areas", SIMILAR_STYLE)]
+
+
+def show_similar(view: View, prof: AreaProfile) -> None:
+    """The ten most similar areas in England, with the method in a help text, a CSV and one click to compare."""
+    if view.level not in similar.LEVELS:
+        return
+    plural = mapkit.registry().boundary(view.level).plural
+    with st.expander(f"Similar to {prof.name}", expanded=False):
+        st.caption(similar.HELP.format(plural=plural), help=similar.METHOD_HELP)
+        table = similar_table(prof.code, view.level)
+        imd = mapkit.registry().indicator("imd_score")
+        st.markdown("\n".join(
+            f"{row.rank}. **{markdown_text(row.name)}**" + (f" ({markdown_text(row.parent)})" if row.parent else "")
+            + f" · similarity {row.similarity:.1f} · IMD score {imd.format_value(optional_float(row.imd_score))}"
+            f" · {row.population:,.0f} residents" for row in table.itertuples()))
+        st.caption("Similarity = 100 / (1 + distance): 100 would be identical on every input. IMD score: MHCLG, "
+                   "IoD2025; residents: ONS, Census 2021.")
+        st.checkbox("Outline them on the map", key=SIMILAR_KEY,
+                    help="Drawn in magenta; areas outside the region on the map are off-screen (choose England).")
+        nearest = list(table["code"])[:MAX_COMPARE - 1]
+        st.button(f"Compare {prof.name} with these", key="compare_similar", on_click=set_compare_list,
+                  args=([prof.code, *nearest],),
+                  help=f"Replaces the compare list with {prof.name} and its {len(nearest)} most similar areas "
+                       f"(the compare view holds {MAX_COMPARE}).")
+        st.download_button("Download the list (CSV)", data=similar_csv(prof.code, view.level),
+                           file_name=f"similar_{prof.code}_{view.level}.csv", mime="text/csv", key="similar_csv",
+                           on_click="ignore")
+
+
+def optional_float(value: Any) -> float | None:
+    return None if pd.isna(value) else float(value)
+
+
+def compare_grid(table: pd.DataFrame, column: str) -> pd.DataFrame:
+    """One row per indicator ("label (unit)"), one column per area or context row, cells from ``column``."""
+    grid = table.assign(
+        row=[compare_page.row_label(k, n) for k, n in zip(table["kind"], table["name"])],
+        indicator_label=[f"{label} ({unit})" for label, unit in zip(table["label"], table["unit"])])
+    wide = grid.pivot_table(index="indicator_label", columns="row", values=column, aggfunc="first", sort=False)
+    wide = wide.reindex(index=list(dict.fromkeys(grid["indicator_label"])), columns=list(dict.fromkeys(grid["row"])))
+    return wide.rename_axis(index="Indicator", columns=None).fillna("")
+
+
+def show_compare(view: View) -> None:
+    """Up to ten areas side by side: a wide table per theme, one dot chart per indicator, and the exports."""
+    registry = mapkit.registry()
+    if view.level not in COMPARE_LEVELS:
+        st.caption("Choose wards, districts or combined authorities (sidebar, Areas) to compare areas.")
+        return
+    plural = registry.boundary(view.level).plural
+    labels = area_labels(view.level)
+    st.session_state[COMPARE_WIDGET] = list(view.compare_areas)
+    picked = st.multiselect(
+        f"{sentence_case(plural)} to compare (anywhere in England, up to {MAX_COMPARE})", list(labels),
+        key=COMPARE_WIDGET, on_change=lambda: set_compare_list(st.session_state[COMPARE_WIDGET]),
+        format_func=lambda c: labels.get(c, c), max_selections=MAX_COMPARE,
+        placeholder="Type a name, or use 'Add to compare' in an area's profile",
+        help=f"At most {MAX_COMPARE} areas; they are outlined in blue on the map and kept in the page's link.")
+    if len(picked) >= MAX_COMPARE:
+        st.caption(f"The list is full: it holds at most {MAX_COMPARE} areas. Remove one to add another.")
+    if not picked:
+        st.caption("No area chosen yet. The comparison shows every indicator of a theme for each area, with its "
+                   "rank and decile in England, beside its combined authority, region and England.")
+        return
+    themes = themes_for(view.level)
+    current = registry.indicator(view.indicator).theme
+    theme = st.selectbox("Theme", themes, index=themes.index(current) if current in themes else 0,
+                         key="w_compare_theme")
+    result = comparison(tuple(picked), view.level, theme)
+    table = result.table
+    st.table(compare_grid(table, "value_text"))
+    areas = table[table["kind"] == "area"]
+    with st.expander("Ranks and national deciles in England"):
+        st.table(compare_grid(areas.assign(position=[
+            rank_text(r, n) + (f" (decile {int(d)})" if pd.notna(d) else "")
+            for r, n, d in zip(areas["rank_england"], areas["n_england"], areas["decile"])]), "position"))
+        st.caption(f"Rank 1 = worst (most deprived, or lowest where higher is better){neutral_key(areas)}; "
+                   f"ranks and deciles among England's {plural}.")
+    notes = table[(table["kind"] != "area") & table["value"].isna()]
+    for note in dict.fromkeys(notes["note"]):
+        st.caption(markdown_text(note))
+    columns = st.columns(3)
+    for i, indicator in enumerate(result.indicators):
+        with columns[i % 3]:
+            st.altair_chart(compare_chart.indicator_chart(result.rows(indicator)), width="stretch")
+    sources = dict.fromkeys(registry.indicator(i).source for i in result.indicators)
+    st.caption("Sources: " + "; ".join(f"{registry.sources[s].publisher}, {registry.sources[s].title} "
+                                       f"({registry.sources[s].vintage})" for s in sources)
+               + f". Dashed line: median of England's {plural}, not a figure for England.")
+    left, middle, right = st.columns([3, 3, 2], vertical_alignment="bottom")
+    left.download_button("Download the comparison, every theme (CSV)", data=comparison_csv(tuple(picked), view.level),
+                         file_name=f"compare_{view.level}_{len(picked)}_areas.csv", mime="text/csv",
+                         key="compare_csv", on_click="ignore", icon=":material/download:")
+    fmt = middle.selectbox("Page", ["png", "pdf"], key="w_compare_fmt",
+                           format_func=lambda f: f"This theme as an A4 page ({f.upper()})")
+    if right.button("Prepare page", key="compare_page"):
+        with st.spinner("Drawing the page..."):
+            st.session_state["compare_page_file"] = ((tuple(picked), view.level, theme, fmt),
+                                                compare_page.compare_page(result, fmt))
+    made = st.session_state.get("compare_page_file")
+    if made is not None and made[0] == (tuple(picked), view.level, theme, fmt):
+        st.download_button(f"Download the page ({fmt.upper()}, {size_text(len(made[1]))})", data=made[1],
+                           file_name=f"compare_{view.level}_{len(picked)}_areas.{fmt}",
+                           mime="image/png" if fmt == "png" else "application/pdf", key="compare_page_download",
+                           on_click="ignore", icon=":material/download:")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -977,9 +1165,14 @@ def main() -> None:
     if prof is not None:
         show_profile_table(view, prof)
     # "Who lives near" runs only while its tab is open (st.tabs with a key tells which is): it is the heavy part.
-    ranking_tab, nearby_tab, export_tab = st.tabs(list(TABS.values()), key=TAB_KEY, on_change="rerun")
+    st.session_state.setdefault("first_tab", TABS["compare"] if view.compare_areas else None)
+    ranking_tab, compare_tab, nearby_tab, export_tab = st.tabs(
+        list(TABS.values()), key=TAB_KEY, on_change="rerun", default=st.session_state["first_tab"])
     with ranking_tab:
         shown(show_series_ranking if view.over_time else show_ranking, view)
+    with compare_tab:
+        if compare_tab.open:
+            shown(show_compare, view)
     with nearby_tab:
         if nearby_tab.open:
             shown(show_nearby, view, user_layer)

@@ -204,3 +204,18 @@ def load_series(series_id: str, level: str, codes: list[str] | tuple[str, ...] |
     if codes is not None:
         rows = rows[rows["code"].isin(list(codes))]
     return rows.sort_values(["code", "period"]).reset_index(drop=True)
+
+
+COMPARATOR_COLUMNS = ("code", "name", "kind", "indicator", "value", "note")
+
+
+@lru_cache(maxsize=None)
+def _comparators(data_dir: Path) -> pd.DataFrame:
+    path = data_dir / "indicators" / "comparators.parquet"
+    return _checked(read_product(path), path, COMPARATOR_COLUMNS, geo=False)
+
+
+def comparator_table(*, data_dir: Path | None = None) -> pd.DataFrame:
+    """England and region figures as published (``code, name, kind, indicator, value, note``; see
+    :mod:`mapkit.pipeline.comparators`); only indicators whose publisher gives them have rows."""
+    return _comparators(data_dir or default_data_dir())

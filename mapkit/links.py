@@ -13,7 +13,7 @@ from collections.abc import Collection, Mapping, Sequence
 from mapkit.view import DEFAULT, View, shown
 
 QUERY_KEYS: tuple[str, ...] = ("region", "level", "indicator", "scheme", "k", "compare", "palette", "basemap",
-                               "area", "overlays", "statuses", "pc", "year", "change", "centre")
+                               "area", "overlays", "statuses", "pc", "year", "change", "centre", "compare_areas")
 RESERVED_KEYS = frozenset({"embed", "embed_options"})
 """Parameters that belong to Streamlit itself and are left alone."""
 
@@ -80,6 +80,7 @@ def parse_query(params: Mapping[str, str | Sequence[str]], *,
     if "k" in values:
         k = int(values["k"]) if re.fullmatch(r"\d{1,2}", values["k"]) else None  # malformed: lenient() reports it
     overlays = tuple(o.strip() for o in (values.get("overlays") or "").split(",") if o.strip())
+    compare_areas = tuple(c.strip() for c in (values.get("compare_areas") or "").split(",") if c.strip())
     statuses: tuple[str, ...] | None = None
     status_text = (values.get("statuses") or ALL_STATUSES).lower()
     if status_text == NO_STATUSES:
@@ -90,7 +91,7 @@ def parse_query(params: Mapping[str, str | Sequence[str]], *,
     fields = {key: values[key] for key in ("region", "level", "indicator", "scheme", "compare", "palette",
                                            "basemap", "area") if values.get(key)}
     view, more = View.lenient(overlay_ids=overlay_ids, k=k, overlays=overlays, statuses=statuses,
-                              postcode=values.get("pc") or None, **time, **fields)
+                              postcode=values.get("pc") or None, compare_areas=compare_areas, **time, **fields)
     return view, _capped(notices + more)
 
 
@@ -142,4 +143,6 @@ def to_query(view: View) -> dict[str, str]:
             query["statuses"] = ",".join(status_token(s) for s in view.statuses) or NO_STATUSES
     if view.postcode:
         query["pc"] = view.postcode
+    if view.compare_areas:
+        query["compare_areas"] = ",".join(view.compare_areas)
     return query

@@ -32,6 +32,9 @@ from mapkit.postcodes import formatted, lookup
 from mapkit.series import CENTRES, change_years, years
 
 WMCA = "E47000007"
+MAX_COMPARE = 10
+"""Most areas compared at once (:mod:`mapkit.compare`)."""
+COMPARE_LEVELS = ("ward", "lad", "ca")
 
 LEVELS_IN: dict[str, tuple[str, ...]] = {
     "england": ("ca", "lad", "ward"),
@@ -83,6 +86,9 @@ class View:
         ``(start, end)``: map the change in the series between these years instead of one year's values.
     centre
         For a change map, a key of :data:`mapkit.series.CENTRES`: the diverging palette's middle.
+    compare_areas
+        Codes of up to :data:`MAX_COMPARE` areas of ``level``, anywhere in England, compared side by side
+        (:mod:`mapkit.compare`) and outlined on the map.
     """
 
     region: str = WMCA
@@ -100,6 +106,7 @@ class View:
     year: int | None = None
     change: tuple[int, int] | None = None
     centre: str = "zero"
+    compare_areas: tuple[str, ...] = ()
 
     @property
     def spec(self) -> IndicatorSpec:
@@ -160,6 +167,17 @@ class View:
             raise UnknownNameError(f"Area {self.area!r} is not one of the {registry().boundary(self.level).plural} "
                                    f"of {region_name(self.region)}: choose one of them, or none.")
         _check_time(self)
+        if self.compare_areas:
+            if len(self.compare_areas) > MAX_COMPARE:
+                raise ParameterError(f"Compare at most {MAX_COMPARE} areas ({len(self.compare_areas)} given).")
+            plural = registry().boundary(self.level).plural
+            if self.level not in COMPARE_LEVELS:
+                raise ParameterError(f"Areas are compared as wards, districts or combined authorities, not {plural}.")
+            known = set(load_boundaries(self.level)["code"])
+            wrong = [c for c in self.compare_areas if c not in known]
+            if wrong:
+                raise UnknownNameError(f"Compare area(s) {', '.join(map(repr, wrong[:5]))} are not {plural} of "
+                                       "England.")
         return self
 
     @property
@@ -333,9 +351,10 @@ def _lenient(candidate: View, overlay_ids: Collection[str]) -> tuple[View, list[
             postcode = None
         else:
             postcode = formatted(str(postcode))
+    compare_areas = _lenient_compare(candidate.compare_areas, level, notices)
     view = View(region=region, level=level, indicator=indicator, scheme=scheme, k=k, compare=compare,
                 palette=palette, basemap=basemap, area=area, overlays=tuple(overlays), statuses=statuses,
-                postcode=postcode)
+                postcode=postcode, compare_areas=compare_areas)
     return _lenient_time(view, candidate, notices), notices
 
 
@@ -370,6 +389,33 @@ def postcode_problem(postcode: str, region: str) -> str | None:
     if region != ENGLAND and region not in (found.lad_code, found.ca_code):
         return f"it lies outside {region_name(region)}"
     return None
+
+
+def _lenient_compare(codes: Collection[str], level: str, notices: list[str]) -> tuple[str, ...]:
+    """Known areas of ``level`` in England, once each, at most :data:`MAX_COMPARE`; a notice for each drop."""
+    if not codes:
+        return ()
+    plural = _level_label(level)
+    if level not in COMPARE_LEVELS:
+        notices.append(f"Areas are compared as wards, districts or combined authorities, not {plural}: the compare "
+                       "list was left out.")
+        return ()
+    known = set(load_boundaries(level)["code"])
+    kept: list[str] = []
+    unknown = []
+    for code in codes:
+        if not isinstance(code, str) or code not in known:
+            unknown.append(shown(str(code), 12))
+        elif code not in kept:
+            kept.append(code)
+    if unknown:
+        notices.append(f"Not {plural} of England, so left out of the comparison: {', '.join(unknown[:5])}"
+                       + (f" and {len(unknown) - 5} more." if len(unknown) > 5 else "."))
+    if len(kept) > MAX_COMPARE:
+        notices.append(f"At most {MAX_COMPARE} areas can be compared: the first {MAX_COMPARE} were kept and "
+                       f"{len(kept) - MAX_COMPARE} left out.")
+        kept = kept[:MAX_COMPARE]
+    return tuple(kept)
 
 
 def _lenient_statuses(statuses: Collection[str] | None, notices: list[str]) -> tuple[str, ...] | None:

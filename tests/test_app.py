@@ -427,3 +427,41 @@ def test_every_export_format_gives_a_file_of_the_current_view() -> None:
     at.selectbox(key="w_palette").set_value("viridis").run()
     assert not export_buttons(at)
     assert any("prepare it again" in c.value for c in at.caption)
+
+
+BIRMINGHAM, MANCHESTER, LEEDS, SANDWELL = "E08000025", "E08000003", "E08000035", "E08000028"
+
+
+def open_compare_tab(at: AppTest) -> AppTest:
+    at.session_state["w_tab"] = "Compare areas"
+    return at.run()
+
+
+def test_a_link_with_a_compare_list_opens_the_comparison_with_england() -> None:
+    at = start({"region": "E92000001", "level": "lad", "indicator": "gva_per_hour",
+                "compare_areas": f"{BIRMINGHAM},{MANCHESTER},{LEEDS},E08999999"})
+    assert any("E08999999" in i.value and "left out" in i.value for i in at.info)
+    assert query_value(at, "compare_areas") == f"{BIRMINGHAM},{MANCHESTER},{LEEDS}"
+    at = open_compare_tab(at)
+    assert not at.exception
+    assert at.multiselect(key="w_compare_areas").value == [BIRMINGHAM, MANCHESTER, LEEDS]
+    wide = at.table[0].value
+    gva = mapkit.registry().indicator("gva_per_hour")
+    assert wide.loc[f"{gva.label} ({gva.unit})", "Birmingham"] == gva.format_value(
+        float(mapkit.load_indicator("gva_per_hour", "lad").set_index("code").at[BIRMINGHAM, "value"]))
+    assert "England" in wide.columns and "Greater Manchester (CA)" in wide.columns
+    growth = [s for s in mapkit.registry().indicators.values()
+              if "lad" in s.levels and s.theme == "Growth and productivity"]
+    assert len(at.get("vega_lite_chart")) == len(growth)
+
+
+def test_add_to_compare_and_similar_areas_in_the_profile() -> None:
+    at = start({"region": "E92000001", "level": "lad", "indicator": "imd_score", "area": SANDWELL})
+    assert any("Similar to Sandwell" in e.label for e in at.expander)
+    listed = next(m.value for m in at.markdown if m.value.startswith("1. **"))
+    assert len(listed.splitlines()) == 10 and "Sandwell" not in listed
+    at.button(key="add_compare").click().run()
+    assert query_value(at, "compare_areas") == SANDWELL
+    at.button(key="compare_similar").click().run()
+    codes = query_value(at, "compare_areas").split(",")
+    assert len(codes) == 10 and codes[0] == SANDWELL

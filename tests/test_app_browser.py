@@ -23,6 +23,8 @@ import mapkit.web.elements
 import mapkit.export
 import mapkit.layers
 import mapkit.overlays
+import mapkit.similar
+import mapkit.web.choropleth
 from mapkit import classify, palettes
 from map_js import AREAS_JS
 
@@ -580,3 +582,77 @@ def test_iod_movement_maps_wards_and_lsoas_and_states_what_could_not_be_compared
     assert sum(colour == no_data for _, colour in found) == missing
     caption = f"{missing:,} of {len(lsoas):,} LSOAs could not be compared"
     page.get_by_text(caption).wait_for(timeout=LOAD_TIMEOUT)
+
+
+def test_compare_cities_export_them_similar_to_sandwell_and_reopen_from_a_link(page: Any, app_url: str,
+                                                                                 browser: Any) -> None:
+    """Issue 13's "Done when" for compare and similar areas: Sandwell's 10 similar districts, Birmingham,
+    Manchester and Leeds side by side with England (IoD and growth), their CSV, and the link in a fresh page."""
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import expect
+
+    sandwell, cities = "E08000028", ("E08000025", "E08000003", "E08000035")
+    frame = open_app(page, app_url + f"/?region=E92000001&level=lad&indicator=imd_score&area={sandwell}")
+    wait_for_areas(frame, 296)
+    page.get_by_text("Similar to Sandwell").click()
+    listed = page.locator('[data-testid="stExpander"]').filter(has_text="Similar to Sandwell").locator("li")
+    expect(listed).to_have_count(10, timeout=LOAD_TIMEOUT)
+    expected = list(mapkit.similar.similar_areas(sandwell, "lad")["name"])
+    assert [item.split(" (")[0].split(" · ")[0] for item in listed.all_inner_texts()] == expected
+
+    page.get_by_role("tab", name="Compare areas").click()
+    expect(page.get_by_text("No area chosen yet")).to_be_visible(timeout=LOAD_TIMEOUT)
+    picker = page.locator('[data-testid="stMultiSelect"]').filter(has_text="to compare")
+    table = page.locator('[data-testid="stTable"]').first
+    for i, name in enumerate(("Birmingham", "Manchester", "Leeds")):
+        option = page.get_by_role("option", name=re.compile(rf"^{name} \("))
+        for _ in range(5):  # a rerun still drawing the page can swallow the text: enter it again
+            picker.locator("input").fill(name)
+            try:
+                option.first.wait_for(timeout=5_000)
+                break
+            except PlaywrightError:
+                page.keyboard.press("Escape")
+        option.first.click()
+        page.keyboard.press("Escape")
+        page.wait_for_function(f"() => decodeURIComponent(window.location.search).includes("
+                               f"'compare_areas={','.join(cities[:i + 1])}')", timeout=LOAD_TIMEOUT)
+        expect(table.locator("thead")).to_contain_text(name, timeout=LOAD_TIMEOUT)  # the rerun has drawn it
+    theme = page.locator('[data-testid="stSelectbox"]').filter(has_text="Theme").last
+    for name, indicator in (("Deprivation (IoD2025)", "imd_score"), ("Growth and productivity", "gdhi_per_head")):
+        theme.click()
+        page.get_by_role("option", name=name).click()
+        spec = mapkit.registry().indicator(indicator)
+        expect(table).to_contain_text(spec.label, timeout=LOAD_TIMEOUT)
+        header = table.locator("thead").inner_text()
+        assert all(city in header for city in ("Birmingham", "Manchester", "Leeds", "England"))
+        row = table.locator("tr").filter(has_text=f"{spec.label} ({spec.unit})").inner_text()
+        birmingham = mapkit.load_indicator(indicator, "lad").set_index("code").at[cities[0], "value"]
+        assert spec.format_value(float(birmingham)) in row
+    outlined = """() => { const out = []; window.map.eachLayer(l => {
+        if (l.mapkitList && l._opts.style.color === '%s') out.push(...l.mapkitList().map(a => a[0])); });
+        return out.sort(); }""" % mapkit.web.choropleth.COMPARE_STYLE["color"]
+    frame = map_frame(page)
+    frame.wait_for_function(f"() => ({outlined})().length === 3", timeout=LOAD_TIMEOUT)
+    assert frame.evaluate(outlined) == sorted(cities)  # outlined on the map
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name=re.compile("^Download the comparison")).click()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert text.startswith("#") and "Office for National Statistics" in text
+    for code in cities:
+        assert f",area,{code}," in text
+    assert ",england,E92000001,England," in text and "imd_score" in text and "gva_per_hour" in text
+
+    from conftest import RouteLog, install_routes
+
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, service_workers="block")
+    install_routes(context, log=RouteLog())
+    fresh = context.new_page()
+    try:
+        fresh.goto(page.url)
+        expect(fresh.get_by_role("tab", name="Compare areas")).to_have_attribute("aria-selected", "true",
+                                                                                 timeout=LOAD_TIMEOUT)
+        expect(fresh.locator('[data-testid="stTable"]').first).to_contain_text("Leeds", timeout=LOAD_TIMEOUT)
+    finally:
+        context.close()

@@ -26,6 +26,8 @@ VALID_VIEWS = [
                         statuses=("under construction", "proposed")),
     dataclasses.replace(DEFAULT, overlays=("transport_schemes",), statuses=()),
     View(region="E92000001", level="ca", indicator="gva_per_hour", scheme="quantiles", k=9),
+    View(region="E92000001", level="lad", indicator="gva_per_hour", scheme="quantiles",
+         compare_areas=("E08000025", "E08000003", "E08000035")),
 ]
 
 
@@ -44,8 +46,10 @@ def test_an_empty_link_opens_the_default_view() -> None:
 
 
 def test_links_carry_every_setting_and_the_selected_area() -> None:
-    query = to_query(dataclasses.replace(DEFAULT, area=BINLEY, overlays=("a", "b"), postcode="B9 5RP"))
+    query = to_query(dataclasses.replace(DEFAULT, area=BINLEY, overlays=("a", "b"), postcode="B9 5RP",
+                                         compare_areas=(BINLEY,)))
     assert set(query) == set(links.QUERY_KEYS) - {"year", "change", "centre"}  # written only when chosen
+    assert query["compare_areas"] == BINLEY
     assert query["overlays"] == "a,b"
     assert "area" not in to_query(DEFAULT)
 

@@ -15,6 +15,7 @@ import pandas as pd
 
 from mapkit.pipeline.attribution import attribution_markdown
 from mapkit.pipeline.boundaries import build_boundary
+from mapkit.pipeline.comparators import build_comparators
 from mapkit.pipeline.geography import build_spine
 from mapkit.pipeline.indicators import build_indicators
 from mapkit.pipeline.iod_check import district_comparison, rule_summary
@@ -83,6 +84,9 @@ def _build_into(staging: Path, inputs: RawInputs, spine, registry: Registry, log
         dest.parent.mkdir(parents=True, exist_ok=True)
         table.to_parquet(dest, index=False, compression="zstd")
     report["series"] = {"coverage": series_coverage, "rows": {lvl: len(t) for lvl, t in series_tables.items()}}
+    comparators = build_comparators(registry, ctx)
+    comparators.to_parquet(staging / "indicators" / "comparators.parquet", index=False, compression="zstd")
+    report["comparators"] = {"rows": len(comparators), "indicators": sorted(comparators["indicator"].unique())}
     lsoa_codes = set(spine.lsoa["code"])
     report["joins"] = {
         "lsoa_to_ward_lookup": f"{spine.lsoa['ward_code'].notna().sum()}/{len(lsoa_codes)} LSOAs have a ward",

@@ -31,6 +31,7 @@ import pandas as pd
 
 from mapkit.basemaps import BASEMAPS
 from mapkit.classify import NO_DATA, SCHEMES, Classification
+from mapkit.data import load_boundaries
 from mapkit.errors import UnknownNameError
 from mapkit.layers import IndicatorSpec, registry
 from mapkit.palettes import NoDataStyle, Ramp, class_colours
@@ -41,12 +42,17 @@ from mapkit.view import View
 from mapkit.wording import attribution_lines
 from mapkit.web.elements import (AREA_LINE, AreaLayer, FitRegion, FocusWithoutScroll, Legend, MapStyle,
                                  stable_ids, tile_layer)
-from mapkit.web.encode import PARENT_OUTLINE, GeometryPayload, area_geometry, display_text, outline_geometry
+from mapkit.web.encode import (PARENT_OUTLINE, GeometryPayload, area_geometry, display_text, encode_geometry,
+                               outline_geometry)
 from mapkit.web.marker import postcode_layer
 
 AREA_LINE_DENSE = {"color": "#ffffff", "weight": 0.2, "opacity": 0.6, "fillOpacity": 0.9}
 OUTLINE_STYLE = {"color": "#1a1a1a", "weight": 1.6, "opacity": 0.9, "fill": False}
 OUTLINE_STYLE_DENSE = {"color": "#1a1a1a", "weight": 0.8, "opacity": 0.8, "fill": False}
+COMPARE_STYLE = {"color": "#0a58ca", "weight": 3.2, "opacity": 1.0, "fill": False}
+SIMILAR_STYLE = {"color": "#c2185b", "weight": 2.6, "opacity": 1.0, "fill": False}
+"""Outlines of the areas being compared (blue) and of an area's similar areas (magenta); both read on every
+palette, including greyscale, by their weight."""
 LEGEND_ONE_COLUMN = 6
 """Legends with more classes than this list them in two columns, so a decile legend leaves room for the region."""
 DENSE_AREAS, DENSE_OUTLINES = 2_000, 50
@@ -229,6 +235,17 @@ def outline_group(geometry: GeometryPayload, label: str) -> folium.FeatureGroup:
     return group
 
 
+def highlight_group(level: str, codes: Sequence[str], label: str, style: dict[str, Any]) -> folium.FeatureGroup:
+    """Outlines of chosen areas of ``level`` (anywhere in England), drawn above the choropleth, not interactive.
+
+    Like :func:`outline_group` it uses the runtime sent with the choropleth and must be added after it."""
+    shapes = load_boundaries(level)
+    chosen = shapes[shapes["code"].isin(list(codes))]
+    group = folium.FeatureGroup(name=label, overlay=True, control=True)
+    AreaLayer(encode_geometry(chosen), style=style, interactive=False, name=label, runtime=False).add_to(group)
+    return group
+
+
 def base_map(bounds: list[list[float]] | None, basemap: str, *, height: int | str = "100%") -> folium.Map:
     """A map fitted to ``bounds`` with the chosen basemap (or none) and a white background.
 
@@ -311,6 +328,8 @@ def build_map(view: View, *, data: MapData | None = None, extra_layers: Iterable
     if outlines is not None:
         parent = registry().boundary(PARENT_OUTLINE[level])
         layers.append(outline_group(outlines, f"{parent.label} boundaries"))
+    if view.compare_areas:
+        layers.append(highlight_group(level, view.compare_areas, "Areas compared", COMPARE_STYLE))
     layers.extend(extra_layers)
     if view.postcode:
         found = lookup(view.postcode)

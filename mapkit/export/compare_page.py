@@ -1,0 +1,105 @@
+"""A comparison (:class:`mapkit.compare.Comparison`) as one A4 landscape page in the briefing style (PNG or PDF).
+
+One dot chart per indicator (up to :data:`MAX_PANELS`, the first of the theme): a dot per compared area, a grey
+dot for each combined authority, region and England figure that is published, a line for the median of England's
+areas; the value printed beside each dot as the indicator formats it. Sources and vintages in the footer.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from mapkit.compare import Comparison
+from mapkit.export.legend import GREY_TEXT
+from mapkit.export.options import PAGES
+from mapkit.export.static import FOOTER_SIZE, MARGIN, SUBTITLE_SIZE, TITLE_SIZE, export_style, save
+from mapkit.layers import registry
+
+MAX_PANELS = 6
+AREA_COLOUR = "#0a58ca"
+CONTEXT_COLOUR = "#6b6b6b"
+MEDIAN_COLOUR = "#b0b0b0"
+CONTEXT_SHORT = {"combined authority": "CA", "region": "region", "england": ""}
+
+
+def row_label(kind: str, name: str) -> str:
+    """A chart row's label: the area's name, or e.g. "West Midlands (CA)" for a context row."""
+    short = CONTEXT_SHORT.get(kind, "")
+    return f"{name} ({short})" if short else name
+
+
+def compare_figure(comparison: Comparison) -> Figure:
+    """The page as a matplotlib figure."""
+    page = PAGES["a4"]
+    reg = registry()
+    plural = reg.boundary(comparison.level).plural
+    indicators = comparison.indicators[:MAX_PANELS]
+    with export_style():
+        fig = Figure(figsize=(page.width, page.height))
+        top = 1 - MARGIN / page.height
+        fig.text(MARGIN / page.width, top, f"{comparison.theme}: {len(comparison.codes)} {plural} compared",
+                 fontsize=TITLE_SIZE, weight="bold", va="top")
+        fig.text(MARGIN / page.width, top - 0.055, ", ".join(comparison.names), fontsize=SUBTITLE_SIZE, va="top",
+                 color=GREY_TEXT, wrap=True)
+        columns = 3 if len(indicators) > 4 else 2 if len(indicators) > 1 else 1
+        rows = max(1, math.ceil(len(indicators) / columns))
+        grid = fig.add_gridspec(rows, columns, left=0.16, right=0.97, top=top - 0.13, bottom=0.2,
+                                wspace=0.75, hspace=0.55)
+        for i, indicator in enumerate(indicators):
+            _panel(fig.add_subplot(grid[i // columns, i % columns]), comparison.rows(indicator))
+        footer = [textwrap.fill(line, 210) for line in _footer(comparison, indicators)]
+        fig.text(MARGIN / page.width, MARGIN / page.height, "\n".join(footer),
+                 fontsize=FOOTER_SIZE, color=GREY_TEXT, va="bottom")
+    return fig
+
+
+def _panel(ax, rows: pd.DataFrame) -> None:
+    spec = registry().indicator(str(rows["indicator"].iloc[0]))
+    shown = rows[(rows["kind"] != "england median") & rows["value"].notna()]
+    labels = [row_label(k, n) for k, n in zip(shown["kind"], shown["name"])]
+    y = list(range(len(shown)))[::-1]
+    colours = [AREA_COLOUR if k == "area" else CONTEXT_COLOUR for k in shown["kind"]]
+    ax.scatter(shown["value"], y, c=colours, s=22, zorder=3)
+    median = rows.loc[rows["kind"] == "england median", "value"]
+    if len(median) and pd.notna(median.iloc[0]):
+        ax.axvline(float(median.iloc[0]), color=MEDIAN_COLOUR, lw=1, ls="--", zorder=1)
+    for yy, value, text in zip(y, shown["value"], shown["value_text"]):
+        ax.annotate(text, (value, yy), xytext=(4, 0), textcoords="offset points", va="center", fontsize=6.2)
+    ax.set_yticks(y, labels, fontsize=6.4)
+    ax.set_title(textwrap.fill(f"{spec.label} ({spec.unit})", 48), fontsize=7.6, loc="left")
+    ax.tick_params(axis="x", labelsize=6)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.margins(x=0.25, y=0.08)
+    gaps = []
+    missing = rows[(rows["kind"] == "area") & rows["value"].isna()]
+    if len(missing):
+        gaps.append(f"No data: {', '.join(missing['name'])}.")
+    if rows.loc[rows["kind"] == "england", "value"].isna().all():
+        gaps.append("No England figure is published.")
+    if gaps:
+        ax.set_xlabel(textwrap.fill(" ".join(gaps), 60), fontsize=6, color=GREY_TEXT)
+
+
+def _footer(comparison: Comparison, indicators: list[str]) -> list[str]:
+    reg = registry()
+    plural = reg.boundary(comparison.level).plural
+    lines = [f"Blue: the {plural} compared; grey: their combined authority (CA), region and England where a figure "
+             f"is published or computed as the indicator's note says; dashed line: median of England's {plural}."]
+    if len(comparison.indicators) > len(indicators):
+        lines.append(f"First {len(indicators)} of {len(comparison.indicators)} indicators of the theme; the CSV "
+                     "export holds them all.")
+    for source_id in dict.fromkeys(reg.indicator(i).source for i in indicators):
+        source = reg.sources[source_id]
+        periods = sorted({reg.indicator(i).period for i in indicators if reg.indicator(i).source == source_id})
+        lines.append(f"Source: {source.publisher}, {source.title} ({source.vintage}); {'; '.join(periods)}. "
+                     f"{source.licence}.")
+    return lines
+
+
+def compare_page(comparison: Comparison, fmt: str = "png") -> bytes:
+    """The page as PNG or PDF bytes."""
+    return save(compare_figure(comparison), fmt, title_text=f"{comparison.theme}: {', '.join(comparison.names)}")
