@@ -606,10 +606,11 @@ def test_compare_cities_export_them_similar_to_sandwell_and_reopen_from_a_link(p
     table = page.locator('[data-testid="stTable"]').first
     for i, name in enumerate(("Birmingham", "Manchester", "Leeds")):
         option = page.get_by_role("option", name=re.compile(rf"^{name} \("))
-        for _ in range(5):  # a rerun still drawing the page can swallow the text: enter it again
+        for _ in range(8):  # a rerun still drawing the page can swallow the text: enter it again
+            picker.locator("input").click()
             picker.locator("input").fill(name)
             try:
-                option.first.wait_for(timeout=5_000)
+                option.first.wait_for(timeout=8_000)
                 break
             except PlaywrightError:
                 page.keyboard.press("Escape")
