@@ -10,11 +10,12 @@ diverging palette: one hue for better than the centre, another for worse.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
-from mapkit.classify import Classification, _lower_bounds, _range_labels, assign_classes, classify, reference_label
+from mapkit.classify import Classification, assign_classes, classify, reference_label
 from mapkit.data import load_boundaries
 from mapkit.layers import IndicatorSpec, registry
 from mapkit.palettes import Ramp
@@ -98,13 +99,23 @@ def _change_map(view: View, spec: IndicatorSpec, frame: pd.DataFrame, region_lab
     ref, label = _reference(view, values, region_label)
     mapped = _with_values(frame, values)
     upper = diverging_breaks(ref, centre, view.k)
+    lower = (min(float(ref.min()), upper[0]), *upper[:-1]) if upper else ()
     classification = Classification(
-        scheme="equal_interval", compare=view.compare, upper=upper, lower=_lower_bounds(ref, upper),
-        labels=_range_labels(_lower_bounds(ref, upper), upper, shown.format_value),
+        scheme="equal_interval", compare=view.compare, upper=upper, lower=lower,
+        labels=step_labels(upper, shown.format_value),
         classes=assign_classes(mapped["value"], upper), reference=f"{label}, equal steps either side of {centre_text}",
         centre=centre, centre_label=centre_text)
     return TimedMap(spec=shown, frame=mapped, classification=classification, ramp=DIVERGING[spec.higher_is],
                     change=result)
+
+
+def step_labels(upper: tuple[float, ...], fmt: Callable[[float], str]) -> tuple[str, ...]:
+    """Legend labels of equal steps: the outer classes are open-ended ("-11.8% or less", "over +35.4%"), so a step
+    beyond the data's extremes never reads as a range running backwards."""
+    if len(upper) < 2:
+        return tuple(fmt(u) for u in upper)
+    inner = [f"over {fmt(lo)} to {fmt(hi)}" for lo, hi in zip(upper[:-2], upper[1:-1])]
+    return (f"{fmt(upper[0])} or less", *inner, f"over {fmt(upper[-2])}")
 
 
 def diverging_breaks(reference: np.ndarray, centre: float, k: int) -> tuple[float, ...]:

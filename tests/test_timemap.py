@@ -55,3 +55,15 @@ def test_diverging_breaks_are_symmetric_about_the_centre():
     assert upper[-1] == 50
     assert upper[1] == pytest.approx(-upper[2])
     assert diverging_breaks(np.array([]), 0.0, 5) == ()
+
+
+def test_change_legend_steps_are_open_ended_never_backwards():
+    from mapkit.timemap import step_labels
+
+    fmt = "{:+.1f}%".format
+    assert step_labels((-35.4, -11.8, 11.8, 35.4, 127.5), fmt) == (
+        "-35.4% or less", "over -35.4% to -11.8%", "over -11.8% to +11.8%", "over +11.8% to +35.4%", "over +35.4%")
+    data = prepare(View(**BASE, change=(2013, 2023)))
+    lows, highs = data.classification.lower, data.classification.upper
+    assert all(lo <= hi for lo, hi in zip(lows, highs))
+    assert data.classification.labels[0].endswith("or less") and data.classification.labels[-1].startswith("over ")
