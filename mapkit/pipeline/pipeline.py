@@ -72,17 +72,11 @@ def _build_into(staging: Path, inputs: RawInputs, spine, registry: Registry, log
     log("Indicators ...")
     ctx = Context(raw=inputs, spine=spine)
     tables, coverage = build_indicators(registry, ctx)
-    for level, table in tables.items():
-        dest = staging / "indicators" / f"{level}.parquet"
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        table.to_parquet(dest, index=False, compression="zstd")
+    _write_levels(staging / "indicators", tables)
     report["indicators"] = {"coverage": coverage, "rows": {lvl: len(t) for lvl, t in tables.items()}}
     log("Time series ...")
     series_tables, series_coverage = build_series(registry, ctx)
-    for level, table in series_tables.items():
-        dest = staging / "series" / f"{level}.parquet"
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        table.to_parquet(dest, index=False, compression="zstd")
+    _write_levels(staging / "series", series_tables)
     report["series"] = {"coverage": series_coverage, "rows": {lvl: len(t) for lvl, t in series_tables.items()}}
     comparators = build_comparators(registry, ctx)
     comparators.to_parquet(staging / "indicators" / "comparators.parquet", index=False, compression="zstd")
@@ -135,3 +129,10 @@ def _validate(staging: Path, registry: Registry, report: dict) -> None:
         frame = read_product(staging / "series" / f"{level}.parquet")
         if len(frame) != rows:
             raise RawDataError(f"Staged series/{level}.parquet failed validation; data/ was left unchanged.")
+
+
+def _write_levels(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
+    """One zstd Parquet product per level (``<folder>/<level>.parquet``)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for level, table in tables.items():
+        table.to_parquet(folder / f"{level}.parquet", index=False, compression="zstd")
