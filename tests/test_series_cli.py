@@ -71,3 +71,23 @@ def test_bad_years_say_the_fix(capsys, extra, message):
 def test_series_of_an_indicator_without_one_says_which_have_one(capsys):
     code, _, err = _run(capsys, ["series", "--indicator", "imd_score", "--region", WMCA])
     assert code == 2 and "has no ONS time series" in err and "gva_per_hour" in err
+
+
+def test_export_draws_a_change_map_with_its_period(tmp_path, capsys):
+    out = tmp_path / "gva.svg"
+    assert main(["export", "--region", "E47000007", "--level", "lad", "--indicator", "gva_per_hour",
+                 "--change", "2013:2023", "--centre", "england", "--format", "svg", "-o", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "Change in GVA per hour worked, 2013 to 2023 by district" in text
+    assert "Middle colour = England's change, +" in text  # the legend wraps after the sign
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    (["--year", "1990"], "ONS publishes 2004 to 2023, not 1990"),
+    (["--change", "2023"], "is not of the form START:END"),
+])
+def test_export_refuses_years_the_series_lacks(tmp_path, capsys, extra, message):
+    out = tmp_path / "gva.png"
+    assert main(["export", "--region", "E47000007", "--level", "lad", "--indicator", "gva_per_hour", *extra,
+                 "--format", "png", "-o", str(out)]) == 2
+    assert message in capsys.readouterr().err and not out.exists()

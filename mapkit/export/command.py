@@ -19,6 +19,7 @@ from mapkit.export.formats import FORMATS, export_format, render
 from mapkit.export.options import DEFAULT_DPI, MAX_LABELS, PAGES, FigureOptions
 from mapkit.files import write_atomic
 from mapkit.prepared import prepare
+from mapkit.series import CENTRES, parse_change
 from mapkit.view import DEFAULT, View
 from mapkit.layers import LEVELS, overlay_specs
 from mapkit.palettes import DEFAULT as DEFAULT_PALETTE
@@ -44,6 +45,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="colour ramp ('print' for greyscale copies; default: the indicator's own)")
     parser.add_argument("--overlays", default="",
                         help="comma-separated overlay ids or unique prefixes, e.g. growth,transport")
+    when = parser.add_mutually_exclusive_group()
+    when.add_argument("--year", type=int, default=None,
+                      help="a year of the indicator's ONS time series (districts and combined authorities)")
+    when.add_argument("--change", default=None, metavar="START:END",
+                      help="map the change between two years of the series, e.g. 2013:2023")
+    parser.add_argument("--centre", choices=list(CENTRES), default=DEFAULT.centre,
+                        help="middle of a change map's diverging palette (default: no change)")
     parser.add_argument("--page", choices=list(PAGES), default="a4", help="page size of static maps")
     parser.add_argument("--dpi", type=int, default=DEFAULT_DPI, help=f"PNG resolution (default {DEFAULT_DPI})")
     parser.add_argument("--labels", type=int, default=0,
@@ -78,8 +86,10 @@ def overlay_ids(text: str) -> tuple[str, ...]:
 
 def settings(args: argparse.Namespace) -> dict[str, object]:
     """Every :class:`mapkit.view.View` field but the region."""
+    change = parse_change(args.change) if getattr(args, "change", None) else None
     return {"level": args.level, "indicator": args.indicator, "scheme": args.scheme, "k": args.k,
-            "compare": args.compare, "palette": args.palette, "overlays": overlay_ids(args.overlays)}
+            "compare": args.compare, "palette": args.palette, "overlays": overlay_ids(args.overlays),
+            "year": getattr(args, "year", None), "change": change, "centre": getattr(args, "centre", DEFAULT.centre)}
 
 
 class ProgressBar:
