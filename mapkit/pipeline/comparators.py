@@ -12,7 +12,7 @@ import pandas as pd
 
 from mapkit.layers import Registry
 from mapkit.pipeline.inputs import ELS_STATUS, read_workbook_sheet
-from mapkit.pipeline.methods import Context, _els_latest
+from mapkit.pipeline.methods import Context, els_latest_rows
 
 COLUMNS = ["code", "name", "kind", "indicator", "value", "note"]
 ENGLAND = "E92000001"
@@ -24,7 +24,7 @@ def _kind(code: str) -> str:
 
 
 def _els_rows(spec, ctx: Context) -> pd.DataFrame:
-    rows = _els_latest(spec, ctx, spec.params["indicator"])
+    rows = els_latest_rows(spec, ctx, spec.params["indicator"])
     rows = rows[(rows["code"] == ENGLAND) | rows["code"].str.startswith(REGION_PREFIX)]
     note = rows["status"].map(lambda s: ELS_STATUS.get(s, "")).fillna("")
     note = note.where(note.eq("") | rows["value"].notna(), "No data: " + note)

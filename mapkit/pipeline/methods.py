@@ -226,7 +226,9 @@ def subnational_ca_rows(spec: IndicatorSpec, ctx: Context) -> Result:
     return {"lad": lads, "ca": cas}
 
 
-def _els_latest(spec: IndicatorSpec, ctx: Context, indicator: str) -> pd.DataFrame:
+def els_latest_rows(spec: IndicatorSpec, ctx: Context, indicator: str) -> pd.DataFrame:
+    """One indicator of the spec's Explore Local Statistics file at its latest period, refusing a period newer than
+    the declaration says (the declaration's figures and wording would then be stale)."""
     ref = spec.params["file"]
     frame = ctx.once(("els", ref), lambda: read_els(ctx.raw, ref))
     rows, period = latest_els(frame, indicator)
@@ -257,7 +259,7 @@ def els_latest(spec: IndicatorSpec, ctx: Context) -> Result:
     ``params.context_count`` names a count indicator of the same file and period (e.g. active businesses) shown
     beside the rate; with ``params.context_is_denominator`` it is also stored as the rate's denominator.
     """
-    rows = _els_latest(spec, ctx, spec.params["indicator"]).drop(columns="name")
+    rows = els_latest_rows(spec, ctx, spec.params["indicator"]).drop(columns="name")
     out: Result = {}
     for level, noun in (("lad", "district"), ("ca", "combined authority")):
         if level not in spec.levels:
@@ -266,7 +268,7 @@ def els_latest(spec: IndicatorSpec, ctx: Context) -> Result:
         frame["in_file"] = frame["status"].notna()
         frame["note"] = _els_notes(frame.fillna({"status": ""}), noun)
         if "context_count" in spec.params:
-            counts = _els_latest(spec, ctx, spec.params["context_count"]).set_index("code")["value"]
+            counts = els_latest_rows(spec, ctx, spec.params["context_count"]).set_index("code")["value"]
             count = frame["code"].map(counts)
             label = spec.params["context_label"]
             year = spec.params["period"][:4]

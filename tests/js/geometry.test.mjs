@@ -4,21 +4,13 @@ import {test} from "node:test";
 import assert from "node:assert/strict";
 import {readFileSync} from "node:fs";
 import geometry from "../../mapkit/web/static/geometry.js";
+import {nestedArea} from "./nested.mjs";
 
 const fixture = JSON.parse(readFileSync(new URL("../fixtures/codec.json", import.meta.url), "utf8"));
 const MAX_LATITUDE = 85.0511287798;  // Leaflet's L.Projection.SphericalMercator.MAX_LATITUDE
 
 function nested(shape, a) {  // area a as [polygon][ring][[x, y]] on the grid, like the fixture
-  const scale = fixture.payload.scale, out = [];
-  for (let r = shape.areaStart[a]; r < shape.areaStart[a + 1]; r++) {
-    if (shape.firstOfPart[r]) { out.push([]); }
-    const ring = [];
-    for (let j = shape.ringStart[r]; j < shape.ringStart[r + 1]; j++) {
-      ring.push([Math.round(shape.lng[j] * scale), Math.round(shape.lat[j] * scale)]);
-    }
-    out[out.length - 1].push(ring);
-  }
-  return out;
+  return nestedArea(shape, a, fixture.payload.scale);
 }
 
 function mercator(lng, lat) {  // textbook Web Mercator, written apart from the runtime's formula
