@@ -15,9 +15,16 @@ docs/offline.md) and Chromium resolves no host name but loopback, so nothing sit
 ``--assets cdn`` the CDN URLs are answered from ``node_modules/`` by a Playwright route (``tests/cdn_routes.py``)
 in this process, and everything else off this machine is aborted. Tiles never load.
 
-Server memory is the resident set (VmRSS) of the server process and its children, sampled every 0.25 s.
-Writes (or updates the row for this session count in) ``benchmarks/results-loadtest.md``.
-Run: ``python -m benchmarks loadtest --sessions 10``.
+With ``--through-balancer --replicas N`` the sessions go through nginx in front of N replicas started by
+``deploy/run.sh`` (``benchmarks.balancer``); each session's User-Agent carries its number, and nginx's access log
+then shows which replica served its page and its websocket ``/_stcore/stream`` (where its Streamlit session lives).
+A session whose requests did not all stay on one replica counts as an error; the report gives the sessions per
+replica. ``--compare`` runs one process and then the balancer, one after the other in the same invocation.
+
+Server memory is the resident set (VmRSS) of the server process and its children (with the balancer: the deploy
+script, nginx and every replica), sampled every 0.25 s.
+Writes (or updates the row for this session count and server in) ``benchmarks/results-loadtest.md``.
+Run: ``python -m benchmarks loadtest --sessions 10 [--through-balancer --replicas 2 | --compare]``.
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from benchmarks import balancer as lb
 from benchmarks.machine import describe
 from benchmarks.server import cpu_seconds, rss_kib, start_app, stop_app
 
@@ -149,7 +157,8 @@ async def run_session(browser: Any, base: str, session: int, changes: int, wait:
 
     await asyncio.sleep(delay)
     result = SessionResult()
-    context = await browser.new_context(viewport={"width": 1280, "height": 800}, service_workers="block")
+    context = await browser.new_context(viewport={"width": 1280, "height": 800}, service_workers="block",
+                                        user_agent=lb.user_agent(browser.version, session))
 
     async def route(route: Any, request: Any) -> None:
         url = request.url
@@ -237,6 +246,9 @@ class Run:
     probes: list[float]
     wall: float
     load_before: float
+    served_by: str = "1 process"
+    per_replica: dict[str, int] = field(default_factory=dict)
+    affinity_errors: list[str] = field(default_factory=list)
 
     @property
     def latencies(self) -> list[float]:
@@ -244,7 +256,7 @@ class Run:
 
     @property
     def errors(self) -> list[str]:
-        return [e for r in self.results for e in r.errors]
+        return [e for r in self.results for e in r.errors] + self.affinity_errors
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -313,7 +325,8 @@ async def _load(base: str, pid: int, sessions: int, changes: int, wait: float, b
 
 # --- report ---------------------------------------------------------------------------------------------------
 
-HEADER = ["sessions", "map scripts", "start spread (s)", "changes", "errors", "first load p50 (s)",
+HEADER = ["sessions", "served by", "map scripts", "start spread (s)", "changes", "errors", "sessions per replica",
+          "first load p50 (s)",
           "change->redraw p50 (s)", "p90 (s)", "max (s)", "server RSS idle / peak / end (MiB)",
           "server health p50 / max (ms)", "CPU server / browsers (s)", "wall (s)", "load avg before", "date"]
 
@@ -321,8 +334,9 @@ HEADER = ["sessions", "map scripts", "start spread (s)", "changes", "errors", "f
 def row(run: Run) -> list[str]:
     lat = run.latencies
     first = sorted(r.first_load for r in run.results if r.first_load is not None)
-    return [str(run.sessions), run.assets, f"{run.ramp:.0f}", str(len(lat)), str(len(run.errors)),
-            f"{statistics.median(first):.2f}" if first else "-",
+    per_replica = " / ".join(f"{name} {n}" for name, n in sorted(run.per_replica.items())) or "-"
+    return [str(run.sessions), run.served_by, run.assets, f"{run.ramp:.0f}", str(len(lat)), str(len(run.errors)),
+            per_replica, f"{statistics.median(first):.2f}" if first else "-",
             f"{percentile(lat, 50):.2f}", f"{percentile(lat, 90):.2f}", f"{max(lat, default=float('nan')):.2f}",
             f"{run.rss_idle:.0f} / {run.rss_peak:.0f} / {run.rss_end:.0f}",
             f"{percentile(run.probes, 50):.0f} / {max(run.probes, default=float('nan')):.0f}",
@@ -330,16 +344,30 @@ def row(run: Run) -> list[str]:
             f"{run.load_before:.1f}", datetime.date.today().isoformat()]
 
 
-def write_results(run: Run, path: Path = RESULTS) -> None:
-    """Add or replace the row for this session count, scripts and start spread, keeping the other rows."""
-    rows: dict[tuple[int, str, str], str] = {}
-    if path.exists():
-        for line in path.read_text(encoding="utf-8").splitlines():
-            match = re.match(r"\|\s*(\d+)\s*\|\s*(local|cdn)\s*\|\s*(\d+)\s*\|", line)
-            if match:
-                rows[int(match.group(1)), match.group(2), match.group(3)] = line
-    cells = row(run)
-    rows[run.sessions, run.assets, cells[2]] = "| " + " | ".join(cells) + " |"
+def read_rows(path: Path) -> dict[tuple[int, str, str, str], str]:
+    """The table's rows keyed by (sessions, served by, map scripts, start spread). Rows written before the
+    "served by" and "sessions per replica" columns existed are read as one process."""
+    rows: dict[tuple[int, str, str, str], str] = {}
+    if not path.exists():
+        return rows
+    for line in path.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) < 4 or not cells[0].isdigit():
+            continue
+        if cells[1] in ("local", "cdn"):  # the older layout
+            cells[1:1] = ["1 process"]
+            cells[6:6] = ["-"]
+            line = "| " + " | ".join(cells) + " |"
+        rows[int(cells[0]), cells[1], cells[2], cells[3]] = line
+    return rows
+
+
+def write_results(runs: list[Run], path: Path = RESULTS) -> None:
+    """Add or replace the rows for these runs (session count, server, scripts, start spread), keeping the others."""
+    rows = read_rows(path)
+    for run in runs:
+        cells = row(run)
+        rows[run.sessions, run.served_by, run.assets, cells[3]] = "| " + " | ".join(cells) + " |"
     lines = [
         "# Load test: concurrent sessions against `streamlit run app.py`", "",
         f"Machine: {describe()}. Browser and server share this machine (and, while these were measured, other "
@@ -355,13 +383,20 @@ def write_results(run: Run, path: Path = RESULTS) -> None:
         "resident set of the server process and its children; server health is how long `/_stcore/health` took "
         "to answer, polled every 0.5 s during the run (the server's event-loop lag); CPU is user + system seconds "
         "of the server and of the load generator (Chromium, Playwright, the script), on the machine's cores. "
-        "Run: `python -m benchmarks loadtest --sessions N [--assets local|cdn] [--ramp S]`.",
+        "Served by: \"1 process\" = one `streamlit run app.py`; \"nginx, N replicas\" = `deploy/run.sh --replicas "
+        "N` (nginx in front of N processes, cookie affinity), the server's memory and CPU then being all of them "
+        "and nginx, and \"sessions per replica\" how many sessions' websockets each replica held according to "
+        "nginx's access log; a session whose page, scripts and websocket did not all go to one replica counts as "
+        "an error. Rows run together by `--compare` share the date and load average. "
+        "Run: `python -m benchmarks loadtest --sessions N [--assets local|cdn] [--ramp S] "
+        "[--through-balancer --replicas N | --compare]`.",
         "", "| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER),
-        *(rows[n] for n in sorted(rows)),
+        *(rows[key] for key in sorted(rows)),
     ]
-    if run.errors:
-        lines += ["", f"Errors in the latest run ({run.sessions} sessions, {run.assets}, {run.ramp:.0f} s):", "",
-                  *(f"- {e}" for e in run.errors[:30])]
+    for run in runs:
+        if run.errors:
+            lines += ["", f"Errors in the latest run ({run.sessions} sessions, {run.served_by}, {run.assets}, "
+                          f"{run.ramp:.0f} s):", "", *(f"- {e}" for e in run.errors[:30])]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -377,8 +412,19 @@ def main(argv: list[str]) -> int:
                              "route in this process")
     parser.add_argument("--ramp", type=float, default=None,
                         help="seconds over which the sessions start (default: one second per session)")
+    parser.add_argument("--through-balancer", action="store_true",
+                        help="run the sessions through nginx in front of --replicas processes (deploy/run.sh)")
+    parser.add_argument("--replicas", type=int, default=2, help="replicas behind the balancer (1 to 8)")
+    parser.add_argument("--port", type=int, default=None,
+                        help="the balancer's port, the replicas on the ports after it (default: a free block)")
+    parser.add_argument("--compare", action="store_true",
+                        help="one process, then --replicas behind the balancer, in this one run")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
+    if not 1 <= args.replicas <= 8:
+        parser.error("--replicas must be 1 to 8")
+    if (args.through_balancer or args.compare) and lb.nginx_path() is None:
+        parser.error("nginx not found: apt-get install -y nginx-light")
     if not 1 <= args.sessions <= MAX_SESSIONS or not 1 <= args.changes <= 20:
         parser.error(f"--sessions must be 1 to {MAX_SESSIONS} and --changes 1 to 20")
     if not CHROMIUM.exists():
@@ -395,21 +441,53 @@ def main(argv: list[str]) -> int:
             print(f"installing the map scripts into {assets.VENDOR_DIR} ({assets.INSTALL_COMMAND})", file=sys.stderr)
             assets.install_assets()
     ramp = float(args.sessions) if args.ramp is None else args.ramp
-    log = Path(tempfile.mkdtemp(prefix="loadtest-")) / "server.log"
+    servers = ([None, args.replicas] if args.compare else [args.replicas] if args.through_balancer else [None])
+    runs = []
+    for replicas in servers:
+        logs = Path(tempfile.mkdtemp(prefix="loadtest-"))
+        run = (run_direct(args, ramp, logs) if replicas is None else run_balanced(args, ramp, logs, replicas))
+        runs.append(run)
+        lat = run.latencies
+        per_replica = ", ".join(f"{k}: {v}" for k, v in sorted(run.per_replica.items()))
+        print(f"{run.served_by}: {run.sessions} sessions, {len(lat)} changes timed, {len(run.errors)} errors; "
+              f"change->redraw p50 {percentile(lat, 50):.2f} s, p90 {percentile(lat, 90):.2f} s, max "
+              f"{max(lat, default=float('nan')):.2f} s; server RSS idle {run.rss_idle:.0f} MiB, peak "
+              f"{run.rss_peak:.0f} MiB" + (f"; sessions per replica {per_replica}" if per_replica else "")
+              + f"; logs {logs}", file=sys.stderr)
+        for error in run.errors[:20]:
+            print(f"  {error}", file=sys.stderr)
+    write_results(runs, args.out)
+    return 1 if any(run.errors for run in runs) else 0
+
+
+def run_direct(args: argparse.Namespace, ramp: float, logs: Path) -> Run:
+    """The sessions against one ``streamlit run app.py``."""
     try:
-        process, base = start_app(log, local_assets=args.assets == "local")
+        process, base = start_app(logs / "server.log", local_assets=args.assets == "local")
     except RuntimeError as exc:
         raise SystemExit(str(exc)) from None
     try:
-        run = asyncio.run(_load(base, process.pid, args.sessions, args.changes, args.wait, args.budget,
-                                assets=args.assets, ramp=ramp))
+        return asyncio.run(_load(base, process.pid, args.sessions, args.changes, args.wait, args.budget,
+                                 assets=args.assets, ramp=ramp))
     finally:
         stop_app(process)
-    write_results(run, args.out)
-    lat = run.latencies
-    print(f"{run.sessions} sessions, {len(lat)} changes timed, {len(run.errors)} errors; change->redraw p50 "
-          f"{percentile(lat, 50):.2f} s, p90 {percentile(lat, 90):.2f} s, max {max(lat, default=float('nan')):.2f} s; "
-          f"server RSS idle {run.rss_idle:.0f} MiB, peak {run.rss_peak:.0f} MiB; server log {log}", file=sys.stderr)
-    for error in run.errors[:20]:
-        print(f"  {error}", file=sys.stderr)
-    return 1 if run.errors else 0
+
+
+def run_balanced(args: argparse.Namespace, ramp: float, logs: Path, replicas: int) -> Run:
+    """The sessions through nginx in front of ``replicas`` processes (deploy/run.sh), with nginx's account of
+    which replica served each session."""
+    try:
+        running = lb.start_balancer(logs, replicas=replicas, port=args.port, local_assets=args.assets == "local")
+    except RuntimeError as exc:
+        raise SystemExit(str(exc)) from None
+    try:
+        run = asyncio.run(_load(running.url, running.process.pid, args.sessions, args.changes, args.wait,
+                                args.budget, assets=args.assets, ramp=ramp))
+    finally:
+        lb.stop_balancer(running)  # nginx has logged every websocket once it has stopped
+    found = lb.routes(running.access_log())
+    run.served_by = f"nginx, {replicas} replicas"
+    run.per_replica = lb.sessions_per_replica(found, running.replicas)
+    run.affinity_errors = [p for p in (route.problem() for route in found.values()) if p]
+    run.affinity_errors += [f"session {i}: not in nginx's access log" for i in range(args.sessions) if i not in found]
+    return run
