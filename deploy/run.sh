@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run N replicas of the app behind nginx, with sticky sessions and websockets; stop them all on Ctrl-C / SIGTERM.
 #
-#   deploy/run.sh [--replicas N] [--port P] [--address A] [--replica-port Q] [--run-dir DIR]
+#   deploy/run.sh [--replicas N] [--port P] [--address A] [--replica-port Q] [--run-dir DIR] [--print-config]
 #
 # nginx listens on A:P (default 127.0.0.1:8501); replica i listens on 127.0.0.1:(Q+i-1) (default Q = P+1) and is
 # reachable only through nginx. Affinity: a browser without the mapkit_replica cookie is sent to the next replica
@@ -11,7 +11,8 @@
 # Health: nginx takes a replica out of rotation when it refuses connections; this script polls each replica's
 # /_stcore/health every 5 s and restarts a replica that has exited or not answered for 60 s.
 # Logs and the generated nginx.conf live in the run directory (printed at start; kept after stop):
-# nginx-access.log has one JSON line per request with the replica that served it.
+# nginx-access.log has one JSON line per request with the replica that served it. --print-config prints the
+# nginx.conf it would use and exits (a start for your own balancer's rules).
 # Environment: PYTHON (default .venv/bin/python, else python3), NGINX (default nginx on PATH or /usr/sbin/nginx),
 # MAPKIT_DATA_DIR and MAPKIT_LOCAL_ASSETS are passed to the replicas, STREAMLIT_SERVER_COOKIE_SECRET is shared by
 # them (generated per start when unset, so an upload's XSRF cookie is valid on every replica).
@@ -24,6 +25,7 @@ port=8501
 address=127.0.0.1
 replica_port=
 run_dir=
+print_config=0
 health_interval=5
 health_failures_before_restart=12   # 12 x 5 s = 60 s without an answer
 
@@ -38,6 +40,7 @@ while [[ $# -gt 0 ]]; do
         --address) address=${2-}; shift 2 || die "--address needs an address" ;;
         --replica-port) replica_port=${2-}; shift 2 || die "--replica-port needs a number" ;;
         --run-dir) run_dir=${2-}; shift 2 || die "--run-dir needs a directory" ;;
+        --print-config) print_config=1; shift ;;
         -h|--help) usage; exit 0 ;;
         *) usage >&2; die "unknown option: $1" ;;
     esac
@@ -50,91 +53,6 @@ is_int "$replica_port" && (( replica_port >= 1 && replica_port + replicas - 1 <=
 (( port < replica_port || port > replica_port + replicas - 1 )) \
     || die "--port $port collides with the replica ports $replica_port-$((replica_port + replicas - 1))"
 [[ $address =~ ^[0-9A-Za-z.:_-]+$ ]] || die "--address '$address' is not an address"
-
-NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
-[[ -x $NGINX ]] || die "nginx not found: apt-get install -y nginx-light (or set NGINX=/path/to/nginx)"
-command -v curl >/dev/null || die "curl not found (used for health checks): apt-get install -y curl"
-if [[ -z ${PYTHON:-} ]]; then
-    if [[ -x .venv/bin/python ]]; then PYTHON=.venv/bin/python; else PYTHON=python3; fi
-fi
-"$PYTHON" -c "import streamlit" 2>/dev/null || die "$PYTHON cannot import streamlit: pip install -r requirements.txt"
-
-port_busy() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
-port_busy "$address" "$port" && die "port $port on $address is already in use"
-for ((i = 0; i < replicas; i++)); do
-    port_busy 127.0.0.1 $((replica_port + i)) && die "replica port $((replica_port + i)) is already in use"
-done
-
-if [[ -z $run_dir ]]; then
-    run_dir=$(mktemp -d "${TMPDIR:-/tmp}/mapkit-deploy.XXXXXX")
-fi
-mkdir -p "$run_dir/tmp"
-run_dir=$(cd "$run_dir" && pwd)
-chmod 755 "$run_dir"
-if [[ $(id -u) -eq 0 ]]; then
-    chown nobody "$run_dir/tmp"   # nginx's workers run as nobody when started by root; they write request bodies here
-fi
-
-export STREAMLIT_SERVER_COOKIE_SECRET=${STREAMLIT_SERVER_COOKIE_SECRET:-$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')}
-local_assets=${MAPKIT_LOCAL_ASSETS:-0}
-
-log() { echo "$(date -u +%H:%M:%S) deploy: $*" >&2; }
-
-declare -a pids failures
-nginx_pid=
-
-start_replica() {
-    local i=$1 p=$((replica_port + $1))
-    "$PYTHON" -m streamlit run "$ROOT/app.py" --server.headless true --server.address 127.0.0.1 \
-        --server.port "$p" --browser.gatherUsageStats false --server.fileWatcherType none \
-        --server.enableStaticServing true >>"$run_dir/replica-$((i + 1)).log" 2>&1 </dev/null &
-    pids[i]=$!
-    failures[i]=0
-    echo "${pids[i]}" >"$run_dir/replica-$((i + 1)).pid"
-}
-
-healthy() { [[ $(curl -fsS --max-time "${2:-10}" "http://$1/_stcore/health" 2>/dev/null) == ok ]]; }
-
-stop_pid() {   # TERM, then KILL after 10 s
-    local pid=$1 n
-    kill -TERM "$pid" 2>/dev/null || return 0
-    for ((n = 0; n < 100; n++)); do
-        kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
-        sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
-
-stopping=0
-stop_all() {
-    [[ $stopping -eq 1 ]] && return
-    stopping=1
-    trap - INT TERM
-    log "stopping"
-    [[ -n $nginx_pid ]] && stop_pid "$nginx_pid"   # SIGTERM: nginx's fast shutdown, closing the websockets
-    for pid in "${pids[@]}"; do stop_pid "$pid" & done
-    wait
-    rm -f "$run_dir"/*.pid "$run_dir/ready"
-    log "stopped; logs in $run_dir"
-}
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap stop_all EXIT
-
-for ((i = 0; i < replicas; i++)); do start_replica "$i"; done
-log "starting $replicas replicas on 127.0.0.1:$replica_port-$((replica_port + replicas - 1)) (logs in $run_dir)"
-deadline=$((SECONDS + ${MAPKIT_DEPLOY_START_TIMEOUT:-120}))
-for ((i = 0; i < replicas; i++)); do
-    until healthy "127.0.0.1:$((replica_port + i))" 2; do
-        if ! kill -0 "${pids[i]}" 2>/dev/null; then
-            tail -n 30 "$run_dir/replica-$((i + 1)).log" >&2
-            die "replica $((i + 1)) exited during start (log above: $run_dir/replica-$((i + 1)).log)"
-        fi
-        (( SECONDS < deadline )) || die "replica $((i + 1)) not healthy after ${MAPKIT_DEPLOY_START_TIMEOUT:-120} s"
-        sleep 0.5
-    done
-done
 
 # --- nginx.conf ---------------------------------------------------------------------------------------------
 servers() {   # the upstream lines: every replica, or one replica with the others as backups
@@ -151,7 +69,7 @@ proxy_headers='proxy_http_version 1.1;
             proxy_set_header X-Forwarded-Proto $scheme;
             add_header X-Mapkit-Replica $served_by always;
             add_header Set-Cookie $sticky_cookie;'
-{
+nginx_config() {   # the whole nginx.conf, on stdout
     cat <<EOF
 # Generated by deploy/run.sh; $replicas replicas. Edit the script, not this file.
 worker_processes 1;   # one worker holds thousands of websockets; the replicas do the work
@@ -239,8 +157,99 @@ EOF
     }
 }
 EOF
-} >"$run_dir/nginx.conf"
+}
 
+if [[ $print_config -eq 1 ]]; then
+    run_dir=${run_dir:-/tmp/mapkit-deploy}
+    nginx_config
+    exit 0
+fi
+
+NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
+[[ -x $NGINX ]] || die "nginx not found: apt-get install -y nginx-light (or set NGINX=/path/to/nginx)"
+command -v curl >/dev/null || die "curl not found (used for health checks): apt-get install -y curl"
+if [[ -z ${PYTHON:-} ]]; then
+    if [[ -x .venv/bin/python ]]; then PYTHON=.venv/bin/python; else PYTHON=python3; fi
+fi
+"$PYTHON" -c "import streamlit" 2>/dev/null || die "$PYTHON cannot import streamlit: pip install -r requirements.txt"
+
+port_busy() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+port_busy "$address" "$port" && die "port $port on $address is already in use"
+for ((i = 0; i < replicas; i++)); do
+    port_busy 127.0.0.1 $((replica_port + i)) && die "replica port $((replica_port + i)) is already in use"
+done
+
+if [[ -z $run_dir ]]; then
+    run_dir=$(mktemp -d "${TMPDIR:-/tmp}/mapkit-deploy.XXXXXX")
+fi
+mkdir -p "$run_dir/tmp"
+run_dir=$(cd "$run_dir" && pwd)
+chmod 755 "$run_dir"
+if [[ $(id -u) -eq 0 ]]; then
+    chown nobody "$run_dir/tmp"   # nginx's workers run as nobody when started by root; they write request bodies here
+fi
+
+export STREAMLIT_SERVER_COOKIE_SECRET=${STREAMLIT_SERVER_COOKIE_SECRET:-$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')}
+local_assets=${MAPKIT_LOCAL_ASSETS:-0}
+
+log() { echo "$(date -u +%H:%M:%S) deploy: $*" >&2; }
+
+declare -a pids failures
+nginx_pid=
+
+start_replica() {
+    local i=$1 p=$((replica_port + $1))
+    "$PYTHON" -m streamlit run "$ROOT/app.py" --server.headless true --server.address 127.0.0.1 \
+        --server.port "$p" --browser.gatherUsageStats false --server.fileWatcherType none \
+        --server.enableStaticServing true >>"$run_dir/replica-$((i + 1)).log" 2>&1 </dev/null &
+    pids[i]=$!
+    failures[i]=0
+    echo "${pids[i]}" >"$run_dir/replica-$((i + 1)).pid"
+}
+
+healthy() { [[ $(curl -fsS --max-time "${2:-10}" "http://$1/_stcore/health" 2>/dev/null) == ok ]]; }
+
+stop_pid() {   # TERM, then KILL after 10 s
+    local pid=$1 n
+    kill -TERM "$pid" 2>/dev/null || return 0
+    for ((n = 0; n < 100; n++)); do
+        kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+        sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
+
+stopping=0
+stop_all() {
+    [[ $stopping -eq 1 ]] && return
+    stopping=1
+    trap - INT TERM
+    log "stopping"
+    [[ -n $nginx_pid ]] && stop_pid "$nginx_pid"   # SIGTERM: nginx's fast shutdown, closing the websockets
+    for pid in "${pids[@]}"; do stop_pid "$pid" & done
+    wait
+    rm -f "$run_dir"/*.pid "$run_dir/ready"
+    log "stopped; logs in $run_dir"
+}
+trap 'exit 0' INT TERM   # a requested stop is a clean one (docker stop, systemd, Ctrl-C)
+trap stop_all EXIT
+
+for ((i = 0; i < replicas; i++)); do start_replica "$i"; done
+log "starting $replicas replicas on 127.0.0.1:$replica_port-$((replica_port + replicas - 1)) (logs in $run_dir)"
+deadline=$((SECONDS + ${MAPKIT_DEPLOY_START_TIMEOUT:-120}))
+for ((i = 0; i < replicas; i++)); do
+    until healthy "127.0.0.1:$((replica_port + i))" 2; do
+        if ! kill -0 "${pids[i]}" 2>/dev/null; then
+            tail -n 30 "$run_dir/replica-$((i + 1)).log" >&2
+            die "replica $((i + 1)) exited during start (log above: $run_dir/replica-$((i + 1)).log)"
+        fi
+        (( SECONDS < deadline )) || die "replica $((i + 1)) not healthy after ${MAPKIT_DEPLOY_START_TIMEOUT:-120} s"
+        sleep 0.5
+    done
+done
+
+nginx_config >"$run_dir/nginx.conf"
 "$NGINX" -e "$run_dir/nginx-error.log" -t -q -c "$run_dir/nginx.conf" -p "$run_dir" -g 'daemon off;' 2>"$run_dir/nginx-test.log" \
     || { cat "$run_dir/nginx-test.log" >&2; die "nginx rejected $run_dir/nginx.conf (above)"; }
 "$NGINX" -e "$run_dir/nginx-error.log" -c "$run_dir/nginx.conf" -p "$run_dir" -g 'daemon off;' </dev/null 2>>"$run_dir/nginx-error.log" &
