@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -43,7 +44,7 @@ def test_the_config_pins_browsers_and_proxies_the_websocket(tmp_path: Path) -> N
         "127.0.0.1:8791", "127.0.0.1:8792", "127.0.0.1:8793"]
     assert "backup" not in replicas
     pinned = conf.split("upstream r2 {")[1].split("}")[0]
-    assert "server 127.0.0.1:8792 max_fails=1 fail_timeout=10s;" in pinned
+    assert "server 127.0.0.1:8792 max_fails=0;" in pinned  # one failed request does not move its browsers
     assert "server 127.0.0.1:8791 max_fails=1 fail_timeout=10s backup;" in pinned
     assert "server 127.0.0.1:8793 max_fails=1 fail_timeout=10s backup;" in pinned
     for name in ("r1", "r2", "r3"):
@@ -53,6 +54,11 @@ def test_the_config_pins_browsers_and_proxies_the_websocket(tmp_path: Path) -> N
     assert "proxy_set_header Connection $connection_upgrade;" in stream
     assert "proxy_read_timeout 1h;" in stream
     assert "listen 127.0.0.1:8790;" in conf
+    # Only the app's page sets the cookie: a script or media request that failed over must not re-pin the browser.
+    page = conf.split("location = / {")[1].split("}")[0]
+    assert "add_header Set-Cookie $sticky_cookie;" in page
+    assert conf.count("Set-Cookie") == 1
+    assert not re.search(r"^\s*keepalive\s+\d", conf, flags=re.M)  # no reuse of connections to the replicas
     assert f"access_log {tmp_path}/nginx-access.log mapkit;" in conf
 
     nginx = lb.nginx_path()
