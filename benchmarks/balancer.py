@@ -75,6 +75,16 @@ class Balancer:
                 pass
         return pids
 
+    def wait_for_streams(self, sessions: int, timeout: float = 15.0) -> None:
+        """Wait until nginx has logged a websocket for each of ``sessions`` tagged sessions (it logs one when it
+        closes, shortly after the browser context does), at most ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = routes(self.access_log())
+            if sum(1 for route in found.values() if route.streams) >= sessions:
+                return
+            time.sleep(0.25)
+
     def access_log(self) -> list[dict]:
         """nginx's access log: one dict per request (time, request, status, upstream, served_by, cookie, ...)."""
         path = self.run_dir / "nginx-access.log"

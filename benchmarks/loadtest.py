@@ -483,8 +483,9 @@ def run_balanced(args: argparse.Namespace, ramp: float, logs: Path, replicas: in
     try:
         run = asyncio.run(_load(running.url, running.process.pid, args.sessions, args.changes, args.wait,
                                 args.budget, assets=args.assets, ramp=ramp))
+        running.wait_for_streams(args.sessions)
     finally:
-        lb.stop_balancer(running)  # nginx has logged every websocket once it has stopped
+        lb.stop_balancer(running)
     found = lb.routes(running.access_log())
     run.served_by = f"nginx, {replicas} replicas"
     run.per_replica = lb.sessions_per_replica(found, running.replicas)

@@ -82,6 +82,7 @@ worker_processes 1;   # one worker holds thousands of websockets; the replicas d
 pid $run_dir/nginx.pid;
 error_log $run_dir/nginx-error.log warn;
 events { worker_connections 4096; }
+worker_shutdown_timeout 5s;   # on stop, open websockets are closed after 5 s
 http {
     log_format mapkit escape=json '{"time":"\$time_iso8601","request":"\$request","status":\$status,'
         '"upstream":"\$upstream_addr","served_by":"\$served_by","cookie":"\$cookie_mapkit_replica",'
@@ -219,9 +220,9 @@ start_replica() {
 
 healthy() { [[ $(curl -fsS --max-time "${2:-10}" "http://$1/_stcore/health" 2>/dev/null) == ok ]]; }
 
-stop_pid() {   # TERM, then KILL after 10 s
+stop_pid() {   # TERM (or the signal given), then KILL after 10 s
     local pid=$1 n
-    kill -TERM "$pid" 2>/dev/null || return 0
+    kill "-${2:-TERM}" "$pid" 2>/dev/null || return 0
     for ((n = 0; n < 100; n++)); do
         kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
         sleep 0.1
@@ -236,7 +237,7 @@ stop_all() {
     stopping=1
     trap - INT TERM
     log "stopping"
-    [[ -n $nginx_pid ]] && stop_pid "$nginx_pid"   # SIGTERM: nginx's fast shutdown, closing the websockets
+    [[ -n $nginx_pid ]] && stop_pid "$nginx_pid" QUIT   # graceful: logs every request, websockets closed after 5 s
     for pid in "${pids[@]}"; do stop_pid "$pid" & done
     wait
     rm -f "$run_dir"/*.pid "$run_dir/ready"

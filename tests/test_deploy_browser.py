@@ -94,7 +94,8 @@ def test_sessions_through_nginx_stay_on_one_replica_and_both_replicas_serve(brow
     assert errors == []
     assert cookies == served_by  # the page named its replica and the browser kept it
 
-    # nginx logs a websocket when it closes: stop the deployment, then read who served whom.
+    # nginx logs a websocket when it closes: wait for the four, stop the deployment, then read who served whom.
+    deployment.wait_for_streams(SESSIONS)
     pids = deployment.replica_pids()
     assert len(pids) == 2
     lb.stop_balancer(deployment)
