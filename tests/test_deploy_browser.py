@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import re
+import signal
+import time
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -30,7 +32,7 @@ WMCA_WARDS = 192
 COVENTRY = "E08000026"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def deployment(tmp_path_factory: pytest.TempPathFactory) -> Any:
     if lb.nginx_path() is None:
         reason = "nginx not installed (apt-get install -y nginx-light): deploy/run.sh needs it"
@@ -114,3 +116,29 @@ def test_sessions_through_nginx_stay_on_one_replica_and_both_replicas_serve(brow
     assert not list(Path(deployment.run_dir).glob("*.pid"))
     with pytest.raises(OSError):
         urllib.request.urlopen(f"{deployment.url}/_stcore/health", timeout=2)
+
+
+def test_when_a_replica_dies_a_reload_reaches_the_other_and_the_script_restarts_it(browser: Any,
+                                                                                  deployment: Any) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, service_workers="block",
+                                  user_agent=lb.user_agent(browser.version, 0))
+    install_routes(context)
+    try:
+        page = context.new_page()
+        first = page.goto(deployment.url, timeout=TIMEOUT).headers.get("x-mapkit-replica")
+        wait_for_map(page, WMCA_WARDS)
+        dead = deployment.replica_pids()[first]
+        os.kill(dead, signal.SIGKILL)
+        again = page.reload(timeout=TIMEOUT)
+        other = again.headers.get("x-mapkit-replica")
+        assert other in deployment.replicas and other != first
+        wait_for_map(page, WMCA_WARDS)
+        assert {c["name"]: c["value"] for c in context.cookies()}["mapkit_replica"] == other
+    finally:
+        context.close()
+    deadline = time.monotonic() + 30
+    while deployment.replica_pids().get(first) in (None, dead) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    restarted = deployment.replica_pids().get(first)
+    assert restarted not in (None, dead) and Path(f"/proc/{restarted}").exists()
+    assert f"replica {first.removeprefix('r')} exited; restarting it" in (deployment.run_dir / "run.out").read_text()
