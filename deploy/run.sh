@@ -207,7 +207,8 @@ if [[ $(id -u) -eq 0 ]]; then
 fi
 
 export STREAMLIT_SERVER_COOKIE_SECRET=${STREAMLIT_SERVER_COOKIE_SECRET:-$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')}
-local_assets=${MAPKIT_LOCAL_ASSETS:-0}
+static_serving=false   # the app serves the map scripts itself only with MAPKIT_LOCAL_ASSETS=1 (docs/offline.md)
+[[ ${MAPKIT_LOCAL_ASSETS:-0} == 1 ]] && static_serving=true
 
 log() { echo "$(date -u +%H:%M:%S) deploy: $*" >&2; }
 
@@ -218,7 +219,7 @@ start_replica() {
     local i=$1 p=$((replica_port + $1))
     "$PYTHON" -m streamlit run "$ROOT/app.py" --server.headless true --server.address 127.0.0.1 \
         --server.port "$p" --browser.gatherUsageStats false --server.fileWatcherType none \
-        --server.enableStaticServing true >>"$run_dir/replica-$((i + 1)).log" 2>&1 </dev/null &
+        --server.enableStaticServing "$static_serving" >>"$run_dir/replica-$((i + 1)).log" 2>&1 </dev/null &
     pids[i]=$!
     failures[i]=0
     echo "${pids[i]}" >"$run_dir/replica-$((i + 1)).pid"
