@@ -21,7 +21,8 @@ from streamlit_folium import st_folium
 
 import mapkit
 import mapkit.change
-from mapkit import assets, classify, links, nearby, overlays, palettes, postcodes, search, similar, uploads, wording
+from mapkit import (assets, classify, guidance, links, nearby, overlays, palettes, postcodes, search, similar,
+                    uploads, wording)
 from mapkit.basemaps import BASEMAPS
 from mapkit.compare import Comparison, themes_for
 from mapkit.compare import compare as compare_areas
@@ -60,6 +61,11 @@ SIMILAR_KEY = "w_show_similar"
 PAGE_STYLE = """<style>
 [data-testid="stMainBlockContainer"] { padding: 1.2rem 1.6rem 2rem 1.6rem; }
 [data-testid="stMainBlockContainer"] h1 { font-size: 1.55rem; padding: 0; }
+@media (max-width: 900px) {
+  [data-testid="stMainBlockContainer"] { padding: 0.8rem 0.6rem 2rem 0.6rem; }
+  [data-testid="stMainBlockContainer"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap; }
+  [data-testid="stMainBlockContainer"] [data-testid="stColumn"] { min-width: 100%; }
+}
 </style>"""
 
 WIDGETS = {
@@ -584,11 +590,31 @@ def show_ranking(view: View) -> None:
             st.session_state["last_table_pick"] = code
             st.session_state["view"] = dataclasses.replace(current, area=code)
             st.rerun()
+    if st.checkbox("Show as a plain table", key="w_plain_table",
+                   help="The same rows as an HTML table with headers, for screen readers and printing."):
+        plain_table(shown, view)
     st.download_button(
         "Download CSV (with source header)", data=csv_text(view.indicator, view.level, view.region),
         file_name=table_file_name(view.indicator, view.level, view.region), mime="text/csv",
         help="Every area of the table, with a header naming the source, vintage and licence.")
     st.caption(wording.source_caption(spec))
+
+
+PLAIN_ROWS = 500
+
+
+def plain_table(shown: pd.DataFrame, view: View) -> None:
+    """The ranked rows as a real HTML table (st.table), up to :data:`PLAIN_ROWS` rows."""
+    spec = mapkit.registry().indicator(view.indicator)
+    region_name = mapkit.region_name(view.region)
+    columns = {"rank_in_region": f"Rank in {region_name}", "name": "Name", "code": "Code",
+               "value_text": f"{spec.label} ({spec.unit})", "rank_in_england": "Rank in England",
+               "decile_in_england": "National decile", "note": "Note"}
+    table = shown[[c for c in columns if c in shown.columns]].rename(columns=columns)
+    if len(table) > PLAIN_ROWS:
+        st.caption(f"The first {PLAIN_ROWS} of {len(table):,} rows; search by name above, or download the CSV, "
+                   "for the rest.")
+    st.table(table.head(PLAIN_ROWS).astype(str).replace({"nan": "", "<NA>": "", "None": ""}))
 
 
 # ------------------------------------------------------------------------------------------------ time series
@@ -1115,6 +1141,21 @@ def show_footer(view: View, user_layer: UserLayer | None = None) -> None:
     st.divider()
     st.markdown("**Sources and licences of everything shown**\n\n" + "\n".join(lines))
     st.caption(wording.NO_FILLING)
+    with st.expander("Accessibility statement"):
+        st.markdown(guidance.STATEMENT)
+
+
+def show_help() -> None:
+    """How to read this map, and the glossary of IoD terms, folded under the title."""
+    with st.expander("How to read this map, and what the terms mean"):
+        st.markdown(guidance.HOW_TO_READ)
+        st.markdown("**Glossary**\n\n" + guidance.glossary_markdown())
+
+
+def show_map_text(view: View, data: MapData) -> None:
+    """The map's text alternative (indicator, region, classes, "In brief"), pointing to the ranked table."""
+    with st.expander("Text description of the map"):
+        st.markdown(markdown_text(guidance.map_description(data, in_brief(view.indicator, view.level, view.region))))
 
 
 # ------------------------------------------------------------------------------------------------ page
@@ -1134,6 +1175,7 @@ def main() -> None:
 
     st.markdown(PAGE_STYLE, unsafe_allow_html=True)
     st.title("England policy map")
+    show_help()
     for notice in st.session_state.get("notices", []):
         st.info(notice, icon="ℹ️")
     if st.session_state.get("notices") and st.button("Dismiss notices"):
@@ -1154,6 +1196,7 @@ def main() -> None:
         result = st_folium(view_map.base, key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
                            feature_group_to_add=list(view_map.layers), layer_control=view_map.layer_control(),
                            returned_objects=["last_active_drawing"])
+        show_map_text(view, data)
         code = clicked_code(result)
         if code and code != st.session_state.get("last_click"):
             st.session_state["last_click"] = code

@@ -208,7 +208,29 @@
       var target = this.area(i);
       this.fire("click", {latlng: e.latlng, layerPoint: e.layerPoint, containerPoint: e.containerPoint,
                           originalEvent: e.originalEvent, layer: target, sourceTarget: target}, true);
-    }
+    },
+    // The interface keyboard.js steps through (mapkit.keyboard): describe, show and select an area by index.
+    _box: function (i) { return L.latLngBounds(latLngs(this._shape, i).flat(2)); },
+    describe: function (i) {
+      var d = this._data;
+      return {name: this._geom.names[i], parent: this._geom.parents[i], label: d ? d.label : "",
+              value: d ? d.value[i] : "", unit: d && d.fill[i] !== null ? d.unit : "", rank: d ? d.rr[i] : null,
+              of: d ? d.nRegion : null, region: d ? d.regionLabel : ""};
+    },
+    showArea: function (i) {
+      var map = this._map, box;
+      if (i === null || !map) { this._hover(null, null); return; }
+      box = this._box(i);
+      if (!map.getBounds().contains(box.getCenter())) { map.panTo(box.getCenter(), {animate: false}); }
+      this._hover(i, box.getCenter());
+    },
+    selectArea: function (i) {
+      var latlng = this._box(i).getCenter(), target = this.area(i), map = this._map;
+      this.fire("click", {latlng: latlng, layerPoint: map.latLngToLayerPoint(latlng),
+                          containerPoint: map.latLngToContainerPoint(latlng), layer: target, sourceTarget: target},
+                true);
+    },
+    selectedArea: function () { return this._data ? this._data.selected : null; }
   });
 
   /**
@@ -219,5 +241,9 @@
    * @param {object} opts  (style: object, interactive: boolean, attribution: string, pane: string, zIndex: number)
    * @returns {L.Canvas}
    */
-  mapkit.areas = function (geom, data, opts) { return new AreaCanvas(geom, data, opts); };
+  mapkit.areas = function (geom, data, opts) {
+    var layer = new AreaCanvas(geom, data, opts);
+    if (opts.interactive && data && mapkit.keyboard) { mapkit.keyboard.attach(layer, data.rr); }
+    return layer;
+  };
 })(window.mapkit = window.mapkit || {});
