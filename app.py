@@ -61,6 +61,7 @@ SIMILAR_KEY = "w_show_similar"
 PAGE_STYLE = """<style>
 [data-testid="stMainBlockContainer"] { padding: 1.2rem 1.6rem 2rem 1.6rem; }
 [data-testid="stMainBlockContainer"] h1 { font-size: 1.55rem; padding: 0; }
+[data-testid="stCaptionContainer"] { color: #4b4f58 !important; opacity: 1 !important; }
 @media (max-width: 900px) {
   [data-testid="stMainBlockContainer"] { padding: 0.8rem 0.6rem 2rem 0.6rem; }
   [data-testid="stMainBlockContainer"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap; }
