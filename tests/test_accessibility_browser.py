@@ -108,8 +108,11 @@ def test_map_has_a_text_alternative_and_the_ranked_table_a_plain_table(page: Any
     page.goto(app_url + "/")
     frame = map_frame(page)
     settled(page)
-    page.get_by_text("Text description of the map").click()
-    text = page.locator('[data-testid="stExpander"]').filter(has_text="Text description of the map").inner_text()
+    page.get_by_text("Text description of the map", exact=True).click()
+    box = page.locator('[data-testid="stExpander"]').filter(has=page.get_by_text("Text description of the map",
+                                                                                  exact=True))
+    expect(box).to_contain_text("In brief", timeout=LOAD_TIMEOUT)
+    text = box.inner_text()
     data = prepare(View(region=WMCA, level="ward", indicator="imd_score"))
     assert "IMD score" in text and "192 areas of West Midlands" in text and "Ranked table" in text
     for label, count in zip(data.classification.labels, data.classification.counts):
@@ -118,7 +121,7 @@ def test_map_has_a_text_alternative_and_the_ranked_table_a_plain_table(page: Any
     legend = frame.locator(".mapkit-legend").inner_text()  # the legend is text, not only colour
     assert "No data" in legend and re.search(r"1: \d+\.\d\d to \d+\.\d\d", legend)
 
-    page.get_by_text("Show as a plain table").click()
+    page.get_by_text("Show as a plain table", exact=True).click()
     table = page.locator('[data-testid="stTable"] table').first
     expect(table).to_be_visible(timeout=LOAD_TIMEOUT)
     headers = table.locator("thead th").all_inner_texts()
@@ -154,21 +157,28 @@ def test_main_path_with_the_keyboard_only(page: Any, app_url: str, artifacts_dir
 
     # Level: the radio group moves with the arrow keys.
     lsoa = page.get_by_role("radio", name="LSOAs")
-    focus_by_tab(page, page.locator('[data-testid="stRadio"]').filter(has_text="Areas").first)
+    levels = page.locator('[role="radiogroup"][aria-label="Areas"]')
     for _ in range(4):
         if lsoa.is_checked():
             break
+        focus_by_tab(page, levels)
         page.keyboard.press("ArrowRight")
-        page.wait_for_timeout(300)
+        page.wait_for_timeout(500)
+        settled(page)
     page.wait_for_function("() => window.location.search.includes('level=lsoa')", timeout=LOAD_TIMEOUT)
-    settled(page)
 
-    # Indicator.
-    indicator = page.locator('[data-testid="stSelectbox"]').filter(has_text="Indicator").locator("input")
-    focus_by_tab(page, indicator)
-    page.keyboard.type("Income score")
+    # Theme, then indicator: select boxes take typing and Enter.
+    theme = page.locator('[data-testid="stSelectbox"]').filter(has_text="Theme").locator("input")
+    focus_by_tab(page, theme)
+    page.keyboard.type("Deprivation domains")
     page.keyboard.press("Enter")
     page.wait_for_function("() => window.location.search.includes('indicator=income_score')", timeout=LOAD_TIMEOUT)
+    settled(page)
+    indicator = page.locator('[data-testid="stSelectbox"]').filter(has_text="Indicator").locator("input")
+    focus_by_tab(page, indicator)
+    page.keyboard.type("Health score")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => window.location.search.includes('indicator=health_score')", timeout=LOAD_TIMEOUT)
     settled(page)
     frame = map_frame(page)
     n = len(mapkit.load_boundaries("lsoa", "E08000026"))
@@ -184,7 +194,7 @@ def test_main_path_with_the_keyboard_only(page: Any, app_url: str, artifacts_dir
     assert button.evaluate("el => el === document.activeElement"), "Tab did not reach the map's area control"
     outline = button.evaluate("el => getComputedStyle(el).outlineStyle")
     assert outline != "none", "no visible focus on the map's area control"
-    ranking = ranking_table("income_score", "lsoa", "E08000026").sort_values("rank_in_region", kind="stable")
+    ranking = ranking_table("health_score", "lsoa", "E08000026").sort_values("rank_in_region", kind="stable")
     page.keyboard.press("ArrowDown")
     live = frame.locator(".mapkit-keys-live")
     expect(live).to_contain_text("Area 1 of", timeout=10_000)
@@ -210,7 +220,7 @@ def test_main_path_with_the_keyboard_only(page: Any, app_url: str, artifacts_dir
     settled(page)
 
     # Search: a postcode typed into the box opens its ward.
-    find = page.get_by_label("Find a postcode or place")
+    find = page.get_by_label("Find a postcode or place", exact=True)
     focus_by_tab(page, find)
     page.keyboard.type("B9 5RP")
     page.keyboard.press("Enter")
@@ -218,13 +228,20 @@ def test_main_path_with_the_keyboard_only(page: Any, app_url: str, artifacts_dir
     settled(page)
 
     # Export: the tab, the format and the button, all by keyboard.
+    # The tab list takes one Tab stop (the open tab); the arrow keys move along it.
+    focus_by_tab(page, page.get_by_role("tab", name="Ranked table"), limit=1500)
     tab = page.get_by_role("tab", name="Export")
-    focus_by_tab(page, tab, limit=300)
+    for _ in range(5):
+        if tab.evaluate("el => el === document.activeElement"):
+            break
+        page.keyboard.press("ArrowRight")
     page.keyboard.press("Enter")
+    expect(tab).to_have_attribute("aria-selected", "true", timeout=LOAD_TIMEOUT)
+    settled(page)
     prepare = page.get_by_role("button", name="Prepare file")
     focus_by_tab(page, prepare)
     page.keyboard.press("Enter")
-    download = page.get_by_role("button", name=re.compile("^Download "))
+    download = page.get_by_role("button", name=re.compile(r"^Download \S+\.\w+ \("))
     expect(download).to_be_visible(timeout=LOAD_TIMEOUT)
     focus_by_tab(page, download)
     with page.expect_download() as got:
@@ -257,8 +274,8 @@ def test_narrow_screens_full_width_map_folded_sidebar_no_overflow(browser: Any, 
         page.goto(app_url + f"/?region={WMCA}&level=ward&indicator=imd_score&area=E05001219")
         frame = map_frame(page)
         settled(page)
-        sidebar = page.locator('[data-testid="stSidebar"]')
-        assert sidebar.get_attribute("aria-expanded") == "false", "the sidebar should start folded"
+        sidebar = page.locator('[data-testid="stSidebar"]').bounding_box()
+        assert sidebar["x"] + sidebar["width"] <= 0, f"the sidebar should start folded: {sidebar}"
         box = page.locator(MAP_FRAME).bounding_box()
         main = page.locator('[data-testid="stMainBlockContainer"]').bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= width + 0.5
