@@ -63,7 +63,7 @@ PAGE_STYLE = """<style>
 [data-testid="stMainBlockContainer"] h1 { font-size: 1.55rem; padding: 0; }
 [data-testid="stCaptionContainer"] { color: #4b4f58 !important; opacity: 1 !important; }
 @media (max-width: 900px) {
-  [data-testid="stMainBlockContainer"] { padding: 0.8rem 0.6rem 2rem 0.6rem; }
+  [data-testid="stMainBlockContainer"] { padding: 3.9rem 0.6rem 2rem 0.6rem; }
   [data-testid="stMainBlockContainer"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap; }
   [data-testid="stMainBlockContainer"] [data-testid="stColumn"] { min-width: 100%; }
 }

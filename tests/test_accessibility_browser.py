@@ -5,7 +5,8 @@
   minor) is written to ``test-output/axe-<view>.json`` and listed in ``docs/accessibility.md``.
 * The main path done with the keyboard only: region, level, indicator, stepping through the map's areas and
   opening a profile from there, an overlay, the search box, the export.
-* Phone (390x844) and tablet (768x1024): the map is full width, the sidebar folded, nothing overflows.
+* Phone (390x844), tablet (768x1024) and a 1280x800 laptop at 200% zoom (640x400 CSS pixels): the map is full
+  width, the sidebar folded, the title clear of the header, nothing overflows.
 """
 
 from __future__ import annotations
@@ -260,7 +261,8 @@ OVERFLOWING_JS = """() => {
 }"""
 
 
-@pytest.mark.parametrize("width,height", [(390, 844), (768, 1024)])
+@pytest.mark.parametrize("width,height", [(390, 844), (768, 1024), (640, 400)],
+                         ids=["phone", "tablet", "laptop-at-200pc-zoom"])
 def test_narrow_screens_full_width_map_folded_sidebar_no_overflow(browser: Any, app_url: str, artifacts_dir: Path,
                                                                    width: int, height: int) -> None:
     from cdn_routes import RouteLog, install_routes
@@ -276,6 +278,9 @@ def test_narrow_screens_full_width_map_folded_sidebar_no_overflow(browser: Any, 
         settled(page)
         sidebar = page.locator('[data-testid="stSidebar"]').bounding_box()
         assert sidebar["x"] + sidebar["width"] <= 0, f"the sidebar should start folded: {sidebar}"
+        title = page.locator("h1").first.bounding_box()
+        header = page.locator('[data-testid="stHeader"]').bounding_box()
+        assert title["y"] >= header["y"] + header["height"] - 1, "the title is hidden under the header"
         box = page.locator(MAP_FRAME).bounding_box()
         main = page.locator('[data-testid="stMainBlockContainer"]').bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= width + 0.5
