@@ -62,6 +62,7 @@ PAGE_STYLE = """<style>
 [data-testid="stMainBlockContainer"] { padding: 1.2rem 1.6rem 2rem 1.6rem; }
 [data-testid="stMainBlockContainer"] h1 { font-size: 1.55rem; padding: 0; }
 [data-testid="stCaptionContainer"] { color: #4b4f58 !important; opacity: 1 !important; }
+[data-testid="stMainBlockContainer"] h2 { font-size: 1.5rem; }
 @media (max-width: 900px) {
   [data-testid="stMainBlockContainer"] { padding: 3.9rem 0.6rem 2rem 0.6rem; }
   [data-testid="stMainBlockContainer"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap; }
@@ -498,7 +499,7 @@ def show_profile(view: View) -> AreaProfile | None:
     spec = registry.indicator(view.indicator)
     region_name = mapkit.region_name(view.region)
     plural = registry.boundary(view.level).plural
-    st.subheader(prof.name)
+    st.header(prof.name)
     st.caption(f"{prof.level_label} {prof.code}" + (f" · {', '.join(prof.parents)}" if prof.parents else ""))
     table = prof.table
     row = table[table["indicator"] == view.indicator]
@@ -556,7 +557,7 @@ def show_ranking(view: View) -> None:
     spec = mapkit.registry().indicator(view.indicator)
     region_name = mapkit.region_name(view.region)
     plural = mapkit.registry().boundary(view.level).plural
-    st.subheader(f"{spec.label}: {plural} of {region_name}, ranked")
+    st.header(f"{spec.label}: {plural} of {region_name}, ranked")
     table = ranking(view.indicator, view.level, view.region)
     query = st.text_input("Search by name", key="w_search", placeholder="e.g. Aston")
     if query:
@@ -749,7 +750,7 @@ def show_series_ranking(view: View) -> None:
         start, end = view.change
         table = series_tables.change_table(view.indicator, view.level, view.region, start, end)
         unit = "percentage points" if series.change_in_points else "%"
-        st.subheader(f"Change in {series.label}, {start} to {end}: {plural} of {region_name}, fastest first")
+        st.header(f"Change in {series.label}, {start} to {end}: {plural} of {region_name}, fastest first")
         columns = {"name": st.column_config.TextColumn("Name"), "code": st.column_config.TextColumn("Code"),
                    "start_value": st.column_config.NumberColumn(f"{start} ({series.unit})", format="%.2f"),
                    "end_value": st.column_config.NumberColumn(f"{end} ({series.unit})", format="%.2f"),
@@ -765,7 +766,7 @@ def show_series_ranking(view: View) -> None:
     else:
         table = series_tables.year_table(view.indicator, view.level, view.region, view.year)
         table = table.sort_values("value", ascending=False, na_position="last")
-        st.subheader(f"{series.label}, {view.year}: {plural} of {region_name}")
+        st.header(f"{series.label}, {view.year}: {plural} of {region_name}")
         columns = {"name": st.column_config.TextColumn("Name"), "code": st.column_config.TextColumn("Code"),
                    "value": st.column_config.NumberColumn(f"{series.label} ({series.unit})", format="%.2f"),
                    "note": st.column_config.TextColumn("Note")}
