@@ -113,8 +113,11 @@ keyboard-only test of the main tasks. We know some parts are not fully accessibl
   read them as a grid, cell by cell. The ranked table's "Show as a plain table" option gives a real table;
 - the charts (profile positions, time series, residents near an overlay) are images for screen readers; their
   figures are in the tables beside them;
-- some controls drawn by Streamlit itself (the sidebar's collapse button, the slider) have moderate or minor
-  issues we cannot change; they are listed in the project's docs/accessibility.md;
+- inside the map, the Tab key also visits every overlay marker before it leaves the map;
+- the outlines marking compared and similar areas (blue, pink) can be hard to see on some colours; the areas
+  they mark are listed as text in the Compare areas tab and the profile;
+- Streamlit's file upload box has a minor issue in its markup that we cannot change; the remaining moderate and
+  minor findings of the automated test are listed in the project's docs/accessibility.md;
 - the basemap tiles come from third parties and are decoration: the map is readable without them.
 
 ### Feedback and contact information

@@ -32,6 +32,7 @@ MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 LOAD_TIMEOUT = 90_000
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
 BLOCKING = ("critical", "serious")
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "accessibility.md"
 
 VIEWS = {
     "default": "",
@@ -101,6 +102,10 @@ def test_axe_finds_no_critical_or_serious_violation(page: Any, app_url: str, art
     (artifacts_dir / f"axe-{name}.json").write_text(json.dumps(found, indent=1), encoding="utf-8")
     problems = [f"{where}: {p}" for where, violations in found.items() for p in blocking(violations)]
     assert not problems, "\n".join(problems)
+    documented = DOCS.read_text(encoding="utf-8")
+    undocumented = {v["id"] for violations in found.values() for v in violations} - set(
+        re.findall(r"^\| `([a-z0-9-]+)` \|", documented.split("## What remains")[1], flags=re.M))
+    assert not undocumented, f"list these in the 'What remains' table of {DOCS}: {sorted(undocumented)}"
 
 
 def test_map_has_a_text_alternative_and_the_ranked_table_a_plain_table(page: Any, app_url: str) -> None:
