@@ -97,7 +97,10 @@
       L.DomEvent.disableClickPropagation(div);
       L.DomEvent.on(button, "keydown", function (e) { onKey(keys, e); });
       L.DomEvent.on(button, "click", function () { onKey(keys, {key: "ArrowDown", preventDefault: function () {}}); });
-      L.DomEvent.on(button, "blur", function () { if (keys.layer) { keys.layer.showArea(null); } });
+      L.DomEvent.on(button, "blur", function () {  // the announcement box would hide part of the map
+        if (keys.layer) { keys.layer.showArea(null); }
+        say(keys, "");
+      });
       return div;
     };
     box.addTo(map);
@@ -110,7 +113,7 @@
   function onKey(keys, e) {
     var layer = keys.layer, n = keys.order.length, next;
     if (!layer || !n) { return; }
-    if (e.key === "Enter" || e.key === " ") {
+    if (e.key === "Enter") {
       if (keys.position === null) { return; }
       if (e.preventDefault) { e.preventDefault(); }
       say(keys, "Opening the profile of " + layer.describe(keys.order[keys.position]).name + ".");
