@@ -34,7 +34,7 @@ from mapkit.export.naming import table_file_name
 from mapkit.export import compare_page
 from mapkit.export.options import MAX_LABELS
 from mapkit.layers import overlay_declarations, overlay_specs
-from mapkit.markup import safe_url
+from mapkit.markup import escape, safe_url
 from mapkit.profile import AreaProfile, area_profile
 from mapkit import series as time_series
 from mapkit import series_tables
@@ -63,6 +63,8 @@ PAGE_STYLE = """<style>
 [data-testid="stMainBlockContainer"] h1 { font-size: 1.55rem; padding: 0; }
 [data-testid="stCaptionContainer"] { color: #4b4f58 !important; opacity: 1 !important; }
 [data-testid="stMainBlockContainer"] h2 { font-size: 1.5rem; }
+.mapkit-sr-only { position: absolute; width: 1px; height: 1px; margin: -1px; overflow: hidden; clip: rect(0,0,0,0);
+                  white-space: nowrap; border: 0; }
 @media (max-width: 900px) {
   [data-testid="stMainBlockContainer"] { padding: 3.9rem 0.6rem 2rem 0.6rem; }
   [data-testid="stMainBlockContainer"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap; }
@@ -1154,6 +1156,14 @@ def show_help() -> None:
         st.markdown("**Glossary**\n\n" + guidance.glossary_markdown())
 
 
+def announce(view: View, data: MapData) -> None:
+    """A polite live region (hidden from sight) saying what the map and profile now show, after each change."""
+    names = data.frame.loc[data.frame["code"] == view.area, "name"] if view.area else ()
+    text = guidance.view_announcement(data, str(names.iloc[0]) if len(names) else None)
+    st.markdown(f'<div class="mapkit-sr-only" role="status" aria-live="polite">{escape(text)}</div>',
+                unsafe_allow_html=True)
+
+
 def show_map_text(view: View, data: MapData) -> None:
     """The map's text alternative (indicator, region, classes, "In brief"), pointing to the ranked table."""
     with st.expander("Text description of the map"):
@@ -1191,6 +1201,7 @@ def main() -> None:
                f"Classes: {classify.SCHEMES[classes.scheme].label}, from {classes.reference}.")
     show_change_note(view)
 
+    announce(view, data)
     map_column, profile_column = st.columns([3, 1], gap="small")
     with map_column:
         view_map = make_map(view, data, user_layer)

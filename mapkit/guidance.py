@@ -87,6 +87,12 @@ def map_description(data: MapData, in_brief: Sequence[str] = ()) -> str:
     return "\n".join(lines)
 
 
+def view_announcement(data: MapData, area_name: str | None = None) -> str:
+    """What a screen reader hears, politely, when the view changes: the map and the open profile, if any."""
+    text = f"Map: {data.spec.label} for the {len(data.frame):,} areas of {data.region_name}."
+    return text + (f" Profile of {area_name} open beside the map." if area_name else "")
+
+
 STATEMENT = """\
 ### Accessibility statement for the England policy map
 

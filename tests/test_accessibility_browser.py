@@ -124,6 +124,8 @@ def test_map_has_a_text_alternative_and_the_ranked_table_a_plain_table(page: Any
     for label, count in zip(data.classification.labels, data.classification.counts):
         assert f"{label}: {count:,} areas" in text
     assert "In brief" in text
+    status = page.locator('.mapkit-sr-only[role="status"][aria-live="polite"]')
+    expect(status).to_have_text("Map: IMD score for the 192 areas of West Midlands.")
     legend = frame.locator(".mapkit-legend").inner_text()  # the legend is text, not only colour
     assert "No data" in legend and re.search(r"1: \d+\.\d\d to \d+\.\d\d", legend)
 
@@ -216,6 +218,7 @@ def test_main_path_with_the_keyboard_only(page: Any, app_url: str, artifacts_dir
     page.keyboard.press("Enter")
     page.wait_for_function("() => window.location.search.includes('area=')", timeout=LOAD_TIMEOUT)
     expect(page.get_by_role("heading", name=name)).to_be_visible(timeout=LOAD_TIMEOUT)
+    expect(page.locator('.mapkit-sr-only[role="status"]')).to_contain_text(f"Profile of {name} open")
     settled(page)
 
     # An overlay: a checkbox toggles with the space bar.
@@ -254,6 +257,25 @@ def test_main_path_with_the_keyboard_only(page: Any, app_url: str, artifacts_dir
         page.keyboard.press("Enter")
     assert Path(got.value.path()).stat().st_size > 0
     page.screenshot(path=str(artifacts_dir / "a11y-keyboard.png"), full_page=False)
+
+
+def tap_opens_a_profile(page: Any, frame: Any) -> None:
+    """A tap on another ward (the largest, so a finger finds it at any size) opens its profile on a touch screen."""
+    from playwright.sync_api import expect
+
+    wards = mapkit.load_boundaries("ward", WMCA).set_index("code")
+    code = wards.to_crs(27700).area.idxmax()
+    point = wards.loc[code, "geometry"].representative_point()
+    page.locator(MAP_FRAME).scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    inner = frame.evaluate("""([lat, lng]) => { const p = window.map.latLngToContainerPoint([lat, lng]);
+        const r = window.map.getContainer().getBoundingClientRect(); return [r.left + p.x, r.top + p.y]; }""",
+                           [point.y, point.x])
+    box = page.locator(MAP_FRAME).bounding_box()
+    page.touchscreen.tap(box["x"] + inner[0], box["y"] + inner[1])
+    page.wait_for_function(f"() => window.location.search.includes('area={code}')", timeout=LOAD_TIMEOUT)
+    expect(page.get_by_role("heading", name=str(wards.loc[code, "name"]), exact=True)).to_be_visible(
+        timeout=LOAD_TIMEOUT)
 
 
 OVERFLOWING_JS = """() => {
@@ -297,7 +319,7 @@ def test_narrow_screens_full_width_map_folded_sidebar_no_overflow(browser: Any, 
         assert inner[0] <= inner[1], f"the map scrolls sideways: {inner}"
         legend = frame.locator(".mapkit-legend").bounding_box()
         assert legend["width"] <= box["width"]
-        heading = page.get_by_role("heading", name="Binley and Willenhall")
+        heading = page.get_by_role("heading", name="Binley and Willenhall", exact=True)
         heading.wait_for(timeout=LOAD_TIMEOUT)  # the profile is open, under the map
         profile = heading.bounding_box()
         assert profile["x"] >= 0 and profile["x"] + profile["width"] <= width + 0.5
@@ -306,5 +328,7 @@ def test_narrow_screens_full_width_map_folded_sidebar_no_overflow(browser: Any, 
         page.screenshot(path=str(artifacts_dir / f"a11y-{width}x{height}-profile.png"), full_page=False)
         wide = page.evaluate(OVERFLOWING_JS)
         assert not wide, f"elements overflow the screen: {wide}"
+        if height > width:  # phone and tablet: touch screens (the zoomed laptop's map is taller than its window)
+            tap_opens_a_profile(page, frame)
     finally:
         context.close()

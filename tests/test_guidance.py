@@ -54,3 +54,9 @@ def test_statement_has_the_uk_public_sector_sections() -> None:
                     "Enforcement procedure", "Compliance status"):
         assert heading in guidance.STATEMENT
     assert "WCAG" in guidance.STATEMENT and "partially compliant" in guidance.STATEMENT
+
+
+def test_view_announcement_names_the_map_and_the_open_profile() -> None:
+    data = prepare(View(region=WMCA, level="ward", indicator="imd_score"))
+    assert guidance.view_announcement(data) == "Map: IMD score for the 192 areas of West Midlands."
+    assert guidance.view_announcement(data, "Aston").endswith(" Profile of Aston open beside the map.")
