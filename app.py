@@ -21,7 +21,8 @@ from streamlit_folium import st_folium
 
 import mapkit
 import mapkit.change
-from mapkit import assets, classify, links, nearby, overlays, palettes, postcodes, search, similar, uploads, wording
+from mapkit import (assets, classify, guidance, links, nearby, overlays, palettes, postcodes, search, similar,
+                    uploads, wording)
 from mapkit.basemaps import BASEMAPS
 from mapkit.compare import Comparison, themes_for
 from mapkit.compare import compare as compare_areas
@@ -33,7 +34,7 @@ from mapkit.export.naming import table_file_name
 from mapkit.export import compare_page
 from mapkit.export.options import MAX_LABELS
 from mapkit.layers import overlay_declarations, overlay_specs
-from mapkit.markup import safe_url
+from mapkit.markup import escape, safe_url
 from mapkit.profile import AreaProfile, area_profile
 from mapkit import series as time_series
 from mapkit import series_tables
@@ -60,6 +61,15 @@ SIMILAR_KEY = "w_show_similar"
 PAGE_STYLE = """<style>
 [data-testid="stMainBlockContainer"] { padding: 1.2rem 1.6rem 2rem 1.6rem; }
 [data-testid="stMainBlockContainer"] h1 { font-size: 1.55rem; padding: 0; }
+[data-testid="stCaptionContainer"] { color: #4b4f58 !important; opacity: 1 !important; }
+[data-testid="stMainBlockContainer"] h2 { font-size: 1.5rem; }
+.mapkit-sr-only { position: absolute; width: 1px; height: 1px; margin: -1px; overflow: hidden; clip: rect(0,0,0,0);
+                  white-space: nowrap; border: 0; }
+@media (max-width: 900px) {
+  [data-testid="stMainBlockContainer"] { padding: 3.9rem 0.6rem 2rem 0.6rem; }
+  [data-testid="stMainBlockContainer"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap; }
+  [data-testid="stMainBlockContainer"] [data-testid="stColumn"] { min-width: 100%; }
+}
 </style>"""
 
 WIDGETS = {
@@ -491,7 +501,7 @@ def show_profile(view: View) -> AreaProfile | None:
     spec = registry.indicator(view.indicator)
     region_name = mapkit.region_name(view.region)
     plural = registry.boundary(view.level).plural
-    st.subheader(prof.name)
+    st.header(prof.name)
     st.caption(f"{prof.level_label} {prof.code}" + (f" · {', '.join(prof.parents)}" if prof.parents else ""))
     table = prof.table
     row = table[table["indicator"] == view.indicator]
@@ -549,7 +559,7 @@ def show_ranking(view: View) -> None:
     spec = mapkit.registry().indicator(view.indicator)
     region_name = mapkit.region_name(view.region)
     plural = mapkit.registry().boundary(view.level).plural
-    st.subheader(f"{spec.label}: {plural} of {region_name}, ranked")
+    st.header(f"{spec.label}: {plural} of {region_name}, ranked")
     table = ranking(view.indicator, view.level, view.region)
     query = st.text_input("Search by name", key="w_search", placeholder="e.g. Aston")
     if query:
@@ -584,11 +594,31 @@ def show_ranking(view: View) -> None:
             st.session_state["last_table_pick"] = code
             st.session_state["view"] = dataclasses.replace(current, area=code)
             st.rerun()
+    if st.checkbox("Show as a plain table", key="w_plain_table",
+                   help="The same rows as an HTML table with headers, for screen readers and printing."):
+        plain_table(shown, view)
     st.download_button(
         "Download CSV (with source header)", data=csv_text(view.indicator, view.level, view.region),
         file_name=table_file_name(view.indicator, view.level, view.region), mime="text/csv",
         help="Every area of the table, with a header naming the source, vintage and licence.")
     st.caption(wording.source_caption(spec))
+
+
+PLAIN_ROWS = 500
+
+
+def plain_table(shown: pd.DataFrame, view: View) -> None:
+    """The ranked rows as a real HTML table (st.table), up to :data:`PLAIN_ROWS` rows."""
+    spec = mapkit.registry().indicator(view.indicator)
+    region_name = mapkit.region_name(view.region)
+    columns = {"rank_in_region": f"Rank in {region_name}", "name": "Name", "code": "Code",
+               "value_text": f"{spec.label} ({spec.unit})", "rank_in_england": "Rank in England",
+               "decile_in_england": "National decile", "note": "Note"}
+    table = shown[[c for c in columns if c in shown.columns]].rename(columns=columns)
+    if len(table) > PLAIN_ROWS:
+        st.caption(f"The first {PLAIN_ROWS} of {len(table):,} rows; search by name above, or download the CSV, "
+                   "for the rest.")
+    st.table(table.head(PLAIN_ROWS).astype(str).replace({"nan": "", "<NA>": "", "None": ""}))
 
 
 # ------------------------------------------------------------------------------------------------ time series
@@ -722,7 +752,7 @@ def show_series_ranking(view: View) -> None:
         start, end = view.change
         table = series_tables.change_table(view.indicator, view.level, view.region, start, end)
         unit = "percentage points" if series.change_in_points else "%"
-        st.subheader(f"Change in {series.label}, {start} to {end}: {plural} of {region_name}, fastest first")
+        st.header(f"Change in {series.label}, {start} to {end}: {plural} of {region_name}, fastest first")
         columns = {"name": st.column_config.TextColumn("Name"), "code": st.column_config.TextColumn("Code"),
                    "start_value": st.column_config.NumberColumn(f"{start} ({series.unit})", format="%.2f"),
                    "end_value": st.column_config.NumberColumn(f"{end} ({series.unit})", format="%.2f"),
@@ -738,7 +768,7 @@ def show_series_ranking(view: View) -> None:
     else:
         table = series_tables.year_table(view.indicator, view.level, view.region, view.year)
         table = table.sort_values("value", ascending=False, na_position="last")
-        st.subheader(f"{series.label}, {view.year}: {plural} of {region_name}")
+        st.header(f"{series.label}, {view.year}: {plural} of {region_name}")
         columns = {"name": st.column_config.TextColumn("Name"), "code": st.column_config.TextColumn("Code"),
                    "value": st.column_config.NumberColumn(f"{series.label} ({series.unit})", format="%.2f"),
                    "note": st.column_config.TextColumn("Note")}
@@ -1115,6 +1145,29 @@ def show_footer(view: View, user_layer: UserLayer | None = None) -> None:
     st.divider()
     st.markdown("**Sources and licences of everything shown**\n\n" + "\n".join(lines))
     st.caption(wording.NO_FILLING)
+    with st.expander("Accessibility statement"):
+        st.markdown(guidance.STATEMENT)
+
+
+def show_help() -> None:
+    """How to read this map, and the glossary of IoD terms, folded under the title."""
+    with st.expander("How to read this map, and what the terms mean"):
+        st.markdown(guidance.HOW_TO_READ)
+        st.markdown("**Glossary**\n\n" + guidance.glossary_markdown())
+
+
+def announce(view: View, data: MapData) -> None:
+    """A polite live region (hidden from sight) saying what the map and profile now show, after each change."""
+    names = data.frame.loc[data.frame["code"] == view.area, "name"] if view.area else ()
+    text = guidance.view_announcement(data, str(names.iloc[0]) if len(names) else None)
+    st.markdown(f'<div class="mapkit-sr-only" role="status" aria-live="polite">{escape(text)}</div>',
+                unsafe_allow_html=True)
+
+
+def show_map_text(view: View, data: MapData) -> None:
+    """The map's text alternative (indicator, region, classes, "In brief"), pointing to the ranked table."""
+    with st.expander("Text description of the map"):
+        st.markdown(markdown_text(guidance.map_description(data, in_brief(view.indicator, view.level, view.region))))
 
 
 # ------------------------------------------------------------------------------------------------ page
@@ -1134,6 +1187,7 @@ def main() -> None:
 
     st.markdown(PAGE_STYLE, unsafe_allow_html=True)
     st.title("England policy map")
+    show_help()
     for notice in st.session_state.get("notices", []):
         st.info(notice, icon="ℹ️")
     if st.session_state.get("notices") and st.button("Dismiss notices"):
@@ -1147,6 +1201,7 @@ def main() -> None:
                f"Classes: {classify.SCHEMES[classes.scheme].label}, from {classes.reference}.")
     show_change_note(view)
 
+    announce(view, data)
     map_column, profile_column = st.columns([3, 1], gap="small")
     with map_column:
         view_map = make_map(view, data, user_layer)
@@ -1154,6 +1209,7 @@ def main() -> None:
         result = st_folium(view_map.base, key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
                            feature_group_to_add=list(view_map.layers), layer_control=view_map.layer_control(),
                            returned_objects=["last_active_drawing"])
+        show_map_text(view, data)
         code = clicked_code(result)
         if code and code != st.session_state.get("last_click"):
             st.session_state["last_click"] = code

@@ -124,7 +124,7 @@ def test_bad_link_parameters_give_a_notice_not_a_traceback(query: dict[str, str]
 
 def test_blackpool_profile_shows_mhclg_average_rank_once_for_england() -> None:
     at = start({"region": "E92000001", "level": "lad", "indicator": "imd_average_rank", "area": "E06000009"})
-    assert [s.value for s in at.subheader][0] == "Blackpool"
+    assert [s.value for s in at.main.header][0] == "Blackpool"
     assert [m.value for m in at.metric][0] == "26,536.86"
     text = " ".join(m.value for m in at.markdown)
     assert text.count("Rank in England: **1 of 296**") == 1 and text.count("Median of England") == 1
@@ -132,7 +132,7 @@ def test_blackpool_profile_shows_mhclg_average_rank_once_for_england() -> None:
 
 def test_a_link_with_an_area_opens_its_profile() -> None:
     at = start({"region": WMCA, "level": "ward", "indicator": "imd_score", "area": BINLEY})
-    assert [s.value for s in at.subheader][0] == "Binley and Willenhall"
+    assert [s.value for s in at.main.header][0] == "Binley and Willenhall"
     assert query_value(at, "area") == BINLEY
     assert any("Rank in England" in m.value for m in at.markdown)
     profile_tables = [d.value for d in at.dataframe if "Indicator" in d.value.columns]

@@ -98,7 +98,8 @@ def test_the_app_renders_hostile_links_as_plain_text() -> None:
     assert len(notices) >= 8, notices
     for notice in notices:
         assert_inert(notice)
-    shown = " ".join(e.value for kind in (at.markdown, at.caption, at.info, at.warning, at.title, at.subheader)
+    shown = " ".join(e.value for kind in (at.markdown, at.caption, at.info, at.warning, at.title, at.header,
+                                          at.subheader)
                      for e in kind)
     for fragment in ("onerror=", "](", ":red[", "$$", "<b>", "<script"):
         assert fragment not in shown, fragment

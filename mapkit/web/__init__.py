@@ -8,6 +8,7 @@ page defines it once however often streamlit-folium re-runs a layer's script:
 * ``geometry.js``: decoder of :func:`mapkit.web.encode.encode_shapes`, projection, grid index, point in polygon
   (pure functions, also a CommonJS module for ``node --test tests/js/``);
 * ``areas.js``: the canvas layer of all areas (``window.mapkit.areas``), sent with the choropleth;
+* ``keyboard.js``: stepping through the areas by keyboard, announced in a live region (``window.mapkit.keyboard``);
 * ``map.js`` and ``map.css``: fit, legends, focus and styles around the layers, sent with the base map.
 
 Python configures them with small JSON objects; the Jinja templates in :mod:`mapkit.web.elements` only call them.
@@ -18,7 +19,7 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-AREAS_RUNTIME = ("geometry.js", "areas.js")
+AREAS_RUNTIME = ("geometry.js", "keyboard.js", "areas.js")
 """Files sent with the choropleth layer, in order."""
 MAP_RUNTIME = ("map.js",)
 """Files sent with the base map."""

@@ -25,6 +25,15 @@
     return out;
   }
 
+  // Selected and hovered areas: a black line on a white halo, so the outline shows on the lightest and the darkest
+  // class of every palette (non-text contrast of at least 3:1 against one of the two; tests/test_contrast.py).
+  var HALO = {color: "#ffffff", opacity: 1, fill: false, interactive: false};
+  function outline(shape, a, weight) {
+    var rings = latLngs(shape, a);
+    return L.featureGroup([L.polygon(rings, L.extend({weight: weight + 3}, HALO)),
+                           L.polygon(rings, {color: "#000", weight: weight, fill: false, interactive: false})]);
+  }
+
   function count(n) { return n === null || n === undefined ? "" : Number(n).toLocaleString("en-GB"); }
 
   function tooltip(geom, data, i) {  // every text in geom and data arrives escaped from Python
@@ -72,8 +81,7 @@
       L.Renderer.prototype.onAdd.call(this, map);  // not L.Canvas's, which draws at once
       this._updatePaths();
       if (this._data && this._data.selected !== null) {
-        this._selected = L.polygon(latLngs(this._shape, this._data.selected),
-                                   {color: "#000", weight: 3.5, fill: false, interactive: false}).addTo(map);
+        this._selected = outline(this._shape, this._data.selected, 3.5).addTo(map);
       }
     },
     onRemove: function (map) {
@@ -180,8 +188,7 @@
         if (this._highlight) { this._highlight.remove(); this._highlight = null; }
         this._hovered = i;
         if (i !== null && map) {
-          this._highlight = L.polygon(latLngs(this._shape, i),
-                                      {color: "#000", weight: 3, fill: false, interactive: false}).addTo(map);
+          this._highlight = outline(this._shape, i, 3).addTo(map);
           if (this._data) {
             this._tip = this._tip || L.tooltip({sticky: true, opacity: 0.96});
             this._tip.setContent(tooltip(this._geom, this._data, i));
@@ -208,7 +215,29 @@
       var target = this.area(i);
       this.fire("click", {latlng: e.latlng, layerPoint: e.layerPoint, containerPoint: e.containerPoint,
                           originalEvent: e.originalEvent, layer: target, sourceTarget: target}, true);
-    }
+    },
+    // The interface keyboard.js steps through (mapkit.keyboard): describe, show and select an area by index.
+    _box: function (i) { return L.latLngBounds(latLngs(this._shape, i).flat(2)); },
+    describe: function (i) {
+      var d = this._data;
+      return {name: this._geom.names[i], parent: this._geom.parents[i], label: d ? d.label : "",
+              value: d ? d.value[i] : "", unit: d && d.fill[i] !== null ? d.unit : "", rank: d ? d.rr[i] : null,
+              of: d ? d.nRegion : null, region: d ? d.regionLabel : ""};
+    },
+    showArea: function (i) {
+      var map = this._map, box;
+      if (i === null || !map) { this._hover(null, null); return; }
+      box = this._box(i);
+      if (!map.getBounds().contains(box.getCenter())) { map.panTo(box.getCenter(), {animate: false}); }
+      this._hover(i, box.getCenter());
+    },
+    selectArea: function (i) {
+      var latlng = this._box(i).getCenter(), target = this.area(i), map = this._map;
+      this.fire("click", {latlng: latlng, layerPoint: map.latLngToLayerPoint(latlng),
+                          containerPoint: map.latLngToContainerPoint(latlng), layer: target, sourceTarget: target},
+                true);
+    },
+    selectedArea: function () { return this._data ? this._data.selected : null; }
   });
 
   /**
@@ -219,5 +248,9 @@
    * @param {object} opts  (style: object, interactive: boolean, attribution: string, pane: string, zIndex: number)
    * @returns {L.Canvas}
    */
-  mapkit.areas = function (geom, data, opts) { return new AreaCanvas(geom, data, opts); };
+  mapkit.areas = function (geom, data, opts) {
+    var layer = new AreaCanvas(geom, data, opts);
+    if (opts.interactive && data && mapkit.keyboard) { mapkit.keyboard.attach(layer, data.rr); }
+    return layer;
+  };
 })(window.mapkit = window.mapkit || {});

@@ -16,6 +16,20 @@
   mapkit.styleMap = function (map, config) {
     map.getContainer().style.background = config.background;
     if (map.attributionControl) { map.attributionControl.setPosition("bottomleft"); }
+    mapkit.allowZoom(document);
+    map.getContainer().setAttribute("role", "region");
+    map.getContainer().setAttribute("aria-label", "Map of the areas: use Areas by keyboard to step through them");
+  };
+
+  /**
+   * Let the reader zoom the page: folium's template writes a viewport that forbids it (user-scalable=no,
+   * maximum-scale=1), which fails WCAG 1.4.4 (resize text). Keep the rest of it.
+   * @param {Document} doc
+   */
+  mapkit.allowZoom = function (doc) {
+    doc.querySelectorAll("meta[name=viewport]").forEach(function (meta) {
+      meta.setAttribute("content", "width=device-width, initial-scale=1.0");
+    });
   };
 
   /**
