@@ -333,8 +333,8 @@ def zone_label(props: Mapping[str, Any], geometry: BaseGeometry) -> folium.Marke
     name = _text(props, "name")
     short = name.split(":", 1)[1].strip() if ":" in name and len(name) > 40 else name
     short = short if len(short) <= 48 else short[:47] + "\u2026"
-    icon = folium.DivIcon(html=f'<div class="mapkit-zone-label" style="{ZONE_LABEL_CSS}">{escape(short)}</div>', icon_size=(160, 30),
-                          icon_anchor=(80, 15), class_name="mapkit-zone-label-icon")
+    label = f'<div class="mapkit-zone-label" style="{ZONE_LABEL_CSS}">{escape(short)}</div>'
+    icon = folium.DivIcon(html=label, icon_size=(160, 30), icon_anchor=(80, 15), class_name="mapkit-zone-label-icon")
     return folium.Marker(location=(spot.y, spot.x), icon=icon, tooltip=folium.Tooltip(tooltip_text(props)),
                          interactive=False)
 

@@ -602,7 +602,8 @@ def _write_json(path: Path, payload: Mapping[str, Any]) -> None:
 
 
 def build_overlays(reference: Path | None = None, out: Path | None = None, *, layers_dir: Path = LAYERS_DIR,
-                   check_districts: bool = True, zones: bool = True, log: Callable[[str], None] = lambda msg: None) -> dict[str, Any]:
+                   check_districts: bool = True, zones: bool = True,
+                   log: Callable[[str], None] = lambda msg: None) -> dict[str, Any]:
     """Build every overlay group's GeoJSON and ``build_report.json`` in ``out``; return the report.
 
     Parameters
