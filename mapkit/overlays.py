@@ -144,9 +144,13 @@ def feature_labels(frame: pd.DataFrame, *, layers_dir: Path = LAYERS_DIR) -> lis
     """A picker label per overlay feature: "<name> (<kind>; <status>)", e.g. "Moseley Village (rail station; open)"."""
     declarations = _declarations(layers_dir)
     labels = []
-    for name, subtype, category in zip(frame["name"], frame["subtype"], frame["status_category"]):
+    zone = frame["zone"].eq(True) if "zone" in frame.columns else pd.Series(False, index=frame.index)
+    for name, subtype, category, is_zone in zip(frame["name"], frame["subtype"], frame["status_category"], zone):
         status = declarations.status.labels.get(category, category)
-        labels.append(f"{name} ({declarations.subtype_label(subtype)}; {status.lower()})")
+        kind = declarations.subtype_label(subtype)
+        if is_zone:
+            kind = f"area: its wards; {kind}" if subtype != "line" else "area: its wards"
+        labels.append(f"{name} ({kind}; {status.lower()})")
     return labels
 
 
@@ -331,7 +335,11 @@ def zone_label(props: Mapping[str, Any], geometry: BaseGeometry) -> folium.Marke
     """The zone's name at a point inside it (``representative_point``), as a small text label."""
     spot = geometry.representative_point()
     name = _text(props, "name")
-    short = name.split(":", 1)[1].strip() if ":" in name and len(name) > 40 else name
+    head, _, tail = name.partition(":")
+    if tail.strip() == "wards served":
+        short = f"{head.strip()} (wards)"
+    else:
+        short = tail.strip() if tail.strip() and len(name) > 40 else name
     short = short if len(short) <= 48 else short[:47] + "\u2026"
     label = f'<div class="mapkit-zone-label" style="{ZONE_LABEL_CSS}">{escape(short)}</div>'
     icon = folium.DivIcon(html=label, icon_size=(160, 30), icon_anchor=(80, 15), class_name="mapkit-zone-label-icon")

@@ -211,7 +211,10 @@ def test_overlay_toggles_change_the_url_and_the_map_layers() -> None:
     assert query_value(at, "overlays") == "transport_schemes" and query_value(at, "statuses") == "all"
     schemes = overlays.overlay_in_region("transport_schemes", WMCA)
     lines = int((schemes.geom_type == "LineString").sum())
-    assert overlay_counts(at) == (len(schemes) - lines, lines) and lines > 0
+    points = int((schemes.geom_type == "Point").sum())
+    zones_drawn = int((schemes.geom_type == "MultiPolygon").sum())
+    assert overlay_counts(at) == (points, lines) and lines > 0
+    assert map_args(at)["feature_group"].count('"mapkit-zone-label-icon"') == zones_drawn > 0  # zones: outline + label
     assert "Overlays: status" in map_args(at)["feature_group"]  # the key, folded on the map
     assert "Trainline EU and contributors (ODbL)" in map_args(at)["feature_group"]  # the key's attribution
 
@@ -219,7 +222,8 @@ def test_overlay_toggles_change_the_url_and_the_map_layers() -> None:
     assert query_value(at, "statuses") == "open"
     open_only = schemes[schemes["status_category"] == "open"]
     open_lines = int((open_only.geom_type == "LineString").sum())
-    assert overlay_counts(at) == (len(open_only) - open_lines, open_lines) < (len(schemes) - lines, lines)
+    open_points = int((open_only.geom_type == "Point").sum())
+    assert overlay_counts(at) == (open_points, open_lines) < (points, lines)
 
     at.checkbox(key="w_overlay_growth_locations").check().run()
     assert query_value(at, "overlays") == "growth_locations,transport_schemes"
