@@ -265,11 +265,15 @@ def _nearby(distance: float, by_decile: np.ndarray, count: int) -> Nearby:
 
 
 def _scheme_keys(frame: gpd.GeoDataFrame) -> pd.Series:
-    """A stop belongs to its line: count lines once, and every other feature on its own."""
+    """A stop belongs to its line and a zone's point to its zone: count lines and zones once, and every other
+    feature on its own (a corridor's wards count with its first line)."""
     own = frame["id"].astype(str) if "id" in frame.columns else pd.Series(frame.index.astype(str), index=frame.index)
+    if "zone_id" in frame.columns:
+        zone = frame["zone_id"].fillna("").astype(str)
+        own = zone.where(zone != "", own)
     if "line_id" not in frame.columns:
         return own
-    line = frame["line_id"].fillna("").astype(str)
+    line = frame["line_id"].fillna("").astype(str).str.split(" ; ").str[0].fillna("")
     return line.where(line != "", own)
 
 

@@ -314,7 +314,7 @@ def _line(props: Mapping[str, Any], coords: Sequence[Sequence[float]], style: St
 
 
 ZONE_WEIGHT = 2.5
-ZONE_LABEL_CSS = ("font:bold 11px/1.15 sans-serif;color:#1a1a1a;text-align:center;pointer-events:none;"
+ZONE_LABEL_CSS = ("font:bold 10px/1.1 sans-serif;color:#1a1a1a;text-align:center;pointer-events:none;"
                   "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff;white-space:normal;width:160px")
 
 
@@ -331,20 +331,40 @@ def _zone(props: Mapping[str, Any], geometry: BaseGeometry, style: StatusStyle, 
     return shape
 
 
-def zone_label(props: Mapping[str, Any], geometry: BaseGeometry) -> folium.Marker:
-    """The zone's name at a point inside it (``representative_point``), as a small text label."""
-    spot = geometry.representative_point()
-    name = _text(props, "name")
+def zone_short_name(name: str, limit: int = 34) -> str:
+    """A zone's map label: "Growth Zone: East Birmingham & North Solihull" -> "East Birmingham & North Solihull",
+    "Coventry Very Light Rail: wards served" -> "Coventry Very Light Rail"; a trailing bracket dropped."""
     head, _, tail = name.partition(":")
-    if tail.strip() == "wards served":
-        short = f"{head.strip()} (wards)"
-    else:
-        short = tail.strip() if tail.strip() and len(name) > 40 else name
-    short = short if len(short) <= 48 else short[:47] + "\u2026"
-    label = f'<div class="mapkit-zone-label" style="{ZONE_LABEL_CSS}">{escape(short)}</div>'
+    short = head if tail.strip() in ("", "wards served") else tail
+    short = re.sub(r"\s*\([^()]*\)\s*$", "", short.strip()) or short.strip()
+    return short if len(short) <= limit else short[:limit - 1].rstrip() + "\u2026"
+
+
+def zone_label(text: str, geometry: BaseGeometry) -> folium.Marker:
+    """A zone's name at a point inside it (``representative_point``), as small haloed text (not clickable)."""
+    spot = geometry.representative_point()
+    label = f'<div class="mapkit-zone-label" style="{ZONE_LABEL_CSS}">{escape(text)}</div>'
     icon = folium.DivIcon(html=label, icon_size=(160, 30), icon_anchor=(80, 15), class_name="mapkit-zone-label-icon")
-    return folium.Marker(location=(spot.y, spot.x), icon=icon, tooltip=folium.Tooltip(tooltip_text(props)),
-                         interactive=False)
+    return folium.Marker(location=(spot.y, spot.x), icon=icon, interactive=False)
+
+
+def zone_labels(frame: gpd.GeoDataFrame, name: str, *, show: bool = True) -> folium.FeatureGroup | None:
+    """One label per distinct zone area in ``frame`` (zones over the same wards share it, names joined)."""
+    if "zone" not in frame.columns:
+        return None
+    areas: dict[tuple[str, ...], tuple[BaseGeometry, list[str]]] = {}
+    for props in frame[frame["zone"].eq(True)].to_dict(orient="records"):
+        key = tuple(sorted(props.get("ward_codes") or ()))
+        text = zone_short_name(_text(props, "name"))
+        geometry, names = areas.setdefault(key, (props["geometry"], []))
+        if text not in names:
+            names.append(text)
+    if not areas:
+        return None
+    group = folium.FeatureGroup(name=escape(name), show=show)
+    for geometry, names in areas.values():
+        zone_label(" / ".join(names), geometry).add_to(group)
+    return group
 
 
 def group_name(spec: OverlaySpec, category: str, *, layers_dir: Path = LAYERS_DIR) -> str:
@@ -378,12 +398,14 @@ def overlay_layers(frame: gpd.GeoDataFrame, overlay: str | OverlaySpec, *, show:
             geometry = props.pop("geometry")
             if geometry.geom_type in ("MultiPolygon", "Polygon"):
                 _zone(props, geometry, style, popup).add_to(group)
-                zone_label(props, geometry).add_to(group)
             elif geometry.geom_type == "LineString":
                 _line(props, list(geometry.coords), style, popup).add_to(group)
             elif geometry.geom_type == "Point":
                 _marker(props, (geometry.y, geometry.x), style, shape, popup).add_to(group)
         groups.append(group)
+    labels = zone_labels(frame, f"{spec.label} — zone names", show=show)
+    if labels is not None:
+        groups.append(labels)
     return groups
 
 
