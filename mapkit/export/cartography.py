@@ -256,7 +256,8 @@ def draw_zones(ax: Axes, frame: Any, greyscale: bool) -> None:
         return
     zones = frame[frame["zone"].eq(True) & frame.geom_type.isin(["MultiPolygon", "Polygon"])]
     named: dict[tuple[str, ...], tuple[Any, list[str]]] = {}
-    for category in overlay_declarations().status.order:
+    # Least advanced first, so where zones share wards the current designation's outline is on top.
+    for category in reversed(overlay_declarations().status.order):
         look = status_look(category, greyscale=greyscale)
         for _, row in zones[zones["status_category"] == category].iterrows():
             for ring in zone_rings(row.geometry):
@@ -274,8 +275,9 @@ def draw_zones(ax: Axes, frame: Any, greyscale: bool) -> None:
     for geometry, names in named.values():
         spot = geometry.representative_point()
         ax.text(spot.x, spot.y, " / ".join(names), fontsize=OVERLAY.zone_label_size, ha="center", va="center",
-                color=INK, weight="bold", zorder=Z_ZONES + 0.2, path_effects=HALO, gid="mapkit-zone-label",
-                clip_on=True)
+                color=INK, weight="bold", zorder=Z_ZONES + 0.2, gid="mapkit-zone-label", clip_on=True,
+                # a pale box rather than a stroked halo: SVG keeps the name as text (a halo turns it into paths)
+                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "alpha": 0.75, "edgecolor": "none"})
 
 
 def draw_overlays(ax: Axes, data: MapData) -> list[tuple[float, float]]:
