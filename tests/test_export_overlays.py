@@ -100,3 +100,44 @@ def test_svg_names_zones_lines_points_and_their_key():
 def test_no_overlays_no_zone_text():
     text = static_bytes(prepare(OFF), "svg", FigureOptions(dpi=DPI)).decode("utf-8")
     assert "Outlined areas" not in text and "mapkit-zone" not in text
+
+
+def test_briefing_pack_lists_the_schemes_with_status_date_source_and_residents():
+    import zipfile
+
+    from mapkit.export.pack import pack_zip, scheme_pages
+    from mapkit.export.schemes import scheme_table
+    from mapkit.zones import residents_in_zone
+
+    data = prepare(ON)
+    table = scheme_table(data)
+    drawn = sum(int((f.geom_type != "LineString").sum()) for f in data.overlays.values())
+    assert len(table) == drawn
+    growth = data.overlays["growth_locations"]
+    zone = growth[growth["id"] == EBNS].iloc[0]
+    row = table[(table["Name"] == zone["name"]) & (table["Counted"] == "in its 23 wards")].iloc[0]
+    expected = residents_in_zone(zone.to_dict(), zone.geometry)
+    assert row["Residents"] == round(expected.total_population, -1)
+    assert row["Most deprived 20% (%)"] == round(100 * expected.most_deprived_share, 1)
+    assert row["Status"] == "Planned" and row["Status date"] == "2023-12-21" and row["Source URL"].startswith("http")
+    assert (table["Source"] != "").all()
+    pages = scheme_pages(data, table)
+    words = " ".join(t.get_text() for page in pages for ax in page.axes for t in ax.texts)
+    assert "Growth Zone: East Birmingham & North Solihull" in words and "in its 23 wards" in words
+    with zipfile.ZipFile(io.BytesIO(pack_zip(data, FigureOptions(dpi=72)))) as archive:
+        name = next(n for n in archive.namelist() if n.endswith("_schemes.csv"))
+        csv = archive.read(name).decode("utf-8")
+    assert csv.startswith("# Residents: points within 1 km") and "Growth Zone: East Birmingham & North Solihull" in csv
+
+
+def test_as_of_date_drops_schemes_recorded_later_and_judges_staleness_by_it():
+    from mapkit.export.schemes import scheme_table
+
+    early = prepare(View(region=WMCA, level="ward", indicator="imd_score", overlays=("growth_locations",),
+                         as_of="2024-01-01"))
+    names = set(early.overlays["growth_locations"]["name"])
+    assert "Growth Zone: East Birmingham & North Solihull" in names  # designated 2023-12-21
+    assert "WM Investment Zone: Birmingham Knowledge Quarter" not in names  # status dated 2024-06-14
+    table = scheme_table(early)
+    row = table[table["Name"] == "Growth Zone: East Birmingham & North Solihull"].iloc[0]
+    assert row["Stale"] == ""  # 11 days old on the as-of date
