@@ -141,3 +141,16 @@ def test_as_of_date_drops_schemes_recorded_later_and_judges_staleness_by_it():
     table = scheme_table(early)
     row = table[table["Name"] == "Growth Zone: East Birmingham & North Solihull"].iloc[0]
     assert row["Stale"] == ""  # 11 days old on the as-of date
+
+
+def test_cli_export_takes_an_as_of_date(tmp_path, capsys):
+    from mapkit.cli import main
+
+    out = tmp_path / "wmca.svg"
+    base = ["export", "--region", WMCA, "--level", "ward", "--indicator", "imd_score", "--overlays", "growth",
+            "--format", "svg", "-o", str(out)]
+    assert main([*base, "--as-of", "2024-13-01"]) == 2
+    assert "YYYY-MM-DD" in capsys.readouterr().err and not out.exists()
+    assert main([*base, "--as-of", "2024-01-01"]) == 0
+    words = html.unescape(" ".join(re.findall(r"<text[^>]*>([^<]*)</text>", out.read_text(encoding="utf-8"))))
+    assert "East Birmingham & North Solihull" in words and "Knowledge Quarter" not in words
