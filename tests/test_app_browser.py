@@ -280,7 +280,8 @@ OVERLAYS_JS = """() => {
     window.map.eachLayer(l => {
         if (l instanceof L.Polygon && l.feature && l.options.fill === false) {
             out.zones++;
-        } else if (l instanceof L.Marker && l.options.icon && l.options.icon.options.className === 'mapkit-overlay-square') {
+        } else if (l instanceof L.Marker && l.options.icon
+                   && l.options.icon.options.className === 'mapkit-overlay-square') {
             out.squares++;
         } else if (l instanceof L.CircleMarker) {
             if (l.options.fillColor === '#F0E442') { out.upload++; } else { out.circles++; }
