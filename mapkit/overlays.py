@@ -326,7 +326,7 @@ def _zone(props: Mapping[str, Any], geometry: BaseGeometry, style: StatusStyle, 
     shape = folium.GeoJson(
         {"type": "Feature", "properties": {}, "geometry": geometry.__geo_interface__},
         style_function=lambda _feature, stroke=stroke: stroke, highlight_function=None,
-        popup=Popup(popup, max_width=360), tooltip=None, control=False, zoom_on_click=False,
+        popup=Popup(popup, max_width=360, max_height=320), tooltip=None, control=False, zoom_on_click=False,
     )
     return shape
 

@@ -389,8 +389,8 @@ def _zone_feature(ident: str, name: str, rows: list[Row], codes: list[str], ward
         "ward_count": len(codes),
         "ward_codes_source": source,
         "ward_codes_approximate": bool(why),
-        "notes": (f"Drawn as the {len(codes)} May 2024 ward{'s' if len(codes) != 1 else ''} the research names "
-                  f"({', '.join(names)}), dissolved from this project's ward boundaries. " + first["notes"]).strip(),
+        "notes": (f"Drawn as the {len(codes)} May 2024 ward{'s' if len(codes) != 1 else ''} the research names, "
+                  "dissolved from this project's ward boundaries. " + first["notes"]).strip(),
     })
     return {"type": "Feature", "properties": properties, "geometry": _zone_geometry(codes, wards)}
 
