@@ -469,3 +469,22 @@ def test_add_to_compare_and_similar_areas_in_the_profile() -> None:
     at.button(key="compare_similar").click().run()
     codes = query_value(at, "compare_areas").split(",")
     assert len(codes) == 10 and codes[0] == SANDWELL
+
+
+def test_as_of_date_from_a_link_filters_the_overlays_and_goes_back_to_today() -> None:
+    at = start({"overlays": "growth_locations", "statuses": "all", "asof": "2024-01-01"})
+    assert at.checkbox(key="w_as_of_on").value is True
+    assert str(at.date_input(key="w_as_of").value) == "2024-01-01"
+    script = map_args(at)["feature_group"]
+    assert "East Birmingham \\u0026 North Solihull" in script or "East Birmingham &amp; North Solihull" in script
+    assert "Birmingham Knowledge Quarter" not in script  # its status is dated 2024-06-14
+    at.checkbox(key="w_as_of_on").uncheck().run()
+    assert not at.exception
+    assert "asof" not in at.query_params
+    assert "Birmingham Knowledge Quarter" in map_args(at)["feature_group"]
+
+
+def test_a_bad_as_of_date_in_a_link_is_reported() -> None:
+    at = start({"overlays": "growth_locations", "asof": "2024-02-30"})
+    assert any("as-of date `2024-02-30`" in i.value for i in at.info), [i.value for i in at.info]
+    assert at.checkbox(key="w_as_of_on").value is False

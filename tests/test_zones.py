@@ -146,3 +146,14 @@ def test_as_of_keeps_statuses_recorded_by_then_and_flags_stale_ones():
     html = popup_html({"name": "X", "status": "open", "status_category": "open", "status_date": "2020-01-01"},
                       as_of=dt.date(2025, 1, 1))
     assert "over a year old on 2025-01-01" in html
+
+
+def test_a_zone_and_its_point_or_a_corridor_and_its_line_count_as_one_scheme():
+    from mapkit.nearby import _scheme_keys
+
+    frame = load_overlay("growth_locations")
+    kq = frame[frame["name"].str.startswith("WM Investment Zone: Birmingham Knowledge Quarter")]
+    assert sorted(kq.geom_type) == ["MultiPolygon", "Point"] and _scheme_keys(kq).nunique() == 1
+    transport = load_overlay("transport_schemes")
+    ebns = transport[transport["line_id"].fillna("").str.startswith("WMM_EBNS")]
+    assert set(ebns.geom_type) == {"Point", "LineString", "MultiPolygon"} and _scheme_keys(ebns).nunique() == 1
