@@ -139,9 +139,15 @@ def _fit(text: str, width: float, fontsize: float, *, smallest: float | None = N
         if _width(text, size) <= width:
             return text, size
     size = sizes[-1]
-    while len(text) > 1 and _width(text + "…", size) > width:
-        text = text[:-1]
-    return text.rstrip() + "…", size
+    # The longest prefix that fits with an ellipsis, by bisection (a character at a time took seconds per page).
+    low, high = 1, len(text)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if _width(text[:middle] + "…", size) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low].rstrip() + "…", size
 
 
 def draw_table(ax: Axes, data: MapData, heading: str, rows: pd.DataFrame, *, width: float) -> float:
