@@ -58,7 +58,8 @@ METHOD_DETAIL = (
     "Multiple Deprivation national deciles (1 = the most deprived 10% of LSOAs in England). Distances are "
     "measured in British National Grid metres; schematic lines are measured from their stops, not from the "
     "straight segments drawn between them; a zone drawn as its wards from its outline (its own residents "
-    "included) in a group's summary, while a zone chosen on its own counts the residents of its wards. England only: residents over the border in Wales or Scotland are "
+    "included) in a group's summary, while a zone chosen on its own counts the residents of its wards. "
+    "England only: residents over the border in Wales or Scotland are "
     "not counted."
 )
 
