@@ -8,6 +8,7 @@ session's memory only: it is read from the upload's bytes, never written to disk
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import hashlib
 import re
 from typing import Any
@@ -22,7 +23,7 @@ from streamlit_folium import st_folium
 import mapkit
 import mapkit.change
 from mapkit import (assets, classify, guidance, links, nearby, overlays, palettes, postcodes, search, similar,
-                    uploads, wording)
+                    status_dates, uploads, wording, zones)
 from mapkit.basemaps import BASEMAPS
 from mapkit.compare import Comparison, themes_for
 from mapkit.compare import compare as compare_areas
@@ -124,14 +125,34 @@ def offered_overlays() -> tuple[str, ...]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=128)
-def overlay_frame(overlay_id: str, region: str, statuses: tuple[str, ...] | None) -> gpd.GeoDataFrame:
-    """An overlay group's features in a region with the chosen statuses (shared, read-only)."""
-    return overlays.overlay_in_region(overlay_id, region, statuses=statuses)
+def overlay_frame(overlay_id: str, region: str, statuses: tuple[str, ...] | None,
+                  as_of: str | None = None) -> gpd.GeoDataFrame:
+    """An overlay group's features in a region with the chosen statuses, as of a date (shared, read-only)."""
+    day = None if as_of is None else status_dates.check_as_of(as_of)
+    return overlays.overlay_in_region(overlay_id, region, statuses=statuses, as_of=day)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def overlay_summary_text(overlay_id: str, region: str, statuses: tuple[str, ...] | None, distance_km: float) -> str:
-    return nearby.overlay_summary(overlay_id, region, distance_km=distance_km, statuses=statuses).sentence()
+def overlay_summary_text(overlay_id: str, region: str, statuses: tuple[str, ...] | None, distance_km: float,
+                         as_of: str | None = None) -> str:
+    frame = overlay_frame(overlay_id, region, statuses, as_of)
+    spec = overlay_specs()[overlay_id]
+    return nearby.group_summary(frame, distance_km=distance_km, noun=spec.noun,
+                                noun_plural=spec.noun_plural).sentence()
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def zone_residents(overlay_id: str, region: str, feature_id: str) -> zones.ZoneResidents:
+    """Residents of a zone's wards (nested LSOAs whole, straddling ones apportioned)."""
+    frame = overlay_frame(overlay_id, region, None)
+    row = frame.loc[frame["id"] == feature_id].iloc[0]
+    return zones.residents_in_zone(row.to_dict(), row.geometry)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def decile_comparison(shares: tuple[float, ...], ca_code: str | None) -> pd.DataFrame:
+    """Share of residents by decile here, in the combined authority and in England."""
+    return zones.comparison(pd.DataFrame({"share": list(shares)}), ca_code)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
@@ -186,6 +207,8 @@ def seed_widgets(view: View) -> None:
     for overlay_id in offered_overlays():
         st.session_state[overlay_key(overlay_id)] = overlay_id in view.overlays
     st.session_state["w_statuses"] = list(status_order() if view.statuses is None else view.statuses)
+    st.session_state["w_as_of_on"] = view.as_of is not None
+    st.session_state["w_as_of"] = view.as_of_date or datetime.date.today()
     seed_time_widgets(view)
     st.session_state[COMPARE_KEY] = list(view.compare_areas)
 
@@ -264,13 +287,13 @@ def sidebar(previous: View) -> View:
                            help=f"All palettes are colour-blind safe. {DARKER[spec.higher_is]}. "
                                 "'Greyscale for printing' survives black-and-white copies.")
     basemap = sb.radio("Basemap", list(BASEMAPS), key=WIDGETS["basemap"], format_func=lambda b: BASEMAPS[b].label)
-    chosen, statuses = overlay_controls()
+    chosen, statuses, as_of = overlay_controls()
 
     area = previous.area if (previous.region, previous.level) == (region, level) else None
     view, _ = View.lenient(region=region, level=level, indicator=indicator, scheme=scheme, k=int(k), compare=compare,
                            palette=palette, basemap=basemap, area=area, overlays=chosen, statuses=statuses,
                            postcode=previous.postcode if previous.region == region else None,
-                           compare_areas=tuple(st.session_state.get(COMPARE_KEY) or ()),
+                           compare_areas=tuple(st.session_state.get(COMPARE_KEY) or ()), as_of=as_of,
                            overlay_ids=offered_overlays(), **time)
     if list(view.compare_areas) != list(st.session_state.get(COMPARE_KEY) or []):
         st.session_state[COMPARE_KEY] = list(view.compare_areas)  # another level: its areas left the list
@@ -347,8 +370,8 @@ def postcode_card(view: View, unplaced: postcodes.PostcodeResult | None = None) 
         st.rerun()
 
 
-def overlay_controls() -> tuple[tuple[str, ...], tuple[str, ...] | None]:
-    """Overlay groups and statuses to draw (``None``: every status), then the user's own layer."""
+def overlay_controls() -> tuple[tuple[str, ...], tuple[str, ...] | None, str | None]:
+    """Overlay groups, statuses to draw (``None``: every status) and the "as of" date (``None``: today)."""
     sb = st.sidebar
     sb.header("Overlays")
     chosen = tuple(spec.id for spec in overlay_specs().values()
@@ -361,12 +384,21 @@ def overlay_controls() -> tuple[tuple[str, ...], tuple[str, ...] | None]:
                                  "holds schemes whose status the sources leave open (shelved, superseded, "
                                  "delayed).")
     statuses = None if set(picked) == set(order) else tuple(s for s in order if s in picked)
+    as_of = None
+    if sb.checkbox("Show the schemes as of a date", key="w_as_of_on", disabled=not chosen,
+                   help="The research holds each scheme's latest status and its date, not its history: as of a "
+                        "date, only schemes whose status was recorded by then are drawn. Popups flag statuses "
+                        "over a year older than this date (or than today)."):
+        day = sb.date_input("As of", key="w_as_of", min_value=status_dates.EARLIEST,
+                            max_value=datetime.date.today().replace(year=datetime.date.today().year + 10),
+                            format="YYYY-MM-DD", disabled=not chosen)
+        as_of = day.isoformat() if isinstance(day, datetime.date) else None
     if chosen and statuses == ():
         sb.caption("Choose at least one status to draw the overlays.")
     elif chosen:
         with sb.expander("Key to the overlay symbols", expanded=True):
             st.markdown(overlays.legend_html(chosen, statuses=statuses), unsafe_allow_html=True)
-    return chosen, statuses
+    return chosen, statuses, as_of
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -443,9 +475,9 @@ def overlay_layers(view: View, user_layer: UserLayer | None = None) -> list[foli
     layers: list[folium.FeatureGroup] = []
     drawn = []
     for overlay_id in view.overlays:
-        frame = overlay_frame(overlay_id, view.region, view.statuses)
+        frame = overlay_frame(overlay_id, view.region, view.statuses, view.as_of)
         if len(frame):
-            layers.extend(overlays.overlay_layers(frame, overlay_id))
+            layers.extend(overlays.overlay_layers(frame, overlay_id, as_of=view.as_of_date))
             drawn.append(overlay_id)
     if drawn:
         key = folium.FeatureGroup(name="Overlay key", control=False)
@@ -967,7 +999,12 @@ class Place:
     upload_key: tuple[str, int] | None = None
     """(SHA-256 of the upload, feature index) for a feature of the user's layer."""
 
-    def residents(self, view: View, distance_km: float) -> nearby.Nearby:
+    zone: bool = False
+    ca_code: str | None = None
+
+    def residents(self, view: View, distance_km: float) -> nearby.Nearby | zones.ZoneResidents:
+        if self.zone:
+            return zone_residents(str(self.overlay_id), view.region, str(self.feature_id))
         if self.overlay_id is not None:
             return feature_nearby(self.overlay_id, view.region, str(self.feature_id), distance_km)
         return upload_nearby(self, distance_km)
@@ -991,9 +1028,11 @@ def places(view: View, user_layer: UserLayer | None) -> dict[str, Place]:
     """The features drawn on the map, by key, in group then name order."""
     out: dict[str, Place] = {}
     for overlay_id in view.overlays:
-        frame = overlay_frame(overlay_id, view.region, view.statuses).sort_values("name", kind="stable")
-        for feature_id, label in zip(frame["id"], overlays.feature_labels(frame)):
-            out[f"{overlay_id}:{feature_id}"] = Place(label=label, overlay_id=overlay_id, feature_id=feature_id)
+        frame = overlay_frame(overlay_id, view.region, view.statuses, view.as_of).sort_values("name", kind="stable")
+        is_zone = frame["zone"].eq(True) if "zone" in frame.columns else pd.Series(False, index=frame.index)
+        for feature_id, label, zone, ca in zip(frame["id"], overlays.feature_labels(frame), is_zone, frame["ca_code"]):
+            out[f"{overlay_id}:{feature_id}"] = Place(label=label, overlay_id=overlay_id, feature_id=feature_id,
+                                                      zone=bool(zone), ca_code=ca if isinstance(ca, str) else None)
     if user_layer is not None and user_layer.frame is not None:
         for i, row in enumerate(user_layer.frame.itertuples()):
             out[f"upload:{user_layer.file_id}:{i}"] = Place(label=f"{row.name} (your layer)", geometry=row.geometry,
@@ -1025,7 +1064,7 @@ def show_nearby(view: View, user_layer: UserLayer | None) -> None:
     with st.spinner("Counting residents..."):
         for overlay_id in view.overlays:
             st.markdown(f"**{specs[overlay_id].label}** in {region_name}: "
-                        f"{overlay_summary_text(overlay_id, view.region, view.statuses, distance)}")
+                        f"{overlay_summary_text(overlay_id, view.region, view.statuses, distance, view.as_of)}")
         try:
             result = options[chosen].residents(view, distance) if keys else None
         except UploadError as exc:  # the user's shape needed more than one session's budget
@@ -1045,6 +1084,20 @@ def show_nearby(view: View, user_layer: UserLayer | None) -> None:
         })
         right.bar_chart(table, x="National decile", y="Residents", height=grid_height(len(table)),
                         x_label="National IMD decile (1 = most deprived 10%)", y_label="Residents")
+        place = options[chosen]
+        ca_code = view.region if mapkit.region_kind(view.region) == "ca" else place.ca_code
+        compared = decile_comparison(tuple(float(x) for x in result.table["share"]), ca_code)
+        compared = compared.rename(columns={"decile": "National decile",
+                                            "here": "In the zone" if place.zone else f"Within {distance:g} km",
+                                            "combined authority": mapkit.region_name(ca_code) if ca_code else "",
+                                            "England": "England"})
+        for column in compared.columns[1:]:
+            compared[column] = (100 * compared[column]).round(1)
+        st.markdown("**Share of residents by national IMD decile, compared** (%; combined authority and England "
+                    "from the same LSOA figures)")
+        st.dataframe(compared, hide_index=True, width="stretch", height=grid_height(len(compared)))
+    if keys and options[chosen].zone:
+        st.caption(f"Method (zone): {zones.METHOD}")
     st.caption(f"Method: {nearby.METHOD_DETAIL}")
     for overlay_id in view.overlays:
         show_not_mapped(overlay_id, view.region)

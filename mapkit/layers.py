@@ -369,7 +369,7 @@ def registry() -> Registry:
 # --- Overlays (layers/overlays.toml) -------------------------------------------------------------------------
 # Self-contained: the classes above do not depend on anything below.
 
-OVERLAY_GEOMETRY_TYPES: tuple[str, ...] = ("Point", "LineString")
+OVERLAY_GEOMETRY_TYPES: tuple[str, ...] = ("Point", "LineString", "MultiPolygon")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -478,6 +478,8 @@ class OverlayDeclarations:
     ca_codes: Mapping[str, str]
     district_aliases: Mapping[str, str]
     subtype_labels: Mapping[str, str]
+    zone_approximate: tuple[str, ...] = ()
+    """Words in a row's ``ward_codes_source`` that make its ward list an approximation ([zones] approximate_when)."""
 
     def subtype_label(self, subtype: str) -> str:
         """How a research ``subtype`` is named for readers."""
@@ -515,7 +517,8 @@ def load_overlay_declarations(layers_dir: Path = LAYERS_DIR) -> OverlayDeclarati
                           labels=dict(status.get("labels", {})), rules=rules, exact=exact)
     return OverlayDeclarations(overlays=overlays, status=scheme, ca_codes=dict(raw.get("ca_codes", {})),
                                district_aliases=dict(raw.get("district_aliases", {})),
-                               subtype_labels=dict(raw.get("subtype_labels", {})))
+                               subtype_labels=dict(raw.get("subtype_labels", {})),
+                               zone_approximate=tuple(raw.get("zones", {}).get("approximate_when", ())))
 
 
 @lru_cache(maxsize=1)

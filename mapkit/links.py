@@ -13,7 +13,8 @@ from collections.abc import Collection, Mapping, Sequence
 from mapkit.view import DEFAULT, View, shown
 
 QUERY_KEYS: tuple[str, ...] = ("region", "level", "indicator", "scheme", "k", "compare", "palette", "basemap",
-                               "area", "overlays", "statuses", "pc", "year", "change", "centre", "compare_areas")
+                               "area", "overlays", "statuses", "pc", "year", "change", "centre", "compare_areas",
+                               "asof")
 RESERVED_KEYS = frozenset({"embed", "embed_options"})
 """Parameters that belong to Streamlit itself and are left alone."""
 
@@ -91,7 +92,8 @@ def parse_query(params: Mapping[str, str | Sequence[str]], *,
     fields = {key: values[key] for key in ("region", "level", "indicator", "scheme", "compare", "palette",
                                            "basemap", "area") if values.get(key)}
     view, more = View.lenient(overlay_ids=overlay_ids, k=k, overlays=overlays, statuses=statuses,
-                              postcode=values.get("pc") or None, compare_areas=compare_areas, **time, **fields)
+                              postcode=values.get("pc") or None, compare_areas=compare_areas,
+                              as_of=values.get("asof") or None, **time, **fields)
     return view, _capped(notices + more)
 
 
@@ -145,4 +147,6 @@ def to_query(view: View) -> dict[str, str]:
         query["pc"] = view.postcode
     if view.compare_areas:
         query["compare_areas"] = ",".join(view.compare_areas)
+    if view.as_of:
+        query["asof"] = view.as_of
     return query

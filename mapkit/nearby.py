@@ -57,7 +57,9 @@ METHOD_DETAIL = (
     f"{METHOD}. Each LSOA's residents are assumed to be spread evenly over it. Deciles are the IoD2025 Index of "
     "Multiple Deprivation national deciles (1 = the most deprived 10% of LSOAs in England). Distances are "
     "measured in British National Grid metres; schematic lines are measured from their stops, not from the "
-    "straight segments drawn between them. England only: residents over the border in Wales or Scotland are "
+    "straight segments drawn between them; a zone drawn as its wards from its outline (its own residents "
+    "included) in a group's summary, while a zone chosen on its own counts the residents of its wards. "
+    "England only: residents over the border in Wales or Scotland are "
     "not counted."
 )
 
@@ -265,11 +267,15 @@ def _nearby(distance: float, by_decile: np.ndarray, count: int) -> Nearby:
 
 
 def _scheme_keys(frame: gpd.GeoDataFrame) -> pd.Series:
-    """A stop belongs to its line: count lines once, and every other feature on its own."""
+    """A stop belongs to its line and a zone's point to its zone: count lines and zones once, and every other
+    feature on its own (a corridor's wards count with its first line)."""
     own = frame["id"].astype(str) if "id" in frame.columns else pd.Series(frame.index.astype(str), index=frame.index)
+    if "zone_id" in frame.columns:
+        zone = frame["zone_id"].fillna("").astype(str)
+        own = zone.where(zone != "", own)
     if "line_id" not in frame.columns:
         return own
-    line = frame["line_id"].fillna("").astype(str)
+    line = frame["line_id"].fillna("").astype(str).str.split(" ; ").str[0].fillna("")
     return line.where(line != "", own)
 
 

@@ -13,6 +13,7 @@ only http(s) addresses become links.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -33,6 +34,7 @@ from mapkit.io import BNG, WGS84
 from mapkit.layers import LAYERS_DIR, OverlayDeclarations, OverlaySpec, load_overlay_declarations
 from mapkit.markup import escape, source_links, table
 from mapkit.popup import Popup
+from mapkit.status_dates import as_of_keep, stale_note
 
 __all__ = [
     "REGION_BUFFER_M",
@@ -142,9 +144,13 @@ def feature_labels(frame: pd.DataFrame, *, layers_dir: Path = LAYERS_DIR) -> lis
     """A picker label per overlay feature: "<name> (<kind>; <status>)", e.g. "Moseley Village (rail station; open)"."""
     declarations = _declarations(layers_dir)
     labels = []
-    for name, subtype, category in zip(frame["name"], frame["subtype"], frame["status_category"]):
+    zone = frame["zone"].eq(True) if "zone" in frame.columns else pd.Series(False, index=frame.index)
+    for name, subtype, category, is_zone in zip(frame["name"], frame["subtype"], frame["status_category"], zone):
         status = declarations.status.labels.get(category, category)
-        labels.append(f"{name} ({declarations.subtype_label(subtype)}; {status.lower()})")
+        kind = declarations.subtype_label(subtype)
+        if is_zone:
+            kind = f"area: its wards; {kind}" if subtype != "line" else "area: its wards"
+        labels.append(f"{name} ({kind}; {status.lower()})")
     return labels
 
 
@@ -175,10 +181,13 @@ def _check_statuses(statuses: Iterable[str] | None, declarations: OverlayDeclara
 
 def filter_overlay(frame: gpd.GeoDataFrame, *, region: BaseGeometry | None = None,
                    statuses: Iterable[str] | None = None, buffer_m: float = REGION_BUFFER_M,
-                   layers_dir: Path = LAYERS_DIR) -> gpd.GeoDataFrame:
-    """Features whose point or line meets ``region`` (EPSG:4326) widened by ``buffer_m``, in ``statuses``."""
+                   as_of: dt.date | None = None, layers_dir: Path = LAYERS_DIR) -> gpd.GeoDataFrame:
+    """Features whose point, line or zone meets ``region`` (EPSG:4326) widened by ``buffer_m``, in ``statuses``,
+    and (with ``as_of``) whose status was recorded on or before that date (:mod:`mapkit.status_dates`)."""
     chosen = _check_statuses(statuses, _declarations(layers_dir))
     keep = pd.Series(True, index=frame.index)
+    if as_of is not None and len(frame):
+        keep &= as_of_keep(frame["status_date"], as_of).to_numpy()
     if chosen is not None:
         keep &= frame["status_category"].isin(chosen)
     if region is not None and len(frame):
@@ -188,11 +197,12 @@ def filter_overlay(frame: gpd.GeoDataFrame, *, region: BaseGeometry | None = Non
 
 
 def overlay_in_region(overlay: str | OverlaySpec, region: str = ENGLAND, *, statuses: Iterable[str] | None = None,
-                      buffer_m: float = REGION_BUFFER_M, layers_dir: Path = LAYERS_DIR) -> gpd.GeoDataFrame:
+                      buffer_m: float = REGION_BUFFER_M, as_of: dt.date | None = None,
+                      layers_dir: Path = LAYERS_DIR) -> gpd.GeoDataFrame:
     """An overlay group's features in a region (England, a combined authority or a district code)."""
     frame = load_overlay(overlay, layers_dir=layers_dir)
     return filter_overlay(frame, region=region_geometry(region), statuses=statuses, buffer_m=buffer_m,
-                          layers_dir=layers_dir)
+                          as_of=as_of, layers_dir=layers_dir)
 
 
 # --- popups and tooltips ------------------------------------------------------------------------------------------
@@ -204,23 +214,47 @@ def _text(props: Mapping[str, Any], key: str) -> str:
     return str(value)
 
 
-def popup_html(props: Mapping[str, Any], *, layers_dir: Path = LAYERS_DIR) -> str:
-    """Name, type, status with its date, district, location confidence, notes and source links, all escaped."""
+def _is_zone(props: Mapping[str, Any]) -> bool:
+    return props.get("zone") is True
+
+
+def _zone_rows(props: Mapping[str, Any]) -> list[tuple[str, str]]:
+    names = props.get("ward_names")
+    names = list(names) if names is not None and not isinstance(names, str) else []
+    count = len(names)
+    area = escape(f"{count} May 2024 ward{'s' if count != 1 else ''}: {', '.join(str(n) for n in names)}")
+    if props.get("ward_codes_approximate") is True:
+        how = (f"<b>approximate area</b>: {escape(_text(props, 'location_note'))}. Ward list: "
+               f"{escape(_text(props, 'ward_codes_source'))}")
+    else:
+        how = f"wards listed by the source: {escape(_text(props, 'ward_codes_source'))}"
+    return [("Area", area), ("Ward list", how)]
+
+
+def popup_html(props: Mapping[str, Any], *, as_of: dt.date | None = None, layers_dir: Path = LAYERS_DIR) -> str:
+    """Name, type, status with its date (flagged when over a year old), district, location or area, notes and
+    source links, all escaped. ``as_of``: the date stale statuses are judged against (default today)."""
     declarations = _declarations(layers_dir)
     scheme = declarations.status
     category = _text(props, "status_category") or scheme.fallback
     status = f"<b>{escape(scheme.labels.get(category, category))}</b>: {escape(_text(props, 'status'))}"
     if _text(props, "status_date"):
         status += f" (status date: {escape(_text(props, 'status_date'))})"
+        stale = stale_note(_text(props, "status_date"), as_of)
+        if stale:
+            status += f'<br><span class="mapkit-stale" style="color:#8a1c00">&#9888; {escape(stale)}</span>'
+    else:
+        status += " (no status date in the research)"
     location = f"confidence {escape(_text(props, 'confidence') or 'not stated')}"
     if props.get("approximate_location") is True:
         location = f"<b>approximate location</b> ({escape(_text(props, 'location_note'))}); {location}"
     links = source_links(_text(props, "source_title"), _text(props, "source_url"))
+    kind = declarations.subtype_label(_text(props, "subtype"))
     rows = [
-        ("Type", escape(declarations.subtype_label(_text(props, "subtype")))),
+        ("Type", escape(f"{kind} (drawn as its wards)" if _is_zone(props) else kind)),
         ("Status", status),
         ("District", escape(_text(props, "lad"))),
-        ("Location", location),
+        *(_zone_rows(props) if _is_zone(props) else [("Location", location)]),
         ("Line", escape(f"schematic: {_text(props, 'schematic_note')}") if props.get("schematic") is True else ""),
         ("Notes", escape(_text(props, "notes"))),
         ("Sources" if len(links) > 1 else "Source", "<br>".join(links)),
@@ -231,10 +265,10 @@ def popup_html(props: Mapping[str, Any], *, layers_dir: Path = LAYERS_DIR) -> st
 
 
 def tooltip_text(props: Mapping[str, Any]) -> str:
-    """The name, plus "(approximate location)" when so; escaped."""
+    """The name, plus "(approximate location)" or "(approximate area)" when so; escaped."""
     name = _text(props, "name")
     if props.get("approximate_location") is True:
-        name += " (approximate location)"
+        name += " (approximate area)" if _is_zone(props) else " (approximate location)"
     return escape(name)
 
 
@@ -279,15 +313,75 @@ def _line(props: Mapping[str, Any], coords: Sequence[Sequence[float]], style: St
     )
 
 
+ZONE_WEIGHT = 2.5
+ZONE_LABEL_CSS = ("font:bold 10px/1.1 sans-serif;color:#1a1a1a;text-align:center;pointer-events:none;"
+                  "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff;white-space:normal;width:160px")
+
+
+def _zone(props: Mapping[str, Any], geometry: BaseGeometry, style: StatusStyle, popup: str) -> folium.GeoJson:
+    """A zone as its outline only (no fill, so the choropleth reads through and stays clickable), dashed by
+    status like a line, with its name as a permanent label at its centre."""
+    stroke = {"color": style.colour, "weight": ZONE_WEIGHT, "opacity": 0.95, "fill": False,
+              "dashArray": style.line_dash, "lineCap": _cap(style.line_dash)}
+    shape = folium.GeoJson(
+        {"type": "Feature", "properties": {}, "geometry": geometry.__geo_interface__},
+        style_function=lambda _feature, stroke=stroke: stroke, highlight_function=None,
+        popup=Popup(popup, max_width=360, max_height=320), tooltip=None, control=False, zoom_on_click=False,
+    )
+    return shape
+
+
+def zone_short_name(name: str, limit: int = 34) -> str:
+    """A zone's map label: "Growth Zone: East Birmingham & North Solihull" -> "East Birmingham & North Solihull",
+    "Coventry Very Light Rail: wards served" -> "Coventry Very Light Rail"; a trailing bracket dropped."""
+    head, _, tail = name.partition(":")
+    short = head if tail.strip() in ("", "wards served") else tail
+    short = re.sub(r"\s*\([^()]*\)\s*$", "", short.strip()) or short.strip()
+    return short if len(short) <= limit else short[:limit - 1].rstrip() + "\u2026"
+
+
+def zone_label(text: str, geometry: BaseGeometry) -> folium.Marker:
+    """A zone's name at a point inside it (``representative_point``), as small haloed text (not clickable)."""
+    spot = geometry.representative_point()
+    label = f'<div class="mapkit-zone-label" style="{ZONE_LABEL_CSS}">{escape(text)}</div>'
+    icon = folium.DivIcon(html=label, icon_size=(160, 30), icon_anchor=(80, 15), class_name="mapkit-zone-label-icon")
+    return folium.Marker(location=(spot.y, spot.x), icon=icon, interactive=False)
+
+
+def zone_labels(frame: gpd.GeoDataFrame, name: str, *, show: bool = True) -> folium.FeatureGroup | None:
+    """One label per distinct zone area in ``frame`` (zones over the same wards share it, names joined)."""
+    if "zone" not in frame.columns:
+        return None
+    areas: dict[tuple[str, ...], tuple[BaseGeometry, list[str]]] = {}
+    for props in frame[frame["zone"].eq(True)].to_dict(orient="records"):
+        key = tuple(sorted(props.get("ward_codes") or ()))
+        text = zone_short_name(_text(props, "name"))
+        geometry, names = areas.setdefault(key, (props["geometry"], []))
+        if text not in names:
+            names.append(text)
+    if not areas:
+        return None
+    group = folium.FeatureGroup(name=escape(name), show=show)
+    for geometry, names in areas.values():
+        zone_label(" / ".join(names), geometry).add_to(group)
+    return group
+
+
 def group_name(spec: OverlaySpec, category: str, *, layers_dir: Path = LAYERS_DIR) -> str:
     """The layer-control name, e.g. "Transport schemes — open"."""
     label = _declarations(layers_dir).status.labels.get(category, category)
     return escape(f"{spec.label} — {label.lower()}")
 
 
+def _draw_order(geometry: BaseGeometry) -> int:
+    return {"MultiPolygon": 0, "Polygon": 0, "LineString": 1}.get(geometry.geom_type, 2)
+
+
 def overlay_layers(frame: gpd.GeoDataFrame, overlay: str | OverlaySpec, *, show: bool = True,
-                   layers_dir: Path = LAYERS_DIR) -> list[folium.FeatureGroup]:
-    """One ``FeatureGroup`` per status present in ``frame`` (in status order): lines first, then markers."""
+                   as_of: dt.date | None = None, layers_dir: Path = LAYERS_DIR) -> list[folium.FeatureGroup]:
+    """One ``FeatureGroup`` per status present in ``frame`` (in status order): zones first, lines, then markers.
+
+    ``as_of`` is the date popups judge stale statuses against (default today)."""
     spec = _spec(overlay, layers_dir)
     scheme = _declarations(layers_dir).status
     shape = MARKER_SHAPES.get(spec.id, "circle")
@@ -299,14 +393,19 @@ def overlay_layers(frame: gpd.GeoDataFrame, overlay: str | OverlaySpec, *, show:
         style = STATUS_STYLES[category]
         group = folium.FeatureGroup(name=group_name(spec, category, layers_dir=layers_dir), show=show)
         records = subset.to_dict(orient="records")
-        for props in sorted(records, key=lambda r: r["geometry"].geom_type != "LineString"):
-            popup = popup_html(props, layers_dir=layers_dir)
+        for props in sorted(records, key=lambda r: _draw_order(r["geometry"])):
+            popup = popup_html(props, as_of=as_of, layers_dir=layers_dir)
             geometry = props.pop("geometry")
-            if geometry.geom_type == "LineString":
+            if geometry.geom_type in ("MultiPolygon", "Polygon"):
+                _zone(props, geometry, style, popup).add_to(group)
+            elif geometry.geom_type == "LineString":
                 _line(props, list(geometry.coords), style, popup).add_to(group)
             elif geometry.geom_type == "Point":
                 _marker(props, (geometry.y, geometry.x), style, shape, popup).add_to(group)
         groups.append(group)
+    labels = zone_labels(frame, f"{spec.label} — zone names", show=show)
+    if labels is not None:
+        groups.append(labels)
     return groups
 
 
@@ -317,6 +416,13 @@ def _line_sample(style: StatusStyle) -> str:
     cap = _cap(style.line_dash)
     return (f'<svg width="34" height="12"><line x1="2" y1="6" x2="32" y2="6" stroke="{style.colour}" '
             f'stroke-width="{LINE_WEIGHT}" stroke-linecap="{cap}"{dash}/></svg>')
+
+
+def _zone_sample(style: StatusStyle) -> str:
+    dash = f' stroke-dasharray="{style.line_dash}"' if style.line_dash else ""
+    return (f'<svg width="20" height="16"><rect x="2" y="2" width="16" height="12" fill="none" '
+            f'stroke="{style.colour}" stroke-width="{ZONE_WEIGHT}" stroke-linecap="{_cap(style.line_dash)}"{dash}/>'
+            f'</svg>')
 
 
 def _circle_sample(style: StatusStyle) -> str:
@@ -339,11 +445,14 @@ def legend_html(overlay_ids: Sequence[str] | None = None, *, statuses: Sequence[
     ids = list(overlay_ids) if overlay_ids is not None else list(declarations.overlays)
     shapes = {MARKER_SHAPES.get(i, "circle") for i in ids}
     has_lines = any("LineString" in declarations.overlay(i).geometry_types for i in ids)
+    has_zones = any("MultiPolygon" in declarations.overlay(i).geometry_types for i in ids)
     rows = []
     shown = declarations.status.order if statuses is None else _check_statuses(statuses, declarations)
     for category in (c for c in declarations.status.order if c in shown):
         style = STATUS_STYLES[category]
         samples = [_line_sample(style)] if has_lines else []
+        if has_zones:
+            samples.append(_zone_sample(style))
         if "circle" in shapes:
             samples.append(_circle_sample(style))
         if "square" in shapes:
@@ -357,6 +466,9 @@ def legend_html(overlay_ids: Sequence[str] | None = None, *, statuses: Sequence[
         shape = MARKER_SHAPES.get(overlay_id, "circle")
         notes.append(f"{'Squares' if shape == 'square' else 'Circles'}: {spec.label.lower()}")
     notes.append("Squares and corridor anchors mark approximate locations")
+    if has_zones:
+        notes.append("Outlined areas: zones and corridors drawn as the May 2024 wards the research names (outline "
+                     "dashed by status); the popup says when the ward list is approximate")
     if has_lines:
         notes.append("Lines are schematic: straight segments between stops, not track alignment")
     note_html = "".join(f'<div style="margin-top:2px">{escape(n)}.</div>' for n in notes)

@@ -78,7 +78,8 @@ def prepare(view: View) -> MapData:
         classification = dataclasses.replace(classification, centre_label="")
     colours = tuple(class_colours(ramp, classification.k, spec.higher_is, classification.upper,
                                   classification.centre))
-    overlays = {o: overlay_in_region(o, view.region, statuses=view.statuses) for o in view.overlays}
+    overlays = {o: overlay_in_region(o, view.region, statuses=view.statuses, as_of=view.as_of_date)
+                for o in view.overlays}
     return MapData(view=view, spec=spec, frame=frame, classification=classification, ramp=ramp, colours=colours,
                    region_name=name, region_kind=region_kind(view.region),
                    overlays=overlays)

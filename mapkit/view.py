@@ -16,6 +16,7 @@ checked in one of two ways:
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from collections.abc import Collection
 from typing import Any
@@ -30,6 +31,7 @@ from mapkit.palettes import DEFAULT as DEFAULT_PALETTE
 from mapkit.palettes import PALETTES, resolve
 from mapkit.postcodes import formatted, lookup
 from mapkit.series import CENTRES, change_years, years
+from mapkit.status_dates import check_as_of
 
 WMCA = "E47000007"
 MAX_COMPARE = 10
@@ -89,6 +91,9 @@ class View:
     compare_areas
         Codes of up to :data:`MAX_COMPARE` areas of ``level``, anywhere in England, compared side by side
         (:mod:`mapkit.compare`) and outlined on the map.
+    as_of
+        An ISO date (``2025-01-31``): overlays show only schemes whose status was recorded by then, and popups
+        flag statuses over a year older than it (:mod:`mapkit.status_dates`); ``None`` means today.
     """
 
     region: str = WMCA
@@ -107,6 +112,12 @@ class View:
     change: tuple[int, int] | None = None
     centre: str = "zero"
     compare_areas: tuple[str, ...] = ()
+    as_of: str | None = None
+
+    @property
+    def as_of_date(self) -> dt.date | None:
+        """:attr:`as_of` as a date (``None`` when not set)."""
+        return None if self.as_of is None else check_as_of(self.as_of)
 
     @property
     def spec(self) -> IndicatorSpec:
@@ -163,6 +174,8 @@ class View:
             problem = postcode_problem(self.postcode, self.region)
             if problem:
                 raise UnknownNameError(f"Postcode {self.postcode!r}: {problem}.")
+        if self.as_of is not None:
+            check_as_of(self.as_of)
         if self.area is not None and self.area not in set(load_boundaries(self.level, self.region)["code"]):
             raise UnknownNameError(f"Area {self.area!r} is not one of the {registry().boundary(self.level).plural} "
                                    f"of {region_name(self.region)}: choose one of them, or none.")
@@ -352,9 +365,17 @@ def _lenient(candidate: View, overlay_ids: Collection[str]) -> tuple[View, list[
         else:
             postcode = formatted(str(postcode))
     compare_areas = _lenient_compare(candidate.compare_areas, level, notices)
+    as_of = candidate.as_of or None
+    if as_of is not None:
+        try:
+            as_of = check_as_of(as_of).isoformat()
+        except ParameterError:
+            notices.append(f"The link's as-of date {shown(str(as_of))} is not a date written YYYY-MM-DD between "
+                           "1990 and ten years ahead: the overlays are shown as of today.")
+            as_of = None
     view = View(region=region, level=level, indicator=indicator, scheme=scheme, k=k, compare=compare,
                 palette=palette, basemap=basemap, area=area, overlays=tuple(overlays), statuses=statuses,
-                postcode=postcode, compare_areas=compare_areas)
+                postcode=postcode, compare_areas=compare_areas, as_of=as_of)
     return _lenient_time(view, candidate, notices), notices
 
 

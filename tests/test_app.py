@@ -211,7 +211,10 @@ def test_overlay_toggles_change_the_url_and_the_map_layers() -> None:
     assert query_value(at, "overlays") == "transport_schemes" and query_value(at, "statuses") == "all"
     schemes = overlays.overlay_in_region("transport_schemes", WMCA)
     lines = int((schemes.geom_type == "LineString").sum())
-    assert overlay_counts(at) == (len(schemes) - lines, lines) and lines > 0
+    points = int((schemes.geom_type == "Point").sum())
+    zones_drawn = int((schemes.geom_type == "MultiPolygon").sum())
+    assert overlay_counts(at) == (points, lines) and lines > 0
+    assert map_args(at)["feature_group"].count('"mapkit-zone-label-icon"') == zones_drawn > 0  # zones: outline + label
     assert "Overlays: status" in map_args(at)["feature_group"]  # the key, folded on the map
     assert "Trainline EU and contributors (ODbL)" in map_args(at)["feature_group"]  # the key's attribution
 
@@ -219,7 +222,8 @@ def test_overlay_toggles_change_the_url_and_the_map_layers() -> None:
     assert query_value(at, "statuses") == "open"
     open_only = schemes[schemes["status_category"] == "open"]
     open_lines = int((open_only.geom_type == "LineString").sum())
-    assert overlay_counts(at) == (len(open_only) - open_lines, open_lines) < (len(schemes) - lines, lines)
+    open_points = int((open_only.geom_type == "Point").sum())
+    assert overlay_counts(at) == (open_points, open_lines) < (points, lines)
 
     at.checkbox(key="w_overlay_growth_locations").check().run()
     assert query_value(at, "overlays") == "growth_locations,transport_schemes"
@@ -465,3 +469,22 @@ def test_add_to_compare_and_similar_areas_in_the_profile() -> None:
     at.button(key="compare_similar").click().run()
     codes = query_value(at, "compare_areas").split(",")
     assert len(codes) == 10 and codes[0] == SANDWELL
+
+
+def test_as_of_date_from_a_link_filters_the_overlays_and_goes_back_to_today() -> None:
+    at = start({"overlays": "growth_locations", "statuses": "all", "asof": "2024-01-01"})
+    assert at.checkbox(key="w_as_of_on").value is True
+    assert str(at.date_input(key="w_as_of").value) == "2024-01-01"
+    script = map_args(at)["feature_group"]
+    assert "East Birmingham \\u0026 North Solihull" in script or "East Birmingham &amp; North Solihull" in script
+    assert "Birmingham Knowledge Quarter" not in script  # its status is dated 2024-06-14
+    at.checkbox(key="w_as_of_on").uncheck().run()
+    assert not at.exception
+    assert "asof" not in at.query_params
+    assert "Birmingham Knowledge Quarter" in map_args(at)["feature_group"]
+
+
+def test_a_bad_as_of_date_in_a_link_is_reported() -> None:
+    at = start({"overlays": "growth_locations", "asof": "2024-02-30"})
+    assert any("as-of date `2024-02-30`" in i.value for i in at.info), [i.value for i in at.info]
+    assert at.checkbox(key="w_as_of_on").value is False

@@ -276,9 +276,12 @@ def test_a_bad_link_shows_a_notice(page: Any, app_url: str) -> None:
 # ------------------------------------------------------------------------------------------------ overlays
 
 OVERLAYS_JS = """() => {
-    const out = {squares: 0, circles: 0, lines: 0, upload: 0};
+    const out = {squares: 0, circles: 0, lines: 0, upload: 0, zones: 0};
     window.map.eachLayer(l => {
-        if (l instanceof L.Marker && l.options.icon && l.options.icon.options.className === 'mapkit-overlay-square') {
+        if (l instanceof L.Polygon && l.feature && l.options.fill === false) {
+            out.zones++;
+        } else if (l instanceof L.Marker && l.options.icon
+                   && l.options.icon.options.className === 'mapkit-overlay-square') {
             out.squares++;
         } else if (l instanceof L.CircleMarker) {
             if (l.options.fillColor === '#F0E442') { out.upload++; } else { out.circles++; }
@@ -320,20 +323,24 @@ def toggle_overlay(page: Any, label: str) -> None:
 def test_overlays_toggle_on_and_a_marker_opens_its_popup(page: Any, app_url: str, artifacts_dir: Path) -> None:
     frame = open_app(page, app_url)
     wait_for_areas(frame, 192)
-    assert frame.evaluate(OVERLAYS_JS) == {"squares": 0, "circles": 0, "lines": 0, "upload": 0}
+    assert frame.evaluate(OVERLAYS_JS) == {"squares": 0, "circles": 0, "lines": 0, "upload": 0, "zones": 0}
 
     schemes = mapkit.overlays.overlay_in_region("transport_schemes", WMCA)
     lines = int((schemes.geom_type == "LineString").sum())
+    stops = int((schemes.geom_type == "Point").sum())
+    corridors = int((schemes.geom_type == "MultiPolygon").sum())
     toggle_overlay(page, "Transport schemes")
     page.wait_for_function("() => window.location.search.includes('overlays=transport_schemes')",
                            timeout=LOAD_TIMEOUT)
-    overlay_counts(frame, {"squares": 0, "circles": len(schemes) - lines, "lines": lines, "upload": 0})
+    overlay_counts(frame, {"squares": 0, "circles": stops, "lines": lines, "upload": 0, "zones": corridors})
 
     locations = mapkit.overlays.overlay_in_region("growth_locations", WMCA)
+    places = int((locations.geom_type == "Point").sum())
+    zones = corridors + int((locations.geom_type == "MultiPolygon").sum())
     toggle_overlay(page, "Growth locations")
     page.wait_for_function("() => window.location.search.includes('overlays=growth_locations%2Ctransport_schemes')",
                            timeout=LOAD_TIMEOUT)
-    overlay_counts(frame, {"squares": len(locations), "circles": len(schemes) - lines, "lines": lines, "upload": 0})
+    overlay_counts(frame, {"squares": places, "circles": stops, "lines": lines, "upload": 0, "zones": zones})
     assert frame.locator(".mapkit-legend-extra summary").inner_text().strip() == "Overlays: status"
     assert len(wait_for_areas(frame, 192)) == 192  # the choropleth is still there, under the overlays
 
@@ -354,6 +361,53 @@ def test_overlays_toggle_on_and_a_marker_opens_its_popup(page: Any, app_url: str
     assert link.get_attribute("target") == "_blank" and "noopener" in link.get_attribute("rel")
     assert link.get_attribute("href").startswith("http")
     page.screenshot(path=str(artifacts_dir / "app-overlays.png"))
+
+
+ZONE_EDGE_JS = """(name) => {
+    // A point on the named zone's outline where its own path is on top, in the frame's pixels. The popup is bound
+    // to the zone's L.GeoJSON group; its polygon is the group's one layer.
+    let found = null;
+    window.map.eachLayer(g => {
+        if (found || !(g instanceof L.GeoJSON) || !g.getPopup()) { return; }
+        const content = g.getPopup().getContent();
+        const text = typeof content === 'string' ? content : content.textContent;
+        if (!text.includes(name)) { return; }
+        g.eachLayer(l => {
+            if (found || !l._path) { return; }
+            const size = window.map.getSize();
+            for (const ll of l.getLatLngs().flat(2)) {
+                const p = window.map.latLngToContainerPoint(ll);
+                if (p.x < 40 || p.y < 40 || p.x > size.x - 40 || p.y > size.y - 40) { continue; }
+                if (document.elementFromPoint(p.x, p.y) === l._path) { found = {x: p.x, y: p.y}; return; }
+            }
+        });
+    });
+    return found;
+}"""
+
+
+def test_a_zone_is_outlined_over_its_wards_and_its_popup_lists_them(page: Any, app_url: str,
+                                                                    artifacts_dir: Path) -> None:
+    frame = open_app(page, app_url + "?overlays=growth_locations&statuses=planned")
+    wait_for_areas(frame, 192)
+    locations = mapkit.overlays.overlay_in_region("growth_locations", WMCA, statuses=("planned",))
+    zones = int((locations.geom_type == "MultiPolygon").sum())
+    counts = overlay_counts(frame, {"squares": int((locations.geom_type == "Point").sum()), "circles": 0,
+                                    "lines": 0, "upload": 0, "zones": zones})
+    assert counts["zones"] > 0
+    assert "East Birmingham & North Solihull" in frame.locator(".mapkit-zone-label").all_inner_texts()
+    settle(page, frame)
+    target = frame.evaluate(ZONE_EDGE_JS, "Growth Zone: East Birmingham & North Solihull")
+    assert target, "no vertex of the zone's outline is clear of other features"
+    box = page.locator(MAP_FRAME).bounding_box()
+    page.mouse.click(box["x"] + target["x"], box["y"] + target["y"])
+    popup = page.frame_locator(MAP_FRAME).locator(".leaflet-popup-content .mapkit-overlay-popup")
+    popup.wait_for(timeout=10_000)
+    text = popup.inner_text()
+    for field in ("Growth Zone: East Birmingham & North Solihull", "23 May 2024 wards", "Chelmsley Wood",
+                  "wards listed by the source", "status date: 2023-12-21"):
+        assert field in text, field
+    page.screenshot(path=str(artifacts_dir / "app-zone-popup.png"))
 
 
 def test_an_uploaded_name_with_markup_shows_as_text(page: Any, app_url: str, artifacts_dir: Path) -> None:

@@ -25,6 +25,7 @@ VALID_VIEWS = [
     dataclasses.replace(DEFAULT, overlays=("growth_locations", "transport_schemes"),
                         statuses=("under construction", "proposed")),
     dataclasses.replace(DEFAULT, overlays=("transport_schemes",), statuses=()),
+    dataclasses.replace(DEFAULT, overlays=("growth_locations",), as_of="2024-05-01"),
     View(region="E92000001", level="ca", indicator="gva_per_hour", scheme="quantiles", k=9),
     View(region="E92000001", level="lad", indicator="gva_per_hour", scheme="quantiles",
          compare_areas=("E08000025", "E08000003", "E08000035")),
@@ -48,7 +49,7 @@ def test_an_empty_link_opens_the_default_view() -> None:
 def test_links_carry_every_setting_and_the_selected_area() -> None:
     query = to_query(dataclasses.replace(DEFAULT, area=BINLEY, overlays=("a", "b"), postcode="B9 5RP",
                                          compare_areas=(BINLEY,)))
-    assert set(query) == set(links.QUERY_KEYS) - {"year", "change", "centre"}  # written only when chosen
+    assert set(query) == set(links.QUERY_KEYS) - {"year", "change", "centre", "asof"}  # written only when chosen
     assert query["compare_areas"] == BINLEY
     assert query["overlays"] == "a,b"
     assert "area" not in to_query(DEFAULT)
@@ -161,3 +162,10 @@ def test_statuses_are_written_when_overlays_are_on_or_a_choice_was_made() -> Non
     assert to_query(dataclasses.replace(with_overlays, statuses=()))["statuses"] == "none"
     assert to_query(dataclasses.replace(with_overlays, statuses=("under construction",)))["statuses"] == \
         "under_construction"
+
+
+@pytest.mark.parametrize("value", ["2024-13-01", "<script>", "1800-01-01", "31/01/2025"])
+def test_a_bad_as_of_date_falls_back_to_today_with_a_notice(value: str) -> None:
+    view, notices = parse_query({"overlays": "growth_locations", "asof": value})
+    assert view.as_of is None
+    assert len(notices) == 1 and "as-of date" in notices[0] and "<" not in notices[0]

@@ -86,7 +86,7 @@ def layers_copy(tmp_path):
         ('noun_plural = "locations"\n', "", r"Overlay 'growth_locations' in layers/ is missing noun_plural"),
         ('attribution = "Growth locations: project research from the sources cited in each popup; statuses as of '
          'the date shown."', 'attribution = ""', r"Overlay 'growth_locations' in layers/ is missing attribution"),
-        ('geometry_types = ["Point"]', 'geometry_types = ["Polygon"]', r"geometry type\(s\) \['Polygon'\]"),
+        ('geometry_types = ["Point", "MultiPolygon"]', 'geometry_types = ["Polygon"]', r"geometry type\(s\) \['Polygon'\]"),
         ('file = "overlays/growth_locations.geojson"', 'file = "overlays/growth.csv"', "must be a .geojson path"),
         ('category = "proposed"\nwhy = "provisional', 'category = "maybe"\nwhy = "provisional',
          "has category 'maybe'"),
@@ -156,9 +156,12 @@ def test_not_mapped_entries_say_why(overlay_id):
         assert entry["name"] and entry["reason"] and entry["source_url"] and entry["status"]
 
 
-def test_zones_are_labelled_points_never_polygons():
+def test_zone_points_are_labelled_approximate():
     for feature in COLLECTIONS["growth_locations"]["features"]:
         props = feature["properties"]
+        if props.get("zone"):
+            assert feature["geometry"]["type"] == "MultiPolygon"  # drawn from its wards: tests/test_zones.py
+            continue
         assert feature["geometry"]["type"] == "Point"
         assert props["approximate_location"] is True and props["location_label"] == "approximate location"
         assert "not its centroid" in props["location_note"]
@@ -379,9 +382,11 @@ def test_build_makes_points_lines_and_not_mapped_lists(tmp_path):
     assert lines[1]["properties"]["source_url"] == "https://c.example/x ; https://d.example/ ; http://e.example/"
     assert [e["line_id"] for e in transport["lines_not_drawn"]] == ["LY"]
     assert report["groups"]["transport_schemes"] == {
-        "rows": 5, "points": 4, "lines": 2, "not_mapped": 1, "lines_not_drawn": ["LY"],
-        "by_status": {"open": {"points": 2, "lines": 1}, "under construction": {"points": 1, "lines": 1},
-                      "planned": {"points": 1, "lines": 0}}}
+        "rows": 5, "points": 4, "lines": 2, "zones": 0, "ward_codes_unmatched": [], "not_mapped": 1,
+        "lines_not_drawn": ["LY"],
+        "by_status": {"open": {"points": 2, "lines": 1, "zones": 0},
+                      "under construction": {"points": 1, "lines": 1, "zones": 0},
+                      "planned": {"points": 1, "lines": 0, "zones": 0}}}
     assert json.loads((out / "build_report.json").read_text(encoding="utf-8")) == report
 
 

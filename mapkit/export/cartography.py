@@ -50,6 +50,8 @@ PAD = 0.04
 """Space around the region, as a share of its extent."""
 
 Z_CONTEXT, Z_AREAS, Z_PARENTS, Z_REGION, Z_LINES, Z_POINTS, Z_FURNITURE = 1, 2, 3, 4, 5, 6, 8
+Z_ZONES = 4.5
+"""Zone outlines: above the region outline, below the overlay lines and markers."""
 
 HALO = [patheffects.withStroke(linewidth=2.2, foreground="white")]
 
@@ -59,6 +61,8 @@ class OverlayStyle:
     """Static-map sizes of the web map's overlay styles (``mapkit.overlays``), in points."""
 
     line_width: float = 1.8
+    zone_width: float = 1.3
+    zone_label_size: float = 5.5
     marker_edge: float = 1.1
     circle_size: float = 6.0
     square_size: float = 5.6
@@ -238,8 +242,47 @@ def marker_area(marker: str) -> float:
     return size * size
 
 
+def zone_rings(geometry: Any) -> list[Any]:
+    """Every exterior and interior ring of a (Multi)Polygon, as shapely LinearRings."""
+    polygons = getattr(geometry, "geoms", [geometry])
+    return [ring for polygon in polygons for ring in (polygon.exterior, *polygon.interiors)]
+
+
+def draw_zones(ax: Axes, frame: Any, greyscale: bool) -> None:
+    """Zones (features drawn as their wards) as unfilled outlines dashed by status, each area named once."""
+    from mapkit.overlays import zone_short_name
+
+    if "zone" not in frame.columns:
+        return
+    zones = frame[frame["zone"].eq(True) & frame.geom_type.isin(["MultiPolygon", "Polygon"])]
+    named: dict[tuple[str, ...], tuple[Any, list[str]]] = {}
+    # Least advanced first, so where zones share wards the current designation's outline is on top.
+    for category in reversed(overlay_declarations().status.order):
+        look = status_look(category, greyscale=greyscale)
+        for _, row in zones[zones["status_category"] == category].iterrows():
+            for ring in zone_rings(row.geometry):
+                x, y = ring.xy
+                ax.plot(x, y, color=look.stroke, linewidth=OVERLAY.zone_width,
+                        dashes=dash_sequence(look.line_dashes), solid_capstyle="butt", dash_capstyle=look.capstyle,
+                        zorder=Z_ZONES, gid="mapkit-zone",
+                        path_effects=[patheffects.Stroke(linewidth=OVERLAY.zone_width + 1.2, foreground="white"),
+                                      patheffects.Normal()])
+            key = tuple(sorted(row.get("ward_codes") if row.get("ward_codes") is not None else ()))
+            geometry, names = named.setdefault(key, (row.geometry, []))
+            short = zone_short_name(str(row["name"]))
+            if short not in names:
+                names.append(short)
+    for geometry, names in named.values():
+        spot = geometry.representative_point()
+        ax.text(spot.x, spot.y, " / ".join(names), fontsize=OVERLAY.zone_label_size, ha="center", va="center",
+                color=INK, weight="bold", zorder=Z_ZONES + 0.2, gid="mapkit-zone-label", clip_on=True,
+                # a pale box rather than a stroked halo: SVG keeps the name as text (a halo turns it into paths)
+                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "alpha": 0.75, "edgecolor": "none"})
+
+
 def draw_overlays(ax: Axes, data: MapData) -> list[tuple[float, float]]:
-    """Every overlay's lines (below) then points (above), one status at a time in the declared order.
+    """Every overlay's zones (outlines, lowest), lines, then points (above), one status at a time in the declared
+    order.
 
     Returns the (x, y) of every marker drawn, so labels can keep clear of them.
     """
@@ -247,6 +290,8 @@ def draw_overlays(ax: Axes, data: MapData) -> list[tuple[float, float]]:
     order = overlay_declarations().status.order
     greyscale = data.ramp.greyscale
     projected = {oid: to_bng(frame) for oid, frame in data.overlays.items() if len(frame)}
+    for frame in projected.values():
+        draw_zones(ax, frame, greyscale)
     for frame in projected.values():
         for category in order:
             subset = frame[(frame["status_category"] == category) & (frame.geom_type == "LineString")]

@@ -45,6 +45,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="colour ramp ('print' for greyscale copies; default: the indicator's own)")
     parser.add_argument("--overlays", default="",
                         help="comma-separated overlay ids or unique prefixes, e.g. growth,transport")
+    parser.add_argument("--as-of", dest="as_of", default=None, metavar="YYYY-MM-DD",
+                        help="show only overlay schemes whose status was recorded by this date, and flag statuses "
+                             "over a year older than it (default: today)")
     when = parser.add_mutually_exclusive_group()
     when.add_argument("--year", type=int, default=None,
                       help="a year of the indicator's ONS time series (districts and combined authorities)")
@@ -89,7 +92,8 @@ def settings(args: argparse.Namespace) -> dict[str, object]:
     change = parse_change(args.change) if getattr(args, "change", None) else None
     return {"level": args.level, "indicator": args.indicator, "scheme": args.scheme, "k": args.k,
             "compare": args.compare, "palette": args.palette, "overlays": overlay_ids(args.overlays),
-            "year": getattr(args, "year", None), "change": change, "centre": getattr(args, "centre", DEFAULT.centre)}
+            "year": getattr(args, "year", None), "change": change, "centre": getattr(args, "centre", DEFAULT.centre),
+            "as_of": getattr(args, "as_of", None)}
 
 
 class ProgressBar:

@@ -114,6 +114,7 @@ def _overlay_rows(stack: Stack, data: MapData, s: Sizes) -> None:
     declarations = overlay_declarations()
     shown = {oid: f for oid, f in data.overlays.items() if len(f)}
     has_lines = any((f.geom_type == "LineString").any() for f in shown.values())
+    has_zones = any(f.geom_type.isin(["MultiPolygon", "Polygon"]).any() for f in shown.values())
     markers = [carto.marker_shape(oid) for oid, f in shown.items() if (f.geom_type == "Point").any()]
     stack.text("Overlays: status", fontsize=s.heading - 1, weight="bold")
     stack.skip(0.03)
@@ -132,6 +133,11 @@ def _overlay_rows(stack: Stack, data: MapData, s: Sizes) -> None:
                                      linewidth=carto.OVERLAY.line_width, dashes=carto.dash_sequence(look.line_dashes),
                                      dash_capstyle=look.capstyle, solid_capstyle="butt"))
             x += sample_w + 0.06
+        if has_zones:
+            stack.ax.add_patch(Rectangle((x + 0.02, middle - s.row_h * 0.3), 0.2, s.row_h * 0.6, fill=False,
+                                         edgecolor=look.stroke, linewidth=carto.OVERLAY.zone_width,
+                                         linestyle=look.line_dashes, capstyle=look.capstyle, clip_on=False))
+            x += 0.28
         for marker in dict.fromkeys(markers):
             carto.marker_scatter(stack.ax, [x + 0.07], [middle], marker, look, clip_on=False)
             x += 0.2
@@ -151,7 +157,13 @@ def _overlay_rows(stack: Stack, data: MapData, s: Sizes) -> None:
     if n_lines:
         line_label = declarations.subtype_label("line")
         notes.append(f"Lines ({n_lines:,}): {line_label[0].lower()}{line_label[1:]}.")
-    approximate = sum(int(f["approximate_location"].fillna(False).astype(bool).sum())
+    n_zones = sum(int(f.geom_type.isin(["MultiPolygon", "Polygon"]).sum()) for f in shown.values())
+    if n_zones:
+        rough = sum(int(f["ward_codes_approximate"].eq(True).sum()) for f in shown.values()
+                    if "ward_codes_approximate" in f)
+        notes.append(f"Outlined areas ({n_zones:,}): zones and corridors drawn as the May 2024 wards the research "
+                     f"names{f', {rough:,} of them approximate' if rough else ''}.")
+    approximate = sum(int(f.loc[f.geom_type == "Point", "approximate_location"].fillna(False).astype(bool).sum())
                       for f in shown.values() if "approximate_location" in f)
     if approximate:
         total = sum(int((f.geom_type == "Point").sum()) for f in shown.values())

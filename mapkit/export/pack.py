@@ -139,9 +139,15 @@ def _fit(text: str, width: float, fontsize: float, *, smallest: float | None = N
         if _width(text, size) <= width:
             return text, size
     size = sizes[-1]
-    while len(text) > 1 and _width(text + "…", size) > width:
-        text = text[:-1]
-    return text.rstrip() + "…", size
+    # The longest prefix that fits with an ellipsis, by bisection (a character at a time took seconds per page).
+    low, high = 1, len(text)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if _width(text[:middle] + "…", size) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low].rstrip() + "…", size
 
 
 def draw_table(ax: Axes, data: MapData, heading: str, rows: pd.DataFrame, *, width: float) -> float:
@@ -230,6 +236,92 @@ def summary_page(data: MapData) -> Figure:
     return fig
 
 
+SCHEME_COLUMNS: tuple[tuple[str, str, float, str], ...] = (
+    # (heading, table column, width in inches or 0 for the rest, alignment)
+    ("Scheme", "Name", 3.3, "left"), ("Status", "Status", 1.15, "left"), ("Status date", "Status date", 0.95, "left"),
+    ("Stale", "Stale", 0.45, "left"), ("Residents", "Residents", 0.8, "right"), ("Counted", "Counted", 1.55, "left"),
+    ("Most deprived 20%", "Most deprived 20% (%)", 1.05, "right"), ("Source", "Source", 0.0, "left"),
+)
+MAX_SCHEME_PAGES = 6
+
+
+def _scheme_cell(row: pd.Series, key: str) -> str:
+    value = row[key]
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "no figure" if key in ("Residents", "Most deprived 20% (%)") else ""
+    if key == "Status date" and not value:
+        return "not given"
+    if key == "Residents":
+        return f"{float(value):,.0f}"
+    if key == "Most deprived 20% (%)":
+        return f"{float(value):.1f}%"
+    return str(value)
+
+
+def scheme_pages(data: MapData, table: pd.DataFrame | None = None) -> list[Figure]:
+    """Pages listing the overlay schemes drawn on the map: status, date, source and who lives near or in each."""
+    from mapkit.export.schemes import scheme_note, scheme_table
+
+    table = scheme_table(data) if table is None else table
+    if table.empty:
+        return []
+    page = PAGES["a4"]
+    w, h = page.width, page.height
+    text_width = w - 2 * MARGIN
+    widths = [c[2] for c in SCHEME_COLUMNS]
+    widths[-1] = text_width - sum(widths)
+    note = wrap(scheme_note(data), text_width, 7.0)
+    top_space = 0.95
+    bottom_space = MARGIN + len(note) * line_height(7.0, 1.25) + 0.15
+    per_page = max(1, int((h - MARGIN - top_space - bottom_space) / ROW_HEIGHT))
+    chunks = [table.iloc[i:i + per_page] for i in range(0, len(table), per_page)]
+    shown = chunks[:MAX_SCHEME_PAGES]
+    left_out = len(table) - sum(len(c) for c in shown)
+    figures = []
+    with export_style():
+        for number, chunk in enumerate(shown, start=1):
+            fig = Figure(figsize=(w, h), facecolor="white")
+            FigureCanvasAgg(fig)
+            heading = f"Overlay schemes in {data.region_name}"
+            if len(shown) > 1:
+                heading += f" ({number} of {len(shown)})"
+            fig.text(MARGIN / w, (h - MARGIN) / h, heading, fontsize=TITLE_SIZE - 2, fontweight="bold",
+                     color=carto.INK, va="top")
+            ax = fig.add_axes([MARGIN / w, bottom_space / h, text_width / w, (h - MARGIN - 0.45 - bottom_space) / h])
+            ax.set_xlim(0, text_width)
+            height = ax.get_window_extent().height / fig.dpi
+            ax.set_ylim(height, 0)
+            ax.set_axis_off()
+            x, y = 0.0, 0.12
+            for (label, _, _, align), width in zip(SCHEME_COLUMNS, widths):
+                text, size = _fit(label, width - 0.05, 7.5, smallest=6.5)
+                ax.text(x + (width - 0.08 if align == "right" else 0), y, text, fontsize=size, color=GREY_TEXT,
+                        ha=align, va="center", fontweight="bold")
+                x += width
+            ax.plot([0, text_width], [y + 0.12, y + 0.12], color=carto.INK, linewidth=0.6)
+            y += 0.12 + ROW_HEIGHT / 2
+            for i, (_, row) in enumerate(chunk.iterrows()):
+                if i % 2 == 0:
+                    ax.add_patch(Rectangle((0, y - ROW_HEIGHT / 2), text_width, ROW_HEIGHT, facecolor=STRIPE,
+                                           edgecolor="none"))
+                x = 0.0
+                for (_, key, _, align), width in zip(SCHEME_COLUMNS, widths):
+                    text, size = _fit(_scheme_cell(row, key), width - 0.1, 7.5, smallest=6.0)
+                    ax.text(x + (width - 0.08 if align == "right" else 0), y, text, fontsize=size, ha=align,
+                            va="center", color=carto.INK)
+                    x += width
+                y += ROW_HEIGHT
+            lines = list(note)
+            if left_out and number == len(shown):
+                lines = wrap(f"{left_out:,} more schemes are listed in the pack's schemes CSV.", text_width,
+                             7.0) + lines
+            for k, line in enumerate(lines):
+                fig.text(MARGIN / w, (bottom_space - 0.1 - k * line_height(7.0, 1.25)) / h, line, fontsize=7.0,
+                         color=GREY_TEXT, va="top")
+            figures.append(fig)
+    return figures
+
+
 def pack_pdf(data: MapData, options: FigureOptions = FigureOptions()) -> bytes:
     """The briefing pack as one PDF: the map page (A4 landscape), summary and rankings, and for an indicator with an
     ONS time series the trend page (:mod:`mapkit.export.trend`)."""
@@ -242,6 +334,8 @@ def pack_pdf(data: MapData, options: FigureOptions = FigureOptions()) -> bytes:
         trend = trend_page(data)
         if trend is not None:
             pdf.savefig(trend)
+        for page in scheme_pages(data):
+            pdf.savefig(page)
     return buffer.getvalue()
 
 
@@ -265,6 +359,12 @@ def pack_zip(data: MapData, options: FigureOptions = FigureOptions()) -> bytes:
         f"{stem}_summary.txt": summary_text(data).encode("utf-8"),
         f"{stem}_briefing.pdf": pack_pdf(data, options),
     }
+    if data.overlays:
+        from mapkit.csvsafe import csv_text
+        from mapkit.export.schemes import scheme_note, scheme_table
+
+        schemes = scheme_table(data)
+        entries[f"{stem}_schemes.csv"] = csv_text(schemes, header_lines=[f"# {scheme_note(data)}\n"]).encode("utf-8")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, payload in entries.items():

@@ -3,8 +3,10 @@
 One row of the research file is one place or stop. Rows with a coordinate become points; stops sharing a
 ``line_id`` also become schematic lines through the stops that have a coordinate, in ``stop_order``. Rows without
 a coordinate are listed under ``"not_mapped"`` in their group's FeatureCollection (a foreign member, allowed by
-RFC 7946) so that readers can see what is missing. Nothing is geocoded, moved or invented here: zones are the
-single proxy point the research gives, marked as an approximate location, never a polygon.
+RFC 7946) so that readers can see what is missing. Nothing is geocoded, moved or invented here: a zone's point is
+the single proxy point the research gives, marked as an approximate location. A row (or a line) whose
+``ward_codes`` name May 2024 wards also becomes a zone: the dissolved union of those wards from this project's own
+ward boundaries (``data/boundaries/ward.parquet``), flagged approximate unless the source lists the wards itself.
 
 The output is deterministic (no timestamps) so that a rebuild from the same file gives the same bytes.
 """
@@ -30,6 +32,11 @@ REPORT_NAME = "build_report.json"
 
 COLUMNS: tuple[str, ...] = ("ca", "name", "kind", "subtype", "lat", "lon", "line_id", "stop_order", "status",
                             "status_date", "lad", "source_title", "source_url", "confidence", "notes")
+OPTIONAL_COLUMNS: tuple[str, ...] = ("ward_codes", "ward_codes_source")
+"""Columns added in the second edition of the research file; an older file without them builds without zones."""
+WARD_CODE = re.compile(r"^E05\d{6}$")
+ZONE_DECIMALS = 5
+"""Zone outlines are written to 5 decimal places of a degree (about 1 m), far finer than the 40 m ward outlines."""
 REQUIRED: tuple[str, ...] = ("ca", "name", "kind", "subtype", "status", "lad", "source_title", "source_url",
                              "confidence")
 CONFIDENCE: tuple[str, ...] = ("high", "medium", "none")
@@ -67,8 +74,9 @@ def read_research(path: Path, declarations: OverlayDeclarations) -> list[Row]:
     kinds = {spec.kind for spec in declarations.overlays.values()}
     rows = []
     for number, record in enumerate(records, start=2):
-        row: Row = {c: (record.get(c) or "").strip() for c in COLUMNS}
+        row: Row = {c: (record.get(c) or "").strip() for c in (*COLUMNS, *OPTIONAL_COLUMNS)}
         where = f"{path.name} row {number} ({row['name'] or 'no name'})"
+        row["ward_codes"] = _ward_codes(row, where)
         empty = [c for c in REQUIRED if not row[c]]
         if empty:
             raise RawDataError(f"{where}: {', '.join(empty)} empty. Every row needs a name, status, district "
@@ -104,6 +112,17 @@ def _coordinate(row: Row, where: str) -> tuple[float | None, float | None]:
         raise RawDataError(f"{where}: lat {lat_f}, lon {lon_f} is outside the UK; check the sign and that lat and "
                            "lon are not swapped.")
     return lat_f, lon_f
+
+
+def _ward_codes(row: Row, where: str) -> list[str]:
+    codes = [c.strip() for c in row["ward_codes"].split(";") if c.strip()]
+    bad = [c for c in codes if not WARD_CODE.match(c)]
+    if bad:
+        raise RawDataError(f"{where}: ward_codes {bad} are not ward codes (E05 and six digits, May 2024 WD24CD); "
+                           "separate codes with ';'.")
+    if codes and not row["ward_codes_source"]:
+        raise RawDataError(f"{where}: ward_codes without ward_codes_source; say where the ward list comes from.")
+    return list(dict.fromkeys(codes))
 
 
 def _stop_order(row: Row, where: str) -> int | None:
@@ -207,7 +226,9 @@ def _base_properties(row: Row, scheme: StatusScheme, declarations: OverlayDeclar
 
 def point_feature(row: Row, scheme: StatusScheme, declarations: OverlayDeclarations) -> dict[str, Any]:
     """A GeoJSON Point feature for a row that has a coordinate."""
-    return {"type": "Feature", "properties": _base_properties(row, scheme, declarations),
+    properties = _base_properties(row, scheme, declarations)
+    properties["zone_id"] = row.get("zone_id", "")
+    return {"type": "Feature", "properties": properties,
             "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]}}
 
 
@@ -219,7 +240,8 @@ def not_mapped_entry(row: Row, scheme: StatusScheme) -> dict[str, Any]:
     return {"name": row["name"], "kind": row["kind"], "subtype": row["subtype"], "ca": row["ca"], "lad": row["lad"],
             "status": row["status"], "status_category": scheme.classify(row["status"])[0],
             "status_date": row["status_date"], "line_id": row["line_id"], "stop_order": row["stop_order"],
-            "reason": reason, "notes": row["notes"], "source_title": title, "source_url": url}
+            "reason": reason, "notes": row["notes"], "source_title": title, "source_url": url,
+            "zone_id": row.get("zone_id", "")}
 
 
 def _short(name: str) -> str:
@@ -306,14 +328,131 @@ def line_features(line_id: str, rows: list[Row], scheme: StatusScheme,
     return features, None
 
 
-def build_collections(rows: list[Row], declarations: OverlayDeclarations, *,
-                      source: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    """One GeoJSON FeatureCollection per overlay group, with its ``not_mapped`` and ``lines_not_drawn`` lists."""
+# --- zones: the wards a row or a line covers --------------------------------------------------------------------
+
+def zone_approximation(source: str, keywords: Iterable[str]) -> str:
+    """Why a ward list only approximates a zone ("" when the source lists the wards itself).
+
+    ``keywords`` come from ``[zones] approximate_when`` in layers/overlays.toml (case-insensitive substrings of
+    ``ward_codes_source``, e.g. "point-in-polygon", "partial")."""
+    text = source.lower()
+    found = [k for k in keywords if k.lower() in text]
+    if not found:
+        return ""
+    return ("the wards are those containing named places or sites (the source says: "
+            f"{', '.join(repr(k) for k in found)}), not a published boundary")
+
+
+def _zone_geometry(codes: list[str], wards: Any) -> dict[str, Any]:
+    import shapely
+    from shapely.geometry import MultiPolygon, mapping
+
+    import geopandas as gpd
+
+    shape = wards.loc[wards["code"].isin(codes)].geometry.union_all()
+    shape = gpd.GeoSeries([shape], crs=BNG).to_crs("EPSG:4326").iloc[0]
+    shape = shapely.set_precision(shape, 10 ** -ZONE_DECIMALS)
+    if shape.geom_type == "Polygon":
+        shape = MultiPolygon([shape])
+    return json.loads(json.dumps(mapping(shape)))
+
+
+def _zone_feature(ident: str, name: str, rows: list[Row], codes: list[str], wards: Any, scheme: StatusScheme,
+                  declarations: OverlayDeclarations) -> dict[str, Any]:
+    first = rows[0]
+    categories = [scheme.classify(r["status"])[0] for r in rows]
+    category = categories[0]
+    for other in categories[1:]:
+        category = segment_category(category, other, scheme)
+    source = _distinct((r["ward_codes_source"] for r in rows), " | ")
+    why = zone_approximation(source, declarations.zone_approximate)
+    names = wards.set_index("code").loc[codes, "name"].tolist()
+    title, url = _sources(rows)
+    properties = _base_properties(first, scheme, declarations)
+    properties.update({
+        "id": ident,
+        "name": name,
+        "status": _distinct((r["status"] for r in rows), " | "),
+        "status_category": category,
+        "status_date": _distinct((r["status_date"] for r in rows), " | "),
+        "approximate_location": bool(why),
+        "location_label": "approximate area" if why else "",
+        "location_note": why,
+        "lad": _distinct((r["lad"] for r in rows), "; ", split=True),
+        "line_id": _distinct((r["line_id"] for r in rows), " ; "),
+        "stop_order": None,
+        "source_title": title,
+        "source_url": url,
+        "zone": True,
+        "ward_codes": codes,
+        "ward_names": names,
+        "ward_count": len(codes),
+        "ward_codes_source": source,
+        "ward_codes_approximate": bool(why),
+        "notes": (f"Drawn as the {len(codes)} May 2024 ward{'s' if len(codes) != 1 else ''} the research names, "
+                  "dissolved from this project's ward boundaries. " + first["notes"]).strip(),
+    })
+    return {"type": "Feature", "properties": properties, "geometry": _zone_geometry(codes, wards)}
+
+
+def zone_features(group: list[Row], wards: Any, scheme: StatusScheme,
+                  declarations: OverlayDeclarations) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Area features for the rows of one group that name wards, and the codes that match no ward.
+
+    A row off any line is one zone (named as the row). A line's list is the same on every stop, so it is taken
+    once per line, and lines that share one list (a corridor and its branch) make one zone.
+    """
+    known = set(wards["code"]) if wards is not None else set()
+    features: list[dict[str, Any]] = []
+    unmatched: list[dict[str, Any]] = []
+    by_list: dict[tuple[str, ...], list[Row]] = {}
+    for row in group:
+        if not row["ward_codes"]:
+            continue
+        missing = [c for c in row["ward_codes"] if c not in known]
+        if missing:
+            unmatched.append({"row": row["row"], "name": row["name"], "codes": missing})
+        codes = [c for c in row["ward_codes"] if c in known]
+        if not codes:
+            continue
+        if row["line_id"]:
+            by_list.setdefault(tuple(codes), []).append(row)
+            continue
+        features.append(_zone_feature(f"{slug(row['name'])}-zone", row["name"], [row], codes, wards, scheme,
+                                      declarations))
+        row["zone_id"] = features[-1]["properties"]["id"]
+    for codes, rows in by_list.items():
+        lines = list(dict.fromkeys(r["line_id"] for r in rows))
+        names = list(dict.fromkeys(_line_name([r for r in rows if r["line_id"] == line]) for line in lines))
+        ident = f"{slug('-'.join(lines))}-wards"
+        features.append(_zone_feature(ident, f"{' and '.join(names)}: wards served", rows, list(codes), wards,
+                                      scheme, declarations))
+        for row in rows:
+            row["zone_id"] = ident
+    return features, unmatched
+
+
+def load_wards(log: Callable[[str], None]) -> Any:
+    """The shipped ward boundaries (British National Grid), or ``None`` (zones skipped, said in the log)."""
+    from mapkit.data import load_boundaries
+
+    try:
+        return load_boundaries("ward").to_crs(BNG)
+    except ProductError as exc:
+        log(f"zones skipped: {exc}")
+        return None
+
+
+def build_collections(rows: list[Row], declarations: OverlayDeclarations, *, source: Mapping[str, Any],
+                      wards: Any = None) -> dict[str, dict[str, Any]]:
+    """One GeoJSON FeatureCollection per overlay group, with its ``not_mapped``, ``lines_not_drawn`` and
+    ``ward_codes_unmatched`` lists. Zones are drawn only when ``wards`` (BNG ward boundaries) is given."""
     scheme = declarations.status
     collections = {}
     for spec in declarations.overlays.values():
         group = [r for r in rows if r["kind"] == spec.kind]
-        features = [point_feature(r, scheme, declarations) for r in group if r["lat"] is not None]
+        zones, unmatched = zone_features(group, wards, scheme, declarations) if wards is not None else ([], [])
+        features = zones + [point_feature(r, scheme, declarations) for r in group if r["lat"] is not None]
         not_drawn = []
         if "LineString" in spec.geometry_types:
             line_ids = list(dict.fromkeys(r["line_id"] for r in group if r["line_id"]))
@@ -335,6 +474,7 @@ def build_collections(rows: list[Row], declarations: OverlayDeclarations, *,
             "features": features,
             "not_mapped": [not_mapped_entry(r, scheme) for r in group if r["lat"] is None],
             "lines_not_drawn": not_drawn,
+            "ward_codes_unmatched": unmatched,
         }
     return collections
 
@@ -426,11 +566,14 @@ def build_report(rows: list[Row], collections: Mapping[str, dict[str, Any]],
             kinds = [f["geometry"]["type"] for f in collection["features"]
                      if f["properties"]["status_category"] == category]
             if kinds:
-                by_status[category] = {"points": kinds.count("Point"), "lines": kinds.count("LineString")}
+                by_status[category] = {"points": kinds.count("Point"), "lines": kinds.count("LineString"),
+                                       "zones": kinds.count("MultiPolygon")}
         groups[gid] = {
             "rows": sum(r["kind"] == declarations.overlay(gid).kind for r in rows),
             "points": sum(f["geometry"]["type"] == "Point" for f in collection["features"]),
             "lines": sum(f["geometry"]["type"] == "LineString" for f in collection["features"]),
+            "zones": sum(f["geometry"]["type"] == "MultiPolygon" for f in collection["features"]),
+            "ward_codes_unmatched": collection.get("ward_codes_unmatched", []),
             "not_mapped": len(collection["not_mapped"]),
             "lines_not_drawn": [e["line_id"] for e in collection["lines_not_drawn"]],
             "by_status": by_status,
@@ -459,7 +602,8 @@ def _write_json(path: Path, payload: Mapping[str, Any]) -> None:
 
 
 def build_overlays(reference: Path | None = None, out: Path | None = None, *, layers_dir: Path = LAYERS_DIR,
-                   check_districts: bool = True, log: Callable[[str], None] = lambda msg: None) -> dict[str, Any]:
+                   check_districts: bool = True, zones: bool = True,
+                   log: Callable[[str], None] = lambda msg: None) -> dict[str, Any]:
     """Build every overlay group's GeoJSON and ``build_report.json`` in ``out``; return the report.
 
     Parameters
@@ -468,6 +612,9 @@ def build_overlays(reference: Path | None = None, out: Path | None = None, *, la
         The research CSV (default ``../shared/reference/overlays_research.csv`` beside the repository).
     out
         Output folder (default ``layers/overlays``). File names come from ``layers/overlays.toml``.
+    zones
+        Draw the rows that name wards as zones, from ``data/boundaries/ward.parquet`` (skipped, with a log line,
+        when that product is missing).
     check_districts
         Also check each point against the district it states, using ``data/boundaries/lad.parquet``.
     """
@@ -476,7 +623,7 @@ def build_overlays(reference: Path | None = None, out: Path | None = None, *, la
     declarations = load_overlay_declarations(layers_dir)
     rows = read_research(reference, declarations)
     source = {"path": _display_path(reference), "sha256": sha256(reference), "rows": len(rows)}
-    collections = build_collections(rows, declarations, source=source)
+    collections = build_collections(rows, declarations, source=source, wards=load_wards(log) if zones else None)
     report = build_report(rows, collections, declarations, source)
     if check_districts:
         report["district_check"] = _district_report(collections, declarations, log)
