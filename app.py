@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
+from pathlib import Path
 from typing import Any
 
 import folium
@@ -47,7 +48,11 @@ from mapkit.web.choropleth import SIMILAR_STYLE, MapView, build_map, highlight_g
 from mapkit.web import compare_chart
 from mapkit.web.elements import Legend
 from mapkit.web.encode import GeometryPayload, area_geometry, outline_geometry
+from mapkit.web.geometry_files import write_geometry
 
+GEOMETRY_FOLDER = Path(__file__).resolve().parent / "static" / "geometry"
+"""Encoded areas as content-hashed files, served by Streamlit at ``app/static/geometry/`` (static serving on in
+.streamlit/config.toml): the page fetches a view's areas once, and an indicator change sends only colours."""
 MAP_KEY = "map"
 MAP_HEIGHT = 660
 UPLOAD_KEY = "w_upload"
@@ -80,6 +85,24 @@ def geometry(level: str, region: str) -> GeometryPayload:
 @st.cache_resource(show_spinner=False)
 def outlines(level: str, region: str) -> GeometryPayload | None:
     return outline_geometry(level, region)
+
+
+@st.cache_resource(show_spinner=False)
+def published_geometry(version: str, _payload: GeometryPayload) -> str:
+    """The file name of a view's areas under :data:`GEOMETRY_FOLDER`, written once per process (keyed by content)."""
+    return write_geometry(_payload, GEOMETRY_FOLDER)
+
+
+def geometry_url(payload: GeometryPayload) -> str | None:
+    """Where the page fetches ``payload``; ``None`` (sent inline, as before) without static serving."""
+    if not st.get_option("server.enableStaticServing"):
+        return None
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    prefix = f"/{base}/app/static/geometry/" if base else "/app/static/geometry/"
+    try:
+        return prefix + published_geometry(payload.version, payload)
+    except OSError:  # a read-only checkout: the map still works, sending its areas inline
+        return None
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -450,7 +473,8 @@ def overlay_layers(view: View, user_layer: UserLayer | None = None) -> list[foli
 
 def make_map(view: View, data: MapData, user_layer: UserLayer | None = None) -> MapView:
     return build_map(view, data=data, extra_layers=[*similar_layers(view), *overlay_layers(view, user_layer)],
-                     geometry=geometry(view.level, view.region), outlines=outlines(view.level, view.region))
+                     geometry=geometry(view.level, view.region), outlines=outlines(view.level, view.region),
+                     geometry_url=geometry_url)
 
 
 def use_local_assets(view_map: MapView) -> None:
