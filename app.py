@@ -231,10 +231,7 @@ def sidebar(previous: View) -> View:
     levels = list(levels_for(region))
     ensure_option(WIDGETS["level"], levels, DEFAULT.level)
     level = sb.radio("Areas", levels, key=WIDGETS["level"], format_func=level_label, horizontal=True,
-                     help="LSOAs (neighbourhoods of about 1,500 people) are offered for a combined authority "
-                          "or a district.")
-    if region == mapkit.ENGLAND:
-        sb.caption("Choose a combined authority or a district to map LSOAs.")
+                     help="LSOAs are neighbourhoods of about 1,500 people (33,755 in England).")
 
     available = indicators_for(level)
     ensure_option(WIDGETS["indicator"], available, default_indicator(level))

@@ -210,6 +210,7 @@
         }
       }
       ctx.globalAlpha = 1;
+      this.mapkitDrawnAt = performance.timeOrigin + performance.now();  // when last drawn, ms since epoch (benchmarks)
     },
     areaAt: function (latlng) {  // index of the area under a point, or -1
       if (!this._map || !this._proj) { return -1; }
