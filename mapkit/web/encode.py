@@ -187,7 +187,13 @@ PARENT_NAME_COLUMN: dict[str, str | None] = {"ca": None, "lad": "ca_name", "ward
 
 @lru_cache(maxsize=64)
 def area_geometry(level: str, region: str) -> GeometryPayload:
-    """Encoded areas of ``level`` in ``region``, computed once per process (the slow part of a map)."""
+    """Encoded areas of ``level`` in ``region``, once per process: from the files encoded at data-build time
+    (:mod:`mapkit.web.prebuilt`) when they match the boundaries, else encoded here (the slow part of a map)."""
+    from mapkit.web.prebuilt import prebuilt_geometry
+
+    found = prebuilt_geometry(level, region)
+    if found is not None:
+        return found
     return encode_geometry(load_boundaries(level, region), parent_column=PARENT_NAME_COLUMN[level])
 
 
@@ -198,4 +204,9 @@ def outline_geometry(level: str, region: str) -> GeometryPayload | None:
     if parent is None:
         return None
     frame = load_boundaries(parent, region)
-    return encode_geometry(frame) if len(frame) else None
+    if not len(frame):
+        return None
+    from mapkit.web.prebuilt import prebuilt_geometry
+
+    found = prebuilt_geometry(parent, region, parent_names=False)
+    return found if found is not None else encode_geometry(frame)
