@@ -75,6 +75,14 @@ FIRST_DRAW_JS = r"""
 """
 """Installed in every frame before its scripts: records when a map's first area is drawn, in ms since the epoch."""
 
+DRAWN_JS = """() => {
+  if (!window.__drawnAt && document.querySelector(".leaflet-map-pane path.leaflet-interactive")) {
+    window.__drawnAt = performance.timeOrigin + performance.now();
+  }
+  return window.__drawnAt;
+}"""
+"""Polled on every animation frame from the test side as well: an SVG polygon (the bare page) found there."""
+
 REDRAWN_JS = """([label, after]) => {
   let at = null;
   window.map.eachLayer(l => {
@@ -121,7 +129,7 @@ def open_time(browser: Any, url: str) -> float:
         page = context.new_page()
         page.goto(url, timeout=TIMEOUT_MS)
         frame = map_frame(page)
-        frame.wait_for_function("() => window.__drawnAt", timeout=TIMEOUT_MS)
+        frame.wait_for_function(DRAWN_JS, timeout=TIMEOUT_MS, polling="raf")
         return (frame.evaluate("() => window.__drawnAt") - page.evaluate("() => performance.timeOrigin")) / 1000
     finally:
         context.close()
@@ -148,12 +156,9 @@ def indicator_changes(browser: Any, base: str, server: Server, name: str, level:
     def on_socket(socket: Any) -> None:
         socket.on("framereceived", lambda payload: received.__setitem__(0, received[0] + len(payload)))
 
-    def on_response(response: Any) -> None:
+    def on_response(response: Any) -> None:  # no blocking call here (body()): it would stall the sync API
         if "/app/static/geometry/" in response.url:
-            try:
-                geometry[0] += len(response.body())
-            except Exception:  # noqa: BLE001 - a response without a body (redirect, aborted) counts nothing
-                pass
+            geometry[0] += int(response.headers.get("content-length") or 0)
 
     try:
         page = context.new_page()
@@ -161,7 +166,7 @@ def indicator_changes(browser: Any, base: str, server: Server, name: str, level:
         page.on("response", on_response)
         page.goto(view_url(base, level, region), timeout=TIMEOUT_MS)
         frame = map_frame(page)
-        frame.wait_for_function("() => window.__drawnAt", timeout=TIMEOUT_MS)
+        frame.wait_for_function(DRAWN_JS, timeout=TIMEOUT_MS, polling="raf")
         server.open_view[name] = (frame.evaluate("() => window.__drawnAt")
                                   - page.evaluate("() => performance.timeOrigin")) / 1000
         page.wait_for_timeout(1500)  # the rest of the page settles
@@ -188,12 +193,35 @@ def measure(browser: Any, label: str, *, later: int, changes: int, out: Path, po
         url = base + "/"
         server.open_first = open_time(browser, url)
         server.open_later = [open_time(browser, url) for _ in range(later)]
+        print(f"{label}: opened in {server.open_first:.2f} s, then {server.open_later}", file=sys.stderr)
         if script == "app.py":
             for name, level, region in VIEWS:
                 indicator_changes(browser, base, server, name, level, region, changes)
+                print(f"{label}, {name}: {server.bytes_change[name]} bytes, {server.seconds_change[name]} s",
+                      file=sys.stderr)
     finally:
         stop_app(process)
     return server
+
+
+def map_payload_bytes() -> list[str]:
+    """Markdown rows: bytes of the map alone (the strings streamlit-folium sends for it) at an indicator change,
+    with geometry files and inline; server side, so exact (no browser)."""
+    from benchmarks.app_map import component_payload
+    from mapkit.view import View
+    from mapkit.web.choropleth import build_map
+
+    def url(payload: Any) -> str:
+        return f"/app/static/geometry/{payload.version}.json"
+
+    rows = ["| view | map, geometry files | map, inline | of which geometry (areas and outlines) |",
+            "|---|---|---|---|"]
+    for name, level, region in VIEWS:
+        view = View(region=region, level=level, indicator="employment_score", scheme="quantiles")
+        files = component_payload(build_map(view, geometry_url=url))
+        inline = component_payload(build_map(view))
+        rows.append(f"| {name} | {mb(files)} | {mb(inline)} | {mb(inline - files)} |")
+    return rows
 
 
 def mb(n: float) -> str:
@@ -224,6 +252,9 @@ def write(results: list[Server], runs: dict[str, int]) -> str:
         fs, is_ = statistics.median(files.seconds_change[name]), statistics.median(inline.seconds_change[name])
         lines.append(f"| {name} | {mb(fb)} | {mb(ib)} | {mb(files.geometry_bytes[name])} | {fs:.2f} | {is_:.2f} "
                      f"| {fs / is_:.2f} |")
+    lines += ["", "The map's own share of a change (what streamlit-folium sends for the map; the rest of a rerun's "
+              "bytes is the page around it, mostly the ranked table of every area, which Streamlit sends whole):",
+              "", *map_payload_bytes()]
     lines += ["", "## Opening the app (navigation to the first drawn area, default view: West Midlands wards)", "",
               f"First browser after a server restart, then the median of {runs['later']} later browsers (fresh "
               "contexts, nothing cached).", "",
