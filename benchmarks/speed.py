@@ -122,14 +122,28 @@ def map_frame(page: Any) -> Any:
     return page.locator(MAP_FRAME).element_handle().content_frame()
 
 
+def drawn_frame(page: Any) -> Any:
+    """The map's frame once an area is drawn in it; looked up again if Streamlit swaps the frame meanwhile."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while True:
+        frame = map_frame(page)
+        try:
+            frame.wait_for_function(DRAWN_JS, timeout=15_000, polling="raf")
+            return frame
+        except PlaywrightError:
+            if time.monotonic() > deadline:
+                raise
+
+
 def open_time(browser: Any, url: str) -> float:
     """Seconds from navigation start to the first drawn area, in a fresh browser context."""
     context = new_context(browser)
     try:
         page = context.new_page()
         page.goto(url, timeout=TIMEOUT_MS)
-        frame = map_frame(page)
-        frame.wait_for_function(DRAWN_JS, timeout=TIMEOUT_MS, polling="raf")
+        frame = drawn_frame(page)
         return (frame.evaluate("() => window.__drawnAt") - page.evaluate("() => performance.timeOrigin")) / 1000
     finally:
         context.close()
@@ -157,16 +171,15 @@ def indicator_changes(browser: Any, base: str, server: Server, name: str, level:
         socket.on("framereceived", lambda payload: received.__setitem__(0, received[0] + len(payload)))
 
     def on_response(response: Any) -> None:  # no blocking call here (body()): it would stall the sync API
-        if "/app/static/geometry/" in response.url:
-            geometry[0] += int(response.headers.get("content-length") or 0)
+        if "/app/static/geometry/" in response.url:  # the file's size (the response may be chunked)
+            geometry[0] += (ROOT / "static" / "geometry" / response.url.rsplit("/", 1)[-1]).stat().st_size
 
     try:
         page = context.new_page()
         page.on("websocket", on_socket)
         page.on("response", on_response)
         page.goto(view_url(base, level, region), timeout=TIMEOUT_MS)
-        frame = map_frame(page)
-        frame.wait_for_function(DRAWN_JS, timeout=TIMEOUT_MS, polling="raf")
+        frame = drawn_frame(page)
         server.open_view[name] = (frame.evaluate("() => window.__drawnAt")
                                   - page.evaluate("() => performance.timeOrigin")) / 1000
         page.wait_for_timeout(1500)  # the rest of the page settles
