@@ -50,9 +50,9 @@ from mapkit.web.elements import Legend
 from mapkit.web.encode import GeometryPayload, area_geometry, outline_geometry
 from mapkit.web.geometry_files import write_geometry
 
+# Encoded areas as content-hashed files, served by Streamlit at app/static/geometry/ (static serving on in
+# .streamlit/config.toml): the page fetches a view's areas once, and an indicator change sends only colours.
 GEOMETRY_FOLDER = Path(__file__).resolve().parent / "static" / "geometry"
-"""Encoded areas as content-hashed files, served by Streamlit at ``app/static/geometry/`` (static serving on in
-.streamlit/config.toml): the page fetches a view's areas once, and an indicator change sends only colours."""
 MAP_KEY = "map"
 MAP_HEIGHT = 660
 UPLOAD_KEY = "w_upload"
