@@ -22,7 +22,7 @@ def _build_data(args: argparse.Namespace) -> int:
 
 
 def _build_web(args: argparse.Namespace) -> int:
-    from mapkit.web.prebuilt import build_web_geometry
+    from mapkit.web.build_web import build_web_geometry
 
     for path in build_web_geometry(args.data):
         print(f"web geometry: {path} ({path.stat().st_size:,} bytes)", file=sys.stderr)

@@ -10,7 +10,9 @@ import pytest
 import mapkit
 from mapkit.web.encode import PARENT_NAME_COLUMN, encode_geometry
 from mapkit.web import prebuilt
-from mapkit.web.prebuilt import build_web_geometry, prebuilt_geometry
+from mapkit.web.build_web import build_web_geometry
+from mapkit.web.encode import GeometryPayload
+from mapkit.web.prebuilt import prebuilt_geometry
 
 WMCA, COVENTRY = "E47000007", "E08000026"
 
@@ -18,8 +20,9 @@ WMCA, COVENTRY = "E47000007", "E08000026"
 @pytest.mark.parametrize(("level", "region"), [("ward", WMCA), ("lsoa", COVENTRY), ("lad", mapkit.ENGLAND),
                                                ("ca", mapkit.ENGLAND), ("ward", mapkit.ENGLAND)])
 def test_shipped_prebuilt_geometry_equals_encoding_afresh(level: str, region: str) -> None:
-    found = prebuilt_geometry(level, region)
-    assert found is not None, "data/web/ is missing or stale: run python -m mapkit build-web"
+    built = prebuilt_geometry(level, region)
+    assert built is not None, "data/web/ is missing or stale: run python -m mapkit build-web"
+    found = GeometryPayload(*built)
     fresh = encode_geometry(mapkit.load_boundaries(level, region), parent_column=PARENT_NAME_COLUMN[level])
     assert found.codes == fresh.codes and found.json == fresh.json and found.version == fresh.version
     assert found.bounds == fresh.bounds
@@ -27,7 +30,7 @@ def test_shipped_prebuilt_geometry_equals_encoding_afresh(level: str, region: st
 
 def test_outlines_have_no_parent_names() -> None:
     found = prebuilt_geometry("lad", WMCA, parent_names=False)
-    assert found is not None and found.json == encode_geometry(mapkit.load_boundaries("lad", WMCA)).json
+    assert found is not None and found[1] == encode_geometry(mapkit.load_boundaries("lad", WMCA)).json
 
 
 def test_prebuilt_files_built_from_other_boundaries_are_not_used(tmp_path: Path) -> None:
@@ -53,4 +56,4 @@ def test_build_writes_one_file_per_level(tmp_path: Path) -> None:
     shutil.copy(mapkit.data.DATA_DIR / "build_report.json", data)
     written = build_web_geometry(data)
     assert sorted(p.name for p in written) == ["ca.parquet", "lad.parquet", "lsoa.parquet", "ward.parquet"]
-    assert prebuilt_geometry("ward", WMCA, data_dir=data).json == prebuilt_geometry("ward", WMCA).json
+    assert prebuilt_geometry("ward", WMCA, data_dir=data) == prebuilt_geometry("ward", WMCA)

@@ -29,6 +29,7 @@ import pandas as pd
 import shapely
 
 from mapkit.data import load_boundaries
+from mapkit.web.prebuilt import prebuilt_geometry
 
 SCALE = 100_000
 """Coordinates are sent as integers of 1e-5 degree (about 1.1 m north-south, 0.7 m east-west in England)."""
@@ -189,11 +190,9 @@ PARENT_NAME_COLUMN: dict[str, str | None] = {"ca": None, "lad": "ca_name", "ward
 def area_geometry(level: str, region: str) -> GeometryPayload:
     """Encoded areas of ``level`` in ``region``, once per process: from the files encoded at data-build time
     (:mod:`mapkit.web.prebuilt`) when they match the boundaries, else encoded here (the slow part of a map)."""
-    from mapkit.web.prebuilt import prebuilt_geometry
-
     found = prebuilt_geometry(level, region)
     if found is not None:
-        return found
+        return GeometryPayload(*found)
     return encode_geometry(load_boundaries(level, region), parent_column=PARENT_NAME_COLUMN[level])
 
 
@@ -206,7 +205,5 @@ def outline_geometry(level: str, region: str) -> GeometryPayload | None:
     frame = load_boundaries(parent, region)
     if not len(frame):
         return None
-    from mapkit.web.prebuilt import prebuilt_geometry
-
     found = prebuilt_geometry(parent, region, parent_names=False)
-    return found if found is not None else encode_geometry(frame)
+    return GeometryPayload(*found) if found is not None else encode_geometry(frame)
