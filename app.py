@@ -11,6 +11,7 @@ import dataclasses
 import datetime
 import hashlib
 import re
+from pathlib import Path
 from typing import Any
 
 import folium
@@ -49,7 +50,11 @@ from mapkit.web.choropleth import SIMILAR_STYLE, MapView, build_map, highlight_g
 from mapkit.web import compare_chart
 from mapkit.web.elements import Legend
 from mapkit.web.encode import GeometryPayload, area_geometry, outline_geometry
+from mapkit.web.geometry_files import write_geometry
 
+# Encoded areas as content-hashed files, served by Streamlit at app/static/geometry/ (static serving on in
+# .streamlit/config.toml): the page fetches a view's areas once, and an indicator change sends only colours.
+GEOMETRY_FOLDER = Path(__file__).resolve().parent / "static" / "geometry"
 MAP_KEY = "map"
 MAP_HEIGHT = 660
 UPLOAD_KEY = "w_upload"
@@ -91,6 +96,24 @@ def geometry(level: str, region: str) -> GeometryPayload:
 @st.cache_resource(show_spinner=False)
 def outlines(level: str, region: str) -> GeometryPayload | None:
     return outline_geometry(level, region)
+
+
+@st.cache_resource(show_spinner=False)
+def published_geometry(version: str, _payload: GeometryPayload) -> str:
+    """The file name of a view's areas under :data:`GEOMETRY_FOLDER`, written once per process (keyed by content)."""
+    return write_geometry(_payload, GEOMETRY_FOLDER)
+
+
+def geometry_url(payload: GeometryPayload) -> str | None:
+    """Where the page fetches ``payload``; ``None`` (sent inline, as before) without static serving."""
+    if not st.get_option("server.enableStaticServing"):
+        return None
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    prefix = f"/{base}/app/static/geometry/" if base else "/app/static/geometry/"
+    try:
+        return prefix + published_geometry(payload.version, payload)
+    except OSError:  # a read-only checkout: the map still works, sending its areas inline
+        return None
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -241,10 +264,7 @@ def sidebar(previous: View) -> View:
     levels = list(levels_for(region))
     ensure_option(WIDGETS["level"], levels, DEFAULT.level)
     level = sb.radio("Areas", levels, key=WIDGETS["level"], format_func=level_label, horizontal=True,
-                     help="LSOAs (neighbourhoods of about 1,500 people) are offered for a combined authority "
-                          "or a district.")
-    if region == mapkit.ENGLAND:
-        sb.caption("Choose a combined authority or a district to map LSOAs.")
+                     help="LSOAs are neighbourhoods of about 1,500 people (33,755 in England).")
 
     available = indicators_for(level)
     ensure_option(WIDGETS["indicator"], available, default_indicator(level))
@@ -492,7 +512,8 @@ def overlay_layers(view: View, user_layer: UserLayer | None = None) -> list[foli
 
 def make_map(view: View, data: MapData, user_layer: UserLayer | None = None) -> MapView:
     return build_map(view, data=data, extra_layers=[*similar_layers(view), *overlay_layers(view, user_layer)],
-                     geometry=geometry(view.level, view.region), outlines=outlines(view.level, view.region))
+                     geometry=geometry(view.level, view.region), outlines=outlines(view.level, view.region),
+                     geometry_url=geometry_url)
 
 
 def use_local_assets(view_map: MapView) -> None:

@@ -23,18 +23,23 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_app(log_path: Path, *, local_assets: bool = False,
+def start_app(log_path: Path, *, local_assets: bool = False, static_serving: bool | None = None,
+              script: str = "app.py", port: int | None = None,
               timeout: float = 90.0) -> tuple[subprocess.Popen[bytes], str]:
     """Start the app and wait until ``/_stcore/health`` answers; returns the process and its base URL.
 
-    ``local_assets``: map scripts served by the app (docs/offline.md). Raises ``RuntimeError`` with the end of the
-    server's log (the process stopped) when it does not come up within ``timeout`` seconds.
+    ``local_assets``: map scripts served by the app (docs/offline.md). ``static_serving``: Streamlit's
+    ``server.enableStaticServing`` (default: on, as in .streamlit/config.toml; off sends each view's geometry
+    inline with the map, the path before geometry files). ``script``: another page (a benchmark's floor).
+    ``port``: a chosen port (default: a free one). Raises ``RuntimeError`` with the end of the server's log (the
+    process stopped) when it does not come up within ``timeout`` seconds.
     """
-    port = free_port()
+    port = port or free_port()
     base = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+    static = local_assets or static_serving is not False
+    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / script), "--server.headless", "true",
                "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", "none", "--server.enableStaticServing", str(local_assets).lower()]
+               "--server.fileWatcherType", "none", "--server.enableStaticServing", str(static).lower()]
     env = {**os.environ, "MAPKIT_LOCAL_ASSETS": "1" if local_assets else "0"}
     with log_path.open("wb") as log:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log,

@@ -18,6 +18,14 @@ def _build_data(args: argparse.Namespace) -> int:
                         log=lambda msg: print(msg, file=sys.stderr))
     for level, info in report["boundaries"].items():
         print(f"{level}: {info['features']} areas, {info['coordinates_out']:,} coordinates", file=sys.stderr)
+    return _build_web(argparse.Namespace(data=args.out))
+
+
+def _build_web(args: argparse.Namespace) -> int:
+    from mapkit.web.build_web import build_web_geometry
+
+    for path in build_web_geometry(args.data):
+        print(f"web geometry: {path} ({path.stat().st_size:,} bytes)", file=sys.stderr)
     return 0
 
 
@@ -95,6 +103,7 @@ def _series(args: argparse.Namespace) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "build-data": _build_data,
     "build-overlays": _build_overlays,
+    "build-web": _build_web,
     "export": _export,
     "indicators": _indicators,
     "install-assets": _install_assets,
@@ -117,6 +126,8 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default data/)")
     build.add_argument("--download", action="store_true", help="fetch the sources from their publishers first")
     build.add_argument("--mirror", default=None, help="with --download: fetch MIRROR/<raw path> instead")
+    web = sub.add_parser("build-web", help="encode every level's web geometry into data/web/ (build-data runs it)")
+    web.add_argument("--data", type=Path, default=None, help="products folder (default data/ or $MAPKIT_DATA_DIR)")
     overlays = sub.add_parser("build-overlays", help="build layers/overlays/*.geojson from the overlay research CSV")
     overlays.add_argument("--reference", type=Path, default=None,
                           help="research CSV (default ../shared/reference/overlays_research.csv)")

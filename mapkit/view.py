@@ -39,12 +39,13 @@ MAX_COMPARE = 10
 COMPARE_LEVELS = ("ward", "lad", "ca")
 
 LEVELS_IN: dict[str, tuple[str, ...]] = {
-    "england": ("ca", "lad", "ward"),
+    "england": ("ca", "lad", "ward", "lsoa"),
     "ca": ("ca", "lad", "ward", "lsoa"),
     "lad": ("lad", "ward", "lsoa"),
 }
-"""Levels offered for each kind of region: those whose areas lie inside it. LSOAs (33,755 in England) are
-offered for a combined authority or a district, where they draw in well under a second."""
+"""Levels offered for each kind of region: those whose areas lie inside it. All of England's 33,755 LSOAs are
+one level too: the page fetches their geometry once (:mod:`mapkit.web.geometry_files`) and draws them on one
+canvas, so an indicator change sends only colours and tooltips (benchmarks/results.md)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -297,8 +298,7 @@ def _lenient(candidate: View, overlay_ids: Collection[str]) -> tuple[View, list[
     if level not in offered:
         fallback = DEFAULT.level if DEFAULT.level in offered else offered[0]
         if level in reg.boundaries:
-            why = ("LSOAs are offered for a combined authority or a district, not all of England"
-                   if level == "lsoa" else f"{_level_label(level)} do not fit inside {names[region]}")
+            why = f"{_level_label(level)} do not fit inside {names[region]}"
             notices.append(f"{why[0].upper()}{why[1:]}: showing {_level_label(fallback)} instead.")
         else:
             notices.append(f"The link's level {shown(str(level))} is not one of {', '.join(offered)}: showing "

@@ -17,10 +17,13 @@ AREAS_JS = """(target) => {
 
 
 def page_data(html: str) -> dict:
-    """The per-area arrays (colours, values, ranks) of the first choropleth on a rendered page."""
+    """The per-area arrays (classes, values, ranks) of the first choropleth on a rendered page, with ``fill``:
+    each area's colour (``None`` for no data) from its class, as the browser draws it."""
     match = re.search(r"/\*mapkit-data\*/(.*?)/\*end-mapkit-data\*/", html, flags=re.S)
     assert match, "no choropleth data on the page"
-    return json.loads(match.group(1))
+    data = json.loads(match.group(1))
+    data["fill"] = [None if c is None else data["colours"][c] for c in data["cls"]]
+    return data
 
 
 def page_geometry(html: str) -> dict:

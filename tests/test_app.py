@@ -63,7 +63,7 @@ def test_changing_region_updates_levels_map_and_url() -> None:
     at = start()
     at.selectbox(key="w_region").set_value(mapkit.ENGLAND).run()
     assert not at.exception
-    assert at.radio(key="w_level").options == ["Combined authorities", "Districts", "Wards"]
+    assert at.radio(key="w_level").options == ["Combined authorities", "Districts", "Wards", "LSOAs"]
     assert query_value(at, "region") == mapkit.ENGLAND
     assert any("6,817 wards of England" in c.value for c in at.caption)
     assert len(ranking_frame(at)) == 6817
@@ -77,6 +77,16 @@ def test_lsoas_are_offered_for_a_district() -> None:
     assert not at.exception
     assert query_value(at, "level") == "lsoa"
     assert len(ranking_frame(at)) == len(mapkit.load_boundaries("lsoa", COVENTRY))
+
+
+def test_all_of_englands_lsoas_are_a_level() -> None:
+    at = start()
+    at.selectbox(key="w_region").set_value(mapkit.ENGLAND).run()
+    at.radio(key="w_level").set_value("lsoa").run()
+    assert not at.exception
+    assert query_value(at, "level") == "lsoa" and query_value(at, "region") == mapkit.ENGLAND
+    assert any("33,755 LSOAs of England" in c.value for c in at.caption)
+    assert len(ranking_frame(at)) == 33755
 
 
 def test_only_indicators_published_at_the_level_are_offered() -> None:
@@ -108,7 +118,7 @@ def test_unavailable_indicators_are_listed_with_the_reason() -> None:
 
 @pytest.mark.parametrize(("query", "notice"), [
     ({"region": "<script>alert(1)</script>"}, "is not a known area code"),
-    ({"level": "lsoa", "region": mapkit.ENGLAND}, "LSOAs are offered for a combined authority"),
+    ({"level": "ca", "region": "E08000026"}, "do not fit inside Coventry"),
     ({"indicator": "nope", "k": "99", "palette": "neon"}, "is not known"),
     ({"area": "E05999999"}, "no area profile is open"),
     ({"unknown": "1"}, "does not use"),

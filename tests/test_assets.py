@@ -159,9 +159,16 @@ def test_the_environment_switch(value: str, expected: bool) -> None:
 
 
 def test_the_app_warns_when_local_assets_are_on_but_cannot_be_served(monkeypatch: pytest.MonkeyPatch) -> None:
+    from streamlit import config
+
     monkeypatch.setenv(assets.ENV_VAR, "1")
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
+    served = config.get_option("server.enableStaticServing")  # on in .streamlit/config.toml (geometry files)
+    config.set_option("server.enableStaticServing", False)
+    try:
+        at = AppTest.from_file(APP, default_timeout=120)
+        at.run()
+    finally:
+        config.set_option("server.enableStaticServing", served)
     assert not at.exception and not at.error
     warnings_shown = [w.value for w in at.warning]
     assert any("static file serving is off" in w and "--server.enableStaticServing true" in w

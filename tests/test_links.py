@@ -59,7 +59,7 @@ MALFORMED = [
     ({"region": "E99999999"}, "region", WMCA, "not a known area code"),
     ({"region": "<script>alert(1)</script>"}, "region", WMCA, "not a known area code"),
     ({"level": "county"}, "level", "ward", "not one of"),
-    ({"region": "E92000001", "level": "lsoa"}, "level", "ward", "LSOAs are offered for a combined authority"),
+    ({"region": "E92000001", "level": "county"}, "level", "ward", "not one of"),
     ({"region": COVENTRY, "level": "ca"}, "level", "ward", "do not fit inside Coventry"),
     ({"indicator": "happiness"}, "indicator", "imd_score", "is not known"),
     ({"indicator": "gdhi_per_head"}, "indicator", "imd_score", "not available for wards"),
@@ -129,7 +129,7 @@ def test_a_repeated_parameter_takes_its_last_value() -> None:
 
 
 def test_several_problems_give_several_notices_and_a_consistent_view() -> None:
-    view, notices = parse_query({"region": "E92000001", "level": "lsoa", "indicator": "gdhi_per_head",
+    view, notices = parse_query({"region": "E92000001", "level": "county", "indicator": "gdhi_per_head",
                                  "k": "x", "palette": "neon"})
     assert (view.region, view.level, view.indicator, view.k, view.palette) == (
         "E92000001", "ward", "imd_score", 5, "default")

@@ -27,7 +27,7 @@ def test_shown_excerpts_are_filtered_and_short(raw: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(("region", "levels"), [
-    ("E92000001", ("ca", "lad", "ward")),
+    ("E92000001", ("ca", "lad", "ward", "lsoa")),
     (WMCA, ("ca", "lad", "ward", "lsoa")),
     (COVENTRY, ("lad", "ward", "lsoa")),
 ])

@@ -23,7 +23,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import re
-from typing import Any, Iterable, Literal, Sequence
+from typing import Any, Callable, Iterable, Literal, Sequence
 
 import folium
 import numpy as np
@@ -104,7 +104,10 @@ def choropleth_data(frame: pd.DataFrame, spec: IndicatorSpec, classification: Cl
                     order: Sequence[str], selected: str | None = None) -> dict[str, Any]:
     """Per-area arrays for the browser, aligned with ``order`` (the geometry's codes); all text escaped.
 
-    Areas of ``order`` missing from ``frame`` are drawn as no data.
+    Areas of ``order`` missing from ``frame`` are drawn as no data. Each area's colour is sent as its class
+    (``cls``, an index into ``colours``; ``None`` for no data) and the rank in England (``re``) is left out
+    (``None``) when the region is England, where the tooltip shows the regional rank only: an England LSOA map's
+    arrays are then about half the size.
     """
     table = pd.DataFrame({
         "value": pd.to_numeric(frame["value"], errors="coerce").to_numpy(),
@@ -127,6 +130,7 @@ def choropleth_data(frame: pd.DataFrame, spec: IndicatorSpec, classification: Cl
             notes.append(shown)
         note_ids.append(note_index[shown])
     n_england = pd.to_numeric(table["n_ranked"], errors="coerce").max()
+    in_england = text.region_label == "England"  # the tooltip shows one rank there, the regional one
     return {
         "label": html.escape(spec.label),
         "unit": html.escape(tooltip_unit(spec)),
@@ -136,10 +140,11 @@ def choropleth_data(frame: pd.DataFrame, spec: IndicatorSpec, classification: Cl
         "source": html.escape(f"Source: {text.source_short}; {spec.period}"),
         "nRegion": int(table["value"].notna().sum()),
         "nEngland": None if pd.isna(n_england) else int(n_england),
-        "fill": [None if c == NO_DATA else colours[c] for c in table["cls"]],
+        "colours": list(colours),
+        "cls": [None if c == NO_DATA else int(c) for c in table["cls"]],
         "value": [html.escape(spec.format_value(None if pd.isna(v) else float(v))) for v in table["value"]],
         "rr": [_int_or_none(v) for v in table["rank_region"]],
-        "re": [_int_or_none(v) for v in table["rank"]],
+        "re": None if in_england else [_int_or_none(v) for v in table["rank"]],
         "dec": [_int_or_none(v) for v in table["decile"]],
         "note": note_ids,
         "notes": notes,
@@ -195,9 +200,14 @@ def legend_html(spec: IndicatorSpec, classification: Classification, colours: Se
     )
 
 
+GeometryURL = Callable[[GeometryPayload], "str | None"]
+"""Publishes a view's encoded areas as a file and returns its URL (``None``: send them inline), see
+:mod:`mapkit.web.geometry_files`."""
+
+
 def choropleth_group(frame: pd.DataFrame, spec: IndicatorSpec, classification: Classification, ramp: Ramp,
                      geometry: GeometryPayload, text: MapText, *, selected: str | None = None,
-                     attribution: str = "") -> folium.FeatureGroup:
+                     attribution: str = "", url: str | None = None) -> folium.FeatureGroup:
     """The choropleth of one indicator as a feature group holding the areas and their legend.
 
     Parameters
@@ -214,24 +224,26 @@ def choropleth_group(frame: pd.DataFrame, spec: IndicatorSpec, classification: C
         Code of the area whose profile is open (drawn with a thick outline).
     attribution
         Source and licence text for the map's attribution control.
+    url
+        Where the browser fetches ``geometry`` (``None``: sent inline), see :class:`~mapkit.web.elements.AreaLayer`.
     """
     colours = class_colours(ramp, classification.k, spec.higher_is, classification.upper, classification.centre)
     data = choropleth_data(frame, spec, classification, colours, ramp.no_data, text, order=geometry.codes,
                            selected=selected)
     group = folium.FeatureGroup(name=f"{spec.label} ({text.level_plural})", overlay=True, control=True)
     style = AREA_LINE_DENSE if len(geometry) > DENSE_AREAS else AREA_LINE
-    AreaLayer(geometry, data=data, style=style, attribution=attribution, name=spec.label).add_to(group)
+    AreaLayer(geometry, data=data, style=style, attribution=attribution, name=spec.label, url=url).add_to(group)
     Legend(legend_html(spec, classification, colours, ramp.no_data, text)).add_to(group)
     return group
 
 
-def outline_group(geometry: GeometryPayload, label: str) -> folium.FeatureGroup:
+def outline_group(geometry: GeometryPayload, label: str, *, url: str | None = None) -> folium.FeatureGroup:
     """Parent boundaries drawn over the choropleth, not interactive so hover reaches the areas below.
 
     Its script uses the runtime sent with the choropleth, so it must be added after :func:`choropleth_group`."""
     group = folium.FeatureGroup(name=label, overlay=True, control=True)
     style = OUTLINE_STYLE_DENSE if len(geometry) > DENSE_OUTLINES else OUTLINE_STYLE
-    AreaLayer(geometry, style=style, interactive=False, name=label, runtime=False).add_to(group)
+    AreaLayer(geometry, style=style, interactive=False, name=label, runtime=False, url=url).add_to(group)
     return group
 
 
@@ -300,7 +312,8 @@ class MapView:
 
 def build_map(view: View, *, data: MapData | None = None, extra_layers: Iterable[folium.FeatureGroup] = (),
               geometry: GeometryPayload | None = None,
-              outlines: GeometryPayload | None | Literal["cached"] = "cached") -> MapView:
+              outlines: GeometryPayload | None | Literal["cached"] = "cached",
+              geometry_url: GeometryURL | None = None) -> MapView:
     """The web map of a view: its choropleth, the parent outlines, then ``extra_layers``, on the view's basemap.
 
     Parameters
@@ -317,17 +330,22 @@ def build_map(view: View, *, data: MapData | None = None, extra_layers: Iterable
         The encoded areas and parent outlines; default to this process's caches (:func:`mapkit.web.encode
         .area_geometry`, :func:`mapkit.web.encode.outline_geometry`). An app may pass the same objects from its own
         cache (``None`` outlines: draw none).
+    geometry_url
+        Publishes the areas and outlines as files the page fetches once and keeps (the app, a static site); by
+        default they are sent inline, so the map is one self-contained page (the HTML export, tests).
     """
     data = prepare(view) if data is None else data
     level, region = view.level, view.region
     geometry = area_geometry(level, region) if geometry is None else geometry
     outlines = outline_geometry(level, region) if isinstance(outlines, str) else outlines
     text = map_text(data.spec, level, data.region_name)
+    publish = geometry_url or (lambda payload: None)
     layers = [choropleth_group(data.frame, data.spec, data.classification, data.ramp, geometry, text,
-                               selected=view.area, attribution=registry().sources["ons_boundaries"].attribution)]
+                               selected=view.area, attribution=registry().sources["ons_boundaries"].attribution,
+                               url=publish(geometry))]
     if outlines is not None:
         parent = registry().boundary(PARENT_OUTLINE[level])
-        layers.append(outline_group(outlines, f"{parent.label} boundaries"))
+        layers.append(outline_group(outlines, f"{parent.label} boundaries", url=publish(outlines)))
     if view.compare_areas:
         layers.append(highlight_group(level, view.compare_areas, "Areas compared", COMPARE_STYLE))
     layers.extend(extra_layers)

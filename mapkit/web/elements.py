@@ -53,6 +53,11 @@ class AreaLayer(folium.map.Layer):
     runtime
         Whether this layer carries the areas' runtime (:data:`mapkit.web.AREAS_RUNTIME`); ``False`` for layers
         always drawn after one that does (the parent outlines after the choropleth), so that a view sends it once.
+    url
+        Where the browser fetches the geometry (its file from :func:`mapkit.web.geometry_files.write_geometry`)
+        instead of receiving it inline: the page keeps it by :attr:`~mapkit.web.encode.GeometryPayload.version`,
+        so a layer of the same areas with other colours sends only ``data``. ``None`` (default): inline, for a
+        self-contained page such as the HTML export.
     """
 
     _template = Template(
@@ -60,7 +65,7 @@ class AreaLayer(folium.map.Layer):
         {% macro script(this, kwargs) %}
         {{ this.runtime }}
         var {{ this.get_name() }} = window.mapkit.areas(
-            {{ this.geometry.script }},
+            {{ this.geometry_js }},
             /*mapkit-data*/{{ this.data_json }}/*end-mapkit-data*/,
             {{ this.options_json }}
         );
@@ -70,10 +75,16 @@ class AreaLayer(folium.map.Layer):
 
     def __init__(self, geometry: GeometryPayload, *, data: dict[str, Any] | None = None,
                  style: dict[str, Any] | None = None, interactive: bool = True, attribution: str = "",
-                 name: str | None = None, control: bool = False, runtime: bool = True) -> None:
+                 name: str | None = None, control: bool = False, runtime: bool = True,
+                 url: str | None = None) -> None:
         super().__init__(name=name, overlay=True, control=control, show=True)
         self._name = "AreaLayer"
         self.geometry = geometry
+        self.url = url
+        if url is None:
+            self.geometry_js = geometry.script
+        else:
+            self.geometry_js = script_json({"url": url, "version": geometry.version, "n": len(geometry)})
         self.runtime = web.runtime(web.AREAS_RUNTIME) if runtime else ""
         self.data_json = "null" if data is None else script_json(data)
         pane, z_index = AREA_PANES["areas" if interactive else "outlines"]

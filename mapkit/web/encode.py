@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import html
 import json
 import math
@@ -28,6 +29,7 @@ import pandas as pd
 import shapely
 
 from mapkit.data import load_boundaries
+from mapkit.web.prebuilt import prebuilt_geometry
 
 SCALE = 100_000
 """Coordinates are sent as integers of 1e-5 degree (about 1.1 m north-south, 0.7 m east-west in England)."""
@@ -65,6 +67,12 @@ class GeometryPayload:
         """:attr:`json` as a JavaScript expression, ``JSON.parse("...")``: V8 reads a large JSON string faster than
         the same data as an object literal (about 0.1 s less to first draw for England's wards)."""
         return f"JSON.parse({json.dumps(self.json)})"
+
+    @functools.cached_property
+    def version(self) -> str:
+        """A content hash of :attr:`json` (16 hex digits): the name of its file and the key of the browser's cache,
+        so a page that has these areas already never fetches or decodes them again."""
+        return hashlib.sha256(self.json.encode("utf-8")).hexdigest()[:16]
 
 
 def _zigzag_chars(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -180,7 +188,11 @@ PARENT_NAME_COLUMN: dict[str, str | None] = {"ca": None, "lad": "ca_name", "ward
 
 @lru_cache(maxsize=64)
 def area_geometry(level: str, region: str) -> GeometryPayload:
-    """Encoded areas of ``level`` in ``region``, computed once per process (the slow part of a map)."""
+    """Encoded areas of ``level`` in ``region``, once per process: from the files encoded at data-build time
+    (:mod:`mapkit.web.prebuilt`) when they match the boundaries, else encoded here (the slow part of a map)."""
+    found = prebuilt_geometry(level, region)
+    if found is not None:
+        return GeometryPayload(*found)
     return encode_geometry(load_boundaries(level, region), parent_column=PARENT_NAME_COLUMN[level])
 
 
@@ -191,4 +203,7 @@ def outline_geometry(level: str, region: str) -> GeometryPayload | None:
     if parent is None:
         return None
     frame = load_boundaries(parent, region)
-    return encode_geometry(frame) if len(frame) else None
+    if not len(frame):
+        return None
+    found = prebuilt_geometry(parent, region, parent_names=False)
+    return GeometryPayload(*found) if found is not None else encode_geometry(frame)

@@ -41,12 +41,12 @@
     h += "<b>" + geom.names[i] + "</b>";
     if (geom.parents[i]) { h += " <span style='color:#555'>(" + geom.parents[i] + ")</span>"; }
     h += "<br>" + data.label + ": <b>" + data.value[i] + "</b>";
-    if (data.fill[i] !== null && data.unit) { h += " <span style='color:#555'>" + data.unit + "</span>"; }
+    if (data.cls[i] !== null && data.unit) { h += " <span style='color:#555'>" + data.unit + "</span>"; }
     if (data.rr[i] !== null) {
       h += "<br>Rank in " + data.regionLabel + ": " + count(data.rr[i]) + " of " + count(data.nRegion) +
            " <span style='color:#555'>(" + data.rankHint + ")</span>";
     }
-    if (data.re[i] !== null && data.regionLabel !== "England") {  // in England the regional rank is this one
+    if (data.re && data.re[i] !== null && data.regionLabel !== "England") {  // in England the regional rank is this one
       h += "<br>Rank in England: " + count(data.re[i]) + " of " + count(data.nEngland);
     }
     if (data.dec[i] !== null) {
@@ -66,27 +66,79 @@
     });
   }
 
+  // Geometry fetched from a file (mapkit.web.geometry_files), decoded and projected once per page, keyed by its
+  // content hash: a layer of the same areas with other colours (an indicator change) reuses it at once.
+  var loaded = {};  // version -> Promise of an entry
+
+  function entryOf(geom) { return {geom: geom, shape: G.decode(geom), crs: null, proj: null, grid: null}; }
+
+  function load(ref) {
+    if (!loaded[ref.version]) {
+      loaded[ref.version] = fetch(ref.url, {credentials: "same-origin"}).then(function (response) {
+        if (!response.ok) { throw new Error("HTTP " + response.status + " for " + ref.url); }
+        return response.json();
+      }).then(entryOf);
+      loaded[ref.version].catch(function () { delete loaded[ref.version]; });  // a reload may fetch it again
+    }
+    return loaded[ref.version];
+  }
+
   var AreaCanvas = L.Canvas.extend({
     initialize: function (geom, data, opts) {
+      var self = this;
       L.Canvas.prototype.initialize.call(this, {padding: 0.1, pane: opts.pane, attribution: opts.attribution,
                                                interactive: opts.interactive});
-      this._geom = geom; this._data = data; this._opts = opts; this._shape = G.decode(geom);
-      this.mapkitAreas = geom.codes.length;
+      this._data = data; this._opts = opts;
+      this.mapkitAreas = geom.url ? geom.n : geom.codes.length;
+      if (geom.url) {
+        this.ready = load(geom).then(function (entry) { self._use(entry); return self; },
+                                     function (error) { self._failed(error); throw error; });
+        this.ready.catch(function () { return null; });  // reported on the map by _failed
+      } else {
+        this._use(entryOf(geom));
+        this.ready = Promise.resolve(this);
+      }
+    },
+    _use: function (entry) {
+      this._entry = entry; this._geom = entry.geom; this._shape = entry.shape;
+      if (this._map) { this._prepare(); this._updatePaths(); }
+    },
+    _failed: function (error) {
+      this._error = "The areas of this map could not be loaded (" + error.message + "): reload the page.";
+      if (this._map) { this._showError(); }
+      if (window.console) { window.console.error(error); }
+    },
+    _showError: function () {
+      var control = L.control({position: "topleft"}), text = this._error;
+      control.onAdd = function () {
+        var div = L.DomUtil.create("div", "mapkit-error leaflet-bar");
+        div.style.cssText = "background:#fff;padding:6px 8px;max-width:260px;color:#842029";
+        div.textContent = text;
+        return div;
+      };
+      this._errorControl = control.addTo(this._map);
+    },
+    _prepare: function () {  // projected vertices for this map's CRS, shared through the entry
+      var entry = this._entry, map = this._map;
+      if (entry.crs !== map.options.crs) {
+        entry.crs = map.options.crs; entry.proj = project(entry.shape, entry.crs); entry.grid = null;
+      }
+      this._crs = entry.crs; this._proj = entry.proj;
+      if (this._data && this._data.selected !== null && !this._selected) {
+        this._selected = outline(this._shape, this._data.selected, 3.5).addTo(map);
+      }
     },
     onAdd: function (map) {
       if (!map.getPane(this.options.pane)) { map.createPane(this.options.pane).style.zIndex = this._opts.zIndex; }
-      if (!this._proj || this._crs !== map.options.crs) {
-        this._crs = map.options.crs; this._proj = project(this._shape, this._crs); this._grid = null;
-      }
       L.Renderer.prototype.onAdd.call(this, map);  // not L.Canvas's, which draws at once
+      if (this._entry) { this._prepare(); }
+      if (this._error) { this._showError(); }
       this._updatePaths();
-      if (this._data && this._data.selected !== null) {
-        this._selected = outline(this._shape, this._data.selected, 3.5).addTo(map);
-      }
     },
     onRemove: function (map) {
       this._hover(null, null);
       if (this._selected) { map.removeLayer(this._selected); this._selected = null; }
+      if (this._errorControl) { this._errorControl.remove(); this._errorControl = null; }
       L.Canvas.prototype.onRemove.call(this, map);
     },
     getEvents: function () {
@@ -122,7 +174,7 @@
     },
     _fill: function (i) {
       var d = this._data;
-      return d ? (d.fill[i] === null ? d.noData.fill : d.fill[i]) : null;
+      return d ? (d.cls[i] === null ? d.noData.fill : d.colours[d.cls[i]]) : null;
     },
     _draw: function () {  // each area as one path, filled and outlined, like Leaflet's canvas but far fewer calls
       var map = this._map, ctx = this._ctx;
@@ -151,9 +203,9 @@
           }
           ctx.closePath();
         }
-        missing = data && data.fill[a] === null;
+        missing = data && data.cls[a] === null;
         if (fill) {
-          colour = missing ? data.noData.fill : (data ? data.fill[a] : (st.fillColor || st.color));
+          colour = missing ? data.noData.fill : (data ? data.colours[data.cls[a]] : (st.fillColor || st.color));
           if (colour !== current) { ctx.fillStyle = current = colour; }
           ctx.globalAlpha = fillOpacity; ctx.fill("evenodd");
         }
@@ -166,19 +218,21 @@
         }
       }
       ctx.globalAlpha = 1;
+      this.mapkitDrawnAt = performance.timeOrigin + performance.now();  // when last drawn, ms since epoch (benchmarks)
     },
     areaAt: function (latlng) {  // index of the area under a point, or -1
       if (!this._map || !this._proj) { return -1; }
-      var q = this._crs.latLngToPoint(latlng, 0), t = this._crs.scale(0);
-      this._grid = this._grid || G.gridIndex(this._proj.box);  // built on the first hover
-      return G.areaAt(this._grid, this._shape, this._proj, q.x / t, q.y / t);
+      var q = this._crs.latLngToPoint(latlng, 0), t = this._crs.scale(0), entry = this._entry;
+      entry.grid = entry.grid || G.gridIndex(this._proj.box);  // built on the first hover
+      return G.areaAt(entry.grid, this._shape, this._proj, q.x / t, q.y / t);
     },
     area: function (i) {  // a stand-in layer for one area, as event target (streamlit-folium reads toGeoJSON)
       var code = this._geom.codes[i], feature = {type: "Feature", id: i, properties: {code: code}, geometry: null};
       return {feature: feature, toGeoJSON: function () { return feature; }};
     },
-    mapkitList: function () {  // [code, fill colour] of every area, as drawn (for tests and tools)
+    mapkitList: function () {  // [code, fill colour] of every area, as drawn (for tests and tools); [] until loaded
       var out = [];
+      if (!this._geom) { return out; }
       for (var i = 0; i < this.mapkitAreas; i++) { out.push([this._geom.codes[i], this._fill(i)]); }
       return out;
     },
@@ -220,18 +274,20 @@
     _box: function (i) { return L.latLngBounds(latLngs(this._shape, i).flat(2)); },
     describe: function (i) {
       var d = this._data;
-      return {name: this._geom.names[i], parent: this._geom.parents[i], label: d ? d.label : "",
-              value: d ? d.value[i] : "", unit: d && d.fill[i] !== null ? d.unit : "", rank: d ? d.rr[i] : null,
+      var g = this._geom || {names: [], parents: []};
+      return {name: g.names[i], parent: g.parents[i], label: d ? d.label : "",
+              value: d ? d.value[i] : "", unit: d && d.cls[i] !== null ? d.unit : "", rank: d ? d.rr[i] : null,
               of: d ? d.nRegion : null, region: d ? d.regionLabel : ""};
     },
     showArea: function (i) {
       var map = this._map, box;
-      if (i === null || !map) { this._hover(null, null); return; }
+      if (i === null || !map || !this._shape) { this._hover(null, null); return; }
       box = this._box(i);
       if (!map.getBounds().contains(box.getCenter())) { map.panTo(box.getCenter(), {animate: false}); }
       this._hover(i, box.getCenter());
     },
     selectArea: function (i) {
+      if (!this._shape || !this._map) { return; }  // geometry still loading
       var latlng = this._box(i).getCenter(), target = this.area(i), map = this._map;
       this.fire("click", {latlng: latlng, layerPoint: map.latLngToLayerPoint(latlng),
                           containerPoint: map.latLngToContainerPoint(latlng), layer: target, sourceTarget: target},
@@ -242,11 +298,12 @@
 
   /**
    * One layer for all areas of a view.
-   * @param {object} geom  encoded areas: {scale, codes, names, parents, shapes} (mapkit.web.encode.encode_geometry)
+   * @param {object} geom  encoded areas: {scale, codes, names, parents, shapes} (mapkit.web.encode.encode_geometry),
+   *   or where to fetch them: {url, version, n} (mapkit.web.geometry_files; kept by version for the page's life)
    * @param {object|null} data  per-area colours and tooltip arrays (mapkit.web.choropleth.choropleth_data), or null
    *   for outlines
    * @param {object} opts  (style: object, interactive: boolean, attribution: string, pane: string, zIndex: number)
-   * @returns {L.Canvas}
+   * @returns {L.Canvas}  with .ready, a Promise of the layer once its geometry is in (codes, names, shapes)
    */
   mapkit.areas = function (geom, data, opts) {
     var layer = new AreaCanvas(geom, data, opts);
