@@ -418,7 +418,7 @@ def test_an_uploaded_name_with_markup_shows_as_text(page: Any, app_url: str, art
     page.locator('[data-testid="stSidebar"] [data-testid="stFileUploaderDropzoneInput"]').set_input_files(
         files=[{"name": "depots.csv", "mimeType": "text/csv", "buffer": csv.encode()}])
     page.get_by_text("Drawn as Your layer: depots.csv").wait_for(timeout=LOAD_TIMEOUT)
-    overlay_counts(frame, {"squares": 0, "circles": 0, "lines": 0, "upload": 1})
+    overlay_counts(frame, {"squares": 0, "circles": 0, "lines": 0, "upload": 1, "zones": 0})
 
     x, y = page_point(page, frame, 52.45, -1.75)
     page.mouse.click(x, y)
@@ -447,7 +447,7 @@ def test_a_multipoint_upload_is_drawn_and_behaves_like_points(page: Any, app_url
         files=[{"name": "depots.geojson", "mimeType": "application/geo+json", "buffer": geojson.encode()}])
     page.get_by_text("Drawn as Your layer: depots.geojson").wait_for(timeout=LOAD_TIMEOUT)
     frame = map_frame(page)
-    overlay_counts(frame, {"squares": 0, "circles": 0, "lines": 0, "upload": len(points)})
+    overlay_counts(frame, {"squares": 0, "circles": 0, "lines": 0, "upload": len(points), "zones": 0})
     assert frame.evaluate("""() => { let pins = 0; window.map.eachLayer(l => {
         if (l instanceof L.Marker) { pins++; } }); return pins; }""") == 0
     for lng, lat in points:
