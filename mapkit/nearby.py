@@ -145,10 +145,12 @@ def _percent(share: float) -> str:
 
 @lru_cache(maxsize=1)
 def lsoa_population() -> gpd.GeoDataFrame:
-    """Every LSOA in England (EPSG:27700) with ``code``, ``decile`` (IoD2025 IMD, national) and ``population``."""
+    """Every LSOA in England (EPSG:27700) with ``code``, ``ward_code`` (ONS best-fit ward), ``ca_code``, ``decile``
+    (IoD2025 IMD, national) and ``population``; loaded once, shared with :mod:`mapkit.zones`."""
     frame = load_indicator("imd_score", "lsoa", ENGLAND)
-    out = gpd.GeoDataFrame({"code": frame["code"].to_numpy(), "decile": frame["decile"].to_numpy(),
-                            "population": frame["denominator"].to_numpy()},
+    out = gpd.GeoDataFrame({"code": frame["code"].to_numpy(), "ward_code": frame["ward_code"].to_numpy(),
+                            "ca_code": frame["ca_code"].to_numpy(), "decile": frame["decile"].to_numpy(),
+                            "population": frame["denominator"].to_numpy(dtype=float)},
                            geometry=frame.geometry.to_numpy(), crs=frame.crs)
     return _prepare(out)
 

@@ -25,9 +25,9 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from mapkit.data import ENGLAND, load_indicator
 from mapkit.errors import ParameterError
 from mapkit.io import BNG, WGS84
+from mapkit.nearby import lsoa_population
 
 __all__ = ["METHOD", "NEST_SHARE", "SLIVER_SHARE", "ZoneResidents", "comparison", "residents_by_decile",
            "residents_in_zone", "zone_lsoas"]
@@ -43,23 +43,10 @@ METHOD = (f"Residents of the zone's wards: LSOAs whose ONS best-fit ward is in t
           "(1 = most deprived 10% of LSOAs in England).")
 
 
-def _lsoas() -> gpd.GeoDataFrame:
-    frame = load_indicator("imd_score", "lsoa", ENGLAND)
-    out = gpd.GeoDataFrame({"code": frame["code"].to_numpy(), "ward_code": frame["ward_code"].to_numpy(),
-                            "ca_code": frame["ca_code"].to_numpy(), "decile": frame["decile"].to_numpy(),
-                            "population": frame["denominator"].to_numpy(dtype=float)},
-                           geometry=frame.geometry.to_numpy(), crs=frame.crs)
-    return out.to_crs(BNG)
-
-
-_CACHE: dict[str, gpd.GeoDataFrame] = {}
-
-
 def lsoa_table() -> gpd.GeoDataFrame:
-    """Every LSOA (BNG) with its best-fit ward, combined authority, IMD decile and population (loaded once)."""
-    if "lsoa" not in _CACHE:
-        _CACHE["lsoa"] = _lsoas()
-    return _CACHE["lsoa"]
+    """Every LSOA (BNG) with its best-fit ward, combined authority, IMD decile and population: the one table
+    :func:`mapkit.nearby.lsoa_population` loads once for every place."""
+    return lsoa_population()
 
 
 def zone_lsoas(zone: BaseGeometry, ward_codes: Sequence[str], *, crs: str = WGS84,
