@@ -146,6 +146,16 @@ def focus_by_tab(page: Any, locator: Any, limit: int = 120) -> None:
     raise AssertionError(f"Tab never reached {locator}")
 
 
+def choose_by_keyboard(page: Any, label: str, typed: str, in_link: str) -> None:
+    """Choose in the select box labelled ``label`` by Tab, typing and Enter; wait for ``in_link`` in the URL."""
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).locator("input")
+    focus_by_tab(page, box)
+    page.keyboard.type(typed)
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"() => window.location.search.includes('{in_link}')", timeout=LOAD_TIMEOUT)
+    settled(page)
+
+
 def test_main_path_with_the_keyboard_only(page: Any, app_url: str, artifacts_dir: Path) -> None:
     """Region, level and indicator; step through the map's areas and open a profile; an overlay; search; export."""
     from playwright.sync_api import expect
@@ -156,12 +166,7 @@ def test_main_path_with_the_keyboard_only(page: Any, app_url: str, artifacts_dir
     page.locator("body").focus()
 
     # Region: a select box takes typing and Enter.
-    region = page.locator('[data-testid="stSelectbox"]').filter(has_text="Region").locator("input")
-    focus_by_tab(page, region)
-    page.keyboard.type("Coventry")
-    page.keyboard.press("Enter")
-    page.wait_for_function("() => window.location.search.includes('region=E08000026')", timeout=LOAD_TIMEOUT)
-    settled(page)
+    choose_by_keyboard(page, "Region", "Coventry", "region=E08000026")
 
     # Level: the radio group moves with the arrow keys.
     lsoa = page.get_by_role("radio", name="LSOAs")
@@ -176,18 +181,8 @@ def test_main_path_with_the_keyboard_only(page: Any, app_url: str, artifacts_dir
     page.wait_for_function("() => window.location.search.includes('level=lsoa')", timeout=LOAD_TIMEOUT)
 
     # Theme, then indicator: select boxes take typing and Enter.
-    theme = page.locator('[data-testid="stSelectbox"]').filter(has_text="Theme").locator("input")
-    focus_by_tab(page, theme)
-    page.keyboard.type("Deprivation domains")
-    page.keyboard.press("Enter")
-    page.wait_for_function("() => window.location.search.includes('indicator=income_score')", timeout=LOAD_TIMEOUT)
-    settled(page)
-    indicator = page.locator('[data-testid="stSelectbox"]').filter(has_text="Indicator").locator("input")
-    focus_by_tab(page, indicator)
-    page.keyboard.type("Health score")
-    page.keyboard.press("Enter")
-    page.wait_for_function("() => window.location.search.includes('indicator=health_score')", timeout=LOAD_TIMEOUT)
-    settled(page)
+    choose_by_keyboard(page, "Theme", "Deprivation domains", "indicator=income_score")
+    choose_by_keyboard(page, "Indicator", "Health score", "indicator=health_score")
     frame = map_frame(page)
     n = len(mapkit.load_boundaries("lsoa", "E08000026"))
     frame.wait_for_function(f"() => ({AREAS_JS})().length === {n}", timeout=LOAD_TIMEOUT)

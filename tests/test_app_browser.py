@@ -320,6 +320,15 @@ def toggle_overlay(page: Any, label: str) -> None:
     page.locator('[data-testid="stSidebar"] [data-testid="stCheckbox"]').filter(has_text=label).click()
 
 
+
+def click_for_popup(page: Any, target: dict[str, float]) -> Any:
+    """Click the map frame at ``target`` (frame pixels) and wait for an overlay popup; returns its locator."""
+    box = page.locator(MAP_FRAME).bounding_box()
+    page.mouse.click(box["x"] + target["x"], box["y"] + target["y"])
+    popup = page.frame_locator(MAP_FRAME).locator(".leaflet-popup-content .mapkit-overlay-popup")
+    popup.wait_for(timeout=10_000)
+    return popup
+
 def test_overlays_toggle_on_and_a_marker_opens_its_popup(page: Any, app_url: str, artifacts_dir: Path) -> None:
     frame = open_app(page, app_url)
     wait_for_areas(frame, 192)
@@ -347,10 +356,7 @@ def test_overlays_toggle_on_and_a_marker_opens_its_popup(page: Any, app_url: str
     settle(page, frame)
     target = frame.evaluate(CLEAR_SQUARE_JS)
     assert target, "no growth location is clear of other markers"
-    box = page.locator(MAP_FRAME).bounding_box()
-    page.mouse.click(box["x"] + target["x"], box["y"] + target["y"])
-    popup = page.frame_locator(MAP_FRAME).locator(".leaflet-popup-content .mapkit-overlay-popup")
-    popup.wait_for(timeout=10_000)
+    popup = click_for_popup(page, target)
     text = popup.inner_text()
     assert target["name"] in text
     feature = locations.set_index("name").loc[target["name"]]
@@ -399,10 +405,7 @@ def test_a_zone_is_outlined_over_its_wards_and_its_popup_lists_them(page: Any, a
     settle(page, frame)
     target = frame.evaluate(ZONE_EDGE_JS, "Growth Zone: East Birmingham & North Solihull")
     assert target, "no vertex of the zone's outline is clear of other features"
-    box = page.locator(MAP_FRAME).bounding_box()
-    page.mouse.click(box["x"] + target["x"], box["y"] + target["y"])
-    popup = page.frame_locator(MAP_FRAME).locator(".leaflet-popup-content .mapkit-overlay-popup")
-    popup.wait_for(timeout=10_000)
+    popup = click_for_popup(page, target)
     text = popup.inner_text()
     for field in ("Growth Zone: East Birmingham & North Solihull", "23 May 2024 wards", "Chelmsley Wood",
                   "wards listed by the source", "status date: 2023-12-21"):
