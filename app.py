@@ -23,8 +23,8 @@ from streamlit_folium import st_folium
 
 import mapkit
 import mapkit.change
-from mapkit import (assets, classify, guidance, links, nearby, overlays, palettes, postcodes, search, similar,
-                    status_dates, uploads, wording, zones)
+from mapkit import (assets, classify, guidance, links, nearby, overlays, paging, palettes, postcodes, search,
+                    similar, status_dates, uploads, wording, zones)
 from mapkit.basemaps import BASEMAPS
 from mapkit.compare import Comparison, themes_for
 from mapkit.compare import compare as compare_areas
@@ -608,19 +608,48 @@ def show_profile_table(view: View, prof: AreaProfile) -> None:
                    "Medians are of the areas of this level, not totals for the region or England.")
 
 
+TABLE_PAGE_KEY = "w_table_page"
+TABLE_ORDER_KEY = "w_table_order"
+
+
+def table_controls(view: View, table: pd.DataFrame) -> paging.TablePage:
+    """Search, order and page of the ranked table; a new view, search or order starts again at page 1."""
+    spec = mapkit.registry().indicator(view.indicator)
+    search_column, order_column, page_column = st.columns([4, 3, 2], vertical_alignment="bottom")
+    query = search_column.text_input("Search by name or code", key="w_search", placeholder="e.g. Aston",
+                                     max_chars=100).strip()
+    st.session_state.setdefault(TABLE_ORDER_KEY, paging.ORDERS[0])
+    order = order_column.radio("Order", paging.ORDERS, key=TABLE_ORDER_KEY, horizontal=True,
+                               format_func=lambda o: paging.order_label(o, spec.higher_is))
+    signature = (view.indicator, view.level, view.region, query, order)
+    if st.session_state.get("table_for") != signature:
+        st.session_state["table_for"] = signature
+        st.session_state[TABLE_PAGE_KEY] = 1
+    pages = paging.pages_for(len(paging.name_filter(table, query)))
+    st.session_state[TABLE_PAGE_KEY] = min(max(1, int(st.session_state.get(TABLE_PAGE_KEY) or 1)), pages)
+    page = page_column.number_input("Page", min_value=1, max_value=pages, step=1, key=TABLE_PAGE_KEY,
+                                    disabled=pages == 1, help=f"{paging.PAGE_ROWS} rows a page. Every row is in "
+                                                              "the CSV download below the table.")
+    return paging.table_page(table, query=query, order=order, page=int(page))
+
+
 def show_ranking(view: View) -> None:
+    """A page of the ranked table (every area would be megabytes at each rerun for England), with its controls."""
     spec = mapkit.registry().indicator(view.indicator)
     region_name = mapkit.region_name(view.region)
     plural = mapkit.registry().boundary(view.level).plural
     st.header(f"{spec.label}: {plural} of {region_name}, ranked")
     table = ranking(view.indicator, view.level, view.region)
-    query = st.text_input("Search by name", key="w_search", placeholder="e.g. Aston")
-    if query:
-        table = table[table["name"].str.contains(query, case=False, regex=False, na=False)]
-    shown = table.assign(value_text=[spec.format_value(None if pd.isna(v) else float(v)) for v in table["value"]])
+    page = table_controls(view, table)
+    query = str(st.session_state.get("w_search") or "").strip()
+    st.caption(page.summary(plural, markdown_text(query)))
+    rows = page.rows
+    shown = rows.assign(value_text=[spec.format_value(None if pd.isna(v) else float(v)) for v in rows["value"]])
     shown, trend_column = with_trend(shown, view)
+    # A key per page: a selection belongs to the rows it was made on, not to the same position on another page.
+    key = "ranking_table_" + hashlib.sha1(repr((st.session_state["table_for"], page.page)).encode()).hexdigest()[:12]
     event = st.dataframe(
-        shown, hide_index=True, width="stretch", height=320, key="ranking_table",
+        shown, hide_index=True, width="stretch", height=320, key=key,
         on_select="rerun", selection_mode="single-row",
         column_order=[*(["rank_in_region"] if view.region != mapkit.ENGLAND else []), "name", "code", "value",
                       *trend_column, "rank_in_england", "n_england", "decile_in_england", "note"],
@@ -639,39 +668,36 @@ def show_ranking(view: View) -> None:
             "note": st.column_config.TextColumn("Note"),
         },
     )
-    rows = getattr(getattr(event, "selection", None), "rows", None) or []
-    if rows:
-        code = str(shown.iloc[rows[0]]["code"])
+    picked = getattr(getattr(event, "selection", None), "rows", None) or []
+    if picked and picked[0] < len(shown):
+        code = str(shown.iloc[picked[0]]["code"])
         current: View = st.session_state["view"]
         if code != current.area and code != st.session_state.get("last_table_pick"):
             st.session_state["last_table_pick"] = code
             st.session_state["view"] = dataclasses.replace(current, area=code)
             st.rerun()
     if st.checkbox("Show as a plain table", key="w_plain_table",
-                   help="The same rows as an HTML table with headers, for screen readers and printing."):
+                   help="The rows of this page as an HTML table with headers, for screen readers and printing."):
         plain_table(shown, view)
     st.download_button(
-        "Download CSV (with source header)", data=csv_text(view.indicator, view.level, view.region),
+        f"Download CSV of all {len(table):,} {plural} (with source header)",
+        data=csv_text(view.indicator, view.level, view.region),
         file_name=table_file_name(view.indicator, view.level, view.region), mime="text/csv",
         help="Every area of the table, with a header naming the source, vintage and licence.")
     st.caption(wording.source_caption(spec))
 
 
-PLAIN_ROWS = 500
-
-
 def plain_table(shown: pd.DataFrame, view: View) -> None:
-    """The ranked rows as a real HTML table (st.table), up to :data:`PLAIN_ROWS` rows."""
+    """The page's rows as a real HTML table (st.table): the same rows, in the same order, as the grid above."""
     spec = mapkit.registry().indicator(view.indicator)
     region_name = mapkit.region_name(view.region)
     columns = {"rank_in_region": f"Rank in {region_name}", "name": "Name", "code": "Code",
                "value_text": f"{spec.label} ({spec.unit})", "rank_in_england": "Rank in England",
                "decile_in_england": "National decile", "note": "Note"}
+    if view.region == mapkit.ENGLAND:  # England is the region: its rank is the rank in England (as in the grid)
+        columns.pop("rank_in_region")
     table = shown[[c for c in columns if c in shown.columns]].rename(columns=columns)
-    if len(table) > PLAIN_ROWS:
-        st.caption(f"The first {PLAIN_ROWS} of {len(table):,} rows; search by name above, or download the CSV, "
-                   "for the rest.")
-    st.table(table.head(PLAIN_ROWS).astype(str).replace({"nan": "", "<NA>": "", "None": ""}))
+    st.table(table.astype(str).replace({"nan": "", "<NA>": "", "None": ""}))
 
 
 # ------------------------------------------------------------------------------------------------ time series

@@ -18,6 +18,7 @@ import mapkit.prepared
 import mapkit.nearby
 from mapkit import overlays, uploads
 from mapkit.errors import ProductError, UploadError
+from mapkit.tables import ranking_table
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 WMCA = "E47000007"
@@ -66,7 +67,8 @@ def test_changing_region_updates_levels_map_and_url() -> None:
     assert at.radio(key="w_level").options == ["Combined authorities", "Districts", "Wards", "LSOAs"]
     assert query_value(at, "region") == mapkit.ENGLAND
     assert any("6,817 wards of England" in c.value for c in at.caption)
-    assert len(ranking_frame(at)) == 6817
+    assert len(ranking_frame(at)) == 250  # a page of the ranked table, not all 6,817 rows at every rerun
+    assert any(c.value == "Rows 1 to 250 of the 6,817 wards (page 1 of 28)." for c in at.caption)
 
 
 def test_lsoas_are_offered_for_a_district() -> None:
@@ -86,7 +88,8 @@ def test_all_of_englands_lsoas_are_a_level() -> None:
     assert not at.exception
     assert query_value(at, "level") == "lsoa" and query_value(at, "region") == mapkit.ENGLAND
     assert any("33,755 LSOAs of England" in c.value for c in at.caption)
-    assert len(ranking_frame(at)) == 33755
+    assert len(ranking_frame(at)) == 250
+    assert at.number_input(key="w_table_page").max == 136
 
 
 def test_only_indicators_published_at_the_level_are_offered() -> None:
@@ -169,6 +172,29 @@ def test_search_filters_the_ranking_table() -> None:
     at.text_input(key="w_search").input("Aston").run()
     names = list(ranking_frame(at)["name"])
     assert names and all("aston" in n.lower() for n in names)
+    assert any(c.value.startswith(f'{len(names)} of the 192 wards match "Aston"') for c in at.caption)
+
+
+def test_the_ranked_table_pages_and_orders_and_a_new_view_starts_at_page_one() -> None:
+    england = ranking_table("imd_score", "ward", mapkit.ENGLAND)
+    at = start({"region": mapkit.ENGLAND, "level": "ward", "indicator": "imd_score"})
+    assert list(ranking_frame(at)["code"]) == list(england["code"].iloc[:250])
+    at.number_input(key="w_table_page").set_value(3).run()
+    assert not at.exception
+    assert list(ranking_frame(at)["code"]) == list(england["code"].iloc[500:750])
+    assert any(c.value == "Rows 501 to 750 of the 6,817 wards (page 3 of 28)." for c in at.caption)
+    at.radio(key="w_table_order").set_value("best").run()
+    assert at.number_input(key="w_table_page").value == 1
+    assert ranking_frame(at)["value"].iloc[0] == england["value"].min()
+    at.number_input(key="w_table_page").set_value(28).run()
+    assert len(ranking_frame(at)) == 6817 - 27 * 250
+    at.number_input(key="w_table_page").set_value(2).run()
+    at.selectbox(key="w_region").set_value(WMCA).run()  # another view: back to page 1
+    assert not at.exception
+    assert at.number_input(key="w_table_page").value == 1
+    at.checkbox(key="w_plain_table").check().run()
+    plain = at.table[0].value
+    assert list(plain["Code"]) == list(ranking_frame(at)["code"])  # the plain table shows the grid's rows
 
 
 def test_classification_and_palette_choices_reach_the_url() -> None:
