@@ -50,7 +50,7 @@ from mapkit.web.choropleth import SIMILAR_STYLE, MapView, build_map, highlight_g
 from mapkit.web import compare_chart
 from mapkit.web.elements import Legend
 from mapkit.web.encode import GeometryPayload, area_geometry, outline_geometry
-from mapkit.web.geometry_files import write_geometry
+from mapkit.web.geometry_files import remove_unused, write_geometry
 
 # Encoded areas as content-hashed files, served by Streamlit at app/static/geometry/ (static serving on in
 # .streamlit/config.toml): the page fetches a view's areas once, and an indicator change sends only colours.
@@ -99,19 +99,25 @@ def outlines(level: str, region: str) -> GeometryPayload | None:
 
 
 @st.cache_resource(show_spinner=False)
-def published_geometry(version: str, _payload: GeometryPayload) -> str:
-    """The file name of a view's areas under :data:`GEOMETRY_FOLDER`, written once per process (keyed by content)."""
-    return write_geometry(_payload, GEOMETRY_FOLDER)
+def removed_geometry() -> list[str]:
+    """Once per process: delete geometry files no process sharing the folder has used for a day."""
+    try:
+        return remove_unused(GEOMETRY_FOLDER)
+    except OSError:  # a read-only checkout: nothing to tidy
+        return []
 
 
 def geometry_url(payload: GeometryPayload) -> str | None:
-    """Where the page fetches ``payload``; ``None`` (sent inline, as before) without static serving."""
+    """Where the page fetches ``payload``; ``None`` (sent inline, as before) without static serving.
+
+    The file is written if missing (also after another replica's clean-up removed it) and marked as in use."""
     if not st.get_option("server.enableStaticServing"):
         return None
     base = str(st.get_option("server.baseUrlPath") or "").strip("/")
     prefix = f"/{base}/app/static/geometry/" if base else "/app/static/geometry/"
+    removed_geometry()
     try:
-        return prefix + published_geometry(payload.version, payload)
+        return prefix + write_geometry(payload, GEOMETRY_FOLDER)
     except OSError:  # a read-only checkout: the map still works, sending its areas inline
         return None
 
