@@ -1279,6 +1279,23 @@ def show_map_text(view: View, data: MapData) -> None:
 # ------------------------------------------------------------------------------------------------ page
 
 
+PAGE_DRAWN_KEY = "page_drawn"
+# Seconds between the map alone reaching the browser and the rest of the page being sent: about the time the
+# browser takes to mount the map (no bare strings here: Streamlit would write them on the page).
+REST_AFTER_S = 0.8
+
+
+@st.fragment(run_every=REST_AFTER_S)
+def rest_of_page_soon() -> None:
+    """Run the whole page again :data:`REST_AFTER_S` seconds after the map alone was sent, once.
+
+    Drawn (empty) at the end of the session's first run; its timer then runs it by itself, and that run asks for
+    the whole page, which no longer draws this fragment, so the timer stops."""
+    if st.session_state.pop("rest_pending", False):
+        st.rerun()
+    st.session_state["rest_pending"] = True
+
+
 def main() -> None:
     if "view" not in st.session_state:
         view, notices = links.parse_query(st.query_params.to_dict(), overlay_ids=offered_overlays())
@@ -1286,8 +1303,17 @@ def main() -> None:
         st.session_state["notices"] = notices
         seed_widgets(view)
     previous: View = st.session_state["view"]
-    view = sidebar(previous)
-    user_layer = upload_control()
+    # The session's first run sends the map alone (with the title and its caption): the browser then mounts the
+    # map without waiting for the scripts of the sidebar's widgets and the tables, and the rest follows a moment
+    # later (rest_of_page_soon). The view comes from the link, which is what the sidebar would show.
+    map_first = not st.session_state.get(PAGE_DRAWN_KEY)
+    if map_first:
+        view, user_layer = previous, None
+        st.sidebar.header("What to map")  # the sidebar takes its room now: the map does not move when it fills
+        st.sidebar.caption("The controls are on their way.")
+    else:
+        view = sidebar(previous)
+        user_layer = upload_control()
     st.session_state["view"] = view
     sync_url(view)
 
@@ -1322,6 +1348,10 @@ def main() -> None:
             if code != view.area and code in set(frame["code"]):
                 st.session_state["view"] = dataclasses.replace(view, area=code)
                 st.rerun()
+    if map_first:
+        st.session_state[PAGE_DRAWN_KEY] = True
+        rest_of_page_soon()
+        return
     with profile_column:
         prof = show_profile(view)
     if prof is not None:

@@ -27,12 +27,34 @@ BINLEY = "E05001219"
 
 
 def start(query: dict[str, str] | None = None) -> AppTest:
+    """The app opened from a link: its first run (the map alone), then the run its timer asks for (the page)."""
     at = AppTest.from_file(APP, default_timeout=120)
     for key, value in (query or {}).items():
         at.query_params[key] = value
     at.run()
     assert not at.exception, [e.value for e in at.exception]
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def test_the_first_run_sends_the_map_alone_and_the_next_the_whole_page() -> None:
+    """The browser mounts the map without waiting for the widgets' and tables' scripts (benchmarks/speed.py)."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update({"region": COVENTRY, "level": "lsoa", "indicator": "health_score"})
+    at.run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["England policy map"]
+    assert any("for the 203 LSOAs of Coventry" in c.value for c in at.caption)
+    assert map_args(at)["feature_group"]  # the map, with its areas' layer
+    assert not at.sidebar.selectbox and not at.dataframe and not at.tabs
+    assert query_value(at, "region") == COVENTRY and query_value(at, "indicator") == "health_score"
+    at.run()  # what the first run's timer asks for
+    assert not at.exception
+    assert at.selectbox(key="w_region").value == COVENTRY and at.radio(key="w_level").value == "lsoa"
+    assert at.selectbox(key="w_indicator").value == "health_score"
+    assert len(ranking_frame(at)) == 203 and [t.label for t in at.tabs][0] == "Ranked table"
+    assert map_args(at)["feature_group"]
 
 
 def ranking_frame(at: AppTest):
