@@ -1255,9 +1255,12 @@ def show_footer(view: View, user_layer: UserLayer | None = None) -> None:
         st.markdown(guidance.STATEMENT)
 
 
-def show_help() -> None:
-    """How to read this map, and the glossary of IoD terms, folded under the title."""
+def show_help(*, folded_only: bool = False) -> None:
+    """How to read this map, and the glossary of IoD terms, folded under the title (``folded_only``: the folded
+    box alone, its text left for the next run, so the map below it does not move)."""
     with st.expander("How to read this map, and what the terms mean"):
+        if folded_only:
+            return
         st.markdown(guidance.HOW_TO_READ)
         st.markdown("**Glossary**\n\n" + guidance.glossary_markdown())
 
@@ -1266,8 +1269,7 @@ def announce(view: View, data: MapData) -> None:
     """A polite live region (hidden from sight) saying what the map and profile now show, after each change."""
     names = data.frame.loc[data.frame["code"] == view.area, "name"] if view.area else ()
     text = guidance.view_announcement(data, str(names.iloc[0]) if len(names) else None)
-    st.markdown(f'<div class="mapkit-sr-only" role="status" aria-live="polite">{escape(text)}</div>',
-                unsafe_allow_html=True)
+    st.html(f'<div class="mapkit-sr-only" role="status" aria-live="polite">{escape(text)}</div>')
 
 
 def show_map_text(view: View, data: MapData) -> None:
@@ -1317,9 +1319,9 @@ def main() -> None:
     st.session_state["view"] = view
     sync_url(view)
 
-    st.markdown(PAGE_STYLE, unsafe_allow_html=True)
+    st.html(PAGE_STYLE)
     st.title("England policy map")
-    show_help()
+    show_help(folded_only=map_first)
     for notice in st.session_state.get("notices", []):
         st.info(notice, icon="ℹ️")
     if st.session_state.get("notices") and st.button("Dismiss notices"):
