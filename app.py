@@ -654,11 +654,11 @@ def show_ranking(view: View) -> None:
     shown, trend_column = with_trend(shown, view)
     # A key per page: a selection belongs to the rows it was made on, not to the same position on another page.
     key = "ranking_table_" + hashlib.sha1(repr((st.session_state["table_for"], page.page)).encode()).hexdigest()[:12]
+    columns = [*(["rank_in_region"] if view.region != mapkit.ENGLAND else []), "name", "code", "value",
+               *trend_column, "rank_in_england", "n_england", "decile_in_england", "note"]
     event = st.dataframe(
-        shown, hide_index=True, width="stretch", height=320, key=key,
-        on_select="rerun", selection_mode="single-row",
-        column_order=[*(["rank_in_region"] if view.region != mapkit.ENGLAND else []), "name", "code", "value",
-                      *trend_column, "rank_in_england", "n_england", "decile_in_england", "note"],
+        shown[columns], hide_index=True, width="stretch", height=320, key=key,  # only the columns shown are sent
+        on_select="rerun", selection_mode="single-row", column_order=columns,
         column_config={
             **trend_config(view),
             "rank_in_region": st.column_config.NumberColumn(f"Rank in {region_name}",

@@ -90,6 +90,8 @@ def test_changing_region_updates_levels_map_and_url() -> None:
     assert query_value(at, "region") == mapkit.ENGLAND
     assert any("6,817 wards of England" in c.value for c in at.caption)
     assert len(ranking_frame(at)) == 250  # a page of the ranked table, not all 6,817 rows at every rerun
+    assert list(ranking_frame(at).columns) == ["name", "code", "value", "rank_in_england", "n_england",
+                                               "decile_in_england", "note"]  # only what is shown is sent
     assert any(c.value == "Rows 1 to 250 of the 6,817 wards (page 1 of 28)." for c in at.caption)
 
 
