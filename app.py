@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import hashlib
 import re
 from pathlib import Path
@@ -687,7 +688,7 @@ def show_ranking(view: View) -> None:
         plain_table(shown, view)
     st.download_button(
         f"Download CSV of all {len(table):,} {plural} (with source header)",
-        data=csv_text(view.indicator, view.level, view.region),
+        data=functools.partial(csv_text, view.indicator, view.level, view.region),  # made when clicked
         file_name=table_file_name(view.indicator, view.level, view.region), mime="text/csv",
         help="Every area of the table, with a header naming the source, vintage and licence.")
     st.caption(wording.source_caption(spec))

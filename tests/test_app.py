@@ -548,3 +548,9 @@ def test_a_bad_as_of_date_in_a_link_is_reported() -> None:
     at = start({"overlays": "growth_locations", "asof": "2024-02-30"})
     assert any("as-of date `2024-02-30`" in i.value for i in at.info), [i.value for i in at.info]
     assert at.checkbox(key="w_as_of_on").value is False
+
+
+def test_the_ranked_tables_csv_is_made_when_asked_for() -> None:
+    at = start({"region": mapkit.ENGLAND, "level": "ward", "indicator": "imd_score"})
+    (button,) = [b for b in at.get("download_button") if "Download CSV of all 6,817 wards" in b.proto.label]
+    assert button.proto.deferred_file_id and not button.proto.url  # made on the click (browser test downloads it)

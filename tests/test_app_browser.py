@@ -726,6 +726,11 @@ def test_the_ranked_table_shows_a_page_and_a_row_on_another_page_opens_its_profi
     wards = ranking_table("imd_score", "ward", mapkit.ENGLAND)
     open_app(page, app_url + f"/?region={mapkit.ENGLAND}&level=ward&indicator=imd_score")
     expect(page.get_by_text("Rows 1 to 250 of the 6,817 wards (page 1 of 28).")).to_be_visible(timeout=LOAD_TIMEOUT)
+    with page.expect_download() as got:  # made on the click: every ward, not only the page shown
+        page.get_by_role("button", name="Download CSV of all 6,817 wards (with source header)").click()
+    lines = Path(got.value.path()).read_text(encoding="utf-8").splitlines()
+    rows = [line for line in lines if not line.startswith("#")]
+    assert len(rows) == 1 + 6817 and rows[1].startswith(f"{wards.iloc[0]['code']},")
     page.get_by_role("spinbutton", name="Page").fill("2")
     page.keyboard.press("Enter")
     expect(page.get_by_text("Rows 251 to 500 of the 6,817 wards (page 2 of 28).")).to_be_visible(
