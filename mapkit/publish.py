@@ -93,6 +93,11 @@ def _hashed(folder: Path, stem: str, suffix: str, data: bytes) -> str:
     return name
 
 
+def _asset(site: Path, name: str) -> str:
+    """Copy ``mapkit/web/static/<name>`` to ``site/assets/`` under a content-hashed name; return that name."""
+    return _hashed(site / "assets", Path(name).stem, Path(name).suffix, web.static_text(name).encode("utf-8"))
+
+
 def _leaflet(site: Path) -> tuple[str, str]:
     """Copy Leaflet (script, stylesheet, images) into ``site/vendor/``; return the two files' site paths."""
     urls = dict(folium.Map().default_js + folium.Map().default_css)
@@ -215,8 +220,8 @@ def build_site(site: Path, views: Sequence[tuple[str, str]], *, log: Callable[[s
                            "indicator": fallback if fallback in default_view["data"] else
                            next(iter(default_view["data"]))}
     leaflet_js, leaflet_css = _leaflet(site)
-    scripts = [_hashed(site / "assets", Path(n).stem, ".js", web.static_text(n).encode("utf-8")) for n in RUNTIME]
-    styles = {n: _hashed(site / "assets", Path(n).stem, ".css", web.static_text(n).encode("utf-8")) for n in web.SITE_STYLES}
+    scripts = [_asset(site, name) for name in RUNTIME]
+    styles = {name: _asset(site, name) for name in web.SITE_STYLES}
     built = (f"Published {(today or dt.date.today()):%d %B %Y} with mapkit from the official files named above; "
              "every figure is the publisher's or computed by the publisher's method.")
     page = string.Template(resources.files("mapkit.web").joinpath("static", "site.html").read_text("utf-8"))
