@@ -21,6 +21,7 @@ from urllib.parse import urlparse
 import pytest
 
 from conftest import _free_port, _stop_process_group
+from test_accessibility_browser import axe
 from mapkit.cli import main
 
 pytestmark = pytest.mark.browser
@@ -95,6 +96,7 @@ def test_the_site_draws_with_legend_and_sources_and_nothing_from_elsewhere(page:
     assert elsewhere and {urlparse(u).hostname for u in elsewhere} == {tiles_host}, "only basemap tiles leave"
     assert not route_log.served and not route_log.blocked, "no CDN file needed"
     page.screenshot(path=str(artifacts_dir / "site-desktop.png"))
+    assert axe(page) == [], "axe-core finds nothing on the site's page (WCAG 2.x A and AA, best practices)"
 
 
 def test_an_indicator_change_fetches_its_arrays_only(page: Any, site: Path, site_url: str) -> None:
