@@ -40,7 +40,8 @@ from mapkit.view import DEFAULT, View, default_indicator, indicators_for, levels
 from mapkit import web
 from mapkit.web.choropleth import area_style, choropleth_parts, map_text, outline_style
 from mapkit.web.elements import area_options
-from mapkit.web.encode import PARENT_OUTLINE, GeometryPayload, area_geometry, outline_geometry, script_json
+from mapkit.web.encode import (PARENT_NAME_COLUMN, PARENT_OUTLINE, GeometryPayload, area_geometry, outline_geometry,
+                               script_json)
 from mapkit.web.geometry_files import write_geometry
 from mapkit.wording import region_label
 
@@ -166,6 +167,8 @@ def _view_entry(site: Path, region: str, level: str, log: Callable[[str], None],
         "areaOptions": area_options(area_style(geometry), interactive=True,
                                     attribution=registry().sources["ons_boundaries"].attribution),
         "outlines": None, "outlineOptions": None, "data": {},
+        "parentHead": {"ca_name": "Combined authority", "lad_name": "District"}.get(PARENT_NAME_COLUMN[level] or "",
+                                                                                   "Within"),
     }
     if outlines is not None:
         entry["outlines"] = _ref(outlines, write_geometry(outlines, folder))

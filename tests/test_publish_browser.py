@@ -141,6 +141,15 @@ def test_hover_and_keyboard_show_an_areas_figures(page: Any, site: Path, site_ur
     text = tip.inner_text()
     assert "Sandwell" in text and "25,389.96" in text and "Rank in England: 5 of 296" in text
     page.keyboard.press("Escape")
+    page.locator("#area-table summary").click()
+    rows = page.locator("#area-table tbody tr")
+    rows.first.wait_for(timeout=LOAD)
+    assert rows.count() == 7
+    assert rows.first.inner_text().split("\t")[:3] == ["1", "Sandwell", "West Midlands"]
+    assert "25,389.96" in rows.first.inner_text()
+    page.select_option("#pick-indicator", "imd_score")  # the open table follows the map
+    page.wait_for_function("() => document.querySelector('#area-table caption').textContent.startsWith('IMD score')",
+                           timeout=LOAD)
     box = page.locator("#map").bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     tip.wait_for(timeout=LOAD)

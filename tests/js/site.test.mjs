@@ -62,3 +62,16 @@ test("pickers: a region's levels and a view's indicators grouped by theme, in th
   assert.equal(site.titleOf(manifest, {region: "E92000001", level: "lad", indicator: "gva"}),
                "GVA per hour in England, by district");
 });
+
+test("the table of the areas keeps Python's escaping and names its columns", () => {
+  const html = site.tableHtml([
+    {name: "Sandwell", parent: "West Midlands", value: "25,389.96", unit: "(average rank)", rank: 1},
+    {name: "A &amp; B", parent: "", value: "No data", unit: "", rank: null},
+  ], {label: "IMD: average rank", region: "West Midlands", parentHead: "Combined <authority>"});
+  assert.ok(html.startsWith("<table class='site-table'><caption>IMD: average rank, areas in West Midlands in " +
+                            "rank order</caption>"));
+  assert.ok(html.includes("<th scope='col'>Combined &lt;authority&gt;</th>"));
+  assert.ok(html.includes("<tr><td>1</td><th scope='row'>Sandwell</th><td>West Midlands</td><td>25,389.96 " +
+                          "<span class='site-unit'>(average rank)</span></td></tr>"));
+  assert.ok(html.includes("<tr><td></td><th scope='row'>A &amp; B</th><td></td><td>No data</td></tr>"));
+});

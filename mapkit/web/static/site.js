@@ -131,6 +131,27 @@
            manifest.levels[state.level].singular;
   }
 
+  /**
+   * The areas as an HTML table in rank order (rank 1 first, areas without a figure last), for readers who want the
+   * figures rather than the colours and for screen readers.
+   * @param {Array<object>} rows  layer.describe(i) of each area, in rank order: {name, parent, value, unit, rank}
+   *   (text already HTML-escaped by Python)
+   * @param {object} heads  {label, region, parentHead}: column heads, plain text
+   * @returns {string}
+   */
+  function tableHtml(rows, heads) {
+    var h = "<table class='site-table'><caption>" + attribute(heads.label) + ", areas in " + attribute(heads.region) +
+            " in rank order</caption><thead><tr><th scope='col'>Rank in " + attribute(heads.region) + "</th>" +
+            "<th scope='col'>Area</th><th scope='col'>" + attribute(heads.parentHead) + "</th>" +
+            "<th scope='col'>" + attribute(heads.label) + "</th></tr></thead><tbody>";
+    rows.forEach(function (d) {
+      h += "<tr><td>" + (d.rank === null || d.rank === undefined ? "" : Number(d.rank).toLocaleString("en-GB")) +
+           "</td><th scope='row'>" + d.name + "</th><td>" + (d.parent || "") + "</td><td>" + d.value +
+           (d.unit ? " <span class='site-unit'>" + d.unit + "</span>" : "") + "</td></tr>";
+    });
+    return h + "</tbody></table>";
+  }
+
   // ------------------------------------------------------------------------------------------- the page (browser)
 
   function element(tag, attrs, text) {
@@ -192,6 +213,21 @@
       group = null;
     }
 
+    function showTable() {  // built when the reader opens it (England's LSOAs are 33,755 rows)
+      var areas = page.map.mapkitLayer;
+      if (!page.table.open || !areas) { page.tableBody.textContent = ""; return; }
+      areas.ready.then(function (layer) {
+        if (layer !== page.map.mapkitLayer || !page.table.open) { return; }
+        var rows = [], i;
+        for (i = 0; i < layer.mapkitAreas; i++) { rows.push(layer.describe(i)); }
+        page.tableBody.innerHTML = tableHtml(window.mapkit.keyboard.rankOrder(rows.map(function (d) {
+          return d.rank;
+        })).map(function (k) { return rows[k]; }), {
+          label: manifest.indicators[state.indicator].label, region: labelOf(manifest, state.region),
+          parentHead: shownView.parentHead || "Within"});
+      });
+    }
+
     function draw(view, doc) {
       var next = L.featureGroup(), areas = window.mapkit.areas(view.areas, doc.data, view.areaOptions);
       next.addLayer(areas);
@@ -201,6 +237,7 @@
       if (group) { map.removeLayer(group); }
       group = next.addTo(map);
       page.map.mapkitLayer = areas;  // for tests and tools: mapkitList(), ready
+      showTable();
       return areas.ready;
     }
 
@@ -250,6 +287,7 @@
       return show();
     }
 
+    page.table.addEventListener("toggle", showTable);
     page.region.addEventListener("change", function () { choose({region: page.region.value}); });
     page.level.addEventListener("change", function () { choose({level: page.level.value}); });
     page.indicator.addEventListener("change", function () { choose({indicator: page.indicator.value}); });
@@ -263,10 +301,11 @@
     return start(JSON.parse(byId("mapkit-manifest").textContent), {
       region: byId("pick-region"), level: byId("pick-level"), indicator: byId("pick-indicator"), map: byId("map"),
       title: byId("map-title"), description: byId("map-description"), sources: byId("map-sources"),
-      embed: byId("embed-snippet"), status: byId("map-status"), notices: byId("map-notices"), full: byId("open-full")
+      embed: byId("embed-snippet"), status: byId("map-status"), notices: byId("map-notices"), full: byId("open-full"),
+      table: byId("area-table"), tableBody: byId("area-table-body")
     });
   }
 
   return {parseState: parseState, stateHash: stateHash, embedSnippet: embedSnippet, indicatorGroups: indicatorGroups,
-          levelsOf: levelsOf, titleOf: titleOf, start: start, startPage: startPage};
+          levelsOf: levelsOf, titleOf: titleOf, tableHtml: tableHtml, start: start, startPage: startPage};
 });
