@@ -149,7 +149,8 @@ def _indicator_entry(indicator: str) -> dict[str, Any]:
 
 def _level_entry(level: str) -> dict[str, str]:
     boundary = registry().boundary(level)
-    singular = boundary.label if boundary.label.isupper() else boundary.label[:1].lower() + boundary.label[1:]
+    acronym = boundary.label.split()[0].isupper()  # "LSOA (neighbourhood)" keeps its capitals, "Ward" does not
+    singular = boundary.label if acronym else boundary.label[:1].lower() + boundary.label[1:]
     return {"label": boundary.plural[:1].upper() + boundary.plural[1:], "singular": singular}
 
 

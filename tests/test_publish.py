@@ -155,3 +155,8 @@ def test_without_leaflet_installed_the_message_gives_the_fix(tmp_path: Path, mon
     with pytest.raises(site_module.AssetError, match="install_browser_assets.sh"):
         publish(tmp_path / "site", regions=[WMCA], levels=["lad"])
     assert not (tmp_path / "site").exists()
+
+
+def test_level_names_keep_their_capitals() -> None:
+    assert site_module._level_entry("lsoa") == {"label": "LSOAs", "singular": "LSOA (neighbourhood)"}
+    assert site_module._level_entry("ca") == {"label": "Combined authorities", "singular": "combined authority"}
