@@ -40,7 +40,7 @@ from mapkit.view import DEFAULT, View, default_indicator, indicators_for, levels
 from mapkit import web
 from mapkit.web.choropleth import area_style, choropleth_parts, map_text, outline_style
 from mapkit.web.elements import area_options
-from mapkit.web.encode import (PARENT_NAME_COLUMN, PARENT_OUTLINE, GeometryPayload, area_geometry, outline_geometry,
+from mapkit.web.encode import (PARENT_NAME_COLUMN, GeometryPayload, area_geometry, outline_geometry,
                                script_json)
 from mapkit.web.geometry_files import write_geometry
 from mapkit.wording import region_label
@@ -168,13 +168,11 @@ def _view_entry(site: Path, region: str, level: str, log: Callable[[str], None],
         "areaOptions": area_options(area_style(geometry), interactive=True,
                                     attribution=registry().sources["ons_boundaries"].attribution),
         "outlines": None, "outlineOptions": None, "data": {},
-        "parentHead": {"ca_name": "Combined authority", "lad_name": "District"}.get(PARENT_NAME_COLUMN[level] or "",
-                                                                                   "Within"),
+        "parentHead": _parent_head(level),
     }
     if outlines is not None:
         entry["outlines"] = _ref(outlines, write_geometry(outlines, folder))
         entry["outlineOptions"] = area_options(outline_style(outlines), interactive=False)
-        entry["outlineLabel"] = f"{registry().boundary(PARENT_OUTLINE[level]).label} boundaries"
     for indicator in indicators_for(level):
         try:
             data = prepare(View(region=region, level=level, indicator=indicator, scheme=None))
@@ -189,6 +187,12 @@ def _view_entry(site: Path, region: str, level: str, log: Callable[[str], None],
     log(f"{region_label(region)}, {registry().boundary(level).plural}: {len(geometry):,} areas, "
         f"{len(entry['data'])} indicators")
     return entry if entry["data"] else None
+
+
+def _parent_head(level: str) -> str:
+    """The table's head for the parent name each area shows (the district of a ward, the CA of a district)."""
+    column = PARENT_NAME_COLUMN[level]
+    return registry().boundary(column.removesuffix("_name")).label if column else "Within"
 
 
 def _ref(payload: GeometryPayload, name: str) -> dict[str, Any]:
