@@ -189,3 +189,12 @@ def test_a_phone_sized_page_reads_without_sideways_scroll(browser: Any, site: Pa
         page.screenshot(path=str(artifacts_dir / "site-phone.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_a_site_opened_as_a_file_says_how_to_serve_it(page: Any, site: Path) -> None:
+    page.goto((site / "index.html").as_uri())
+    status = page.locator("#map-status")
+    page.wait_for_function("() => document.getElementById('map-status').textContent.includes('web server')",
+                           timeout=LOAD)
+    assert "python -m http.server" in status.inner_text()
+    assert "Sources" in page.locator(".site-about").inner_text()

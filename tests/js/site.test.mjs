@@ -75,3 +75,9 @@ test("the table of the areas keeps Python's escaping and names its columns", () 
                           "<span class='site-unit'>(average rank)</span></td></tr>"));
   assert.ok(html.includes("<tr><td></td><th scope='row'>A &amp; B</th><td></td><td>No data</td></tr>"));
 });
+
+test("a page opened as a file says how to serve it; otherwise the error and a reload", () => {
+  assert.match(site.loadProblem(new Error("Failed to fetch"), "file:"), /python -m http\.server -d site\//);
+  assert.equal(site.loadProblem(new Error("HTTP 404 for data/x.json"), "https:"),
+               "This map could not be loaded (HTTP 404 for data/x.json): reload the page.");
+});

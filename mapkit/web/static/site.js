@@ -152,6 +152,15 @@
     return h + "</tbody></table>";
   }
 
+  /** What to tell the reader when a map file did not load. */
+  function loadProblem(error, protocol) {
+    if (protocol === "file:") {
+      return "This map's files cannot be read from a page opened as a file: browsers forbid it. Serve the folder " +
+             "with a web server, e.g. python -m http.server -d site/, and open http://localhost:8000/.";
+    }
+    return "This map could not be loaded (" + error.message + "): reload the page.";
+  }
+
   // ------------------------------------------------------------------------------------------- the page (browser)
 
   function element(tag, attrs, text) {
@@ -276,7 +285,7 @@
           page.status.textContent = "Showing " + titleOf(manifest, state) + ".";
         });
       }).catch(function (error) {
-        page.status.textContent = "This map could not be loaded (" + error.message + "): reload the page.";
+        page.status.textContent = loadProblem(error, location.protocol);
       });
     }
 
@@ -307,5 +316,6 @@
   }
 
   return {parseState: parseState, stateHash: stateHash, embedSnippet: embedSnippet, indicatorGroups: indicatorGroups,
-          levelsOf: levelsOf, titleOf: titleOf, tableHtml: tableHtml, start: start, startPage: startPage};
+          levelsOf: levelsOf, titleOf: titleOf, tableHtml: tableHtml, loadProblem: loadProblem, start: start,
+          startPage: startPage};
 });
