@@ -8,7 +8,9 @@ Three ``streamlit run`` servers on loopback, one after the other (never two at o
 * **inline** (the path before geometry files, kept callable: static serving off): the areas travel inside the map
   layer, so streamlit-folium sends them again at every indicator change;
 * **bare page** (``benchmarks/bare_page.py``): one ``st_folium`` map with one polygon, the floor for opening a
-  Streamlit page with a map.
+  Streamlit page with a map;
+* **static site** (``python -m mapkit publish`` of the same views, served by ``python -m http.server``): the map
+  with no Python behind it.
 
 Measured, each server fresh from a restart:
 
@@ -49,6 +51,8 @@ ENGLAND = "E92000001"
 VIEWS = (("West Midlands wards", "ward", "E47000007"), ("England wards", "ward", ENGLAND),
          ("England LSOAs", "lsoa", ENGLAND))
 CHANGES = ("Employment score", "Health score", "Education score")
+CHANGE_IDS = {"Employment score": "employment_score", "Health score": "health_score",
+              "Education score": "education_score"}
 """Indicators chosen in turn after the view opens on the income score (the same theme, so the same select box);
 labels as the sidebar's select box shows them."""
 
@@ -82,6 +86,12 @@ DRAWN_JS = """() => {
   return window.__drawnAt;
 }"""
 """Polled on every animation frame from the test side as well: an SVG polygon (the bare page) found there."""
+
+SITE_REDRAWN_JS = """([label, after]) => {
+  const l = document.getElementById("map").mapkitLayer;
+  return l && l._data && l._data.label === label && l.mapkitDrawnAt > after ? l.mapkitDrawnAt : null;
+}"""
+"""The static site's area layer (site.js keeps it on the map element) redrawn with ``label`` after ``after``."""
 
 REDRAWN_JS = """([label, after]) => {
   let at = null;
@@ -217,6 +227,73 @@ def measure(browser: Any, label: str, *, later: int, changes: int, out: Path, po
     return server
 
 
+def site_open_time(browser: Any, url: str) -> float:
+    """Seconds from navigation start to the first drawn area of a static site's page, in a fresh context."""
+    context = new_context(browser)
+    try:
+        page = context.new_page()
+        page.goto(url, timeout=TIMEOUT_MS)
+        page.wait_for_function(DRAWN_JS, timeout=TIMEOUT_MS, polling="raf")
+        return (page.evaluate("() => window.__drawnAt") - page.evaluate("() => performance.timeOrigin")) / 1000
+    finally:
+        context.close()
+
+
+def measure_site(browser: Any, *, later: int, changes: int, out: Path, port: int) -> Server:
+    """The same views as a static site (``mapkit publish``) served by ``python -m http.server``."""
+    import json
+    import subprocess
+    import urllib.request
+
+    from mapkit.publish import publish
+
+    site = out / "site"
+    publish(site, regions=sorted({region for _, _, region in VIEWS}), levels=sorted({lv for _, lv, _ in VIEWS}))
+    page_text = (site / "index.html").read_text(encoding="utf-8")
+    manifest = json.loads(page_text.split('id="mapkit-manifest">', 1)[1].split("</script>", 1)[0])
+    process = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
+                                "--directory", str(site)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    server = Server("static site")
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/", timeout=2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        server.open_first = site_open_time(browser, base + "/")
+        server.open_later = [site_open_time(browser, base + "/") for _ in range(later)]
+        print(f"static site: opened in {server.open_first:.2f} s, then {server.open_later}", file=sys.stderr)
+        for name, level, region in VIEWS:
+            view = manifest["views"][f"{region}/{level}"]
+            url = f"{base}/#region={region}&level={level}&indicator=income_score"
+            server.open_view[name] = site_open_time(browser, url)
+            server.geometry_bytes[name] = sum((site / ref["url"]).stat().st_size
+                                              for ref in (view["areas"], view["outlines"]) if ref)
+            context = new_context(browser)
+            try:
+                page = context.new_page()
+                page.goto(url, timeout=TIMEOUT_MS)
+                page.wait_for_function(DRAWN_JS, timeout=TIMEOUT_MS, polling="raf")
+                for label in CHANGES[:changes]:
+                    clicked = time.time() * 1000
+                    page.select_option("#pick-indicator", CHANGE_IDS[label])
+                    drawn = page.wait_for_function(SITE_REDRAWN_JS, arg=[label, clicked], timeout=TIMEOUT_MS,
+                                                   polling=16).json_value()
+                    server.seconds_change.setdefault(name, []).append((drawn - clicked) / 1000)
+                    server.bytes_change.setdefault(name, []).append(
+                        (site / view["data"][CHANGE_IDS[label]]).stat().st_size)
+            finally:
+                context.close()
+            print(f"static site, {name}: {server.bytes_change[name]} bytes, {server.seconds_change[name]} s",
+                  file=sys.stderr)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    return server
+
+
 def map_payload_bytes() -> list[str]:
     """Markdown rows: bytes of the map alone (the strings streamlit-folium sends for it) at an indicator change,
     with geometry files and inline; server side, so exact (no browser)."""
@@ -242,7 +319,7 @@ def mb(n: float) -> str:
 
 
 def write(results: list[Server], runs: dict[str, int]) -> str:
-    files, inline, bare = results
+    files, inline, bare, site = results
     floor = statistics.median(bare.open_later)
     lines = [
         "# Speed: what a person feels (one run)", "",
@@ -251,7 +328,8 @@ def write(results: list[Server], runs: dict[str, int]) -> str:
         "node_modules, tiles failing. *Geometry files*: the app as it is (each view's areas a content-hashed file "
         "fetched once per page). *Inline*: the same app with static serving off, which sends the areas inside "
         "the map layer at every rerun (the code path before geometry files). *Bare page*: one `st_folium` map "
-        "with one polygon (`benchmarks/bare_page.py`).", "",
+        "with one polygon (`benchmarks/bare_page.py`). *Static site*: `python -m mapkit publish` of the same views "
+        "served by `python -m http.server` (no Python of ours behind it).", "",
         "## Indicator change (select box click to redrawn canvas)", "",
         f"Medians over {runs['changes']} changes (income score to employment, health, education); bytes are the "
         "websocket payloads the page receives for the whole rerun (map, profile, table, as the browser gets them).",
@@ -265,6 +343,14 @@ def write(results: list[Server], runs: dict[str, int]) -> str:
         fs, is_ = statistics.median(files.seconds_change[name]), statistics.median(inline.seconds_change[name])
         lines.append(f"| {name} | {mb(fb)} | {mb(ib)} | {mb(files.geometry_bytes[name])} | {fs:.2f} | {is_:.2f} "
                      f"| {fs / is_:.2f} |")
+    lines += ["", "The static site, same views and changes (bytes: the indicator's file of per-area arrays and legend, "
+              "uncompressed; the geometry is fetched once per page):", "",
+              "| view | bytes per change | geometry files (once per page) | change to redraw (s) "
+              "| against the app with geometry files |", "|---|---|---|---|---|"]
+    for name, _, _ in VIEWS:
+        sb, ss = statistics.median(site.bytes_change[name]), statistics.median(site.seconds_change[name])
+        fs = statistics.median(files.seconds_change[name])
+        lines.append(f"| {name} | {mb(sb)} | {mb(site.geometry_bytes[name])} | {ss:.2f} | {ss / fs:.2f} |")
     lines += ["", "The map's own share of a change (what streamlit-folium sends for the map; the rest of a rerun's "
               "bytes is the page around it: sidebar, profile and a page of 250 rows of the ranked table):",
               "", *map_payload_bytes()]
@@ -276,11 +362,15 @@ def write(results: list[Server], runs: dict[str, int]) -> str:
     for server in results:
         later = statistics.median(server.open_later)
         lines.append(f"| {server.label} | {server.open_first:.2f} | {later:.2f} | {later / floor:.2f} |")
+    lines += ["", "For the static site the first user is the first browser after `http.server` started (nothing to "
+              "warm: the files are written by `mapkit publish`)."]
     lines += ["", "## Opening a view from a link (navigation to the first drawn area, after the changes above ran "
               "on other views; geometry encoded by then unless it is the view's first request)", "",
-              "| view | geometry files (s) | inline (s) |", "|---|---|---|"]
+              "| view | geometry files (s) | inline (s) | static site (s) | static site / geometry files |",
+              "|---|---|---|---|---|"]
     for name, _, _ in VIEWS:
-        lines.append(f"| {name} | {files.open_view[name]:.2f} | {inline.open_view[name]:.2f} |")
+        lines.append(f"| {name} | {files.open_view[name]:.2f} | {inline.open_view[name]:.2f} "
+                     f"| {site.open_view[name]:.2f} | {site.open_view[name] / files.open_view[name]:.2f} |")
     lines.append("")
     return "\n".join(lines)
 
@@ -290,7 +380,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--later", type=int, default=3, help="later browsers opening the app (default 3)")
     parser.add_argument("--changes", type=int, default=3, choices=range(1, len(CHANGES) + 1),
                         help="indicator changes per view (default 3)")
-    parser.add_argument("--port", type=int, default=8701, help="first of three loopback ports (default 8701)")
+    parser.add_argument("--port", type=int, default=8701, help="first of four loopback ports (default 8701)")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
@@ -304,6 +394,7 @@ def main(argv: list[str]) -> int:
                         static_serving=False),
                 measure(browser, "bare page", later=args.later, changes=0, out=out, port=args.port + 2,
                         script="benchmarks/bare_page.py"),
+                measure_site(browser, later=args.later, changes=args.changes, out=out, port=args.port + 3),
             ]
         finally:
             browser.close()

@@ -67,6 +67,18 @@ def _indicators(args: argparse.Namespace) -> int:
     return 0
 
 
+def _publish(args: argparse.Namespace) -> int:
+    from mapkit.publish import publish
+
+    report = publish(args.out, regions=args.region, levels=args.levels, log=lambda msg: print(msg, file=sys.stderr))
+    for reason in report.skipped:
+        print(f"left out: {reason}", file=sys.stderr)
+    print(f"Published {report.maps:,} maps of {report.views} views to {report.out} ({report.files:,} files, "
+          f"{report.bytes / 1e6:.1f} MB). Serve the folder with any static web server, e.g. "
+          f"`python -m http.server -d {report.out}`; index.html shows the embed snippet.", file=sys.stderr)
+    return 0
+
+
 def _regions(args: argparse.Namespace) -> int:
     from mapkit.data import regions
 
@@ -107,6 +119,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "export": _export,
     "indicators": _indicators,
     "install-assets": _install_assets,
+    "publish": _publish,
     "regions": _regions,
     "series": _series,
     "table": _table,
@@ -138,6 +151,12 @@ def parser() -> argparse.ArgumentParser:
                                                    "the app can serve them (docs/offline.md)")
     assets.add_argument("--source", type=Path, default=NODE_MODULES, help="npm folder (default node_modules/)")
     assets.add_argument("--target", type=Path, default=VENDOR_DIR, help="served folder (default static/vendor/)")
+    site = sub.add_parser("publish", help="write a static site of the maps (no Python needed to serve it)")
+    site.add_argument("--out", type=Path, required=True, help="the site's folder (new, empty or an earlier site)")
+    site.add_argument("--region", nargs="+", default=None, metavar="CODE",
+                      help="region codes (default: England and every combined authority)")
+    site.add_argument("--levels", nargs="+", default=None, choices=LEVELS,
+                      help="levels to publish where a region offers them (default: all)")
     sub.add_parser("regions", help="list region codes (CSV)")
     table = sub.add_parser("table", help="print one indicator as CSV: code,name,value,...")
     table.add_argument("--level", required=True, choices=LEVELS)

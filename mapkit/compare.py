@@ -28,6 +28,11 @@ MAX_AREAS = 10
 LEVELS = ("ward", "lad", "ca")
 """Levels that can be compared (LSOAs are left to the map and the ranked table)."""
 ROW_KINDS = ("area", "combined authority", "region", "england", "england median")
+AREA_COLOUR = "#0a58ca"
+CONTEXT_COLOUR = "#6b6b6b"
+MEDIAN_COLOUR = "#b0b0b0"
+"""Colours of a comparison's charts (the app's and the A4 page's): compared areas, context rows, England's median."""
+CONTEXT_SHORT = {"combined authority": "CA", "region": "region", "england": ""}
 """Row kinds, in the order rows are listed for an indicator."""
 COLUMNS = ["indicator", "label", "unit", "period", "source", "kind", "code", "name", "value", "value_text",
            "rank_england", "n_england", "decile", "note"]
@@ -62,6 +67,12 @@ class Comparison:
     def rows(self, indicator: str) -> pd.DataFrame:
         """The rows of one indicator."""
         return self.table[self.table["indicator"] == indicator]
+
+
+def row_label(kind: str, name: str) -> str:
+    """A chart row's label: the area's name, or e.g. "West Midlands (CA)" for a context row."""
+    short = CONTEXT_SHORT.get(kind, "")
+    return f"{name} ({short})" if short else name
 
 
 def themes_for(level: str) -> list[str]:

@@ -13,23 +13,14 @@ import textwrap
 import pandas as pd
 from matplotlib.figure import Figure
 
-from mapkit.compare import Comparison
+from mapkit.compare import AREA_COLOUR, CONTEXT_COLOUR, MEDIAN_COLOUR, Comparison, row_label
 from mapkit.export.legend import GREY_TEXT
 from mapkit.export.options import PAGES
 from mapkit.export.static import FOOTER_SIZE, MARGIN, SUBTITLE_SIZE, TITLE_SIZE, export_style, save
 from mapkit.layers import registry
 
 MAX_PANELS = 6
-AREA_COLOUR = "#0a58ca"
-CONTEXT_COLOUR = "#6b6b6b"
-MEDIAN_COLOUR = "#b0b0b0"
-CONTEXT_SHORT = {"combined authority": "CA", "region": "region", "england": ""}
-
-
-def row_label(kind: str, name: str) -> str:
-    """A chart row's label: the area's name, or e.g. "West Midlands (CA)" for a context row."""
-    short = CONTEXT_SHORT.get(kind, "")
-    return f"{name} ({short})" if short else name
+__all__ = ["MAX_PANELS", "compare_figure", "compare_page", "row_label"]
 
 
 def compare_figure(comparison: Comparison) -> Figure:

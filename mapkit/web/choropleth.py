@@ -227,14 +227,29 @@ def choropleth_group(frame: pd.DataFrame, spec: IndicatorSpec, classification: C
     url
         Where the browser fetches ``geometry`` (``None``: sent inline), see :class:`~mapkit.web.elements.AreaLayer`.
     """
+    data, legend = choropleth_parts(frame, spec, classification, ramp, geometry, text, selected=selected)
+    group = folium.FeatureGroup(name=f"{spec.label} ({text.level_plural})", overlay=True, control=True)
+    AreaLayer(geometry, data=data, style=area_style(geometry), attribution=attribution, name=spec.label,
+              url=url).add_to(group)
+    Legend(legend).add_to(group)
+    return group
+
+
+def choropleth_parts(frame: pd.DataFrame, spec: IndicatorSpec, classification: Classification, ramp: Ramp,
+                     geometry: GeometryPayload, text: MapText, *,
+                     selected: str | None = None) -> tuple[dict[str, Any], str]:
+    """What the browser needs to draw one indicator on ``geometry``: the per-area arrays and the legend markup.
+
+    The app's layer (:func:`choropleth_group`) and the static site (:mod:`mapkit.publish`) send the same two."""
     colours = class_colours(ramp, classification.k, spec.higher_is, classification.upper, classification.centre)
     data = choropleth_data(frame, spec, classification, colours, ramp.no_data, text, order=geometry.codes,
                            selected=selected)
-    group = folium.FeatureGroup(name=f"{spec.label} ({text.level_plural})", overlay=True, control=True)
-    style = AREA_LINE_DENSE if len(geometry) > DENSE_AREAS else AREA_LINE
-    AreaLayer(geometry, data=data, style=style, attribution=attribution, name=spec.label, url=url).add_to(group)
-    Legend(legend_html(spec, classification, colours, ramp.no_data, text)).add_to(group)
-    return group
+    return data, legend_html(spec, classification, colours, ramp.no_data, text)
+
+
+def area_style(geometry: GeometryPayload) -> dict[str, Any]:
+    """Line style of a view's areas: thinner lines where there are many (:data:`DENSE_AREAS`)."""
+    return AREA_LINE_DENSE if len(geometry) > DENSE_AREAS else AREA_LINE
 
 
 def outline_group(geometry: GeometryPayload, label: str, *, url: str | None = None) -> folium.FeatureGroup:
@@ -242,9 +257,14 @@ def outline_group(geometry: GeometryPayload, label: str, *, url: str | None = No
 
     Its script uses the runtime sent with the choropleth, so it must be added after :func:`choropleth_group`."""
     group = folium.FeatureGroup(name=label, overlay=True, control=True)
-    style = OUTLINE_STYLE_DENSE if len(geometry) > DENSE_OUTLINES else OUTLINE_STYLE
-    AreaLayer(geometry, style=style, interactive=False, name=label, runtime=False, url=url).add_to(group)
+    AreaLayer(geometry, style=outline_style(geometry), interactive=False, name=label, runtime=False,
+              url=url).add_to(group)
     return group
+
+
+def outline_style(geometry: GeometryPayload) -> dict[str, Any]:
+    """Line style of parent outlines: thinner where there are many (:data:`DENSE_OUTLINES`)."""
+    return OUTLINE_STYLE_DENSE if len(geometry) > DENSE_OUTLINES else OUTLINE_STYLE
 
 
 def highlight_group(level: str, codes: Sequence[str], label: str, style: dict[str, Any]) -> folium.FeatureGroup:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from mapkit.export.compare_page import AREA_COLOUR, CONTEXT_COLOUR, MEDIAN_COLOUR, row_label
+from mapkit.compare import AREA_COLOUR, CONTEXT_COLOUR, MEDIAN_COLOUR, row_label
 from mapkit.layers import registry
 
 ROW_HEIGHT = 22

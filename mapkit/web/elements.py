@@ -87,11 +87,15 @@ class AreaLayer(folium.map.Layer):
             self.geometry_js = script_json({"url": url, "version": geometry.version, "n": len(geometry)})
         self.runtime = web.runtime(web.AREAS_RUNTIME) if runtime else ""
         self.data_json = "null" if data is None else script_json(data)
-        pane, z_index = AREA_PANES["areas" if interactive else "outlines"]
-        self.options_json = script_json({
-            "style": dict(style or AREA_LINE), "interactive": interactive,
-            "attribution": html.escape(attribution), "pane": pane, "zIndex": z_index,
-        })
+        self.options_json = script_json(area_options(style, interactive=interactive, attribution=attribution))
+
+
+def area_options(style: dict[str, Any] | None, *, interactive: bool, attribution: str = "") -> dict[str, Any]:
+    """The options of ``window.mapkit.areas`` (``mapkit/web/static/areas.js``): line style, whether the areas take
+    the mouse, attribution (plain text, escaped here) and the pane they draw in (:data:`AREA_PANES`)."""
+    pane, z_index = AREA_PANES["areas" if interactive else "outlines"]
+    return {"style": dict(style or AREA_LINE), "interactive": interactive, "attribution": html.escape(attribution),
+            "pane": pane, "zIndex": z_index}
 
 
 class Legend(MacroElement):

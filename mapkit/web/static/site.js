@@ -1,0 +1,321 @@
+/*
+ * mapkit site: the page of a static site written by `python -m mapkit publish` (mapkit/publish.py). It reads the
+ * site's manifest (views, indicators, file names), offers region, areas and indicator pickers, and draws each view
+ * with the same runtime as the app (areas.js, keyboard.js, map.js): the view's geometry is fetched once and kept,
+ * an indicator change fetches only that indicator's per-area arrays and legend.
+ *
+ * The state is in the address (#region=E47000007&level=ward&indicator=imd_score), so a view can be linked, and
+ * ?embed=1 gives the compact page an <iframe> embeds. The pure parts (state, links, embed snippet, picker groups)
+ * are also a CommonJS module for node --test (tests/js/site.test.mjs).
+ */
+(function (root, factory) {
+  "use strict";
+  var api = factory();
+  if (typeof module === "object" && module.exports) {
+    module.exports = api;
+  } else {
+    root.mapkit = root.mapkit || {};
+    if (!root.mapkit.site) { root.mapkit.site = api; }
+    if (root.document && root.document.getElementById("mapkit-manifest")) { api.startPage(root.document); }
+  }
+})(typeof self !== "undefined" ? self : this, function () {
+  "use strict";
+
+  var NARROW_MAP = 560;  // as mapkit.web.elements.NARROW_MAP: legends start folded on a narrower map
+
+  function viewKey(region, level) { return region + "/" + level; }
+
+  /** Levels of a region that the site holds, in the manifest's order. */
+  function levelsOf(manifest, region) {
+    return Object.keys(manifest.levels).filter(function (level) {
+      return Object.prototype.hasOwnProperty.call(manifest.views, viewKey(region, level));
+    });
+  }
+
+  function params(text) {
+    var out = {};
+    String(text || "").replace(/^[#?]/, "").split("&").forEach(function (part) {
+      var at = part.indexOf("="), key, value;
+      if (!part) { return; }
+      key = at < 0 ? part : part.slice(0, at);
+      value = at < 0 ? "" : part.slice(at + 1);
+      try {
+        out[decodeURIComponent(key)] = decodeURIComponent(value.replace(/\+/g, " "));
+      } catch {  // a malformed escape: that parameter is left out
+        return;
+      }
+    });
+    return out;
+  }
+
+  /**
+   * The view a page address asks for, falling back to the site's default for anything the site does not hold.
+   * @param {string} search  location.search (?embed=1)
+   * @param {string} hash  location.hash (#region=...&level=...&indicator=...)
+   * @param {object} manifest  the site's manifest (mapkit.publish.manifest)
+   * @returns {object}  {region, level, indicator, embed: boolean, notices: string[]}
+   */
+  function parseState(search, hash, manifest) {
+    var asked = params(hash), fallback = manifest["default"], notices = [], region, level, levels, indicators,
+        indicator;
+    region = asked.region || fallback.region;
+    if (!manifest.regions.some(function (r) { return r.code === region; })) {
+      notices.push("This site has no map of region " + region + ": showing " + labelOf(manifest, fallback.region) +
+                   ".");
+      region = fallback.region;
+    }
+    levels = levelsOf(manifest, region);
+    level = asked.level || (levels.indexOf(fallback.level) >= 0 ? fallback.level : levels[0]);
+    if (levels.indexOf(level) < 0) {
+      if (asked.level) { notices.push("This site has no map of " + asked.level + " areas here."); }
+      level = levels.indexOf(fallback.level) >= 0 ? fallback.level : levels[0];
+    }
+    indicators = manifest.views[viewKey(region, level)].data;
+    indicator = asked.indicator || fallback.indicator;
+    if (!Object.prototype.hasOwnProperty.call(indicators, indicator)) {
+      if (asked.indicator) { notices.push("This map has no indicator " + asked.indicator + "."); }
+      indicator = Object.prototype.hasOwnProperty.call(indicators, fallback.indicator) ?
+        fallback.indicator : Object.keys(indicators)[0];
+    }
+    return {region: region, level: level, indicator: indicator, embed: params(search).embed === "1",
+            notices: notices};
+  }
+
+  function labelOf(manifest, region) {
+    var found = manifest.regions.filter(function (r) { return r.code === region; })[0];
+    return found ? found.label : region;
+  }
+
+  /** The address fragment of a view. */
+  function stateHash(state) {
+    return "#region=" + encodeURIComponent(state.region) + "&level=" + encodeURIComponent(state.level) +
+           "&indicator=" + encodeURIComponent(state.indicator);
+  }
+
+  function attribute(text) {
+    return String(text).replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  }
+
+  /**
+   * The <iframe> a council or intranet page pastes to embed a view.
+   * @param {string} page  the site page's address without query or fragment
+   * @param {object} state  {region, level, indicator}
+   * @param {string} title  what the map shows (the frame's accessible name)
+   * @returns {string}
+   */
+  function embedSnippet(page, state, title) {
+    return "<iframe src=\"" + attribute(page + "?embed=1" + stateHash(state)) + "\" title=\"" + attribute(title) +
+           "\" width=\"100%\" height=\"560\" style=\"border:0\" loading=\"lazy\"></iframe>";
+  }
+
+  /**
+   * A view's indicators grouped by theme, in the manifest's order, for the picker's <optgroup>s.
+   * @returns {Array<{theme: string, items: Array<{id: string, label: string}>}>}
+   */
+  function indicatorGroups(manifest, region, level) {
+    var groups = [], byTheme = {};
+    Object.keys(manifest.views[viewKey(region, level)].data).forEach(function (id) {
+      var spec = manifest.indicators[id];
+      if (!byTheme[spec.theme]) {
+        byTheme[spec.theme] = {theme: spec.theme, items: []};
+        groups.push(byTheme[spec.theme]);
+      }
+      byTheme[spec.theme].items.push({id: id, label: spec.label});
+    });
+    return groups;
+  }
+
+  /** What the map shows, as a title: "IMD 2025 score in West Midlands, by ward". */
+  function titleOf(manifest, state) {
+    return manifest.indicators[state.indicator].label + " in " + labelOf(manifest, state.region) + ", by " +
+           manifest.levels[state.level].singular;
+  }
+
+  /**
+   * The areas as an HTML table in rank order (rank 1 first, areas without a figure last), for readers who want the
+   * figures rather than the colours and for screen readers.
+   * @param {Array<object>} rows  layer.describe(i) of each area, in rank order: {name, parent, value, unit, rank}
+   *   (text already HTML-escaped by Python)
+   * @param {object} heads  {label, region, parentHead}: column heads, plain text
+   * @returns {string}
+   */
+  function tableHtml(rows, heads) {
+    var h = "<table class='site-table'><caption>" + attribute(heads.label) + ", areas in " + attribute(heads.region) +
+            " in rank order</caption><thead><tr><th scope='col'>Rank in " + attribute(heads.region) + "</th>" +
+            "<th scope='col'>Area</th><th scope='col'>" + attribute(heads.parentHead) + "</th>" +
+            "<th scope='col'>" + attribute(heads.label) + "</th></tr></thead><tbody>";
+    rows.forEach(function (d) {
+      h += "<tr><td>" + (d.rank === null || d.rank === undefined ? "" : Number(d.rank).toLocaleString("en-GB")) +
+           "</td><th scope='row'>" + d.name + "</th><td>" + (d.parent || "") + "</td><td>" + d.value +
+           (d.unit ? " <span class='site-unit'>" + d.unit + "</span>" : "") + "</td></tr>";
+    });
+    return h + "</tbody></table>";
+  }
+
+  /** What to tell the reader when a map file did not load. */
+  function loadProblem(error, protocol) {
+    if (protocol === "file:") {
+      return "This map's files cannot be read from a page opened as a file: browsers forbid it. Serve the folder " +
+             "with a web server, e.g. python -m http.server -d site/, and open http://localhost:8000/.";
+    }
+    return "This map could not be loaded (" + error.message + "): reload the page.";
+  }
+
+  // ------------------------------------------------------------------------------------------- the page (browser)
+
+  function element(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) { node.setAttribute(key, attrs[key]); });
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+
+  function fill(select, options, chosen) {  // options: [{value, label}] or [{group, options}]
+    select.textContent = "";
+    options.forEach(function (option) {
+      var parent = select;
+      if (option.options) {
+        parent = select.appendChild(element("optgroup", {label: option.group}));
+        option.options.forEach(function (inner) {
+          parent.appendChild(element("option", {value: inner.value}, inner.label));
+        });
+      } else {
+        select.appendChild(element("option", {value: option.value}, option.label));
+      }
+    });
+    select.value = chosen;
+  }
+
+  /**
+   * Start the page: pickers, the map and its information panel, driven by the address.
+   * @param {object} manifest
+   * @param {object} page  elements: {region, level, indicator: HTMLSelectElement, map, title, description,
+   *   sources, embed: HTMLTextAreaElement, status, notices: HTMLElement}
+   */
+  function start(manifest, page) {
+    var map = null, shownView = null, group = null, docs = {}, state = null, generation = 0;
+    document.documentElement.classList.toggle("mapkit-embed", parseState(location.search, "", manifest).embed);
+
+    function loadDoc(url) {
+      if (!docs[url]) {
+        docs[url] = fetch(url).then(function (response) {
+          if (!response.ok) { throw new Error("HTTP " + response.status + " for " + url); }
+          return response.json();
+        });
+        docs[url].catch(function () { delete docs[url]; });
+      }
+      return docs[url];
+    }
+
+    function newMap(view) {
+      if (map) { map.remove(); }
+      map = L.map(page.map, {zoomSnap: 0.25, center: [52.8, -1.6], zoom: 6});
+      if (manifest.tiles) {
+        L.tileLayer(manifest.tiles.url, {attribution: manifest.tiles.attribution, maxZoom: manifest.tiles.maxZoom})
+          .addTo(map);
+      }
+      L.control.scale().addTo(map);
+      window.mapkit.styleMap(map, {background: "#ffffff"});
+      window.mapkit.focusWithoutScroll(map);
+      if (view.outlines) { window.mapkit.areas(view.outlines, null, view.outlineOptions).addTo(map); }
+      window.mapkit.fitRegion(map, {bounds: view.bounds});
+      group = null;
+    }
+
+    function showTable() {  // built when the reader opens it (England's LSOAs are 33,755 rows)
+      var areas = page.map.mapkitLayer;
+      if (!page.table.open || !areas) { page.tableBody.textContent = ""; return; }
+      areas.ready.then(function (layer) {
+        if (layer !== page.map.mapkitLayer || !page.table.open) { return; }
+        var rows = [], i;
+        for (i = 0; i < layer.mapkitAreas; i++) { rows.push(layer.describe(i)); }
+        page.tableBody.innerHTML = tableHtml(window.mapkit.keyboard.rankOrder(rows.map(function (d) {
+          return d.rank;
+        })).map(function (k) { return rows[k]; }), {
+          label: manifest.indicators[state.indicator].label, region: labelOf(manifest, state.region),
+          parentHead: shownView.parentHead || "Within"});
+      });
+    }
+
+    function draw(view, doc) {
+      var next = L.featureGroup(), areas = window.mapkit.areas(view.areas, doc.data, view.areaOptions);
+      next.addLayer(areas);
+      window.mapkit.legend(next, {html: doc.legend, position: "bottomright", narrowMap: NARROW_MAP,
+                                  className: "mapkit-legend leaflet-bar"});
+      areas.on("click", function (e) { areas.showArea(areas.areaAt(e.latlng)); });  // a tap shows what a hover does
+      if (group) { map.removeLayer(group); }
+      group = next.addTo(map);
+      page.map.mapkitLayer = areas;  // for tests and tools: mapkitList(), ready
+      showTable();
+      return areas.ready;
+    }
+
+    function describe() {
+      var spec = manifest.indicators[state.indicator], title = titleOf(manifest, state);
+      page.title.textContent = title;
+      document.title = title + " - " + manifest.title;
+      page.description.textContent = spec.description + " Unit: " + spec.unit + ". Period: " + spec.period + ".";
+      page.sources.textContent = "";
+      spec.sources.concat(manifest.boundarySources).forEach(function (line) {
+        page.sources.appendChild(element("li", {}, line));
+      });
+      page.embed.value = embedSnippet(location.href.split(/[?#]/)[0], state, title);
+      page.full.href = location.pathname + stateHash(state);
+    }
+
+    function show() {
+      var view, url, mine = ++generation;
+      state = parseState(location.search, location.hash, manifest);
+      page.notices.textContent = state.notices.join(" ");
+      fill(page.region, manifest.regions.map(function (r) { return {value: r.code, label: r.label}; }), state.region);
+      fill(page.level, levelsOf(manifest, state.region).map(function (level) {
+        return {value: level, label: manifest.levels[level].label};
+      }), state.level);
+      fill(page.indicator, indicatorGroups(manifest, state.region, state.level).map(function (g) {
+        return {group: g.theme, options: g.items.map(function (i) { return {value: i.id, label: i.label}; })};
+      }), state.indicator);
+      describe();
+      view = manifest.views[viewKey(state.region, state.level)];
+      if (shownView !== view) { newMap(view); shownView = view; }
+      url = view.data[state.indicator];
+      page.status.textContent = "Loading " + manifest.indicators[state.indicator].label + "...";
+      return loadDoc(url).then(function (doc) {
+        if (mine !== generation) { return null; }  // the reader moved on meanwhile
+        return draw(view, doc).then(function () {
+          page.status.textContent = "Showing " + titleOf(manifest, state) + ".";
+        });
+      }).catch(function (error) {
+        page.status.textContent = loadProblem(error, location.protocol);
+      });
+    }
+
+    function choose(changes) {
+      var next = {region: state.region, level: state.level, indicator: state.indicator};
+      Object.keys(changes).forEach(function (key) { next[key] = changes[key]; });
+      history.replaceState(null, "", location.pathname + location.search + stateHash(next));
+      return show();
+    }
+
+    page.table.addEventListener("toggle", showTable);
+    page.region.addEventListener("change", function () { choose({region: page.region.value}); });
+    page.level.addEventListener("change", function () { choose({level: page.level.value}); });
+    page.indicator.addEventListener("change", function () { choose({indicator: page.indicator.value}); });
+    window.addEventListener("hashchange", show);
+    return show();
+  }
+
+  /** Start the page of site.html: its manifest and elements by id (this file is loaded last, at the body's end). */
+  function startPage(doc) {
+    var byId = function (id) { return doc.getElementById(id); };
+    return start(JSON.parse(byId("mapkit-manifest").textContent), {
+      region: byId("pick-region"), level: byId("pick-level"), indicator: byId("pick-indicator"), map: byId("map"),
+      title: byId("map-title"), description: byId("map-description"), sources: byId("map-sources"),
+      embed: byId("embed-snippet"), status: byId("map-status"), notices: byId("map-notices"), full: byId("open-full"),
+      table: byId("area-table"), tableBody: byId("area-table-body")
+    });
+  }
+
+  return {parseState: parseState, stateHash: stateHash, embedSnippet: embedSnippet, indicatorGroups: indicatorGroups,
+          levelsOf: levelsOf, titleOf: titleOf, tableHtml: tableHtml, loadProblem: loadProblem, start: start,
+          startPage: startPage};
+});
