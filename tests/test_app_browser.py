@@ -744,6 +744,7 @@ def test_the_ranked_table_shows_a_page_and_a_row_on_another_page_opens_its_profi
     cells = [c.strip() for c in plain.locator("tbody tr").first.locator("td, th").all_inner_texts()]
     assert cells[cells.index(str(first["name"])) + 1] == str(first["code"])
     grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
     page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # the first row's selection box, under the header
     page.wait_for_function(f"() => window.location.search.includes('area={first['code']}')", timeout=LOAD_TIMEOUT)
