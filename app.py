@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import hashlib
 import re
 from pathlib import Path
@@ -23,8 +24,8 @@ from streamlit_folium import st_folium
 
 import mapkit
 import mapkit.change
-from mapkit import (assets, classify, guidance, links, nearby, overlays, palettes, postcodes, search, similar,
-                    status_dates, uploads, wording, zones)
+from mapkit import (assets, classify, guidance, links, nearby, overlays, paging, palettes, postcodes, search,
+                    similar, status_dates, uploads, wording, zones)
 from mapkit.basemaps import BASEMAPS
 from mapkit.compare import Comparison, themes_for
 from mapkit.compare import compare as compare_areas
@@ -50,7 +51,7 @@ from mapkit.web.choropleth import SIMILAR_STYLE, MapView, build_map, highlight_g
 from mapkit.web import compare_chart
 from mapkit.web.elements import Legend
 from mapkit.web.encode import GeometryPayload, area_geometry, outline_geometry
-from mapkit.web.geometry_files import write_geometry
+from mapkit.web.geometry_files import remove_unused, write_geometry
 
 # Encoded areas as content-hashed files, served by Streamlit at app/static/geometry/ (static serving on in
 # .streamlit/config.toml): the page fetches a view's areas once, and an indicator change sends only colours.
@@ -99,19 +100,25 @@ def outlines(level: str, region: str) -> GeometryPayload | None:
 
 
 @st.cache_resource(show_spinner=False)
-def published_geometry(version: str, _payload: GeometryPayload) -> str:
-    """The file name of a view's areas under :data:`GEOMETRY_FOLDER`, written once per process (keyed by content)."""
-    return write_geometry(_payload, GEOMETRY_FOLDER)
+def removed_geometry() -> list[str]:
+    """Once per process: delete geometry files no process sharing the folder has used for a day."""
+    try:
+        return remove_unused(GEOMETRY_FOLDER)
+    except OSError:  # a read-only checkout: nothing to tidy
+        return []
 
 
 def geometry_url(payload: GeometryPayload) -> str | None:
-    """Where the page fetches ``payload``; ``None`` (sent inline, as before) without static serving."""
+    """Where the page fetches ``payload``; ``None`` (sent inline, as before) without static serving.
+
+    The file is written if missing (also after another replica's clean-up removed it) and marked as in use."""
     if not st.get_option("server.enableStaticServing"):
         return None
     base = str(st.get_option("server.baseUrlPath") or "").strip("/")
     prefix = f"/{base}/app/static/geometry/" if base else "/app/static/geometry/"
+    removed_geometry()
     try:
-        return prefix + published_geometry(payload.version, payload)
+        return prefix + write_geometry(payload, GEOMETRY_FOLDER)
     except OSError:  # a read-only checkout: the map still works, sending its areas inline
         return None
 
@@ -608,22 +615,51 @@ def show_profile_table(view: View, prof: AreaProfile) -> None:
                    "Medians are of the areas of this level, not totals for the region or England.")
 
 
+TABLE_PAGE_KEY = "w_table_page"
+TABLE_ORDER_KEY = "w_table_order"
+
+
+def table_controls(view: View, table: pd.DataFrame) -> paging.TablePage:
+    """Search, order and page of the ranked table; a new view, search or order starts again at page 1."""
+    spec = mapkit.registry().indicator(view.indicator)
+    search_column, order_column, page_column = st.columns([4, 3, 2], vertical_alignment="bottom")
+    query = search_column.text_input("Search by name or code", key="w_search", placeholder="e.g. Aston",
+                                     max_chars=100).strip()
+    st.session_state.setdefault(TABLE_ORDER_KEY, paging.ORDERS[0])
+    order = order_column.radio("Order", paging.ORDERS, key=TABLE_ORDER_KEY, horizontal=True,
+                               format_func=lambda o: paging.order_label(o, spec.higher_is))
+    signature = (view.indicator, view.level, view.region, query, order)
+    if st.session_state.get("table_for") != signature:
+        st.session_state["table_for"] = signature
+        st.session_state[TABLE_PAGE_KEY] = 1
+    pages = paging.pages_for(len(paging.name_filter(table, query)))
+    st.session_state[TABLE_PAGE_KEY] = min(max(1, int(st.session_state.get(TABLE_PAGE_KEY) or 1)), pages)
+    page = page_column.number_input("Page", min_value=1, max_value=pages, step=1, key=TABLE_PAGE_KEY,
+                                    disabled=pages == 1, help=f"{paging.PAGE_ROWS} rows a page. Every row is in "
+                                                              "the CSV download below the table.")
+    return paging.table_page(table, query=query, order=order, page=int(page))
+
+
 def show_ranking(view: View) -> None:
+    """A page of the ranked table (every area would be megabytes at each rerun for England), with its controls."""
     spec = mapkit.registry().indicator(view.indicator)
     region_name = mapkit.region_name(view.region)
     plural = mapkit.registry().boundary(view.level).plural
     st.header(f"{spec.label}: {plural} of {region_name}, ranked")
     table = ranking(view.indicator, view.level, view.region)
-    query = st.text_input("Search by name", key="w_search", placeholder="e.g. Aston")
-    if query:
-        table = table[table["name"].str.contains(query, case=False, regex=False, na=False)]
-    shown = table.assign(value_text=[spec.format_value(None if pd.isna(v) else float(v)) for v in table["value"]])
+    page = table_controls(view, table)
+    query = str(st.session_state.get("w_search") or "").strip()
+    st.caption(page.summary(plural, markdown_text(query)))
+    rows = page.rows
+    shown = rows.assign(value_text=[spec.format_value(None if pd.isna(v) else float(v)) for v in rows["value"]])
     shown, trend_column = with_trend(shown, view)
+    # A key per page: a selection belongs to the rows it was made on, not to the same position on another page.
+    key = "ranking_table_" + hashlib.sha1(repr((st.session_state["table_for"], page.page)).encode()).hexdigest()[:12]
+    columns = [*(["rank_in_region"] if view.region != mapkit.ENGLAND else []), "name", "code", "value",
+               *trend_column, "rank_in_england", "n_england", "decile_in_england", "note"]
     event = st.dataframe(
-        shown, hide_index=True, width="stretch", height=320, key="ranking_table",
-        on_select="rerun", selection_mode="single-row",
-        column_order=[*(["rank_in_region"] if view.region != mapkit.ENGLAND else []), "name", "code", "value",
-                      *trend_column, "rank_in_england", "n_england", "decile_in_england", "note"],
+        shown[columns], hide_index=True, width="stretch", height=320, key=key,  # only the columns shown are sent
+        on_select="rerun", selection_mode="single-row", column_order=columns,
         column_config={
             **trend_config(view),
             "rank_in_region": st.column_config.NumberColumn(f"Rank in {region_name}",
@@ -639,39 +675,36 @@ def show_ranking(view: View) -> None:
             "note": st.column_config.TextColumn("Note"),
         },
     )
-    rows = getattr(getattr(event, "selection", None), "rows", None) or []
-    if rows:
-        code = str(shown.iloc[rows[0]]["code"])
+    picked = getattr(getattr(event, "selection", None), "rows", None) or []
+    if picked and picked[0] < len(shown):
+        code = str(shown.iloc[picked[0]]["code"])
         current: View = st.session_state["view"]
         if code != current.area and code != st.session_state.get("last_table_pick"):
             st.session_state["last_table_pick"] = code
             st.session_state["view"] = dataclasses.replace(current, area=code)
             st.rerun()
     if st.checkbox("Show as a plain table", key="w_plain_table",
-                   help="The same rows as an HTML table with headers, for screen readers and printing."):
+                   help="The rows of this page as an HTML table with headers, for screen readers and printing."):
         plain_table(shown, view)
     st.download_button(
-        "Download CSV (with source header)", data=csv_text(view.indicator, view.level, view.region),
+        f"Download CSV of all {len(table):,} {plural} (with source header)",
+        data=functools.partial(csv_text, view.indicator, view.level, view.region),  # made when clicked
         file_name=table_file_name(view.indicator, view.level, view.region), mime="text/csv",
         help="Every area of the table, with a header naming the source, vintage and licence.")
     st.caption(wording.source_caption(spec))
 
 
-PLAIN_ROWS = 500
-
-
 def plain_table(shown: pd.DataFrame, view: View) -> None:
-    """The ranked rows as a real HTML table (st.table), up to :data:`PLAIN_ROWS` rows."""
+    """The page's rows as a real HTML table (st.table): the same rows, in the same order, as the grid above."""
     spec = mapkit.registry().indicator(view.indicator)
     region_name = mapkit.region_name(view.region)
     columns = {"rank_in_region": f"Rank in {region_name}", "name": "Name", "code": "Code",
                "value_text": f"{spec.label} ({spec.unit})", "rank_in_england": "Rank in England",
                "decile_in_england": "National decile", "note": "Note"}
+    if view.region == mapkit.ENGLAND:  # England is the region: its rank is the rank in England (as in the grid)
+        columns.pop("rank_in_region")
     table = shown[[c for c in columns if c in shown.columns]].rename(columns=columns)
-    if len(table) > PLAIN_ROWS:
-        st.caption(f"The first {PLAIN_ROWS} of {len(table):,} rows; search by name above, or download the CSV, "
-                   "for the rest.")
-    st.table(table.head(PLAIN_ROWS).astype(str).replace({"nan": "", "<NA>": "", "None": ""}))
+    st.table(table.astype(str).replace({"nan": "", "<NA>": "", "None": ""}))
 
 
 # ------------------------------------------------------------------------------------------------ time series
@@ -1223,9 +1256,12 @@ def show_footer(view: View, user_layer: UserLayer | None = None) -> None:
         st.markdown(guidance.STATEMENT)
 
 
-def show_help() -> None:
-    """How to read this map, and the glossary of IoD terms, folded under the title."""
+def show_help(*, folded_only: bool = False) -> None:
+    """How to read this map, and the glossary of IoD terms, folded under the title (``folded_only``: the folded
+    box alone, its text left for the next run, so the map below it does not move)."""
     with st.expander("How to read this map, and what the terms mean"):
+        if folded_only:
+            return
         st.markdown(guidance.HOW_TO_READ)
         st.markdown("**Glossary**\n\n" + guidance.glossary_markdown())
 
@@ -1234,8 +1270,7 @@ def announce(view: View, data: MapData) -> None:
     """A polite live region (hidden from sight) saying what the map and profile now show, after each change."""
     names = data.frame.loc[data.frame["code"] == view.area, "name"] if view.area else ()
     text = guidance.view_announcement(data, str(names.iloc[0]) if len(names) else None)
-    st.markdown(f'<div class="mapkit-sr-only" role="status" aria-live="polite">{escape(text)}</div>',
-                unsafe_allow_html=True)
+    st.html(f'<div class="mapkit-sr-only" role="status" aria-live="polite">{escape(text)}</div>')
 
 
 def show_map_text(view: View, data: MapData) -> None:
@@ -1247,6 +1282,23 @@ def show_map_text(view: View, data: MapData) -> None:
 # ------------------------------------------------------------------------------------------------ page
 
 
+PAGE_DRAWN_KEY = "page_drawn"
+# Seconds between the map alone reaching the browser and the rest of the page being sent: about the time the
+# browser takes to mount the map (no bare strings here: Streamlit would write them on the page).
+REST_AFTER_S = 0.8
+
+
+@st.fragment(run_every=REST_AFTER_S)
+def rest_of_page_soon() -> None:
+    """Run the whole page again :data:`REST_AFTER_S` seconds after the map alone was sent, once.
+
+    Drawn (empty) at the end of the session's first run; its timer then runs it by itself, and that run asks for
+    the whole page, which no longer draws this fragment, so the timer stops."""
+    if st.session_state.pop("rest_pending", False):
+        st.rerun()
+    st.session_state["rest_pending"] = True
+
+
 def main() -> None:
     if "view" not in st.session_state:
         view, notices = links.parse_query(st.query_params.to_dict(), overlay_ids=offered_overlays())
@@ -1254,14 +1306,23 @@ def main() -> None:
         st.session_state["notices"] = notices
         seed_widgets(view)
     previous: View = st.session_state["view"]
-    view = sidebar(previous)
-    user_layer = upload_control()
+    # The session's first run sends the map alone (with the title and its caption): the browser then mounts the
+    # map without waiting for the scripts of the sidebar's widgets and the tables, and the rest follows a moment
+    # later (rest_of_page_soon). The view comes from the link, which is what the sidebar would show.
+    map_first = not st.session_state.get(PAGE_DRAWN_KEY)
+    if map_first:
+        view, user_layer = previous, None
+        st.sidebar.header("What to map")  # the sidebar takes its room now: the map does not move when it fills
+        st.sidebar.caption("The controls are on their way.")
+    else:
+        view = sidebar(previous)
+        user_layer = upload_control()
     st.session_state["view"] = view
     sync_url(view)
 
-    st.markdown(PAGE_STYLE, unsafe_allow_html=True)
+    st.html(PAGE_STYLE)
     st.title("England policy map")
-    show_help()
+    show_help(folded_only=map_first)
     for notice in st.session_state.get("notices", []):
         st.info(notice, icon="ℹ️")
     if st.session_state.get("notices") and st.button("Dismiss notices"):
@@ -1290,6 +1351,10 @@ def main() -> None:
             if code != view.area and code in set(frame["code"]):
                 st.session_state["view"] = dataclasses.replace(view, area=code)
                 st.rerun()
+    if map_first:
+        st.session_state[PAGE_DRAWN_KEY] = True
+        rest_of_page_soon()
+        return
     with profile_column:
         prof = show_profile(view)
     if prof is not None:

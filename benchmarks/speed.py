@@ -352,7 +352,7 @@ def write(results: list[Server], runs: dict[str, int]) -> str:
         fs = statistics.median(files.seconds_change[name])
         lines.append(f"| {name} | {mb(sb)} | {mb(site.geometry_bytes[name])} | {ss:.2f} | {ss / fs:.2f} |")
     lines += ["", "The map's own share of a change (what streamlit-folium sends for the map; the rest of a rerun's "
-              "bytes is the page around it, mostly the ranked table of every area, which Streamlit sends whole):",
+              "bytes is the page around it: sidebar, profile and a page of 250 rows of the ranked table):",
               "", *map_payload_bytes()]
     lines += ["", "## Opening the app (navigation to the first drawn area, default view: West Midlands wards)", "",
               f"First browser after a server restart, then the median of {runs['later']} later browsers (fresh "

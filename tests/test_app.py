@@ -18,6 +18,7 @@ import mapkit.prepared
 import mapkit.nearby
 from mapkit import overlays, uploads
 from mapkit.errors import ProductError, UploadError
+from mapkit.tables import ranking_table
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 WMCA = "E47000007"
@@ -26,12 +27,34 @@ BINLEY = "E05001219"
 
 
 def start(query: dict[str, str] | None = None) -> AppTest:
+    """The app opened from a link: its first run (the map alone), then the run its timer asks for (the page)."""
     at = AppTest.from_file(APP, default_timeout=120)
     for key, value in (query or {}).items():
         at.query_params[key] = value
     at.run()
     assert not at.exception, [e.value for e in at.exception]
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def test_the_first_run_sends_the_map_alone_and_the_next_the_whole_page() -> None:
+    """The browser mounts the map without waiting for the widgets' and tables' scripts (benchmarks/speed.py)."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update({"region": COVENTRY, "level": "lsoa", "indicator": "health_score"})
+    at.run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["England policy map"]
+    assert any("for the 203 LSOAs of Coventry" in c.value for c in at.caption)
+    assert map_args(at)["feature_group"]  # the map, with its areas' layer
+    assert not at.sidebar.selectbox and not at.dataframe and not at.tabs
+    assert query_value(at, "region") == COVENTRY and query_value(at, "indicator") == "health_score"
+    at.run()  # what the first run's timer asks for
+    assert not at.exception
+    assert at.selectbox(key="w_region").value == COVENTRY and at.radio(key="w_level").value == "lsoa"
+    assert at.selectbox(key="w_indicator").value == "health_score"
+    assert len(ranking_frame(at)) == 203 and [t.label for t in at.tabs][0] == "Ranked table"
+    assert map_args(at)["feature_group"]
 
 
 def ranking_frame(at: AppTest):
@@ -66,7 +89,10 @@ def test_changing_region_updates_levels_map_and_url() -> None:
     assert at.radio(key="w_level").options == ["Combined authorities", "Districts", "Wards", "LSOAs"]
     assert query_value(at, "region") == mapkit.ENGLAND
     assert any("6,817 wards of England" in c.value for c in at.caption)
-    assert len(ranking_frame(at)) == 6817
+    assert len(ranking_frame(at)) == 250  # a page of the ranked table, not all 6,817 rows at every rerun
+    assert list(ranking_frame(at).columns) == ["name", "code", "value", "rank_in_england", "n_england",
+                                               "decile_in_england", "note"]  # only what is shown is sent
+    assert any(c.value == "Rows 1 to 250 of the 6,817 wards (page 1 of 28)." for c in at.caption)
 
 
 def test_lsoas_are_offered_for_a_district() -> None:
@@ -86,7 +112,8 @@ def test_all_of_englands_lsoas_are_a_level() -> None:
     assert not at.exception
     assert query_value(at, "level") == "lsoa" and query_value(at, "region") == mapkit.ENGLAND
     assert any("33,755 LSOAs of England" in c.value for c in at.caption)
-    assert len(ranking_frame(at)) == 33755
+    assert len(ranking_frame(at)) == 250
+    assert at.number_input(key="w_table_page").max == 136
 
 
 def test_only_indicators_published_at_the_level_are_offered() -> None:
@@ -169,6 +196,29 @@ def test_search_filters_the_ranking_table() -> None:
     at.text_input(key="w_search").input("Aston").run()
     names = list(ranking_frame(at)["name"])
     assert names and all("aston" in n.lower() for n in names)
+    assert any(c.value.startswith(f'{len(names)} of the 192 wards match "Aston"') for c in at.caption)
+
+
+def test_the_ranked_table_pages_and_orders_and_a_new_view_starts_at_page_one() -> None:
+    england = ranking_table("imd_score", "ward", mapkit.ENGLAND)
+    at = start({"region": mapkit.ENGLAND, "level": "ward", "indicator": "imd_score"})
+    assert list(ranking_frame(at)["code"]) == list(england["code"].iloc[:250])
+    at.number_input(key="w_table_page").set_value(3).run()
+    assert not at.exception
+    assert list(ranking_frame(at)["code"]) == list(england["code"].iloc[500:750])
+    assert any(c.value == "Rows 501 to 750 of the 6,817 wards (page 3 of 28)." for c in at.caption)
+    at.radio(key="w_table_order").set_value("best").run()
+    assert at.number_input(key="w_table_page").value == 1
+    assert ranking_frame(at)["value"].iloc[0] == england["value"].min()
+    at.number_input(key="w_table_page").set_value(28).run()
+    assert len(ranking_frame(at)) == 6817 - 27 * 250
+    at.number_input(key="w_table_page").set_value(2).run()
+    at.selectbox(key="w_region").set_value(WMCA).run()  # another view: back to page 1
+    assert not at.exception
+    assert at.number_input(key="w_table_page").value == 1
+    at.checkbox(key="w_plain_table").check().run()
+    plain = at.table[0].value
+    assert list(plain["Code"]) == list(ranking_frame(at)["code"])  # the plain table shows the grid's rows
 
 
 def test_classification_and_palette_choices_reach_the_url() -> None:
@@ -498,3 +548,9 @@ def test_a_bad_as_of_date_in_a_link_is_reported() -> None:
     at = start({"overlays": "growth_locations", "asof": "2024-02-30"})
     assert any("as-of date `2024-02-30`" in i.value for i in at.info), [i.value for i in at.info]
     assert at.checkbox(key="w_as_of_on").value is False
+
+
+def test_the_ranked_tables_csv_is_made_when_asked_for() -> None:
+    at = start({"region": mapkit.ENGLAND, "level": "ward", "indicator": "imd_score"})
+    (button,) = [b for b in at.get("download_button") if "Download CSV of all 6,817 wards" in b.proto.label]
+    assert button.proto.deferred_file_id and not button.proto.url  # made on the click (browser test downloads it)

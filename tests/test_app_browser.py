@@ -714,3 +714,38 @@ def test_compare_cities_export_them_similar_to_sandwell_and_reopen_from_a_link(p
         expect(fresh.locator('[data-testid="stTable"]').first).to_contain_text("Leeds", timeout=LOAD_TIMEOUT)
     finally:
         context.close()
+
+
+def test_the_ranked_table_shows_a_page_and_a_row_on_another_page_opens_its_profile(page: Any, app_url: str) -> None:
+    """England's wards: a page of 250 rows at a time (not 6,817 at every rerun), the plain table showing the same
+    rows, and a click on a row of page 2 opening that ward's profile."""
+    from playwright.sync_api import expect
+
+    from mapkit.tables import ranking_table
+
+    wards = ranking_table("imd_score", "ward", mapkit.ENGLAND)
+    open_app(page, app_url + f"/?region={mapkit.ENGLAND}&level=ward&indicator=imd_score")
+    expect(page.get_by_text("Rows 1 to 250 of the 6,817 wards (page 1 of 28).")).to_be_visible(timeout=LOAD_TIMEOUT)
+    with page.expect_download() as got:  # made on the click: every ward, not only the page shown
+        page.get_by_role("button", name="Download CSV of all 6,817 wards (with source header)").click()
+    lines = Path(got.value.path()).read_text(encoding="utf-8").splitlines()
+    rows = [line for line in lines if not line.startswith("#")]
+    assert len(rows) == 1 + 6817 and rows[1].startswith(f"{wards.iloc[0]['code']},")
+    page.get_by_role("spinbutton", name="Page").fill("2")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Rows 251 to 500 of the 6,817 wards (page 2 of 28).")).to_be_visible(
+        timeout=LOAD_TIMEOUT)
+    page.get_by_text("Show as a plain table", exact=True).click()
+    plain = page.locator('[data-testid="stTable"] table').first
+    expect(plain.locator("tbody tr")).to_have_count(250, timeout=LOAD_TIMEOUT)
+    first = wards.iloc[250]
+    headers = plain.locator("thead th").all_inner_texts()
+    assert headers.count("Rank in England") == 1 and "Name" in headers  # England: no second "rank in" column
+    cells = [c.strip() for c in plain.locator("tbody tr").first.locator("td, th").all_inner_texts()]
+    assert cells[cells.index(str(first["name"])) + 1] == str(first["code"])
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # the first row's selection box, under the header
+    page.wait_for_function(f"() => window.location.search.includes('area={first['code']}')", timeout=LOAD_TIMEOUT)
+    expect(page.get_by_role("heading", name=str(first["name"])).first).to_be_visible(timeout=LOAD_TIMEOUT)

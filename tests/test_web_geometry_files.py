@@ -52,3 +52,53 @@ def test_a_layer_with_a_url_sends_only_the_indicator_arrays(tmp_path: Path) -> N
     # the per-area arrays are the same either way
     assert by_url.split("/*mapkit-data*/")[1].split("/*end-mapkit-data*/")[0] == \
         inline.split("/*mapkit-data*/")[1].split("/*end-mapkit-data*/")[0]
+
+
+def test_unused_files_are_removed_after_a_day_and_nothing_else(tmp_path: Path) -> None:
+    """Which files remain: recent or recently used geometry, and anything this module did not write."""
+    import os
+
+    from mapkit.web.geometry_files import TOUCH_AFTER, UNUSED_AFTER, remove_unused
+
+    now = 2_000_000_000.0
+    day = UNUSED_AFTER
+
+    def made(name: str, age: float) -> Path:
+        path = tmp_path / name
+        path.write_text("{}", encoding="utf-8")
+        os.utime(path, (now - age, now - age))
+        return path
+
+    made("0123456789abcdef.json", 2 * day)            # old geometry: removed
+    made("fedcba9876543210.json", day - 60)           # used within the day (another replica): kept
+    made(".partial-x1y2z3.json", 2 * day)             # an interrupted write: removed
+    made(".partial-fresh.json", 10)                   # a write in progress: kept
+    made("notes.json", 3 * day)                       # not ours: kept
+    made("0123456789ABCDEF.json", 3 * day)            # not a name we write (upper case): kept
+    (tmp_path / "aaaaaaaaaaaaaaaa.json").mkdir()      # a folder, whatever its name: kept
+    os.utime(tmp_path / "aaaaaaaaaaaaaaaa.json", (now - 3 * day, now - 3 * day))
+    assert remove_unused(tmp_path, now=now) == [".partial-x1y2z3.json", "0123456789abcdef.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".partial-fresh.json", "0123456789ABCDEF.json", "aaaaaaaaaaaaaaaa.json", "fedcba9876543210.json",
+        "notes.json"]
+    assert remove_unused(tmp_path, now=now) == []  # nothing more to do
+    assert remove_unused(tmp_path / "missing") == []
+    assert TOUCH_AFTER < UNUSED_AFTER / 10  # a file in use is touched many times before it could count as unused
+
+
+def test_a_used_file_is_marked_in_use_and_a_removed_one_is_written_again(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from mapkit.web.geometry_files import TOUCH_AFTER, UNUSED_AFTER, remove_unused
+
+    payload = area_geometry("ward", WMCA)
+    target = tmp_path / write_geometry(payload, tmp_path)
+    old = time.time() - 2 * TOUCH_AFTER
+    os.utime(target, (old, old))
+    write_geometry(payload, tmp_path)  # used again: its time is refreshed, its content not rewritten
+    assert target.stat().st_mtime > old + TOUCH_AFTER
+    os.utime(target, (old - UNUSED_AFTER, old - UNUSED_AFTER))
+    assert remove_unused(tmp_path) == [target.name] and not target.exists()
+    assert write_geometry(payload, tmp_path) == target.name  # a process still serving it writes it again
+    assert json.loads(target.read_text(encoding="utf-8"))["codes"] == list(payload.codes)
