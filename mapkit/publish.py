@@ -122,19 +122,6 @@ def _leaflet(site: Path) -> tuple[str, str]:
     return paths[0], paths[1]
 
 
-def _tiles() -> dict[str, Any] | None:
-    """The app's default basemap as a tile URL with its attribution (the only requests leaving the reader's
-    machine besides the site itself)."""
-    basemap = BASEMAPS[DEFAULT.basemap]
-    if basemap.provider is None:
-        return None
-    import xyzservices
-
-    provider = xyzservices.providers.query_name(basemap.provider)
-    return {"url": provider.build_url(scale_factor=""), "attribution": provider.html_attribution,
-            "maxZoom": provider.get("max_zoom", 18)}
-
-
 def _sources(spec_source: str) -> list[str]:
     """A source's line for the page (plain text: the page sets it as text)."""
     source = registry().sources[spec_source]
@@ -207,7 +194,8 @@ def build_site(site: Path, views: Sequence[tuple[str, str]], *, log: Callable[[s
     (site / "assets").mkdir()
     skipped: list[str] = []
     manifest: dict[str, Any] = {"title": TITLE, "regions": [], "levels": {}, "indicators": {}, "views": {},
-                                "boundarySources": _sources("ons_boundaries"), "tiles": _tiles()}
+                                "boundarySources": _sources("ons_boundaries"),
+                                "tiles": BASEMAPS[DEFAULT.basemap].tiles()}  # the app's default basemap
     for region, level in views:
         entry = _view_entry(site, region, level, log, skipped)
         if entry is None:

@@ -208,13 +208,11 @@ class MapStyle(MacroElement):
 
 def tile_layer(basemap: Basemap) -> folium.TileLayer | None:
     """The folium tile layer of a basemap choice (``None`` for no tiles)."""
-    if basemap.provider is None:
+    tiles = basemap.tiles()
+    if tiles is None:
         return None
-    import xyzservices
-
-    provider = xyzservices.providers.query_name(basemap.provider)
-    return folium.TileLayer(tiles=provider.build_url(scale_factor="{r}"), attr=provider.html_attribution,
-                            name=basemap.label, max_zoom=provider.get("max_zoom", 18), control=False)
+    return folium.TileLayer(tiles=tiles["url"], attr=tiles["attribution"], name=basemap.label,
+                            max_zoom=tiles["maxZoom"], control=False)
 
 
 def stable_ids(elements: Iterable[Element], *, prefix: str = "mk") -> None:
