@@ -43,7 +43,7 @@ from mapkit.web.elements import area_options
 from mapkit.web.encode import (PARENT_NAME_COLUMN, GeometryPayload, area_geometry, outline_geometry,
                                script_json)
 from mapkit.web.geometry_files import write_geometry
-from mapkit.wording import region_label
+from mapkit.wording import level_label, region_label, source_statement
 
 MARK = ".mapkit-site"
 """File that marks a folder as a site written here: only such a folder (or an empty one) is replaced."""
@@ -122,23 +122,17 @@ def _leaflet(site: Path) -> tuple[str, str]:
     return paths[0], paths[1]
 
 
-def _sources(spec_source: str) -> list[str]:
-    """A source's line for the page (plain text: the page sets it as text)."""
-    source = registry().sources[spec_source]
-    return [f"{source.publisher}, {source.title} ({source.vintage}). {source.licence}. {source.attribution}"]
-
-
 def _indicator_entry(indicator: str) -> dict[str, Any]:
     spec = registry().indicator(indicator)
     return {"label": spec.label, "theme": spec.theme, "unit": spec.unit, "period": spec.period,
-            "description": spec.description, "sources": _sources(spec.source)}
+            "description": spec.description, "sources": [source_statement(spec.source)]}
 
 
 def _level_entry(level: str) -> dict[str, str]:
     boundary = registry().boundary(level)
     acronym = boundary.label.split()[0].isupper()  # "LSOA (neighbourhood)" keeps its capitals, "Ward" does not
     singular = boundary.label if acronym else boundary.label[:1].lower() + boundary.label[1:]
-    return {"label": boundary.plural[:1].upper() + boundary.plural[1:], "singular": singular}
+    return {"label": level_label(level), "singular": singular}
 
 
 def _view_entry(site: Path, region: str, level: str, log: Callable[[str], None],
@@ -194,7 +188,7 @@ def build_site(site: Path, views: Sequence[tuple[str, str]], *, log: Callable[[s
     (site / "assets").mkdir()
     skipped: list[str] = []
     manifest: dict[str, Any] = {"title": TITLE, "regions": [], "levels": {}, "indicators": {}, "views": {},
-                                "boundarySources": _sources("ons_boundaries"),
+                                "boundarySources": [source_statement("ons_boundaries")],
                                 "tiles": BASEMAPS[DEFAULT.basemap].tiles()}  # the app's default basemap
     for region, level in views:
         entry = _view_entry(site, region, level, log, skipped)

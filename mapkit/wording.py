@@ -85,6 +85,13 @@ def overlay_attribution(overlay_ids: Iterable[str]) -> str:
     return " ".join(specs[o].attribution for o in overlay_ids)
 
 
+def source_statement(key: str, *, markdown: bool = False) -> str:
+    """One source in full: publisher (bold in Markdown), title, vintage, licence and attribution."""
+    source = registry().sources[key]
+    publisher = f"**{source.publisher}**" if markdown else source.publisher
+    return f"{publisher}, {source.title} ({source.vintage}). {source.licence}. {source.attribution}"
+
+
 def footer_lines(spec: IndicatorSpec, *, overlays: Iterable[str] = (), extra_sources: Iterable[str] = (),
                  nearby_method: str | None = None, upload_name: str | None = None,
                  basemap_attribution: str | None = None) -> list[str]:
@@ -93,12 +100,9 @@ def footer_lines(spec: IndicatorSpec, *, overlays: Iterable[str] = (), extra_sou
     ``extra_sources`` are keys of further sources shown (e.g. the postcode lookup); ``upload_name`` must already be
     safe for Markdown (it is the user's own file name).
     """
-    reg = registry()
     lines = []
     for key in dict.fromkeys([spec.source, "ons_boundaries", "ons_lookups", *extra_sources]):
-        source = reg.sources[key]
-        lines.append(f"- **{source.publisher}**, {source.title} ({source.vintage}). {source.licence}. "
-                     f"{source.attribution}")
+        lines.append("- " + source_statement(key, markdown=True))
     overlays = list(overlays)
     specs = overlay_specs()
     for overlay_id in overlays:
