@@ -241,16 +241,14 @@ def site_open_time(browser: Any, url: str) -> float:
 
 def measure_site(browser: Any, *, later: int, changes: int, out: Path, port: int) -> Server:
     """The same views as a static site (``mapkit publish``) served by ``python -m http.server``."""
-    import json
     import subprocess
     import urllib.request
 
-    from mapkit.publish import publish
+    from mapkit.publish import publish, read_manifest
 
     site = out / "site"
     publish(site, regions=sorted({region for _, _, region in VIEWS}), levels=sorted({lv for _, lv, _ in VIEWS}))
-    page_text = (site / "index.html").read_text(encoding="utf-8")
-    manifest = json.loads(page_text.split('id="mapkit-manifest">', 1)[1].split("</script>", 1)[0])
+    manifest = read_manifest(site)
     process = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
                                 "--directory", str(site)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"

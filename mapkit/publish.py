@@ -20,6 +20,7 @@ import hashlib
 import html
 import json
 import os
+import re
 import shutil
 import string
 import tempfile
@@ -224,6 +225,17 @@ def build_site(site: Path, views: Sequence[tuple[str, str]], *, log: Callable[[s
     (site / MARK).write_text("Written by python -m mapkit publish; the folder is replaced on the next publish.\n",
                              encoding="utf-8")
     return sum(len(v["data"]) for v in manifest["views"].values()), skipped
+
+
+MANIFEST = re.compile(r'<script type="application/json" id="mapkit-manifest">(.*?)</script>', re.S)
+
+
+def read_manifest(site: Path) -> dict[str, Any]:
+    """The manifest of a published site (views, indicators, file names), as written into its ``index.html``."""
+    found = MANIFEST.search((Path(site) / "index.html").read_text(encoding="utf-8"))
+    if found is None:
+        raise ParameterError(f"{site}: index.html carries no manifest; is it a site from `mapkit publish`?")
+    return json.loads(found.group(1))
 
 
 def _check_out(out: Path) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from mapkit import publish as site_module
 from mapkit.cli import main
-from mapkit.publish import MARK, publish
+from mapkit.publish import MANIFEST, MARK, publish, read_manifest
 from mapkit.view import indicators_for
 from mapkit.web.encode import area_geometry
 
@@ -20,11 +20,10 @@ WMCA = "E47000007"
 
 
 def manifest_of(site: Path) -> dict[str, Any]:
-    text = (site / "index.html").read_text(encoding="utf-8")
-    found = re.search(r'<script type="application/json" id="mapkit-manifest">(.*?)</script>', text, re.S)
+    found = MANIFEST.search((site / "index.html").read_text(encoding="utf-8"))
     assert found, "index.html carries the manifest"
     assert "<" not in found.group(1), "the manifest is safe inside <script>"
-    return json.loads(found.group(1))
+    return read_manifest(site)
 
 
 @pytest.fixture(scope="module")

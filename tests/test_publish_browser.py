@@ -8,7 +8,6 @@ embed snippet works in a page of its own; a phone-sized page has no sideways scr
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ import pytest
 from conftest import _free_port, _stop_process_group
 from test_accessibility_browser import axe
 from mapkit.cli import main
+from mapkit.publish import read_manifest
 
 pytestmark = pytest.mark.browser
 WMCA, ENGLAND = "E47000007", "E92000001"
@@ -57,11 +57,6 @@ def site_url(site: Path) -> Iterator[str]:
     _stop_process_group(process)
 
 
-def manifest(site: Path) -> dict[str, Any]:
-    text = (site / "index.html").read_text(encoding="utf-8")
-    return json.loads(re.search(r'id="mapkit-manifest">(.*?)</script>', text, re.S).group(1))
-
-
 def drawn(page: Any, n: int) -> list[list[str]]:
     """[code, fill] of every area once the map has drawn ``n`` of them."""
     page.wait_for_function(f"() => {{ const l = document.getElementById('map').mapkitLayer;"
@@ -78,8 +73,8 @@ def expected_fills(site: Path, view: dict[str, Any], indicator: str) -> list[lis
 
 def test_the_site_draws_with_legend_and_sources_and_nothing_from_elsewhere(page: Any, site: Path, site_url: str,
                                                                            route_log: Any, artifacts_dir: Path) -> None:
-    views = manifest(site)["views"]
-    tiles_host = urlparse(manifest(site)["tiles"]["url"]).hostname
+    views = read_manifest(site)["views"]
+    tiles_host = urlparse(read_manifest(site)["tiles"]["url"]).hostname
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
     page.goto(site_url)
@@ -100,7 +95,7 @@ def test_the_site_draws_with_legend_and_sources_and_nothing_from_elsewhere(page:
 
 
 def test_an_indicator_change_fetches_its_arrays_only(page: Any, site: Path, site_url: str) -> None:
-    views = manifest(site)["views"]
+    views = read_manifest(site)["views"]
     page.goto(site_url)
     view = views[f"{WMCA}/ward"]
     drawn(page, view["areas"]["n"])
@@ -118,7 +113,7 @@ def test_an_indicator_change_fetches_its_arrays_only(page: Any, site: Path, site
 
 def test_the_address_opens_a_view_and_a_bad_one_falls_back_with_a_notice(page: Any, site: Path,
                                                                           site_url: str) -> None:
-    views = manifest(site)["views"]
+    views = read_manifest(site)["views"]
     page.goto(f"{site_url}#region={ENGLAND}&level=lad&indicator=imd_average_rank")
     view = views[f"{ENGLAND}/lad"]
     fills = drawn(page, view["areas"]["n"])
@@ -185,7 +180,7 @@ def test_a_phone_sized_page_reads_without_sideways_scroll(browser: Any, site: Pa
     try:
         page = context.new_page()
         page.goto(site_url)
-        drawn(page, manifest(site)["views"][f"{WMCA}/ward"]["areas"]["n"])
+        drawn(page, read_manifest(site)["views"][f"{WMCA}/ward"]["areas"]["n"])
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         assert page.locator("#pick-indicator").is_visible()
         box = page.locator("#map").bounding_box()

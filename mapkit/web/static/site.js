@@ -233,7 +233,7 @@
           return d.rank;
         })).map(function (k) { return rows[k]; }), {
           label: manifest.indicators[state.indicator].label, region: labelOf(manifest, state.region),
-          parentHead: shownView.parentHead || "Within"});
+          parentHead: shownView.parentHead});
       });
     }
 
