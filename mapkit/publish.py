@@ -102,7 +102,7 @@ def _asset(site: Path, name: str) -> str:
 
 def _leaflet(site: Path) -> tuple[str, str]:
     """Copy Leaflet (script, stylesheet, images) into ``site/vendor/``; return the two files' site paths."""
-    urls = dict(folium.Map().default_js + folium.Map().default_css)
+    urls = dict(folium.Map.default_js + folium.Map.default_css)  # the Leaflet folium pins, read off the class
     paths = []
     for key in ("leaflet", "leaflet_css"):
         found = None
