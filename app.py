@@ -23,28 +23,41 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import mapkit
-import mapkit.change
-from mapkit import (assets, classify, guidance, links, nearby, overlays, paging, palettes, postcodes, search,
-                    similar, status_dates, uploads, wording, zones)
-from mapkit.basemaps import BASEMAPS
-from mapkit.compare import Comparison, themes_for
-from mapkit.compare import compare as compare_areas
-from mapkit.compare import comparison_csv as make_comparison_csv
+import mapkit.analysis.edition_change
+from mapkit import links
+from mapkit.web import assets
+from mapkit.analysis import classify
+from mapkit.text import guidance
+from mapkit.analysis import nearby
+from mapkit.data import overlays
+from mapkit.analysis import paging
+from mapkit.specs import palettes
+from mapkit.data import postcodes
+from mapkit.analysis import search
+from mapkit.analysis import similar
+from mapkit.data import status_dates
+from mapkit.data import uploads
+from mapkit.text import wording
+from mapkit.analysis import zones
+from mapkit.specs.basemaps import BASEMAPS
+from mapkit.analysis.compare import Comparison, themes_for
+from mapkit.analysis.compare import compare as compare_areas
+from mapkit.analysis.compare import comparison_csv as make_comparison_csv
 from mapkit.errors import UploadError
 from mapkit.export import MapData, prepare
 from mapkit.export.menu import EXPORTS, export_file, size_text
 from mapkit.export.naming import table_file_name
 from mapkit.export import compare_page
 from mapkit.export.options import MAX_LABELS
-from mapkit.layers import overlay_declarations, overlay_specs
-from mapkit.markup import escape, safe_url
-from mapkit.profile import AreaProfile, area_profile
-from mapkit import series as time_series
-from mapkit import series_tables
-from mapkit.charts import trend_chart
-from mapkit.ranking import DARKER, RANK_ONE
-from mapkit.tables import indicator_csv, ranking_table
-from mapkit.wording import level_label, palette_label, region_label, sentence_case, table_number_format
+from mapkit.specs.registry import overlay_declarations, overlay_specs
+from mapkit.text.markup import escape, safe_url
+from mapkit.analysis.profile import AreaProfile, area_profile
+from mapkit.analysis import series as time_series
+from mapkit.analysis import series_tables
+from mapkit.web.charts import trend_chart
+from mapkit.analysis.ranking import DARKER, RANK_ONE
+from mapkit.analysis.tables import indicator_csv, ranking_table
+from mapkit.text.wording import level_label, palette_label, region_label, sentence_case, table_number_format
 from mapkit.view import (COMPARE_LEVELS, DEFAULT, MAX_COMPARE, View, default_indicator, indicators_for, levels_for,
                          status_order)
 from mapkit.web.choropleth import SIMILAR_STYLE, MapView, build_map, highlight_group
@@ -1378,7 +1391,7 @@ def main() -> None:
 
 def show_change_note(view: View) -> None:
     """For a change between editions, how many of the region's LSOAs could not be compared."""
-    text = mapkit.change.comparability_text(view.indicator, view.region)
+    text = mapkit.analysis.edition_change.comparability_text(view.indicator, view.region)
     if text:
         st.caption(text)
 

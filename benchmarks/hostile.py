@@ -63,7 +63,8 @@ def make(case):
 
 def main():
     import folium
-    from mapkit import nearby, uploads
+    from mapkit.analysis import nearby
+    from mapkit.data import uploads
     from mapkit.errors import UploadError
     case = sys.argv[1]
     data = make(case)

@@ -435,7 +435,7 @@ def main(argv: list[str]) -> int:
     if missing_assets():
         parser.error("browser assets missing: run bash tools/install_browser_assets.sh")
     if args.assets == "local":
-        from mapkit import assets
+        from mapkit.web import assets
 
         if any(not (assets.VENDOR_DIR / assets.cdn_path(url)).is_file() for url in assets.known_asset_urls()):
             print(f"installing the map scripts into {assets.VENDOR_DIR} ({assets.INSTALL_COMMAND})", file=sys.stderr)

@@ -31,7 +31,8 @@ def _median_ms(fn, items) -> float:
 
 
 def main(argv: list[str]) -> int:
-    from mapkit import postcodes, search
+    from mapkit.data import postcodes
+    from mapkit.analysis import search
 
     t = time.perf_counter()
     index = postcodes.postcode_index()

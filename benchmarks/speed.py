@@ -244,7 +244,7 @@ def measure_site(browser: Any, *, later: int, changes: int, out: Path, port: int
     import subprocess
     import urllib.request
 
-    from mapkit.publish import publish, read_manifest
+    from mapkit.publish.site import publish, read_manifest
 
     site = out / "site"
     publish(site, regions=sorted({region for _, _, region in VIEWS}), levels=sorted({lv for _, lv, _ in VIEWS}))

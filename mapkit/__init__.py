@@ -1,6 +1,6 @@
 """mapkit: official English boundaries and indicators, classified and mapped for policy work."""
 
-from mapkit.data import (
+from mapkit.data.products import (
     ENGLAND,
     area_indicators,
     indicator_table,
@@ -13,7 +13,7 @@ from mapkit.data import (
     regions,
 )
 from mapkit.errors import MapkitError, ProductError, RawDataError, SpecError, UnknownNameError
-from mapkit.layers import LEVELS, IndicatorSpec, registry
+from mapkit.specs.registry import LEVELS, IndicatorSpec, registry
 
 __all__ = [
     "ENGLAND",

@@ -47,7 +47,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _install_assets(args: argparse.Namespace) -> int:
-    from mapkit.assets import ENV_VAR, install_assets
+    from mapkit.web.assets import ENV_VAR, install_assets
 
     files = install_assets(source=args.source, target=args.target)
     size = sum((args.target / f).stat().st_size for f in files)
@@ -57,9 +57,9 @@ def _install_assets(args: argparse.Namespace) -> int:
 
 
 def _indicators(args: argparse.Namespace) -> int:
-    from mapkit.layers import registry
+    from mapkit.specs.registry import registry
 
-    from mapkit.csvsafe import write_rows
+    from mapkit.text.csvsafe import write_rows
 
     write_rows(sys.stdout, [["id", "label", "theme", "levels", "unit", "period", "source"]] + [
         [spec.id, spec.label, spec.theme, " ".join(spec.levels), spec.unit, spec.period,
@@ -68,7 +68,7 @@ def _indicators(args: argparse.Namespace) -> int:
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from mapkit.publish import publish
+    from mapkit.publish.site import publish
 
     report = publish(args.out, regions=args.region, levels=args.levels, log=lambda msg: print(msg, file=sys.stderr))
     for reason in report.skipped:
@@ -80,18 +80,18 @@ def _publish(args: argparse.Namespace) -> int:
 
 
 def _regions(args: argparse.Namespace) -> int:
-    from mapkit.data import regions
+    from mapkit.data.products import regions
 
-    from mapkit.csvsafe import csv_text
+    from mapkit.text.csvsafe import csv_text
 
     sys.stdout.write(csv_text(regions()))
     return 0
 
 
 def _table(args: argparse.Namespace) -> int:
-    from mapkit import series_tables
-    from mapkit.series import parse_change
-    from mapkit.tables import indicator_csv
+    from mapkit.analysis import series_tables
+    from mapkit.analysis.series import parse_change
+    from mapkit.analysis.tables import indicator_csv
 
     if args.year is not None:
         text = series_tables.year_csv(args.indicator, args.level, args.region, args.year)
@@ -106,7 +106,7 @@ def _table(args: argparse.Namespace) -> int:
 
 
 def _series(args: argparse.Namespace) -> int:
-    from mapkit.series_tables import area_series_csv
+    from mapkit.analysis.series_tables import area_series_csv
 
     sys.stdout.write(area_series_csv(args.indicator, args.region))
     return 0
@@ -127,10 +127,10 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 
 def parser() -> argparse.ArgumentParser:
-    from mapkit.assets import NODE_MODULES, VENDOR_DIR
-    from mapkit.pipeline.pipeline import DEFAULT_OUT
+    from mapkit.web.assets import NODE_MODULES, VENDOR_DIR
+    from mapkit.pipeline.build import DEFAULT_OUT
     from mapkit.export.command import add_arguments as add_export_arguments
-    from mapkit.layers import LEVELS
+    from mapkit.specs.registry import LEVELS
 
     root = argparse.ArgumentParser(prog="python -m mapkit", description="England policy map: data and exports.")
     sub = root.add_subparsers(dest="command", required=True)

@@ -1,7 +1,7 @@
 """The one :class:`View`: what a map shows, with one set of defaults and one validation.
 
 A view comes from the app's widgets, from a link (:mod:`mapkit.links`) or from the command line, and goes to the
-web map (:func:`mapkit.web.choropleth.build_map`) and to every export (:func:`mapkit.prepared.prepare`). It is
+web map (:func:`mapkit.web.choropleth.build_map`) and to every export (:func:`mapkit.analysis.map_data.prepare`). It is
 checked in one of two ways:
 
 * :meth:`View.lenient` for untrusted input (a link, the widgets): each invalid part is replaced by its default and
@@ -21,21 +21,21 @@ import re
 from collections.abc import Collection
 from typing import Any
 
-from mapkit.basemaps import BASEMAPS
-from mapkit.classify import COMPARES, K_MAX, K_MIN, SCHEMES, available_schemes
-from mapkit.classify import scheme as scheme_spec
-from mapkit.data import ENGLAND, load_boundaries, region_kind, region_name, regions
+from mapkit.specs.basemaps import BASEMAPS
+from mapkit.analysis.classify import COMPARES, K_MAX, K_MIN, SCHEMES, available_schemes
+from mapkit.analysis.classify import scheme as scheme_spec
+from mapkit.data.products import ENGLAND, load_boundaries, region_kind, region_name, regions
 from mapkit.errors import ParameterError, UnknownNameError
-from mapkit.layers import LEVELS, IndicatorSpec, overlay_declarations, overlay_specs, registry
-from mapkit.palettes import DEFAULT as DEFAULT_PALETTE
-from mapkit.palettes import PALETTES, resolve
-from mapkit.postcodes import formatted, lookup
-from mapkit.series import CENTRES, change_years, years
-from mapkit.status_dates import check_as_of
+from mapkit.specs.registry import LEVELS, IndicatorSpec, overlay_declarations, overlay_specs, registry
+from mapkit.specs.palettes import DEFAULT as DEFAULT_PALETTE
+from mapkit.specs.palettes import PALETTES, resolve
+from mapkit.data.postcodes import formatted, lookup
+from mapkit.analysis.series import CENTRES, change_years, years
+from mapkit.data.status_dates import check_as_of
 
 WMCA = "E47000007"
 MAX_COMPARE = 10
-"""Most areas compared at once (:mod:`mapkit.compare`)."""
+"""Most areas compared at once (:mod:`mapkit.analysis.compare`)."""
 COMPARE_LEVELS = ("ward", "lad", "ca")
 
 LEVELS_IN: dict[str, tuple[str, ...]] = {
@@ -64,7 +64,7 @@ class View:
     indicator
         An indicator id (``python -m mapkit indicators``) published at ``level``.
     scheme
-        A key of :data:`mapkit.classify.SCHEMES`; ``None`` means the official national deciles where the
+        A key of :data:`mapkit.analysis.classify.SCHEMES`; ``None`` means the official national deciles where the
         indicator has them, else quantiles (:attr:`scheme_name`).
     k
         Number of classes (ignored by national deciles).
@@ -73,7 +73,7 @@ class View:
     palette
         A palette name, or ``"default"`` for the indicator's own.
     basemap
-        A key of :data:`mapkit.basemaps.BASEMAPS` (static maps draw no tiles).
+        A key of :data:`mapkit.specs.basemaps.BASEMAPS` (static maps draw no tiles).
     area
         Code of the area whose profile is open, or ``None``.
     overlays
@@ -88,13 +88,13 @@ class View:
     change
         ``(start, end)``: map the change in the series between these years instead of one year's values.
     centre
-        For a change map, a key of :data:`mapkit.series.CENTRES`: the diverging palette's middle.
+        For a change map, a key of :data:`mapkit.analysis.series.CENTRES`: the diverging palette's middle.
     compare_areas
         Codes of up to :data:`MAX_COMPARE` areas of ``level``, anywhere in England, compared side by side
-        (:mod:`mapkit.compare`) and outlined on the map.
+        (:mod:`mapkit.analysis.compare`) and outlined on the map.
     as_of
         An ISO date (``2025-01-31``): overlays show only schemes whose status was recorded by then, and popups
-        flag statuses over a year older than it (:mod:`mapkit.status_dates`); ``None`` means today.
+        flag statuses over a year older than it (:mod:`mapkit.data.status_dates`); ``None`` means today.
     """
 
     region: str = WMCA
@@ -257,7 +257,8 @@ def shown(value: str, limit: int = 40) -> str:
 
 
 def _kind_or_none(code: str) -> str | None:
-    """:func:`mapkit.data.region_kind`, or ``None`` for an unknown code (a link's region is checked elsewhere)."""
+    """:func:`mapkit.data.products.region_kind`, or ``None`` for an unknown code (a link's region is checked
+    elsewhere)."""
     try:
         return region_kind(code)
     except UnknownNameError:

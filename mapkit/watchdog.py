@@ -27,7 +27,7 @@ STARTUP_SECONDS = 120.0
 """Time to wait for a worker to be ready: the first one waits for the fork server to import the preloaded modules,
 which on a busy machine can take longer than the work itself; it is not the upload's cost."""
 READY = "ready"
-PRELOAD = ["mapkit.uploads", "mapkit.nearby"]
+PRELOAD = ["mapkit.data.uploads", "mapkit.analysis.nearby"]
 
 T = TypeVar("T")
 _CONTEXT: Any = None

@@ -9,7 +9,7 @@ Tests (and CI) have no such network, so every browser context used in tests rout
 * anything else: aborted and recorded in :class:`RouteLog`, so a test can assert nothing was missing.
 
 ``node_modules/`` comes from ``bash tools/install_browser_assets.sh`` (versions pinned in package.json).
-The URL table and its lookup live in :mod:`mapkit.assets`, which the app uses to serve the same files itself.
+The URL table and its lookup live in :mod:`mapkit.web.assets`, which the app uses to serve the same files itself.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 # Re-exported for the tests that import them from here.
-from mapkit.assets import CDN_MAP, NODE_MODULES, REPO_ROOT, cdn_file_for, load_cdn_map, missing_assets  # noqa: F401
+from mapkit.web.assets import CDN_MAP, NODE_MODULES, REPO_ROOT, cdn_file_for, load_cdn_map, missing_assets  # noqa: F401
 
 CONTENT_TYPES: dict[str, str] = {
     ".js": "application/javascript; charset=utf-8",

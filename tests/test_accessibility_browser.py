@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 
 import mapkit
-from mapkit.prepared import prepare
-from mapkit.tables import ranking_table
+from mapkit.analysis.map_data import prepare
+from mapkit.analysis.tables import ranking_table
 from mapkit.view import View
 from cdn_routes import NODE_MODULES
 from map_js import AREAS_JS

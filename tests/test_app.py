@@ -14,11 +14,12 @@ import shapely
 from streamlit.testing.v1 import AppTest
 
 import mapkit
-import mapkit.prepared
-import mapkit.nearby
-from mapkit import overlays, uploads
+import mapkit.analysis.map_data
+import mapkit.analysis.nearby
+from mapkit.data import overlays
+from mapkit.data import uploads
 from mapkit.errors import ProductError, UploadError
-from mapkit.tables import ranking_table
+from mapkit.analysis.tables import ranking_table
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 WMCA = "E47000007"
@@ -240,7 +241,7 @@ def test_a_data_error_is_shown_as_a_message(monkeypatch: pytest.MonkeyPatch) -> 
                            "`python -m mapkit build-data`.")
 
     monkeypatch.setattr(mapkit, "load_indicator", broken)
-    monkeypatch.setattr(mapkit.prepared, "load_indicator", broken)  # the app loads its view through prepare()
+    monkeypatch.setattr(mapkit.analysis.map_data, "load_indicator", broken)  # the app loads its view through prepare()
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
     assert not at.exception
@@ -333,8 +334,8 @@ def test_who_lives_near_shows_residents_by_decile_and_the_group_summary() -> Non
     assert len(summary) == 1 and "of residents within 1 km" in summary[0] and "most deprived 20%" in summary[0]
     assert at.slider(key="w_near_km").value == 1.0
     at.selectbox(key="w_near_place").set_value("transport_schemes:wmm-l1-1-31").run()
-    line = mapkit.nearby.population_near(
-        mapkit.nearby.catchment(overlays.overlay_in_region("transport_schemes", WMCA).set_index("id")
+    line = mapkit.analysis.nearby.population_near(
+        mapkit.analysis.nearby.catchment(overlays.overlay_in_region("transport_schemes", WMCA).set_index("id")
                                 .geometry["wmm-l1-1-31"], schematic=True), distance_km=1.0)
     sentences = [m.value for m in at.markdown if m.value.startswith("**West Midlands Metro Line 1: Edgbaston")]
     assert sentences == [f"**West Midlands Metro Line 1: Edgbaston Village to Wolverhampton St George's (Schematic "
@@ -420,17 +421,17 @@ def test_a_multipoint_over_the_feature_limit_is_refused_in_the_app() -> None:
 
 def test_residents_near_an_upload_are_counted_once_per_upload_and_distance(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[float] = []
-    real = mapkit.nearby.population_near_bounded
+    real = mapkit.analysis.nearby.population_near_bounded
 
-    def counted(*args: Any, **kwargs: Any) -> mapkit.nearby.Nearby:
+    def counted(*args: Any, **kwargs: Any) -> mapkit.analysis.nearby.Nearby:
         calls.append(kwargs["distance_km"])
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(mapkit.nearby, "population_near_bounded", counted)
+    monkeypatch.setattr(mapkit.analysis.nearby, "population_near_bounded", counted)
     at = upload(start({"region": WMCA}), "p.csv", b"name,lat,lon\nDepot,52.48,-1.90\n")
     assert calls == []  # the tab is closed
     open_nearby_tab(at)
-    expected = mapkit.nearby.population_near(shapely.Point(-1.90, 52.48), distance_km=1.0)
+    expected = mapkit.analysis.nearby.population_near(shapely.Point(-1.90, 52.48), distance_km=1.0)
     assert any(m.value == f"**Depot (your layer)**: {expected.sentence()}" for m in at.markdown)
     at.radio(key="w_basemap").set_value("none").run()
     at.selectbox(key="w_palette").set_value("print").run()

@@ -21,11 +21,12 @@ import pytest
 import mapkit
 import mapkit.web.elements
 import mapkit.export
-import mapkit.layers
-import mapkit.overlays
-import mapkit.similar
+import mapkit.specs.registry
+import mapkit.data.overlays
+import mapkit.analysis.similar
 import mapkit.web.choropleth
-from mapkit import classify, palettes
+from mapkit.analysis import classify
+from mapkit.specs import palettes
 from map_js import AREAS_JS
 
 pytestmark = pytest.mark.browser
@@ -334,7 +335,7 @@ def test_overlays_toggle_on_and_a_marker_opens_its_popup(page: Any, app_url: str
     wait_for_areas(frame, 192)
     assert frame.evaluate(OVERLAYS_JS) == {"squares": 0, "circles": 0, "lines": 0, "upload": 0, "zones": 0}
 
-    schemes = mapkit.overlays.overlay_in_region("transport_schemes", WMCA)
+    schemes = mapkit.data.overlays.overlay_in_region("transport_schemes", WMCA)
     lines = int((schemes.geom_type == "LineString").sum())
     stops = int((schemes.geom_type == "Point").sum())
     corridors = int((schemes.geom_type == "MultiPolygon").sum())
@@ -343,7 +344,7 @@ def test_overlays_toggle_on_and_a_marker_opens_its_popup(page: Any, app_url: str
                            timeout=LOAD_TIMEOUT)
     overlay_counts(frame, {"squares": 0, "circles": stops, "lines": lines, "upload": 0, "zones": corridors})
 
-    locations = mapkit.overlays.overlay_in_region("growth_locations", WMCA)
+    locations = mapkit.data.overlays.overlay_in_region("growth_locations", WMCA)
     places = int((locations.geom_type == "Point").sum())
     zones = corridors + int((locations.geom_type == "MultiPolygon").sum())
     toggle_overlay(page, "Growth locations")
@@ -360,7 +361,7 @@ def test_overlays_toggle_on_and_a_marker_opens_its_popup(page: Any, app_url: str
     text = popup.inner_text()
     assert target["name"] in text
     feature = locations.set_index("name").loc[target["name"]]
-    status = mapkit.layers.overlay_declarations().status.label(feature["status_category"])
+    status = mapkit.specs.registry.overlay_declarations().status.label(feature["status_category"])
     for field in ("Type", "Status", f"{status}: {feature['status']}", "District", "Location", "confidence"):
         assert field in text
     link = popup.locator("a").first
@@ -396,7 +397,7 @@ def test_a_zone_is_outlined_over_its_wards_and_its_popup_lists_them(page: Any, a
                                                                     artifacts_dir: Path) -> None:
     frame = open_app(page, app_url + "?overlays=growth_locations&statuses=planned")
     wait_for_areas(frame, 192)
-    locations = mapkit.overlays.overlay_in_region("growth_locations", WMCA, statuses=("planned",))
+    locations = mapkit.data.overlays.overlay_in_region("growth_locations", WMCA, statuses=("planned",))
     zones = int((locations.geom_type == "MultiPolygon").sum())
     counts = overlay_counts(frame, {"squares": int((locations.geom_type == "Point").sum()), "circles": 0,
                                     "lines": 0, "upload": 0, "zones": zones})
@@ -598,7 +599,7 @@ def test_gva_over_time_year_change_and_the_profiles_line_chart(page: Any, app_ur
 
 def prepare_colours(fields: dict) -> dict[str, str]:
     """Area code -> fill colour the app should draw for West Midlands districts with these view fields."""
-    from mapkit.prepared import prepare
+    from mapkit.analysis.map_data import prepare
     from mapkit.view import View
 
     data = prepare(View(region=WMCA, level="lad", scheme="quantiles", **fields))
@@ -654,7 +655,7 @@ def test_compare_cities_export_them_similar_to_sandwell_and_reopen_from_a_link(p
     page.get_by_text("Similar to Sandwell").click()
     listed = page.locator('[data-testid="stExpander"]').filter(has_text="Similar to Sandwell").locator("li")
     expect(listed).to_have_count(10, timeout=LOAD_TIMEOUT)
-    expected = list(mapkit.similar.similar_areas(sandwell, "lad")["name"])
+    expected = list(mapkit.analysis.similar.similar_areas(sandwell, "lad")["name"])
     assert [item.split(" (")[0].split(" · ")[0] for item in listed.all_inner_texts()] == expected
 
     page.get_by_role("tab", name="Compare areas").click()
@@ -721,7 +722,7 @@ def test_the_ranked_table_shows_a_page_and_a_row_on_another_page_opens_its_profi
     rows, and a click on a row of page 2 opening that ward's profile."""
     from playwright.sync_api import expect
 
-    from mapkit.tables import ranking_table
+    from mapkit.analysis.tables import ranking_table
 
     wards = ranking_table("imd_score", "ward", mapkit.ENGLAND)
     open_app(page, app_url + f"/?region={mapkit.ENGLAND}&level=ward&indicator=imd_score")

@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import mapkit
-from mapkit.data import DATA_DIR, DATA_DIR_ENV, default_data_dir
+from mapkit.data.products import DATA_DIR, DATA_DIR_ENV, default_data_dir
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -93,7 +93,7 @@ def test_a_damaged_product_gives_the_rebuild_message_not_a_traceback(
 
 
 def test_the_shipped_folder_is_restored_from_git() -> None:
-    from mapkit.io import rebuild_hint
+    from mapkit.data.io import rebuild_hint
 
     assert "git checkout -- data/" in rebuild_hint(DATA_DIR / "indicators" / "lsoa.parquet")
 
@@ -104,10 +104,10 @@ def test_missing_lsoa_data_stops_who_lives_near_only(data_copy: Path, query: dic
     """The map, the Export tab and the sources footer stay; the tab that needs LSOAs names the file."""
     import streamlit as st
 
-    import mapkit.nearby
+    import mapkit.analysis.nearby
 
     _missing(data_copy / "indicators" / "lsoa.parquet")
-    for clear in (mapkit.nearby.lsoa_population.cache_clear, st.cache_data.clear):  # earlier tests' LSOAs
+    for clear in (mapkit.analysis.nearby.lsoa_population.cache_clear, st.cache_data.clear):  # earlier tests' LSOAs
         clear()
         request.addfinalizer(clear)
     at = AppTest.from_file(APP, default_timeout=120)

@@ -1,4 +1,5 @@
-"""Serving the map's scripts from the app's own server (mapkit.assets): install, URL rewriting, and the app's warning.
+"""Serving the map's scripts from the app's own server (mapkit.web.assets): install, URL rewriting, and the app's
+warning.
 
 The rewriting is checked against what streamlit-folium really sends to its frame: ``st_folium`` is called with its
 component function replaced by one that records the ``js_links`` and ``css_links`` arguments.
@@ -18,13 +19,13 @@ import pytest
 import streamlit_folium
 from streamlit.testing.v1 import AppTest
 
-from mapkit import assets
+from mapkit.web import assets
 from mapkit.view import View
 from mapkit.web.choropleth import MapView, build_map
 from mapkit.errors import AssetError
-from mapkit.layers import overlay_declarations
-from mapkit.overlays import overlay_in_region, overlay_layers
-from mapkit.uploads import read_upload, upload_layer
+from mapkit.specs.registry import overlay_declarations
+from mapkit.data.overlays import overlay_in_region, overlay_layers
+from mapkit.data.uploads import read_upload, upload_layer
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 WMCA = "E47000007"

@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 
 import mapkit
-from mapkit.classify import classify_indicator, compute_centred_breaks
-from mapkit.palettes import PALETTES, class_colours, diverging_colours
+from mapkit.analysis.classify import classify_indicator, compute_centred_breaks
+from mapkit.specs.palettes import PALETTES, class_colours, diverging_colours
 from mapkit.pipeline.movement import census_change, compare_iod, lookup_groups, movement_summary
-from mapkit.prepared import prepare
+from mapkit.analysis.map_data import prepare
 from mapkit.view import View
 
 RAW = Path(__file__).resolve().parents[2] / "shared" / "data" / "raw"

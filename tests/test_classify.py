@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 import mapkit
-from mapkit import classify
-from mapkit.classify import NO_DATA, assign_classes, classify_deciles, compute_breaks
+from mapkit.analysis import classify
+from mapkit.analysis.classify import NO_DATA, assign_classes, classify_deciles, compute_breaks
 from mapkit.errors import UnknownNameError
 
 WMCA = "E47000007"

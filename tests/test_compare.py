@@ -1,4 +1,4 @@
-"""mapkit.compare: values equal the shipped data; combined authority, region and England rows; CSV; limits."""
+"""mapkit.analysis.compare: values equal the shipped data; combined authority, region and England rows; CSV; limits."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 import mapkit
-from mapkit.compare import MAX_AREAS, compare, comparison_csv
-from mapkit.data import comparator_table, level_table
-from mapkit.data import ENGLAND
+from mapkit.analysis.compare import MAX_AREAS, compare, comparison_csv
+from mapkit.data.products import comparator_table, level_table
+from mapkit.data.products import ENGLAND
 from mapkit.errors import ParameterError, UnknownNameError
 from mapkit.export.compare_page import MAX_PANELS, compare_figure, compare_page
 from mapkit.links import parse_query, to_query

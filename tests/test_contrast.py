@@ -12,7 +12,9 @@ import re
 import pytest
 
 import mapkit
-from mapkit import classify, palettes, web
+from mapkit import web
+from mapkit.analysis import classify
+from mapkit.specs import palettes
 from mapkit.web.choropleth import legend_html, map_text
 from mapkit.web.elements import MAP_BACKGROUND
 

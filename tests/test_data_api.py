@@ -11,8 +11,8 @@ import pytest
 
 import mapkit
 from mapkit.cli import main
-from mapkit.data import DATA_DIR
-from mapkit.tables import value_heading
+from mapkit.data.products import DATA_DIR
+from mapkit.analysis.tables import value_heading
 
 WMCA = "E47000007"
 

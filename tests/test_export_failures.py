@@ -17,15 +17,15 @@ import pandas as pd
 import pytest
 
 import mapkit.export.batch
-from mapkit import csvsafe
+from mapkit.text import csvsafe
 from mapkit.cli import main
 from mapkit.errors import OutputError
-from mapkit.prepared import prepare
+from mapkit.analysis.map_data import prepare
 from mapkit.view import View
 from mapkit.export.formats import filename
 from mapkit.files import write_atomic
-from mapkit.layers import registry
-from mapkit.tables import value_heading
+from mapkit.specs.registry import registry
+from mapkit.analysis.tables import value_heading
 
 REPO = Path(__file__).resolve().parent.parent
 COVENTRY = "E08000026"
@@ -147,15 +147,15 @@ def test_text_cells_are_neutralised_and_numbers_stay_numbers() -> None:
 
 def hostile_regions(monkeypatch: pytest.MonkeyPatch) -> str:
     """Every area name replaced by a formula, as untrusted names would arrive."""
-    import mapkit.tables
+    import mapkit.analysis.tables
 
-    real = mapkit.tables.ranking_table
+    real = mapkit.analysis.tables.ranking_table
 
     def poisoned(*args: object, **kwargs: object) -> pd.DataFrame:
         table = real(*args, **kwargs)
         return table.assign(name=["=cmd|' /C calc'!A0"] * len(table))
 
-    monkeypatch.setattr(mapkit.tables, "ranking_table", poisoned)
+    monkeypatch.setattr(mapkit.analysis.tables, "ranking_table", poisoned)
     return "'=cmd|' /C calc'!A0"
 
 

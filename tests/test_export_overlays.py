@@ -15,8 +15,8 @@ from PIL import Image
 
 from mapkit.export import FigureOptions, prepare
 from mapkit.export.static import map_figure, save, static_bytes
-from mapkit.io import BNG
-from mapkit.overlays import STATUS_STYLES
+from mapkit.data.io import BNG
+from mapkit.data.overlays import STATUS_STYLES
 from mapkit.view import View
 
 WMCA = "E47000007"
@@ -107,7 +107,7 @@ def test_briefing_pack_lists_the_schemes_with_status_date_source_and_residents()
 
     from mapkit.export.pack import pack_zip, scheme_pages
     from mapkit.export.schemes import scheme_table
-    from mapkit.zones import residents_in_zone
+    from mapkit.analysis.zones import residents_in_zone
 
     data = prepare(ON)
     table = scheme_table(data)

@@ -17,7 +17,7 @@ from mapkit.view import View
 from mapkit.export.formats import csv_bytes
 from mapkit.export.pack import columns, extremes, pack_zip, ranked_areas, summary_text, table_headings, table_key
 from mapkit.export.summary import SummaryContext, ordinal, summarise, summary_sentences
-from mapkit.layers import registry
+from mapkit.specs.registry import registry
 
 WMCA = "E47000007"
 IMD = registry().indicator("imd_score")

@@ -15,14 +15,14 @@ from matplotlib.figure import Figure
 from PIL import Image
 from shapely.geometry import MultiPolygon, Polygon
 
-from mapkit import palettes
+from mapkit.specs import palettes
 from mapkit.export import FigureOptions, prepare
 from mapkit.view import View
 from mapkit.export.cartography import add_polygons, geometry_paths, nice_length
 from mapkit.export.html import map_html
 from mapkit.export.options import PAGES
 from mapkit.export.static import map_figure, save, static_bytes
-from mapkit.io import BNG
+from mapkit.data.io import BNG
 from map_js import page_data, page_geometry
 
 WMCA = "E47000007"

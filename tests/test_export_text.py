@@ -18,7 +18,7 @@ from mapkit.export.pack import pack_pdf
 from mapkit.export.static import static_bytes
 from mapkit.export.summary import summarise
 from mapkit.export.wording import source_lines, subtitle, title
-from mapkit.layers import overlay_specs, registry
+from mapkit.specs.registry import overlay_specs, registry
 
 pypdf = pytest.importorskip("pypdf", reason="pip install -r requirements-dev.txt")
 

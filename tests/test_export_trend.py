@@ -10,7 +10,7 @@ import pytest
 from mapkit.export.pack import pack_pdf
 from mapkit.export.trend import trend_for, trend_page
 from mapkit.export.wording import title
-from mapkit.prepared import prepare
+from mapkit.analysis.map_data import prepare
 from mapkit.view import View
 
 WMCA = "E47000007"

@@ -1,4 +1,4 @@
-"""Plain-language help (mapkit.guidance): the map's text alternative, the glossary and the statement."""
+"""Plain-language help (mapkit.text.guidance): the map's text alternative, the glossary and the statement."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from mapkit import guidance
-from mapkit.prepared import prepare
+from mapkit.text import guidance
+from mapkit.analysis.map_data import prepare
 from mapkit.view import View
 
 WMCA = "E47000007"

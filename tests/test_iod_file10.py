@@ -13,8 +13,8 @@ import pytest
 import mapkit
 from mapkit.pipeline.raw import DEFAULT_RAW
 from mapkit.cli import main
-from mapkit.layers import registry
-from mapkit.tables import value_heading
+from mapkit.specs.registry import registry
+from mapkit.analysis.tables import value_heading
 
 REGISTRY = registry()
 ENGLAND = "E92000001"

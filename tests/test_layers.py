@@ -6,7 +6,7 @@ import pytest
 
 import mapkit
 from mapkit.pipeline.methods import METHODS
-from mapkit.layers import LAYERS_DIR, load_registry
+from mapkit.specs.registry import LAYERS_DIR, load_registry
 from mapkit.errors import SpecError
 
 REGISTRY = mapkit.registry()

@@ -22,7 +22,7 @@ from pyproj import Transformer
 from shapely.geometry import LineString, Point, box
 
 from mapkit.errors import ParameterError
-from mapkit.nearby import (
+from mapkit.analysis.nearby import (
     METHOD,
     catchment,
     check_distance,

@@ -14,7 +14,7 @@ import pytest
 import mapkit
 from cdn_routes import is_loopback
 from map_js import AREAS_JS as AREAS_JS_LIST
-from mapkit import assets
+from mapkit.web import assets
 
 pytestmark = pytest.mark.browser
 

@@ -25,8 +25,8 @@ from mapkit.pipeline.overlays import (
 )
 from mapkit.cli import main
 from mapkit.errors import RawDataError, SpecError
-from mapkit.layers import LAYERS_DIR, load_overlay_declarations, overlay_declarations, overlay_specs
-from mapkit.markup import safe_url
+from mapkit.specs.registry import LAYERS_DIR, load_overlay_declarations, overlay_declarations, overlay_specs
+from mapkit.text.markup import safe_url
 
 DECLARATIONS = overlay_declarations()
 SPECS = overlay_specs()
@@ -278,7 +278,7 @@ def _point_params(expected: dict[str, str]) -> list:
 
 @pytest.fixture(scope="module")
 def district_results():
-    from mapkit.data import load_boundaries
+    from mapkit.data.products import load_boundaries
 
     features = [f for _, f in POINTS]
     points = gpd.GeoDataFrame.from_features(features, crs="EPSG:4326")
@@ -298,7 +298,7 @@ def test_point_lies_in_its_stated_district_or_a_neighbour(feature, district_resu
 
 @pytest.fixture(scope="module")
 def ca_shapes():
-    from mapkit.data import load_boundaries
+    from mapkit.data.products import load_boundaries
 
     return load_boundaries("ca").to_crs("EPSG:27700").set_index("code").geometry
 

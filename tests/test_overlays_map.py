@@ -10,9 +10,9 @@ import pytest
 from shapely.geometry import LineString, Point, box
 
 from mapkit.errors import UnknownNameError
-from mapkit.layers import overlay_declarations
-from mapkit.markup import escape, link, safe_url, source_links
-from mapkit.overlays import (
+from mapkit.specs.registry import overlay_declarations
+from mapkit.text.markup import escape, link, safe_url, source_links
+from mapkit.data.overlays import (
     feature_labels,
     STATUS_STYLES,
     OverlayLegend,

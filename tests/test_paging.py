@@ -1,12 +1,12 @@
-"""Pages of the ranked table (mapkit.paging): filter, order, page, on small frames and on shipped data."""
+"""Pages of the ranked table (mapkit.analysis.paging): filter, order, page, on small frames and on shipped data."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from mapkit.paging import ORDERS, PAGE_ROWS, name_filter, order_label, ordered, pages_for, table_page
-from mapkit.tables import ranking_table
+from mapkit.analysis.paging import ORDERS, PAGE_ROWS, name_filter, order_label, ordered, pages_for, table_page
+from mapkit.analysis.tables import ranking_table
 
 ENGLAND = "E92000001"
 WMCA = "E47000007"

@@ -6,7 +6,7 @@ import matplotlib.colors
 import pytest
 
 import mapkit
-from mapkit import palettes
+from mapkit.specs import palettes
 from mapkit.errors import UnknownNameError
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from mapkit.pipeline import build_data
 from mapkit.pipeline.raw import DEFAULT_RAW
-from mapkit.data import DATA_DIR
+from mapkit.data.products import DATA_DIR
 from mapkit.errors import RawDataError
 
 pytestmark = pytest.mark.skipif(not DEFAULT_RAW.is_dir(), reason=f"raw inputs not present at {DEFAULT_RAW}")

@@ -1,12 +1,12 @@
-"""mapkit.popup.Popup: folium's popup without jQuery, still inert for hostile text."""
+"""mapkit.web.popup.Popup: folium's popup without jQuery, still inert for hostile text."""
 
 from __future__ import annotations
 
 import folium
 import pytest
 
-from mapkit.markup import escape
-from mapkit.popup import Popup
+from mapkit.text.markup import escape
+from mapkit.web.popup import Popup
 
 HOSTILE = "`${alert(1)}` <script>alert(2)</script> \\` $"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from mapkit import postcodes
+from mapkit.data import postcodes
 from mapkit.errors import ProductError
 from mapkit.pipeline.postcodes import SIZE_BUDGET_BYTES
 from mapkit.pipeline.raw import DEFAULT_RAW
@@ -67,7 +67,7 @@ def test_a_partial_postcode_lists_sectors_then_outward_codes() -> None:
 
 
 def test_the_shipped_product_is_within_its_size_budget() -> None:
-    path = Path(postcodes.__file__).resolve().parent.parent / "data" / postcodes.PRODUCT
+    path = Path(postcodes.__file__).resolve().parents[2] / "data" / postcodes.PRODUCT
     assert path.stat().st_size < SIZE_BUDGET_BYTES <= 20 * 1024 * 1024
     index = postcodes.postcode_index()
     assert len(index.keys) == 1_489_907

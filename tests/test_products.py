@@ -7,7 +7,7 @@ import pytest
 import shapely
 
 import mapkit
-from mapkit.data import DATA_DIR
+from mapkit.data.products import DATA_DIR
 
 REGISTRY = mapkit.registry()
 WMCA = "E47000007"

@@ -7,8 +7,8 @@ import pytest
 
 import mapkit
 from mapkit.errors import UnknownNameError
-from mapkit.profile import PROFILE_COLUMNS, area_profile
-from mapkit.tables import ranking_table
+from mapkit.analysis.profile import PROFILE_COLUMNS, area_profile
+from mapkit.analysis.tables import ranking_table
 
 WMCA = "E47000007"
 BINLEY = "E05001219"

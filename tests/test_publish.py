@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from mapkit import publish as site_module
+from mapkit.publish import site as site_module
 from mapkit.cli import main
-from mapkit.publish import MANIFEST, MARK, publish, read_manifest
+from mapkit.publish.site import MANIFEST, MARK, publish, read_manifest
 from mapkit.view import indicators_for
 from mapkit.web.encode import area_geometry
 

@@ -22,7 +22,7 @@ import pytest
 from conftest import _free_port, _stop_process_group
 from test_accessibility_browser import axe
 from mapkit.cli import main
-from mapkit.publish import read_manifest
+from mapkit.publish.site import read_manifest
 
 pytestmark = pytest.mark.browser
 WMCA, ENGLAND = "E47000007", "E92000001"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mapkit import links, search
+from mapkit import links
+from mapkit.analysis import search
 from mapkit.view import View
 
 

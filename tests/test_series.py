@@ -1,4 +1,4 @@
-"""mapkit.series and mapkit.load_series on the shipped data/series products; expected numbers are ONS's cells
+"""mapkit.analysis.series and mapkit.load_series on the shipped data/series products; expected numbers are ONS's cells
 (gross-value-added.csv, gdp-per-head.csv, modelled-unemployment.csv), and changes are worked by hand from them."""
 
 from __future__ import annotations
@@ -9,8 +9,9 @@ import pytest
 
 import mapkit
 from mapkit.errors import ParameterError, UnknownNameError
-from mapkit.layers import registry
-from mapkit.series import area_lines, change, change_sentence, fastest_and_slowest, parse_change, year_values, years
+from mapkit.specs.registry import registry
+from mapkit.analysis.series import (area_lines, change, change_sentence, fastest_and_slowest, parse_change, year_values,
+                                    years)
 
 WMCA, BIRMINGHAM, NORTH_YORKSHIRE = "E47000007", "E08000025", "E06000065"
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import mapkit
-from mapkit.layers import registry
+from mapkit.specs.registry import registry
 from mapkit.pipeline.raw import DEFAULT_RAW
 
 pytestmark = pytest.mark.skipif(not DEFAULT_RAW.is_dir(), reason=f"raw inputs not present at {DEFAULT_RAW}")

@@ -1,4 +1,4 @@
-"""mapkit.similar: the nearest-neighbour method on known cases."""
+"""mapkit.analysis.similar: the nearest-neighbour method on known cases."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mapkit.data import load_boundaries
+from mapkit.data.products import load_boundaries
 from mapkit.errors import UnknownNameError
-from mapkit.similar import (FEATURES, distances, district_type, excluded, neighbour_share, similar_areas,
+from mapkit.analysis.similar import (FEATURES, distances, district_type, excluded, neighbour_share, similar_areas,
                             similar_csv, standardised)
 
 SANDWELL = "E08000028"

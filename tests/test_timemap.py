@@ -1,12 +1,13 @@
-"""Year and change views made ready to draw (mapkit.timemap through mapkit.prepared.prepare and build_map)."""
+"""Year and change views made ready to draw (mapkit.analysis.timemap through mapkit.analysis.map_data.prepare
+and build_map)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from mapkit.prepared import prepare
-from mapkit.timemap import diverging_breaks
+from mapkit.analysis.map_data import prepare
+from mapkit.analysis.timemap import diverging_breaks
 from mapkit.view import View
 from mapkit.web.choropleth import legend_html, map_text
 
@@ -58,7 +59,7 @@ def test_diverging_breaks_are_symmetric_about_the_centre():
 
 
 def test_change_legend_steps_are_open_ended_never_backwards():
-    from mapkit.timemap import step_labels
+    from mapkit.analysis.timemap import step_labels
 
     fmt = "{:+.1f}%".format
     assert step_labels((-35.4, -11.8, 11.8, 35.4, 127.5), fmt) == (

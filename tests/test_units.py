@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 import mapkit
-from mapkit.layers import UNITS
-from mapkit.tables import indicator_csv
+from mapkit.specs.registry import UNITS
+from mapkit.analysis.tables import indicator_csv
 
 REGISTRY = mapkit.registry()
 CASES = [(s.id, level) for s in REGISTRY.indicators.values() for level in s.levels]

@@ -17,9 +17,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mapkit import uploads
+from mapkit.data import uploads
 from mapkit.errors import UploadError
-from mapkit.uploads import MAX_BYTES, MAX_FEATURES, read_upload, read_upload_bounded, upload_layer
+from mapkit.data.uploads import MAX_BYTES, MAX_FEATURES, read_upload, read_upload_bounded, upload_layer
 
 SQUARE = [[-1.9, 52.4], [-1.8, 52.4], [-1.8, 52.5], [-1.9, 52.5], [-1.9, 52.4]]
 BOWTIE = [[-1.9, 52.4], [-1.8, 52.5], [-1.8, 52.4], [-1.9, 52.5], [-1.9, 52.4]]
@@ -109,7 +109,7 @@ def test_valid_files_have_no_notes() -> None:
 
 
 def test_a_repaired_polygon_can_be_measured_and_drawn() -> None:
-    from mapkit.nearby import population_near
+    from mapkit.analysis.nearby import population_near
 
     frame = read_upload(_fc(_feature("Polygon", [BOWTIE], "Bow")), "a.geojson")
     assert population_near(frame.geometry[0], distance_km=1.0).total_population > 0
@@ -316,7 +316,7 @@ def test_reading_in_the_worker_gives_the_same_frame_and_messages() -> None:
 
 
 def test_residents_near_a_repaired_polygon_match_the_unbounded_count() -> None:
-    from mapkit import nearby
+    from mapkit.analysis import nearby
 
     shape = read_upload(_fc(_feature("Polygon", [_random_ring(400)])), "a.geojson").geometry[0]
     bounded = nearby.population_near_bounded(shape, distance_km=1.0)

@@ -8,7 +8,7 @@ import pytest
 
 import mapkit
 from mapkit.errors import ParameterError, UnknownNameError
-from mapkit.prepared import prepare
+from mapkit.analysis.map_data import prepare
 from mapkit.view import DEFAULT, View, levels_for, shown
 
 WMCA = "E47000007"

@@ -18,14 +18,16 @@ import shapely
 from shapely.geometry import box
 
 import mapkit
-from mapkit import classify, palettes, web
-from mapkit.prepared import prepare
+from mapkit import web
+from mapkit.analysis import classify
+from mapkit.specs import palettes
+from mapkit.analysis.map_data import prepare
 from mapkit.view import View
 from mapkit.web import choropleth, elements
 from mapkit.web.choropleth import MapText, build_map, choropleth_group, legend_html
 from mapkit.web.encode import GeometryPayload, area_geometry, encode_geometry
 from mapkit.errors import UnknownNameError
-from mapkit.tables import ranking_table
+from mapkit.analysis.tables import ranking_table
 from js_decode import decode_payload
 from map_js import page_data, page_geometry
 

@@ -37,23 +37,23 @@ def test_prebuilt_files_built_from_other_boundaries_are_not_used(tmp_path: Path)
     data = tmp_path / "data"
     (data / "boundaries").mkdir(parents=True)
     for level in ("ca", "lad"):
-        shutil.copy(mapkit.data.DATA_DIR / "boundaries" / f"{level}.parquet", data / "boundaries")
+        shutil.copy(mapkit.data.products.DATA_DIR / "boundaries" / f"{level}.parquet", data / "boundaries")
     assert prebuilt_geometry("ca", mapkit.ENGLAND, data_dir=data) is None  # no file: encode instead
     (data / "web").mkdir()
     prebuilt._table.cache_clear()  # a process reads each level's file once
-    shutil.copy(mapkit.data.DATA_DIR / "web" / "ca.parquet", data / "web")
+    shutil.copy(mapkit.data.products.DATA_DIR / "web" / "ca.parquet", data / "web")
     assert prebuilt_geometry("ca", mapkit.ENGLAND, data_dir=data) is not None
     (data / "web" / "lad.parquet").write_bytes(b"damaged")
     assert prebuilt_geometry("lad", WMCA, data_dir=data) is None
-    shutil.copy(mapkit.data.DATA_DIR / "web" / "ca.parquet", data / "web" / "lad.parquet")  # wrong source
+    shutil.copy(mapkit.data.products.DATA_DIR / "web" / "ca.parquet", data / "web" / "lad.parquet")  # wrong source
     prebuilt._table.cache_clear()
     assert prebuilt_geometry("lad", WMCA, data_dir=data) is None
 
 
 def test_build_writes_one_file_per_level(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    shutil.copytree(mapkit.data.DATA_DIR / "boundaries", data / "boundaries")
-    shutil.copy(mapkit.data.DATA_DIR / "build_report.json", data)
+    shutil.copytree(mapkit.data.products.DATA_DIR / "boundaries", data / "boundaries")
+    shutil.copy(mapkit.data.products.DATA_DIR / "build_report.json", data)
     written = build_web_geometry(data)
     assert sorted(p.name for p in written) == ["ca.parquet", "lad.parquet", "lsoa.parquet", "ward.parquet"]
     assert prebuilt_geometry("ward", WMCA, data_dir=data) == prebuilt_geometry("ward", WMCA)

@@ -1,15 +1,15 @@
-"""Labels and source lines are composed once (mapkit.wording) and say the same thing on every surface."""
+"""Labels and source lines are composed once (mapkit.text.wording) and say the same thing on every surface."""
 
 from __future__ import annotations
 
 import pytest
 
 import mapkit
-from mapkit import wording
+from mapkit.text import wording
 from mapkit.errors import UnknownNameError
 from mapkit.export.menu import EXPORTS, export_file, size_text
 from mapkit.export.naming import table_file_name
-from mapkit.prepared import prepare
+from mapkit.analysis.map_data import prepare
 from mapkit.view import View
 
 

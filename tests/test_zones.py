@@ -1,4 +1,4 @@
-"""Zones drawn as their wards (layers/overlays/*.geojson) and who lives in them (mapkit.zones)."""
+"""Zones drawn as their wards (layers/overlays/*.geojson) and who lives in them (mapkit.analysis.zones)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ import pytest
 
 from shapely.geometry import box
 
-from mapkit import zones
-from mapkit.layers import overlay_specs
-from mapkit.overlays import load_overlay, overlay_layers, popup_html
-from mapkit.status_dates import as_of_keep, is_stale, stale_note, status_date
+from mapkit.analysis import zones
+from mapkit.specs.registry import overlay_specs
+from mapkit.data.overlays import load_overlay, overlay_layers, popup_html
+from mapkit.data.status_dates import as_of_keep, is_stale, stale_note, status_date
 
 ROOT = Path(__file__).resolve().parent.parent
 WARDS = ROOT / "data" / "boundaries" / "ward.parquet"
@@ -149,7 +149,7 @@ def test_as_of_keeps_statuses_recorded_by_then_and_flags_stale_ones():
 
 
 def test_a_zone_and_its_point_or_a_corridor_and_its_line_count_as_one_scheme():
-    from mapkit.nearby import _scheme_keys
+    from mapkit.analysis.nearby import _scheme_keys
 
     frame = load_overlay("growth_locations")
     kq = frame[frame["name"].str.startswith("WM Investment Zone: Birmingham Knowledge Quarter")]

@@ -19,7 +19,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 from cdn_routes import install_routes  # noqa: E402
 from mapkit import ENGLAND  # noqa: E402
 from mapkit.export.html import map_html  # noqa: E402
-from mapkit.prepared import prepare  # noqa: E402
+from mapkit.analysis.map_data import prepare  # noqa: E402
 from mapkit.view import View  # noqa: E402
 
 VIEWS = {

@@ -1,4 +1,5 @@
-"""Check the similar-areas method (mapkit.similar) against groupings it does not use; figures for docs/similar_areas.md.
+"""Check the similar-areas method (mapkit.analysis.similar) against groupings it does not use; figures for
+docs/similar_areas.md.
 
 For each grouping: the share of areas' 10 nearest neighbours in the same group, and the share expected by chance.
 Run: ``python tools/similar_areas_check.py`` (about a minute: wards are 6,784 areas).
@@ -8,8 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from mapkit.data import load_boundaries
-from mapkit.similar import district_type, excluded, neighbour_share, similar_areas, standardised
+from mapkit.data.products import load_boundaries
+from mapkit.analysis.similar import district_type, excluded, neighbour_share, similar_areas, standardised
 
 
 def main() -> None:

@@ -18,7 +18,7 @@ from typing import Any
 
 from mapkit.export.formats import FORMATS, Format, export_bytes, export_format, filename, render
 from mapkit.export.options import PAGES, FigureOptions, Page
-from mapkit.prepared import MapData, prepare
+from mapkit.analysis.map_data import MapData, prepare
 
 _LAZY = {
     "map_figure": "mapkit.export.static",

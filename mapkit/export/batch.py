@@ -6,12 +6,12 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from mapkit.data import regions
+from mapkit.data.products import regions
 from mapkit.errors import OutputError
 from mapkit.export.formats import filename, render
 from mapkit.export.options import FigureOptions
 from mapkit.files import write_atomic
-from mapkit.prepared import prepare
+from mapkit.analysis.map_data import prepare
 from mapkit.view import View
 
 Progress = Callable[[int, int, str], None]

@@ -27,12 +27,12 @@ from matplotlib.path import Path
 from matplotlib.transforms import ScaledTranslation
 from shapely.geometry.base import BaseGeometry
 
-from mapkit.classify import NO_DATA
-from mapkit.data import ENGLAND, load_boundaries
-from mapkit.prepared import MapData
-from mapkit.io import BNG, WGS84
-from mapkit.layers import overlay_declarations
-from mapkit.palettes import NoDataStyle
+from mapkit.analysis.classify import NO_DATA
+from mapkit.data.products import ENGLAND, load_boundaries
+from mapkit.analysis.map_data import MapData
+from mapkit.data.io import BNG, WGS84
+from mapkit.specs.registry import overlay_declarations
+from mapkit.specs.palettes import NoDataStyle
 
 INK = "#1a1a1a"
 AREA_EDGE = "#ffffff"
@@ -58,7 +58,7 @@ HALO = [patheffects.withStroke(linewidth=2.2, foreground="white")]
 
 @dataclasses.dataclass(frozen=True)
 class OverlayStyle:
-    """Static-map sizes of the web map's overlay styles (``mapkit.overlays``), in points."""
+    """Static-map sizes of the web map's overlay styles (``mapkit.data.overlays``), in points."""
 
     line_width: float = 1.8
     zone_width: float = 1.3
@@ -162,7 +162,7 @@ def draw_outlines(ax: Axes, data: MapData, parent_levels: list[str]) -> None:
             add_polygons(ax, to_bng(parents).geometry.to_numpy(), facecolors="none", edgecolors=INK,
                          linewidths=PARENT_WIDTH, zorder=Z_PARENTS, path_effects=casing(PARENT_WIDTH))
     if region != ENGLAND:
-        from mapkit.overlays import region_geometry
+        from mapkit.data.overlays import region_geometry
 
         edge = gpd.GeoSeries([region_geometry(region)], crs=WGS84).to_crs(BNG)
         add_polygons(ax, edge.to_numpy(), facecolors="none", edgecolors=INK, linewidths=REGION_WIDTH,
@@ -213,8 +213,8 @@ class StatusLook:
 
 
 def status_look(category: str, *, greyscale: bool) -> StatusLook:
-    """The web map's style of a status (``mapkit.overlays.STATUS_STYLES``); black ink on greyscale palettes."""
-    from mapkit.overlays import HOLLOW_FILL, STATUS_STYLES
+    """The web map's style of a status (``mapkit.data.overlays.STATUS_STYLES``); black ink on greyscale palettes."""
+    from mapkit.data.overlays import HOLLOW_FILL, STATUS_STYLES
 
     style = STATUS_STYLES[category]
     stroke = "#000000" if greyscale else style.colour
@@ -232,7 +232,7 @@ def _cap(dash: str | None) -> str:
 
 def marker_shape(overlay_id: str) -> str:
     """matplotlib marker of an overlay group: the web map's squares and circles."""
-    from mapkit.overlays import MARKER_SHAPES
+    from mapkit.data.overlays import MARKER_SHAPES
 
     return {"square": "s", "circle": "o"}[MARKER_SHAPES.get(overlay_id, "circle")]
 
@@ -250,7 +250,7 @@ def zone_rings(geometry: Any) -> list[Any]:
 
 def draw_zones(ax: Axes, frame: Any, greyscale: bool) -> None:
     """Zones (features drawn as their wards) as unfilled outlines dashed by status, each area named once."""
-    from mapkit.overlays import zone_short_name
+    from mapkit.data.overlays import zone_short_name
 
     if "zone" not in frame.columns:
         return

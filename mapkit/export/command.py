@@ -13,17 +13,17 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from mapkit.classify import COMPARES, SCHEMES
+from mapkit.analysis.classify import COMPARES, SCHEMES
 from mapkit.errors import ParameterError, UnknownNameError
 from mapkit.export.formats import FORMATS, export_format, render
 from mapkit.export.options import DEFAULT_DPI, MAX_LABELS, PAGES, FigureOptions
 from mapkit.files import write_atomic
-from mapkit.prepared import prepare
-from mapkit.series import CENTRES, parse_change
+from mapkit.analysis.map_data import prepare
+from mapkit.analysis.series import CENTRES, parse_change
 from mapkit.view import DEFAULT, View
-from mapkit.layers import LEVELS, overlay_specs
-from mapkit.palettes import DEFAULT as DEFAULT_PALETTE
-from mapkit.palettes import PALETTES
+from mapkit.specs.registry import LEVELS, overlay_specs
+from mapkit.specs.palettes import DEFAULT as DEFAULT_PALETTE
+from mapkit.specs.palettes import PALETTES
 
 BAR_WIDTH = 24
 

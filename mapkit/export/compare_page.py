@@ -1,4 +1,5 @@
-"""A comparison (:class:`mapkit.compare.Comparison`) as one A4 landscape page in the briefing style (PNG or PDF).
+"""A comparison (:class:`mapkit.analysis.compare.Comparison`) as one A4 landscape page in the briefing style
+(PNG or PDF).
 
 One dot chart per indicator (up to :data:`MAX_PANELS`, the first of the theme): a dot per compared area, a grey
 dot for each combined authority, region and England figure that is published, a line for the median of England's
@@ -13,11 +14,11 @@ import textwrap
 import pandas as pd
 from matplotlib.figure import Figure
 
-from mapkit.compare import AREA_COLOUR, CONTEXT_COLOUR, MEDIAN_COLOUR, Comparison, row_label
+from mapkit.analysis.compare import AREA_COLOUR, CONTEXT_COLOUR, MEDIAN_COLOUR, Comparison, row_label
 from mapkit.export.legend import GREY_TEXT
 from mapkit.export.options import PAGES
 from mapkit.export.static import FOOTER_SIZE, MARGIN, SUBTITLE_SIZE, TITLE_SIZE, export_style, save
-from mapkit.layers import registry
+from mapkit.specs.registry import registry
 
 MAX_PANELS = 6
 __all__ = ["MAX_PANELS", "compare_figure", "compare_page", "row_label"]

@@ -11,9 +11,9 @@ from typing import Callable
 from mapkit.errors import UnknownNameError
 from mapkit.export.naming import file_stem
 from mapkit.export.options import FigureOptions
-from mapkit.prepared import MapData, prepare
+from mapkit.analysis.map_data import MapData, prepare
 from mapkit.view import View
-from mapkit.tables import indicator_csv
+from mapkit.analysis.tables import indicator_csv
 
 # Renderers import matplotlib and folium when first called, so reading this table (the command line's argument
 # parser does) stays cheap.

@@ -18,9 +18,9 @@ from matplotlib.transforms import Bbox
 
 from mapkit.export import cartography as carto
 from mapkit.export.options import check_label_count
-from mapkit.prepared import MapData
+from mapkit.analysis.map_data import MapData
 from mapkit.export.wording import plural, worst_best
-from mapkit.ranking import rank_worst_first
+from mapkit.analysis.ranking import rank_worst_first
 
 FONT_SIZE = 6.5
 NEAR, FAR = 4.0, 15.0

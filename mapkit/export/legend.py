@@ -14,11 +14,11 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
-from mapkit.ranking import colour_key
+from mapkit.analysis.ranking import colour_key
 from mapkit.export import cartography as carto
-from mapkit.prepared import MapData
+from mapkit.analysis.map_data import MapData
 from mapkit.export.wording import reference_note
-from mapkit.layers import overlay_declarations, overlay_specs
+from mapkit.specs.registry import overlay_declarations, overlay_specs
 
 GREY_TEXT = "#444444"
 CHAR_WIDTH = 0.56

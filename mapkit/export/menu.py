@@ -10,7 +10,7 @@ import dataclasses
 
 from mapkit.export.formats import FORMATS, filename, render
 from mapkit.export.options import FigureOptions
-from mapkit.prepared import MapData
+from mapkit.analysis.map_data import MapData
 
 
 @dataclasses.dataclass(frozen=True)

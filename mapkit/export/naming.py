@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from mapkit.data import region_name
-from mapkit.prepared import MapData
+from mapkit.data.products import region_name
+from mapkit.analysis.map_data import MapData
 
 
 def file_stem(data: MapData) -> str:

@@ -37,7 +37,7 @@ from mapkit.export.static import (
 )
 from mapkit.export.summary import summarise, summary_frame
 from mapkit.export.trend import trend_page
-from mapkit.prepared import MapData
+from mapkit.analysis.map_data import MapData
 from mapkit.export.wording import (
     VALUE_WORDS,
     in_sentence,
@@ -48,10 +48,10 @@ from mapkit.export.wording import (
     title,
     worst_best,
 )
-from mapkit.layers import registry
-from mapkit.ranking import rank_worst_first
-from mapkit.csvsafe import safe_text
-from mapkit.tables import indicator_csv
+from mapkit.specs.registry import registry
+from mapkit.analysis.ranking import rank_worst_first
+from mapkit.text.csvsafe import safe_text
+from mapkit.analysis.tables import indicator_csv
 
 TABLE_ROWS = 10
 TABLE_SIZE = 8.0
@@ -341,7 +341,7 @@ def pack_pdf(data: MapData, options: FigureOptions = FigureOptions()) -> bytes:
 
 def summary_text(data: MapData) -> str:
     """The summary as plain text: title, classification, sentences and sources (formula-safe, see
-    :func:`mapkit.csvsafe.safe_text`)."""
+    :func:`mapkit.text.csvsafe.safe_text`)."""
     lines = [title(data), subtitle(data), ""]
     # Bullets are "•", not "-": a line starting with "-" would be neutralised as a formula.
     lines += [f"• {sentence}" for sentence in summarise(data)]
@@ -360,7 +360,7 @@ def pack_zip(data: MapData, options: FigureOptions = FigureOptions()) -> bytes:
         f"{stem}_briefing.pdf": pack_pdf(data, options),
     }
     if data.overlays:
-        from mapkit.csvsafe import csv_text
+        from mapkit.text.csvsafe import csv_text
         from mapkit.export.schemes import scheme_note, scheme_table
 
         schemes = scheme_table(data)

@@ -2,7 +2,8 @@
 
 One row per feature drawn on the map (a zone and its point are two rows: the point's figure is residents within
 :data:`DISTANCE_KM`, the zone's is residents of its wards). Lines are listed through their stops, so schematic line
-segments are left out of the table. Figures come from :mod:`mapkit.nearby` (buffers) and :mod:`mapkit.zones`
+segments are left out of the table. Figures come from :mod:`mapkit.analysis.nearby` (buffers) and
+:mod:`mapkit.analysis.zones`
 (wards); statuses over a year older than the view's "as of" date (or today) are flagged.
 """
 
@@ -10,11 +11,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from mapkit.layers import overlay_declarations, overlay_specs
-from mapkit.nearby import catchment, population_near
-from mapkit.prepared import MapData
-from mapkit.status_dates import is_stale
-from mapkit.zones import residents_in_zone
+from mapkit.specs.registry import overlay_declarations, overlay_specs
+from mapkit.analysis.nearby import catchment, population_near
+from mapkit.analysis.map_data import MapData
+from mapkit.data.status_dates import is_stale
+from mapkit.analysis.zones import residents_in_zone
 
 __all__ = ["DISTANCE_KM", "scheme_table", "scheme_note"]
 
@@ -73,8 +74,8 @@ def scheme_table(data: MapData, *, distance_km: float = DISTANCE_KM) -> pd.DataF
 
 def scheme_note(data: MapData, *, distance_km: float = DISTANCE_KM) -> str:
     """How the table's figures were made, and the date statuses are judged against."""
-    from mapkit.nearby import METHOD as NEAR
-    from mapkit.zones import METHOD as ZONE
+    from mapkit.analysis.nearby import METHOD as NEAR
+    from mapkit.analysis.zones import METHOD as ZONE
 
     when = data.view.as_of or "today"
     return (f"Residents: points within {distance_km:g} km ({NEAR}); zones: {ZONE} Stale = status date over a "

@@ -27,7 +27,7 @@ from mapkit.export import cartography as carto
 from mapkit.export import labels as area_labels
 from mapkit.export.legend import GREY_TEXT, draw_legend, line_height, wrap
 from mapkit.export.options import DEFAULT_DPI, PAGES, FigureOptions
-from mapkit.prepared import MapData
+from mapkit.analysis.map_data import MapData
 from mapkit.export.wording import parent_levels, source_lines, subtitle, title, worst_best
 
 RC: dict[str, Any] = {

@@ -13,11 +13,11 @@ import numpy as np
 import pandas as pd
 
 from mapkit.web.encode import PARENT_NAME_COLUMN
-from mapkit.data import ENGLAND, indicator_table
-from mapkit.prepared import MapData
+from mapkit.data.products import ENGLAND, indicator_table
+from mapkit.analysis.map_data import MapData
 from mapkit.export.wording import VALUE_WORDS, in_sentence, is_deprivation, place, plural, singular, worst_best
-from mapkit.layers import IndicatorSpec
-from mapkit.ranking import RANK_HINT, rank_worst_first
+from mapkit.specs.registry import IndicatorSpec
+from mapkit.analysis.ranking import RANK_HINT, rank_worst_first
 
 @dataclasses.dataclass(frozen=True)
 class SummaryContext:

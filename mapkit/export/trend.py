@@ -10,14 +10,14 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from mapkit.data import ENGLAND, load_series, region_name
+from mapkit.data.products import ENGLAND, load_series, region_name
 from mapkit.export import cartography as carto
 from mapkit.export.legend import GREY_TEXT, line_height, wrap
 from mapkit.export.options import PAGES
 from mapkit.export.static import FOOTER_SIZE, MARGIN, SUBTITLE_SIZE, TITLE_SIZE, export_style
-from mapkit.layers import SeriesSpec, registry
-from mapkit.prepared import MapData
-from mapkit.series import Change, change, default_period, fastest_and_slowest, region_sentence, series_for
+from mapkit.specs.registry import SeriesSpec, registry
+from mapkit.analysis.map_data import MapData
+from mapkit.analysis.series import Change, change, default_period, fastest_and_slowest, region_sentence, series_for
 
 ENGLAND_COLOUR, REGION_COLOUR = "#b82531", "#276eb0"
 

@@ -6,9 +6,9 @@ only say what the registry and the data say.
 
 from __future__ import annotations
 
-from mapkit.classify import COMPARES, SCHEMES
-from mapkit.prepared import MapData
-from mapkit.layers import overlay_specs, registry
+from mapkit.analysis.classify import COMPARES, SCHEMES
+from mapkit.analysis.map_data import MapData
+from mapkit.specs.registry import overlay_specs, registry
 
 DEPRIVATION_SOURCES: frozenset[str] = frozenset({"iod2025"})
 """Sources whose rank 1 means "most deprived" (the Indices of Deprivation); others say "highest" or "lowest"."""

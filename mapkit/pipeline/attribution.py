@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mapkit.layers import Registry
+from mapkit.specs.registry import Registry
 
 
 def attribution_markdown(registry: Registry, report: dict) -> str:

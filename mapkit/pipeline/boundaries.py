@@ -14,8 +14,8 @@ import shapely
 from mapkit.pipeline.geography import Spine
 from mapkit.pipeline.raw import RawInputs
 from mapkit.errors import RawDataError
-from mapkit.io import WGS84, read_vector
-from mapkit.layers import BoundarySpec
+from mapkit.data.io import WGS84, read_vector
+from mapkit.specs.registry import BoundarySpec
 
 _PREFIX = {"ca": "E47", "lad": "E0", "ward": "E05", "lsoa": "E01"}
 

@@ -11,8 +11,8 @@ from typing import Callable, Hashable, Protocol
 import pandas as pd
 
 from mapkit.errors import RawDataError, SpecError
-from mapkit.io import read_csv
-from mapkit.layers import IndicatorSpec
+from mapkit.data.io import read_csv
+from mapkit.specs.registry import IndicatorSpec
 from mapkit.pipeline import movement
 from mapkit.pipeline.geography import Spine
 from mapkit.pipeline.inputs import read_census, read_iod

@@ -3,14 +3,14 @@
 Only the files that publish such rows are read (ONS Explore Local Statistics and the ONS subnational indicators
 workbook); nothing is summed or averaged here. Indicators whose publisher gives no England or region figure in the
 raw inputs (IoD2025: MHCLG publishes no England score; Census 2021 tables here are Output Area sums) have no row,
-and :mod:`mapkit.compare` says so on screen.
+and :mod:`mapkit.analysis.compare` says so on screen.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from mapkit.layers import Registry
+from mapkit.specs.registry import Registry
 from mapkit.pipeline.inputs import ELS_STATUS, read_workbook_sheet
 from mapkit.pipeline.methods import Context, els_latest_rows
 

@@ -13,7 +13,7 @@ import pandas as pd
 
 from mapkit.pipeline.raw import RawInputs
 from mapkit.errors import RawDataError
-from mapkit.io import read_csv
+from mapkit.data.io import read_csv
 
 ENGLAND = "E92000001"
 
@@ -40,7 +40,7 @@ def _file1_lsoa_lad(raw: RawInputs) -> pd.DataFrame:
         raise RawDataError(f"{path}: cannot read sheet 'IMD25' of the IoD2025 File 1 workbook ({exc}). "
                            "Download File 1 again from gov.uk.") from None
     cols = ["LSOA code (2021)", "Local Authority District code (2024)"]
-    from mapkit.io import require_columns
+    from mapkit.data.io import require_columns
 
     require_columns(frame, cols, path)
     return frame[cols].set_axis(["code", "lad_code"], axis=1)

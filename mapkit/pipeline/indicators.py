@@ -6,8 +6,8 @@ import pandas as pd
 
 from mapkit.pipeline.methods import METHODS, Context
 from mapkit.errors import SpecError
-from mapkit.layers import LEVELS, Registry
-from mapkit.ranking import decile_from_rank, rank_worst_first
+from mapkit.specs.registry import LEVELS, Registry
+from mapkit.analysis.ranking import decile_from_rank, rank_worst_first
 
 COLUMNS = ["code", "level", "indicator", "value", "numerator", "denominator", "rank", "n_ranked", "decile", "note"]
 NO_LSOA_NOTE = "No data: no LSOA is assigned to this ward in the ONS LSOA (2021) to ward (2024) best-fit lookup."

@@ -8,7 +8,7 @@ import pandas as pd
 
 from mapkit.pipeline.raw import RawInputs
 from mapkit.errors import RawDataError
-from mapkit.io import read_csv, require_columns
+from mapkit.data.io import read_csv, require_columns
 
 IOD_CODE = "LSOA code (2021)"
 CENSUS_CODE = "geography code"

@@ -14,8 +14,8 @@ import numpy as np
 from mapkit.pipeline.denominators import RULES
 from mapkit.pipeline.inputs import read_iod_file10
 from mapkit.pipeline.methods import Context, computed_summary
-from mapkit.layers import Registry
-from mapkit.ranking import rank_worst_first
+from mapkit.specs.registry import Registry
+from mapkit.analysis.ranking import rank_worst_first
 
 PUBLISHED = "iod_published"
 

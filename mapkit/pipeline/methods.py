@@ -19,7 +19,7 @@ from mapkit.pipeline.inputs import (ELS_STATUS, latest_els, read_census, read_el
                                  read_iod_file10, read_workbook_sheet)
 from mapkit.pipeline.raw import RawInputs
 from mapkit.errors import SpecError
-from mapkit.layers import IndicatorSpec
+from mapkit.specs.registry import IndicatorSpec
 
 ABOVE_LSOA = ("ward", "lad", "ca")
 _GROUP = {"ward": "ward_code", "lad": "lad_code", "ca": "ca_code"}

@@ -21,7 +21,7 @@ from __future__ import annotations
 import pandas as pd
 
 from mapkit.errors import RawDataError
-from mapkit.io import read_csv
+from mapkit.data.io import read_csv
 
 __all__ = ["RULE_TEXT", "change_types", "compare_iod", "movement_summary", "lookup_groups", "census_change"]
 

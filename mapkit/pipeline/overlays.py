@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from mapkit.errors import ProductError, RawDataError
-from mapkit.io import BNG, sha256
-from mapkit.layers import LAYERS_DIR, OverlayDeclarations, StatusScheme, load_overlay_declarations
+from mapkit.data.io import BNG, sha256
+from mapkit.specs.registry import LAYERS_DIR, OverlayDeclarations, StatusScheme, load_overlay_declarations
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_REFERENCE = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "overlays_research.csv"
@@ -434,7 +434,7 @@ def zone_features(group: list[Row], wards: Any, scheme: StatusScheme,
 
 def load_wards(log: Callable[[str], None]) -> Any:
     """The shipped ward boundaries (British National Grid), or ``None`` (zones skipped, said in the log)."""
-    from mapkit.data import load_boundaries
+    from mapkit.data.products import load_boundaries
 
     try:
         return load_boundaries("ward").to_crs(BNG)
@@ -539,7 +539,7 @@ def _district_report(collections: Mapping[str, dict[str, Any]], declarations: Ov
                      log: Callable[[str], None]) -> dict[str, Any]:
     import geopandas as gpd
 
-    from mapkit.data import load_boundaries
+    from mapkit.data.products import load_boundaries
 
     try:
         lad = load_boundaries("lad")

@@ -2,7 +2,7 @@
 its OS Code-Point Open coordinate, compact enough to ship (see :data:`SIZE_BUDGET_BYTES`).
 
 The input is the derived file of SOURCES.md section 12. Rows hold the postcode in ONS ``pcds`` form (e.g. ``B9 5RP``),
-sorted by the postcode without its space (``B95RP``) so that a lookup is a binary search (:mod:`mapkit.postcodes`).
+sorted by the postcode without its space (``B95RP``) so that a lookup is a binary search (:mod:`mapkit.data.postcodes`).
 LSOA codes and method flags are
 dictionary-encoded (a small-integer index per row), coordinates are int32 British National Grid metres as OS
 publishes them, missing (null) where Code-Point has none. Ward, district and combined authority are not stored:

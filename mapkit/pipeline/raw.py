@@ -11,8 +11,8 @@ import urllib.request
 from pathlib import Path
 
 from mapkit.errors import RawDataError
-from mapkit.io import sha256
-from mapkit.layers import Registry
+from mapkit.data.io import sha256
+from mapkit.specs.registry import Registry
 
 DEFAULT_RAW = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "raw"
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from mapkit.data import ENGLAND
-from mapkit.io import read_csv
-from mapkit.layers import Registry, SeriesSpec
+from mapkit.data.products import ENGLAND
+from mapkit.data.io import read_csv
+from mapkit.specs.registry import Registry, SeriesSpec
 from mapkit.pipeline.inputs import ELS_STATUS
 from mapkit.pipeline.methods import CHANGED_CODES, Context
 

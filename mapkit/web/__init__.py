@@ -10,7 +10,7 @@ page defines it once however often streamlit-folium re-runs a layer's script:
 * ``areas.js``: the canvas layer of all areas (``window.mapkit.areas``), sent with the choropleth;
 * ``keyboard.js``: stepping through the areas by keyboard, announced in a live region (``window.mapkit.keyboard``);
 * ``map.js`` and ``map.css``: fit, legends, focus and styles around the layers, sent with the base map;
-* ``site.js``, ``site.css`` and ``site.html``: the page of a static site (:mod:`mapkit.publish`), which loads the
+* ``site.js``, ``site.css`` and ``site.html``: the page of a static site (:mod:`mapkit.publish.site`), which loads the
   files above as files rather than inline.
 
 Python configures them with small JSON objects; the Jinja templates in :mod:`mapkit.web.elements` only call them.
@@ -26,7 +26,7 @@ AREAS_RUNTIME = ("geometry.js", "keyboard.js", "areas.js")
 MAP_RUNTIME = ("map.js",)
 """Files sent with the base map."""
 SITE_RUNTIME = ("site.js",)
-"""The static site's page script (:mod:`mapkit.publish`), loaded after the areas' and the map's runtime."""
+"""The static site's page script (:mod:`mapkit.publish.site`), loaded after the areas' and the map's runtime."""
 SITE_STYLES = ("map.css", "site.css")
 """The static site's stylesheets (its page is ``site.html``)."""
 

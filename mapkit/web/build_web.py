@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import shapely
 
-from mapkit.data import default_data_dir, load_boundaries
+from mapkit.data.products import default_data_dir, load_boundaries
 from mapkit.web.encode import PARENT_NAME_COLUMN, SCALE, display_text, encode_shapes, script_json
 from mapkit.web.prebuilt import FOLDER, SCALE_KEY, SOURCE_KEY, boundary_path, sha256
 

@@ -29,17 +29,17 @@ import folium
 import numpy as np
 import pandas as pd
 
-from mapkit.basemaps import BASEMAPS
-from mapkit.classify import NO_DATA, SCHEMES, Classification
-from mapkit.data import load_boundaries
+from mapkit.specs.basemaps import BASEMAPS
+from mapkit.analysis.classify import NO_DATA, SCHEMES, Classification
+from mapkit.data.products import load_boundaries
 from mapkit.errors import UnknownNameError
-from mapkit.layers import IndicatorSpec, registry
-from mapkit.palettes import NoDataStyle, Ramp, class_colours
-from mapkit.postcodes import lookup
-from mapkit.prepared import MapData, prepare
-from mapkit.ranking import RANK_HINT, RANK_ONE, colour_key, rank_worst_first
+from mapkit.specs.registry import IndicatorSpec, registry
+from mapkit.specs.palettes import NoDataStyle, Ramp, class_colours
+from mapkit.data.postcodes import lookup
+from mapkit.analysis.map_data import MapData, prepare
+from mapkit.analysis.ranking import RANK_HINT, RANK_ONE, colour_key, rank_worst_first
 from mapkit.view import View
-from mapkit.wording import attribution_lines
+from mapkit.text.wording import attribution_lines
 from mapkit.web.elements import (AREA_LINE, AreaLayer, FitRegion, FocusWithoutScroll, Legend, MapStyle,
                                  stable_ids, tile_layer)
 from mapkit.web.encode import (PARENT_OUTLINE, GeometryPayload, area_geometry, display_text, encode_geometry,
@@ -61,7 +61,7 @@ colour at national scale instead of turning into white edges."""
 MAP_ASSETS = frozenset({"leaflet", "leaflet_css"})
 """folium's default scripts and stylesheets that these maps use. The others (jQuery, Bootstrap, Font Awesome,
 glyphicons, awesome-markers) serve folium features not used here (overlays are DivIcon squares and circle markers,
-popups are :class:`mapkit.popup.Popup`) and cost eight requests and their parsing before the map can draw."""
+popups are :class:`mapkit.web.popup.Popup`) and cost eight requests and their parsing before the map can draw."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -158,7 +158,7 @@ def legend_html(spec: IndicatorSpec, classification: Classification, colours: Se
     """Legend markup: title and unit, how classes were made, one row per class worst first, no data, source.
 
     For a change map drawn on a diverging palette (``classification.centre_label`` set, see
-    :func:`mapkit.prepared.prepare`) the key names the middle colour and the two sides.
+    :func:`mapkit.analysis.map_data.prepare`) the key names the middle colour and the two sides.
 
     It is a ``<details>`` element, open at first, so a user can fold it away on a small map.
     """
@@ -240,7 +240,7 @@ def choropleth_parts(frame: pd.DataFrame, spec: IndicatorSpec, classification: C
                      selected: str | None = None) -> tuple[dict[str, Any], str]:
     """What the browser needs to draw one indicator on ``geometry``: the per-area arrays and the legend markup.
 
-    The app's layer (:func:`choropleth_group`) and the static site (:mod:`mapkit.publish`) send the same two."""
+    The app's layer (:func:`choropleth_group`) and the static site (:mod:`mapkit.publish.site`) send the same two."""
     colours = class_colours(ramp, classification.k, spec.higher_is, classification.upper, classification.centre)
     data = choropleth_data(frame, spec, classification, colours, ramp.no_data, text, order=geometry.codes,
                            selected=selected)

@@ -1,4 +1,4 @@
-"""Altair dot charts of a comparison (:class:`mapkit.compare.Comparison`): one per indicator.
+"""Altair dot charts of a comparison (:class:`mapkit.analysis.compare.Comparison`): one per indicator.
 
 A dot per compared area (blue) and per published combined authority, region and England figure (grey), the
 median of England's areas as a dashed rule; the tooltip gives each figure as the indicator formats it, with its
@@ -10,8 +10,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from mapkit.compare import AREA_COLOUR, CONTEXT_COLOUR, MEDIAN_COLOUR, row_label
-from mapkit.layers import registry
+from mapkit.analysis.compare import AREA_COLOUR, CONTEXT_COLOUR, MEDIAN_COLOUR, row_label
+from mapkit.specs.registry import registry
 
 ROW_HEIGHT = 22
 
@@ -29,7 +29,7 @@ def chart_rows(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def indicator_chart(rows: pd.DataFrame, *, width: int | str = "container") -> alt.LayerChart:
-    """The dot chart of one indicator's rows (from :meth:`mapkit.compare.Comparison.rows`)."""
+    """The dot chart of one indicator's rows (from :meth:`mapkit.analysis.compare.Comparison.rows`)."""
     spec = registry().indicator(str(rows["indicator"].iloc[0]))
     data = chart_rows(rows)
     order = list(data["row"])

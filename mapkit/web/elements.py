@@ -17,7 +17,7 @@ from branca.element import Element, MacroElement
 from folium.template import Template
 
 from mapkit import web
-from mapkit.basemaps import Basemap
+from mapkit.specs.basemaps import Basemap
 from mapkit.web.encode import GeometryPayload, script_json
 
 AREA_LINE = {"color": "#ffffff", "weight": 0.6, "opacity": 0.9, "fillOpacity": 0.85}

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from mapkit.data import load_boundaries
+from mapkit.data.products import load_boundaries
 from mapkit.web.prebuilt import prebuilt_geometry
 
 SCALE = 100_000

@@ -6,7 +6,7 @@ import html
 
 import folium
 
-from mapkit.postcodes import PostcodeResult
+from mapkit.data.postcodes import PostcodeResult
 
 MARKER_STYLE = {"radius": 8, "color": "#ffffff", "weight": 3, "fill": True, "fill_color": "#000000",
                 "fill_opacity": 1.0}

@@ -20,8 +20,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from mapkit.data import default_data_dir, load_boundaries
-from mapkit.layers import registry
+from mapkit.data.products import default_data_dir, load_boundaries
+from mapkit.specs.registry import registry
 
 FOLDER = "web"
 SOURCE_KEY = b"mapkit_boundaries_sha256"

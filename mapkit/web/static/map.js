@@ -1,7 +1,7 @@
 /*
  * mapkit map: what a map needs around its layers (window.mapkit.styleMap, focusWithoutScroll, fitRegion, legend,
  * control). Needs Leaflet. Sent with the base map (mapkit.web.elements.MapStyle); each function is called by a few
- * lines of Jinja glue in mapkit/web/elements.py and mapkit/overlays.py with a JSON configuration object.
+ * lines of Jinja glue in mapkit/web/elements.py and mapkit/data/overlays.py with a JSON configuration object.
  */
 (function (mapkit) {
   "use strict";

@@ -1,5 +1,5 @@
 /*
- * mapkit site: the page of a static site written by `python -m mapkit publish` (mapkit/publish.py). It reads the
+ * mapkit site: the page of a static site written by `python -m mapkit publish` (mapkit/publish/site.py). It reads the
  * site's manifest (views, indicators, file names), offers region, areas and indicator pickers, and draws each view
  * with the same runtime as the app (areas.js, keyboard.js, map.js): the view's geometry is fetched once and kept,
  * an indicator change fetches only that indicator's per-area arrays and legend.
@@ -52,7 +52,7 @@
    * The view a page address asks for, falling back to the site's default for anything the site does not hold.
    * @param {string} search  location.search (?embed=1)
    * @param {string} hash  location.hash (#region=...&level=...&indicator=...)
-   * @param {object} manifest  the site's manifest (mapkit.publish.manifest)
+   * @param {object} manifest  the site's manifest (mapkit.publish.site.manifest)
    * @returns {object}  {region, level, indicator, embed: boolean, notices: string[]}
    */
   function parseState(search, hash, manifest) {

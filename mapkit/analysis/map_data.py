@@ -1,0 +1,85 @@
+"""A :class:`mapkit.view.View` made ready to draw: its areas loaded, classified and coloured (:class:`MapData`).
+
+The web map and every export format (static map, HTML, CSV, briefing pack) start from the same :class:`MapData`,
+so a PNG, its PDF and the web map carry the same classes and colours: the classification comes from
+:func:`mapkit.analysis.classify.classify_indicator` and the colours from :func:`mapkit.specs.palettes.class_colours`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+
+import geopandas as gpd
+
+from mapkit.analysis.classify import Classification, classify_indicator
+from mapkit.data.products import load_indicator, region_kind, region_name
+from mapkit.errors import ParameterError
+from mapkit.specs.registry import IndicatorSpec, registry
+from mapkit.specs.palettes import Ramp, class_colours, resolve
+from mapkit.view import View
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class MapData:
+    """Everything an exporter draws: areas, their classes and colours, wording inputs and overlays.
+
+    Attributes
+    ----------
+    frame
+        :func:`mapkit.load_indicator` for the view (EPSG:4326), aligned with ``classification.classes``.
+    colours
+        Class colours in ascending value order (darkest = worst), as on the web map.
+    overlays
+        Overlay id -> its features in the region with the view's statuses (EPSG:4326), in the order asked for.
+    """
+
+    view: View
+    spec: IndicatorSpec
+    frame: gpd.GeoDataFrame
+    classification: Classification
+    ramp: Ramp
+    colours: tuple[str, ...]
+    region_name: str
+    region_kind: str
+    overlays: Mapping[str, gpd.GeoDataFrame]
+
+
+def prepare(view: View) -> MapData:
+    """Check the view, load, classify and colour its areas and load its overlays (with its statuses).
+
+    Raises
+    ------
+    UnknownNameError, ParameterError
+        For an invalid view (:meth:`mapkit.view.View.check`), or when the region holds no area of the level (e.g.
+        combined authorities inside a district outside any).
+    """
+    from mapkit.data.overlays import overlay_in_region
+
+    view.check()
+    spec = view.spec
+    name = region_name(view.region)
+    frame = load_indicator(view.indicator, view.level, view.region)
+    if frame.empty:
+        plural = registry().boundary(view.level).plural
+        raise ParameterError(f"{name} ({view.region}) contains no {plural}: choose another --level or --region.")
+    ramp = resolve(view.palette, spec.palette)
+    if view.over_time:
+        from mapkit.analysis.timemap import timed_map
+
+        timed = timed_map(view, spec, frame, name)
+        spec, frame, classification = timed.spec, timed.frame, timed.classification
+        ramp = timed.ramp or ramp
+    else:
+        classification = classify_indicator(frame, view.indicator, view.level, view.region,
+                                            scheme_name=view.scheme_name, k=view.k, compare=view.compare,
+                                            region_label=name)
+    if classification.centre_label and not (ramp.diverging or view.over_time):
+        # a one-hue palette chosen for a change: no middle colour for the legend to name
+        classification = dataclasses.replace(classification, centre_label="")
+    colours = tuple(class_colours(ramp, classification.k, spec.higher_is, classification.upper,
+                                  classification.centre))
+    overlays = {o: overlay_in_region(o, view.region, statuses=view.statuses, as_of=view.as_of_date)
+                for o in view.overlays}
+    return MapData(view=view, spec=spec, frame=frame, classification=classification, ramp=ramp, colours=colours,
+                   region_name=name, region_kind=region_kind(view.region),
+                   overlays=overlays)

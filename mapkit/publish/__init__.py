@@ -1,0 +1,2 @@
+"""A static site of the maps for the public (``python -m mapkit publish``).
+"""

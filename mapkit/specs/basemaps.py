@@ -1,0 +1,38 @@
+"""Basemaps offered under the areas: xyzservices providers by name, or none.
+
+A registry of names (checked by :class:`mapkit.view.View`) and each choice's tiles (:meth:`Basemap.tiles`), from
+which :func:`mapkit.web.elements.tile_layer` makes the app's folium layer and :mod:`mapkit.publish.site` the static
+site's.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+
+@dataclasses.dataclass(frozen=True)
+class Basemap:
+    """A basemap choice: an xyzservices provider name, or none."""
+
+    name: str
+    label: str
+    provider: str | None
+
+    def tiles(self) -> dict[str, object] | None:
+        """``{"url", "attribution", "maxZoom"}`` for Leaflet (``{r}`` in the URL: Leaflet's retina suffix), or
+        ``None`` for no tiles."""
+        if self.provider is None:
+            return None
+        import xyzservices
+
+        provider = xyzservices.providers.query_name(self.provider)
+        return {"url": provider.build_url(scale_factor="{r}"), "attribution": provider.html_attribution,
+                "maxZoom": provider.get("max_zoom", 18)}
+
+
+BASEMAPS: dict[str, Basemap] = {b.name: b for b in (
+    Basemap("light", "Light grey (Esri)", "Esri.WorldGrayCanvas"),
+    Basemap("osm", "OpenStreetMap", "OpenStreetMap.Mapnik"),
+    Basemap("none", "None (boundaries only)", None),
+)}
+"""Basemaps offered. "light" is Esri's grey canvas because CARTO's Positron now needs an API key."""

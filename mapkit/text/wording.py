@@ -1,0 +1,132 @@
+"""Labels, source lines and attribution text, composed once for every surface (app, CSV, web map, exports).
+
+Every line that names a publisher, a vintage or a licence is built here from the declarations in ``layers/``, so
+the sidebar, the ranked table, the profile, the CSV header, the map's attribution and the page footer cannot
+drift apart. Export pages add their own layout around these lines (:mod:`mapkit.export.wording`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from mapkit.data.products import regions
+from mapkit.specs.registry import IndicatorSpec, overlay_specs, registry
+from mapkit.specs.palettes import DEFAULT as DEFAULT_PALETTE
+from mapkit.specs.palettes import PALETTES
+
+NEARBY_SOURCES = "IoD2025 national deciles (MHCLG), Census 2021 (ONS)"
+NO_FILLING = "Missing figures are shown as 'no data' with the reason; no value is estimated or filled in."
+
+
+def sentence_case(text: str) -> str:
+    """``text`` with its first letter in capitals ("wards" -> "Wards")."""
+    return text[:1].upper() + text[1:]
+
+
+@lru_cache(maxsize=None)
+def region_labels() -> dict[str, str]:
+    """Every region's picker label: "England", "<name> (combined authority)", "<name> (district, <group>)"."""
+    labels = {}
+    for row in regions().itertuples():
+        if row.kind == "england":
+            labels[row.code] = "England"
+        elif row.kind == "ca":
+            labels[row.code] = f"{row.name} (combined authority)"
+        else:
+            labels[row.code] = f"{row.name} (district, {str(row.group).removeprefix('Districts: ')})"
+    return labels
+
+
+def region_label(code: str) -> str:
+    """The picker label of one region code (see :func:`region_labels`)."""
+    return region_labels()[code]
+
+
+def level_label(level: str) -> str:
+    """A level's plural with a capital, as a picker shows it ("Wards")."""
+    return sentence_case(registry().boundary(level).plural)
+
+
+def palette_label(name: str, indicator: str) -> str:
+    """A palette's picker label; the default names the indicator's own palette."""
+    if name == DEFAULT_PALETTE:
+        own = registry().indicator(indicator).palette
+        return f"Indicator's own ({PALETTES[own].label})"
+    return PALETTES[name].label
+
+
+def source_caption(spec: IndicatorSpec) -> str:
+    """One line naming an indicator's source, period and licence, for captions under tables and charts."""
+    source = registry().sources[spec.source]
+    return f"Source: {source.publisher}, {source.title}; period {spec.period}. {source.licence}."
+
+
+def source_lines(indicator_id: str) -> list[str]:
+    """Source, vintage and licence lines for an indicator and the boundaries (a CSV's ``#`` header)."""
+    spec = registry().indicator(indicator_id)
+    source = registry().sources[spec.source]
+    return [f"{spec.label} ({spec.unit}), period {spec.period}",
+            f"Source: {source.publisher}, {source.title}, {source.vintage}",
+            f"Licence: {source.licence}. {source.attribution}",
+            registry().sources["ons_boundaries"].attribution]
+
+
+def attribution_lines(spec: IndicatorSpec) -> tuple[str, ...]:
+    """Attribution an indicator map must carry: the indicator's source and the boundaries'."""
+    sources = registry().sources
+    return (sources[spec.source].attribution, sources["ons_boundaries"].attribution)
+
+
+def overlay_attribution(overlay_ids: Iterable[str]) -> str:
+    """The attribution of the overlay groups drawn, as one line."""
+    specs = overlay_specs()
+    return " ".join(specs[o].attribution for o in overlay_ids)
+
+
+def source_statement(key: str, *, markdown: bool = False) -> str:
+    """One source in full: publisher (bold in Markdown), title, vintage, licence and attribution."""
+    source = registry().sources[key]
+    publisher = f"**{source.publisher}**" if markdown else source.publisher
+    return f"{publisher}, {source.title} ({source.vintage}). {source.licence}. {source.attribution}"
+
+
+def footer_lines(spec: IndicatorSpec, *, overlays: Iterable[str] = (), extra_sources: Iterable[str] = (),
+                 nearby_method: str | None = None, upload_name: str | None = None,
+                 basemap_attribution: str | None = None) -> list[str]:
+    """Markdown bullet lines naming every source and licence of what a page shows.
+
+    ``extra_sources`` are keys of further sources shown (e.g. the postcode lookup); ``upload_name`` must already be
+    safe for Markdown (it is the user's own file name).
+    """
+    lines = []
+    for key in dict.fromkeys([spec.source, "ons_boundaries", "ons_lookups", *extra_sources]):
+        lines.append("- " + source_statement(key, markdown=True))
+    overlays = list(overlays)
+    specs = overlay_specs()
+    for overlay_id in overlays:
+        overlay = specs[overlay_id]
+        lines.append(f"- **{overlay.label}**: {overlay.source} {overlay.licence}")
+    if overlays and nearby_method:
+        lines.append(f"- Who lives near: {nearby_method}; {NEARBY_SOURCES}.")
+    if upload_name is not None:
+        lines.append(f"- **Your layer: {upload_name}**: from your upload, not checked by this site; "
+                     "kept in this session's memory only.")
+    if basemap_attribution:
+        lines.append(f"- Basemap: {basemap_attribution}")
+    return lines
+
+
+def table_number_format(number_format: str) -> str | None:
+    """A spreadsheet-style (printf) number format close to an indicator's Python format, for table columns that
+    must sort on the numbers; ``None`` when there is no close one."""
+    if "%}" in number_format:
+        return "percent"
+    if "," in number_format:
+        return "localized"
+    match = re.fullmatch(r"([^{}]*)\{:\.(\d)f\}([^{}]*)", number_format)
+    if match:
+        prefix, digits, suffix = match.groups()
+        return f"{prefix}%.{digits}f{suffix.replace('%', '%%')}"
+    return None

@@ -1,0 +1,39 @@
+"""Small Vega-Lite charts (Altair, which Streamlit ships) built from mapkit's tables; no Streamlit here."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from mapkit.specs.registry import SeriesSpec
+
+
+def trend_chart(lines: pd.DataFrame, spec: SeriesSpec, *, height: int = 190) -> alt.Chart:
+    """A line per area (the area, its combined authority, England) over the years ONS publishes.
+
+    Gaps stay gaps: a missing year breaks the line rather than joining its neighbours. Each point carries the
+    year, area and value as ONS publishes it, in the tooltip and in the chart's data.
+
+    Parameters
+    ----------
+    lines
+        :func:`mapkit.analysis.series.area_lines`: ``year, period, value, area, code, note``.
+    spec
+        The series, for the axis title and number format.
+    """
+    data = lines.assign(value_text=[spec.format_value(None if pd.isna(v) else float(v)) for v in lines["value"]])
+    order = list(dict.fromkeys(data["area"]))
+    base = alt.Chart(data).encode(
+        x=alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1)),
+        y=alt.Y("value:Q", title=spec.unit, scale=alt.Scale(zero=False)),
+        color=alt.Color("area:N", sort=order, title=None,
+                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=200)),
+        tooltip=[alt.Tooltip("area:N", title="Area"), alt.Tooltip("year:Q", title="Year", format="d"),
+                 alt.Tooltip("value_text:N", title=spec.label), alt.Tooltip("note:N", title="Note")],
+    )
+    lines_layer = base.mark_line(strokeWidth=2).encode(
+        strokeDash=alt.StrokeDash("area:N", sort=order, legend=None))
+    chart = (lines_layer + base.mark_point(size=18, filled=True)).properties(
+        height=height, title=alt.TitleParams(spec.label, fontSize=12, subtitle=f"ONS, released {spec.release_date}"))
+    # SVG keeps every point in the page with an aria-label (area, year, value): screen readers and tests read it.
+    return chart.properties(usermeta={"embedOptions": {"renderer": "svg"}})
