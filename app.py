@@ -26,10 +26,13 @@ import mapkit
 import mapkit.analysis.edition_change
 from mapkit import links
 from mapkit.web import assets
-from mapkit.analysis import classify
+from mapkit.specs import classes as class_specs
 from mapkit.text import guidance
+from mapkit.analysis import describe
 from mapkit.analysis import nearby
 from mapkit.data import overlays
+from mapkit.web import overlays as overlay_drawing
+from mapkit.web.upload_layer import upload_layer
 from mapkit.analysis import paging
 from mapkit.specs import palettes
 from mapkit.data import postcodes
@@ -53,14 +56,15 @@ from mapkit.specs.registry import overlay_declarations, overlay_specs
 from mapkit.text.markup import escape, safe_url
 from mapkit.analysis.profile import AreaProfile, area_profile
 from mapkit.analysis import series as time_series
+from mapkit.data.series import years as series_years_of
 from mapkit.analysis import series_tables
 from mapkit.web.charts import trend_chart
-from mapkit.analysis.ranking import DARKER, RANK_ONE
+from mapkit.text.ranks import DARKER, RANK_ONE
 from mapkit.analysis.tables import indicator_csv, ranking_table
 from mapkit.text.wording import level_label, palette_label, region_label, sentence_case, table_number_format
 from mapkit.view import (COMPARE_LEVELS, DEFAULT, MAX_COMPARE, View, default_indicator, indicators_for, levels_for,
                          status_order)
-from mapkit.web.choropleth import SIMILAR_STYLE, MapView, build_map, highlight_group
+from mapkit.web.choropleth import SIMILAR_STYLE, WebMap, build_map, highlight_group
 from mapkit.web import compare_chart
 from mapkit.web.elements import Legend
 from mapkit.web.encode import GeometryPayload, area_geometry, outline_geometry
@@ -308,16 +312,16 @@ def sidebar(previous: View) -> View:
     time = time_controls(indicator, level)
 
     sb.header("Classes and colours")
-    schemes = classify.available_schemes(spec)
+    schemes = class_specs.available_schemes(spec)
     ensure_option(WIDGETS["scheme"], schemes, "quantiles")
     scheme = sb.selectbox("Classification", schemes, key=WIDGETS["scheme"],
-                          format_func=lambda s: classify.SCHEMES[s].label, disabled="change" in time,
+                          format_func=lambda s: class_specs.SCHEMES[s].label, disabled="change" in time,
                           help="A change map has equal steps either side of its centre." if "change" in time else None)
-    deciles = classify.SCHEMES[scheme].needs_deciles
-    k = sb.slider("Number of classes", classify.K_MIN, classify.K_MAX, key=WIDGETS["k"], disabled=deciles,
+    deciles = class_specs.SCHEMES[scheme].needs_deciles
+    k = sb.slider("Number of classes", class_specs.K_MIN, class_specs.K_MAX, key=WIDGETS["k"], disabled=deciles,
                   help="Official national deciles always have ten classes." if deciles else None)
-    compare = sb.radio("Class breaks", list(classify.COMPARES), key=WIDGETS["compare"],
-                       format_func=lambda c: sentence_case(classify.COMPARES[c]), disabled=deciles,
+    compare = sb.radio("Class breaks", list(class_specs.COMPARES), key=WIDGETS["compare"],
+                       format_func=lambda c: sentence_case(class_specs.COMPARES[c]), disabled=deciles,
                        help="Compared with England: breaks from every area of this level in England, so the "
                             "region reads against the national picture. Within this region: breaks from the "
                             "region's areas only, to show differences inside it.")
@@ -437,7 +441,7 @@ def overlay_controls() -> tuple[tuple[str, ...], tuple[str, ...] | None, str | N
         sb.caption("Choose at least one status to draw the overlays.")
     elif chosen:
         with sb.expander("Key to the overlay symbols", expanded=True):
-            st.markdown(overlays.legend_html(chosen, statuses=statuses), unsafe_allow_html=True)
+            st.markdown(overlay_drawing.legend_html(chosen, statuses=statuses), unsafe_allow_html=True)
     return chosen, statuses, as_of
 
 
@@ -517,26 +521,26 @@ def overlay_layers(view: View, user_layer: UserLayer | None = None) -> list[foli
     for overlay_id in view.overlays:
         frame = overlay_frame(overlay_id, view.region, view.statuses, view.as_of)
         if len(frame):
-            layers.extend(overlays.overlay_layers(frame, overlay_id, as_of=view.as_of_date))
+            layers.extend(overlay_drawing.overlay_layers(frame, overlay_id, as_of=view.as_of_date))
             drawn.append(overlay_id)
     if drawn:
         key = folium.FeatureGroup(name="Overlay key", control=False)
         # Folded on the map (the full key is in the sidebar beside the toggles), so the region keeps its room.
-        Legend(overlays.legend_html(drawn, statuses=view.statuses, collapsible=True, folded=True), extra=True,
+        Legend(overlay_drawing.legend_html(drawn, statuses=view.statuses, collapsible=True, folded=True), extra=True,
                attribution=wording.overlay_attribution(drawn)).add_to(key)
         layers.append(key)
     if user_layer is not None and user_layer.frame is not None:
-        layers.append(uploads.upload_layer(user_layer.frame, user_layer.name))
+        layers.append(upload_layer(user_layer.frame, user_layer.name))
     return layers
 
 
-def make_map(view: View, data: MapData, user_layer: UserLayer | None = None) -> MapView:
+def make_map(view: View, data: MapData, user_layer: UserLayer | None = None) -> WebMap:
     return build_map(view, data=data, extra_layers=[*similar_layers(view), *overlay_layers(view, user_layer)],
                      geometry=geometry(view.level, view.region), outlines=outlines(view.level, view.region),
                      geometry_url=geometry_url)
 
 
-def use_local_assets(view_map: MapView) -> None:
+def use_local_assets(view_map: WebMap) -> None:
     """With MAPKIT_LOCAL_ASSETS=1 the map's scripts come from this server, not public CDNs (docs/offline.md)."""
     if not assets.local_assets_requested():
         return
@@ -727,7 +731,7 @@ TIME_MODES = {"year": "One year", "change": "Change between two years"}
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def series_years(series_id: str) -> list[int]:
-    return time_series.years(series_id)
+    return series_years_of(series_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
@@ -777,8 +781,8 @@ def time_controls(indicator: str, level: str) -> dict[str, Any]:
     if start == end:
         sb.caption("Choose two different years.")
         return {}
-    centre = sb.radio("Centre the colours on", list(time_series.CENTRES), key="w_centre",
-                      format_func=lambda c: time_series.CENTRES[c], horizontal=True,
+    centre = sb.radio("Centre the colours on", list(class_specs.CENTRES), key="w_centre",
+                      format_func=lambda c: class_specs.CENTRES[c], horizontal=True,
                       help="The middle colour of the change map: no change, or England's own change, so that "
                            "areas read as faster or slower than England.")
     return {"change": (int(start), int(end)), "centre": centre}
@@ -1282,14 +1286,14 @@ def show_help(*, folded_only: bool = False) -> None:
 def announce(view: View, data: MapData) -> None:
     """A polite live region (hidden from sight) saying what the map and profile now show, after each change."""
     names = data.frame.loc[data.frame["code"] == view.area, "name"] if view.area else ()
-    text = guidance.view_announcement(data, str(names.iloc[0]) if len(names) else None)
+    text = describe.view_announcement(data, str(names.iloc[0]) if len(names) else None)
     st.html(f'<div class="mapkit-sr-only" role="status" aria-live="polite">{escape(text)}</div>')
 
 
 def show_map_text(view: View, data: MapData) -> None:
     """The map's text alternative (indicator, region, classes, "In brief"), pointing to the ranked table."""
     with st.expander("Text description of the map"):
-        st.markdown(markdown_text(guidance.map_description(data, in_brief(view.indicator, view.level, view.region))))
+        st.markdown(markdown_text(describe.map_description(data, in_brief(view.indicator, view.level, view.region))))
 
 
 # ------------------------------------------------------------------------------------------------ page
@@ -1346,7 +1350,7 @@ def main() -> None:
     spec, region_name, frame, classes = data.spec, data.region_name, data.frame, data.classification
     plural = mapkit.registry().boundary(view.level).plural
     st.caption(f"{spec.label} ({spec.unit}, {spec.period}) for the {len(frame):,} {plural} of {region_name}. "
-               f"Classes: {classify.SCHEMES[classes.scheme].label}, from {classes.reference}.")
+               f"Classes: {class_specs.SCHEMES[classes.scheme].label}, from {classes.reference}.")
     show_change_note(view)
 
     announce(view, data)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from benchmarks.machine import describe
 from mapkit.view import View
-from mapkit.web.choropleth import MapView, build_map
+from mapkit.web.choropleth import WebMap, build_map
 
 CASES = [("West Midlands wards", "ward", "E47000007"), ("England wards", "ward", "E92000001"),
          ("West Midlands LSOAs", "lsoa", "E47000007")]
@@ -25,12 +25,12 @@ INDICATORS = ["imd_score", "income_score", "employment_score", "education_score"
               "barriers_score", "living_environment_score"]
 
 
-def build(indicator: str, level: str, region: str) -> MapView:
+def build(indicator: str, level: str, region: str) -> WebMap:
     """The app's map of ``indicator`` in quantiles for the areas of ``level`` in ``region``."""
     return build_map(View(region=region, level=level, indicator=indicator, scheme="quantiles"))
 
 
-def component_payload(view: MapView) -> int:
+def component_payload(view: WebMap) -> int:
     """Bytes of the strings streamlit-folium sends for a map (as ``st_folium`` builds them)."""
     from streamlit_folium import (_get_feature_group_string, _get_header, _get_html, _get_layer_control_string,
                                   _get_map_string)

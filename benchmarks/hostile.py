@@ -65,6 +65,7 @@ def main():
     import folium
     from mapkit.analysis import nearby
     from mapkit.data import uploads
+    from mapkit.web.upload_layer import upload_layer
     from mapkit.errors import UploadError
     case = sys.argv[1]
     data = make(case)
@@ -76,7 +77,7 @@ def main():
         frame = uploads.read_upload_bounded(data, name)
         out["read"] = time.perf_counter() - t
         t = time.perf_counter()
-        html = folium.Map().add_child(uploads.upload_layer(frame, name)).get_root().render()
+        html = folium.Map().add_child(upload_layer(frame, name)).get_root().render()
         out["draw"] = time.perf_counter() - t
         out["html_kb"] = len(html) / 1024
         t = time.perf_counter()

@@ -22,15 +22,15 @@ from collections.abc import Collection
 from typing import Any
 
 from mapkit.specs.basemaps import BASEMAPS
-from mapkit.analysis.classify import COMPARES, K_MAX, K_MIN, SCHEMES, available_schemes
-from mapkit.analysis.classify import scheme as scheme_spec
+from mapkit.specs.classes import CENTRES, COMPARES, K_MAX, K_MIN, SCHEMES, available_schemes
+from mapkit.specs.classes import scheme as scheme_spec
 from mapkit.data.products import ENGLAND, load_boundaries, region_kind, region_name, regions
 from mapkit.errors import ParameterError, UnknownNameError
 from mapkit.specs.registry import LEVELS, IndicatorSpec, overlay_declarations, overlay_specs, registry
 from mapkit.specs.palettes import DEFAULT as DEFAULT_PALETTE
 from mapkit.specs.palettes import PALETTES, resolve
 from mapkit.data.postcodes import formatted, lookup
-from mapkit.analysis.series import CENTRES, change_years, years
+from mapkit.data.series import change_years, years
 from mapkit.data.status_dates import check_as_of
 
 WMCA = "E47000007"
@@ -64,7 +64,7 @@ class View:
     indicator
         An indicator id (``python -m mapkit indicators``) published at ``level``.
     scheme
-        A key of :data:`mapkit.analysis.classify.SCHEMES`; ``None`` means the official national deciles where the
+        A key of :data:`mapkit.specs.classes.SCHEMES`; ``None`` means the official national deciles where the
         indicator has them, else quantiles (:attr:`scheme_name`).
     k
         Number of classes (ignored by national deciles).
@@ -88,7 +88,7 @@ class View:
     change
         ``(start, end)``: map the change in the series between these years instead of one year's values.
     centre
-        For a change map, a key of :data:`mapkit.analysis.series.CENTRES`: the diverging palette's middle.
+        For a change map, a key of :data:`mapkit.specs.classes.CENTRES`: the diverging palette's middle.
     compare_areas
         Codes of up to :data:`MAX_COMPARE` areas of ``level``, anywhere in England, compared side by side
         (:mod:`mapkit.analysis.compare`) and outlined on the map.

@@ -21,11 +21,13 @@ from streamlit.testing.v1 import AppTest
 
 from mapkit.web import assets
 from mapkit.view import View
-from mapkit.web.choropleth import MapView, build_map
+from mapkit.web.choropleth import WebMap, build_map
 from mapkit.errors import AssetError
 from mapkit.specs.registry import overlay_declarations
-from mapkit.data.overlays import overlay_in_region, overlay_layers
-from mapkit.data.uploads import read_upload, upload_layer
+from mapkit.data.overlays import overlay_in_region
+from mapkit.web.overlays import overlay_layers
+from mapkit.data.uploads import read_upload
+from mapkit.web.upload_layer import upload_layer
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 WMCA = "E47000007"
@@ -43,7 +45,7 @@ def vendor(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return target
 
 
-def our_map(basemap: str = "light", *, level: str = "ward", region: str = WMCA) -> MapView:
+def our_map(basemap: str = "light", *, level: str = "ward", region: str = WMCA) -> WebMap:
     """The app's map with everything it can draw: choropleth, outlines, every overlay and an upload."""
     extra = [group for overlay in overlay_declarations().overlays
              for group in overlay_layers(overlay_in_region(overlay, region), overlay)]
@@ -53,7 +55,7 @@ def our_map(basemap: str = "light", *, level: str = "ward", region: str = WMCA) 
                      extra_layers=extra)
 
 
-def sent_links(view: MapView, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+def sent_links(view: WebMap, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The script and stylesheet URLs ``st_folium`` passes to its frame for this map."""
     sent: dict[str, Any] = {}
     monkeypatch.setattr(streamlit_folium, "_component_func", lambda **kwargs: sent.update(kwargs))

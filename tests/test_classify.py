@@ -8,16 +8,17 @@ import pytest
 
 import mapkit
 from mapkit.analysis import classify
+from mapkit.specs import classes
 from mapkit.analysis.classify import NO_DATA, assign_classes, classify_deciles, compute_breaks
 from mapkit.errors import UnknownNameError
 
 WMCA = "E47000007"
-VALUE_SCHEMES = [name for name, s in classify.SCHEMES.items() if not s.needs_deciles]
+VALUE_SCHEMES = [name for name, s in classes.SCHEMES.items() if not s.needs_deciles]
 RNG_VALUES = np.random.default_rng(7).gamma(2.0, 10.0, size=1_000)
 
 
 @pytest.mark.parametrize("scheme_name", VALUE_SCHEMES)
-@pytest.mark.parametrize("k", range(classify.K_MIN, classify.K_MAX + 1))
+@pytest.mark.parametrize("k", range(classes.K_MIN, classes.K_MAX + 1))
 def test_breaks_ascend_end_at_maximum_and_classify_every_value(scheme_name: str, k: int) -> None:
     upper = compute_breaks(RNG_VALUES, scheme_name, k)
     assert 1 <= len(upper) <= k
@@ -125,7 +126,7 @@ def test_national_decile_labels_give_each_deciles_range() -> None:
 @pytest.mark.parametrize("indicator_id", list(mapkit.registry().indicators))
 def test_available_schemes_offer_deciles_only_where_published(indicator_id: str) -> None:
     spec = mapkit.registry().indicator(indicator_id)
-    offered = classify.available_schemes(spec)
+    offered = classes.available_schemes(spec)
     assert ("national_deciles" in offered) == spec.national_deciles
     assert {"quantiles", "equal_interval", "natural_breaks"} <= set(offered)
 

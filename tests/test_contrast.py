@@ -14,6 +14,7 @@ import pytest
 import mapkit
 from mapkit import web
 from mapkit.analysis import classify
+from mapkit.specs.classes import K_MAX, K_MIN
 from mapkit.specs import palettes
 from mapkit.web.choropleth import legend_html, map_text
 from mapkit.web.elements import MAP_BACKGROUND
@@ -54,7 +55,7 @@ def text_colours(markup: str) -> set[str]:
 def test_legend_text_meets_4_5_to_1_on_every_palette(palette: str) -> None:
     spec = mapkit.registry().indicator("imd_score")
     frame = mapkit.load_indicator("imd_score", "lad", mapkit.ENGLAND)
-    for k in (classify.K_MIN, classify.K_MAX):
+    for k in (K_MIN, K_MAX):
         classes = classify.classify_indicator(frame, "imd_score", "lad", mapkit.ENGLAND, scheme_name="quantiles",
                                               k=k, compare="england", region_label="England")
         ramp = palettes.PALETTES[palette]
@@ -83,7 +84,7 @@ def test_selected_outline_shows_on_every_class_colour(palette: str) -> None:
     """The black line on its white halo: one of the two stands out 3:1 from every class of the palette."""
     runtime = web.static_text("areas.js")
     assert 'HALO = {color: "#ffffff"' in runtime and 'color: "#000"' in runtime
-    for k in range(classify.K_MIN, classify.K_MAX + 1):
+    for k in range(K_MIN, K_MAX + 1):
         for colour in palettes.PALETTES[palette].colours(k):
             assert max(contrast("#000000", colour), contrast("#ffffff", colour)) >= NON_TEXT, (palette, colour)
 

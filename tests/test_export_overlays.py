@@ -16,7 +16,7 @@ from PIL import Image
 from mapkit.export import FigureOptions, prepare
 from mapkit.export.static import map_figure, save, static_bytes
 from mapkit.data.io import BNG
-from mapkit.data.overlays import STATUS_STYLES
+from mapkit.specs.overlay_styles import STATUS_STYLES
 from mapkit.view import View
 
 WMCA = "E47000007"

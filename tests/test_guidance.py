@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from mapkit.analysis import describe
 from mapkit.text import guidance
 from mapkit.analysis.map_data import prepare
 from mapkit.view import View
@@ -15,7 +16,7 @@ WMCA = "E47000007"
 
 def test_map_description_names_indicator_region_every_class_and_points_to_the_table() -> None:
     data = prepare(View(region=WMCA, level="ward", indicator="imd_score"))
-    text = guidance.map_description(data, ["Handsworth has the highest IMD score."])
+    text = describe.map_description(data, ["Handsworth has the highest IMD score."])
     assert text.startswith("A map of IMD score (score, IoD2025")
     assert "for the 192 areas of West Midlands" in text
     assert "Darker = higher = worse; rank 1 = worst." in text
@@ -30,7 +31,7 @@ def test_map_description_names_indicator_region_every_class_and_points_to_the_ta
 def test_map_description_counts_areas_without_a_figure() -> None:
     data = prepare(View(region="E92000001", level="lad", indicator="gigabit_coverage"))
     assert data.classification.n_missing > 0  # the four 2023 councils have no figure on the 2022 workbook
-    text = guidance.map_description(data)
+    text = describe.map_description(data)
     assert f"- No data (grey, dashed outline): {data.classification.n_missing:,} areas" in text
     assert "In brief" not in text
 
@@ -58,5 +59,5 @@ def test_statement_has_the_uk_public_sector_sections() -> None:
 
 def test_view_announcement_names_the_map_and_the_open_profile() -> None:
     data = prepare(View(region=WMCA, level="ward", indicator="imd_score"))
-    assert guidance.view_announcement(data) == "Map: IMD score for the 192 areas of West Midlands."
-    assert guidance.view_announcement(data, "Aston").endswith(" Profile of Aston open beside the map.")
+    assert describe.view_announcement(data) == "Map: IMD score for the 192 areas of West Midlands."
+    assert describe.view_announcement(data, "Aston").endswith(" Profile of Aston open beside the map.")

@@ -12,20 +12,9 @@ from shapely.geometry import LineString, Point, box
 from mapkit.errors import UnknownNameError
 from mapkit.specs.registry import overlay_declarations
 from mapkit.text.markup import escape, link, safe_url, source_links
-from mapkit.data.overlays import (
-    feature_labels,
-    STATUS_STYLES,
-    OverlayLegend,
-    filter_overlay,
-    group_name,
-    legend_html,
-    load_overlay,
-    not_mapped,
-    overlay_in_region,
-    overlay_layers,
-    popup_html,
-    tooltip_text,
-)
+from mapkit.data.overlays import feature_labels, filter_overlay, load_overlay, not_mapped, overlay_in_region
+from mapkit.specs.overlay_styles import STATUS_STYLES
+from mapkit.web.overlays import OverlayLegend, group_name, legend_html, overlay_layers, popup_html, tooltip_text
 
 SCHEME = overlay_declarations().status
 EVIL = "<script>alert('x')</script>"

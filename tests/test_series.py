@@ -10,8 +10,8 @@ import pytest
 import mapkit
 from mapkit.errors import ParameterError, UnknownNameError
 from mapkit.specs.registry import registry
-from mapkit.analysis.series import (area_lines, change, change_sentence, fastest_and_slowest, parse_change, year_values,
-                                    years)
+from mapkit.analysis.series import area_lines, change, change_sentence, fastest_and_slowest, parse_change, year_values
+from mapkit.data.series import years
 
 WMCA, BIRMINGHAM, NORTH_YORKSHIRE = "E47000007", "E08000025", "E06000065"
 

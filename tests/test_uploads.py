@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from pyproj import Transformer
 
 from mapkit.errors import MapkitError, UploadError
-from mapkit.data.uploads import MAX_BYTES, MAX_FEATURES, read_upload, upload_layer
+from mapkit.data.uploads import MAX_BYTES, MAX_FEATURES, read_upload
+from mapkit.web.upload_layer import upload_layer
 
 
 def _fc(*features, **top) -> bytes:

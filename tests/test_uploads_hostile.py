@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 from mapkit.data import uploads
 from mapkit.errors import UploadError
-from mapkit.data.uploads import MAX_BYTES, MAX_FEATURES, read_upload, read_upload_bounded, upload_layer
+from mapkit.data.uploads import MAX_BYTES, MAX_FEATURES, read_upload, read_upload_bounded
+from mapkit.web.upload_layer import upload_layer
 
 SQUARE = [[-1.9, 52.4], [-1.8, 52.4], [-1.8, 52.5], [-1.9, 52.5], [-1.9, 52.4]]
 BOWTIE = [[-1.9, 52.4], [-1.8, 52.5], [-1.8, 52.4], [-1.9, 52.5], [-1.9, 52.4]]

@@ -13,7 +13,8 @@ from shapely.geometry import box
 
 from mapkit.analysis import zones
 from mapkit.specs.registry import overlay_specs
-from mapkit.data.overlays import load_overlay, overlay_layers, popup_html
+from mapkit.data.overlays import load_overlay
+from mapkit.web.overlays import overlay_layers, popup_html
 from mapkit.data.status_dates import as_of_keep, is_stale, stale_note, status_date
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -22,7 +22,7 @@ from mapkit.text.csvsafe import csv_text
 from mapkit.data.products import ENGLAND, comparator_table, level_table, load_boundaries
 from mapkit.errors import ParameterError, UnknownNameError
 from mapkit.specs.registry import IndicatorSpec, registry
-from mapkit.analysis.ranking import rank_rule
+from mapkit.text.ranks import rank_rule
 
 MAX_AREAS = 10
 LEVELS = ("ward", "lad", "ca")

@@ -16,21 +16,12 @@ import pandas as pd
 
 from mapkit.data.products import ENGLAND, load_series
 from mapkit.errors import ParameterError
+from mapkit.data.series import years
 from mapkit.specs.registry import SeriesSpec, registry
-
-CENTRES: dict[str, str] = {"zero": "no change", "england": "England's change"}
-"""Where a change map's diverging palette is centred (``View.centre``), and how its legend names the centre."""
-
 
 def series_for(indicator_id: str) -> SeriesSpec | None:
     """The ONS time series whose latest year the indicator shows, or ``None``."""
     return registry().series_for(indicator_id)
-
-
-def years(series_id: str) -> list[int]:
-    """Years in which ONS publishes a value for at least one district, ascending."""
-    rows = load_series(series_id, "lad")
-    return sorted(int(y) for y in rows.loc[rows["value"].notna(), "year"].unique())
 
 
 def series_level(level: str) -> str:
@@ -52,16 +43,6 @@ def _check_year(series_id: str, year: int) -> None:
     if year not in known:
         raise ParameterError(f"{registry().one_series(series_id).label}: ONS publishes {known[0]} to {known[-1]}, "
                              f"not {year}. Choose a year in that range.")
-
-
-def change_years(change: object) -> tuple[int, int]:
-    """A view's ``change`` as two years, start before end; raises a :class:`ParameterError` otherwise."""
-    if (not isinstance(change, tuple) or len(change) != 2
-            or not all(isinstance(y, int) and not isinstance(y, bool) for y in change)):
-        raise ParameterError(f"Change {change!r} is not two years (start, end).")
-    if change[0] >= change[1]:
-        raise ParameterError(f"Change from {change[0]} to {change[1]}: the start year must come before the end year.")
-    return change
 
 
 def parse_change(text: str) -> tuple[int, int]:

@@ -7,7 +7,8 @@ import pandas as pd
 from mapkit.text.csvsafe import csv_text
 from mapkit.data.products import ENGLAND, load_indicator, region_name
 from mapkit.specs.registry import IndicatorSpec, registry
-from mapkit.analysis.ranking import rank_rule, rank_worst_first
+from mapkit.analysis.ranking import rank_worst_first
+from mapkit.text.ranks import rank_rule
 from mapkit.text.wording import source_lines
 
 TABLE_COLUMNS = ["code", "name", "value", "rank_in_region", "rank_in_england", "n_england", "decile_in_england",

@@ -19,7 +19,8 @@ from mapkit.analysis.classify import Classification, assign_classes, classify, r
 from mapkit.data.products import load_boundaries
 from mapkit.specs.registry import IndicatorSpec, registry
 from mapkit.specs.palettes import Ramp
-from mapkit.analysis.series import CENTRES, Change, change, year_values
+from mapkit.analysis.series import Change, change, year_values
+from mapkit.specs.classes import CENTRES
 from mapkit.view import View
 
 DIVERGING = {

@@ -22,7 +22,6 @@ DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 """The products shipped with the project."""
 DATA_DIR_ENV = "MAPKIT_DATA_DIR"
 ENGLAND = "E92000001"
-LAD_PREFIXES = ("E06", "E07", "E08", "E09")
 
 
 _PARENTS = {"ca": (), "lad": ("rgn_code", "rgn_name", "ca_code", "ca_name"),

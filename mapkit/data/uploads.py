@@ -1,4 +1,4 @@
-"""Bring your own overlay: check an uploaded CSV or GeoJSON in memory and draw it as its own layer.
+"""Bring your own overlay: check an uploaded CSV or GeoJSON in memory (drawn by :mod:`mapkit.web.upload_layer`).
 
 Nothing is written to disk: the upload arrives as bytes and leaves as a GeoDataFrame (EPSG:4326) with a ``name``,
 a ``details`` dict of the other fields (as text) and the geometry. Every rejection is an :class:`UploadError`
@@ -22,7 +22,7 @@ together); :data:`MAX_PARTS` parts per feature (also after a repair). A few thou
 full detail fit comfortably. :func:`read_upload_bounded` reads in a worker process with a memory ceiling and a time
 limit (:mod:`mapkit.watchdog`), as the app does.
 
-Text is kept as uploaded and escaped when drawn (:func:`upload_layer`).
+Text is kept as uploaded and escaped when drawn (:func:`mapkit.web.upload_layer.upload_layer`).
 """
 
 from __future__ import annotations
@@ -37,16 +37,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import PurePath
 from typing import Any
 
-import folium
 import geopandas as gpd
 import numpy as np
 import shapely
-from shapely.geometry import MultiPolygon, Point, mapping, shape
+from shapely.geometry import MultiPolygon, Point, shape
 from shapely.geometry.base import BaseGeometry
 
 from mapkit.errors import UploadError
-from mapkit.text.markup import escape, table
-from mapkit.web.popup import Popup
 
 __all__ = [
     "MAX_BYTES",
@@ -57,7 +54,6 @@ __all__ = [
     "BNG_BOUNDS",
     "read_upload",
     "read_upload_bounded",
-    "upload_layer",
 ]
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -89,10 +85,6 @@ _LONLAT_CODES = {4326: "WGS84", 4258: "ETRS89"}  # ETRS89 is within a metre of W
 _BNG_CODE = 27700
 _FIX_ENCODING = ("save it as UTF-8: in Excel choose 'CSV UTF-8 (Comma delimited)'; in other programs choose the "
                  "UTF-8 encoding when saving")
-
-UPLOAD_COLOUR = "#222222"
-UPLOAD_FILL = "#F0E442"
-
 
 # --- entry point ----------------------------------------------------------------------------------------------------
 
@@ -625,40 +617,3 @@ def _polygonal(geometry: BaseGeometry) -> BaseGeometry | None:
     if not polygons:
         return None
     return polygons[0] if len(polygons) == 1 else MultiPolygon(polygons)
-
-
-# --- drawing --------------------------------------------------------------------------------------------------------
-
-def _popup(name: str, details: Mapping[str, str]) -> str:
-    rows = [(str(k), escape(v)) for k, v in details.items()]
-    return (f'<div class="mapkit-upload-popup" style="font:13px/1.35 sans-serif;max-width:340px">'
-            f'<div style="font-weight:bold;margin-bottom:4px">{escape(name)}</div>{table(rows)}'
-            f'<div style="color:#555;margin-top:4px">From your upload; not checked by this site.</div></div>')
-
-
-def upload_layer(frame: gpd.GeoDataFrame, name: str, *, show: bool = True) -> folium.FeatureGroup:
-    """A ``FeatureGroup`` for an upload read by :func:`read_upload`, with escaped names, popups and tooltips.
-
-    Points (and each point of a MultiPoint) are yellow circles with a dark outline; lines and polygons are drawn
-    dark with a yellow fill, so an upload stands apart from the overlay groups.
-    """
-    group = folium.FeatureGroup(name=escape(f"Your layer: {name}"), show=show)
-    for row in frame.to_dict(orient="records"):
-        label = str(row.get("name", ""))
-        details = row.get("details") if isinstance(row.get("details"), dict) else {}
-        geometry = row["geometry"]
-        if geometry.geom_type in ("Point", "MultiPoint"):
-            # Each point of a MultiPoint is a marker of its own with the feature's popup and tooltip, exactly as a
-            # Point is drawn (a GeoJson layer would draw default pins and break the map's hover code).
-            for point in shapely.get_parts(geometry):
-                folium.CircleMarker(location=(point.y, point.x), radius=6, color=UPLOAD_COLOUR, weight=2,
-                                    fill=True, fill_color=UPLOAD_FILL, fill_opacity=0.95,
-                                    popup=Popup(_popup(label, details), max_width=360),
-                                    tooltip=folium.Tooltip(escape(label))).add_to(group)
-        else:
-            style = {"color": UPLOAD_COLOUR, "weight": 3, "fillColor": UPLOAD_FILL, "fillOpacity": 0.3}
-            layer = folium.GeoJson(mapping(geometry), style_function=lambda _feature, s=style: s)
-            layer.add_child(Popup(_popup(label, details), max_width=360))
-            layer.add_child(folium.Tooltip(escape(label)))
-            layer.add_to(group)
-    return group

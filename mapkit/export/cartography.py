@@ -58,7 +58,7 @@ HALO = [patheffects.withStroke(linewidth=2.2, foreground="white")]
 
 @dataclasses.dataclass(frozen=True)
 class OverlayStyle:
-    """Static-map sizes of the web map's overlay styles (``mapkit.data.overlays``), in points."""
+    """Static-map sizes of the web map's overlay styles (``mapkit.specs.overlay_styles``), in points."""
 
     line_width: float = 1.8
     zone_width: float = 1.3
@@ -213,8 +213,9 @@ class StatusLook:
 
 
 def status_look(category: str, *, greyscale: bool) -> StatusLook:
-    """The web map's style of a status (``mapkit.data.overlays.STATUS_STYLES``); black ink on greyscale palettes."""
-    from mapkit.data.overlays import HOLLOW_FILL, STATUS_STYLES
+    """The web map's style of a status (``mapkit.specs.overlay_styles.STATUS_STYLES``); black ink on greyscale
+    palettes."""
+    from mapkit.specs.overlay_styles import HOLLOW_FILL, STATUS_STYLES
 
     style = STATUS_STYLES[category]
     stroke = "#000000" if greyscale else style.colour
@@ -232,7 +233,7 @@ def _cap(dash: str | None) -> str:
 
 def marker_shape(overlay_id: str) -> str:
     """matplotlib marker of an overlay group: the web map's squares and circles."""
-    from mapkit.data.overlays import MARKER_SHAPES
+    from mapkit.specs.overlay_styles import MARKER_SHAPES
 
     return {"square": "s", "circle": "o"}[MARKER_SHAPES.get(overlay_id, "circle")]
 

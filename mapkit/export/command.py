@@ -13,13 +13,14 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from mapkit.analysis.classify import COMPARES, SCHEMES
+from mapkit.specs.classes import COMPARES, SCHEMES
 from mapkit.errors import ParameterError, UnknownNameError
 from mapkit.export.formats import FORMATS, export_format, render
 from mapkit.export.options import DEFAULT_DPI, MAX_LABELS, PAGES, FigureOptions
 from mapkit.files import write_atomic
 from mapkit.analysis.map_data import prepare
-from mapkit.analysis.series import CENTRES, parse_change
+from mapkit.analysis.series import parse_change
+from mapkit.specs.classes import CENTRES
 from mapkit.view import DEFAULT, View
 from mapkit.specs.registry import LEVELS, overlay_specs
 from mapkit.specs.palettes import DEFAULT as DEFAULT_PALETTE

@@ -42,7 +42,7 @@ def standalone_html(m: folium.Map, *, page_title: str = "") -> bytes:
 
 def map_html(data: MapData) -> bytes:
     """The app's map of a prepared view (choropleth, parent outlines, overlays and their legend) as HTML."""
-    from mapkit.data.overlays import OverlayLegend, overlay_layers
+    from mapkit.web.overlays import OverlayLegend, overlay_layers
     from mapkit.web.choropleth import build_map
 
     extra = [group for overlay_id, frame in data.overlays.items() if len(frame)

@@ -14,7 +14,7 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
-from mapkit.analysis.ranking import colour_key
+from mapkit.text.ranks import colour_key
 from mapkit.export import cartography as carto
 from mapkit.analysis.map_data import MapData
 from mapkit.export.wording import reference_note

@@ -17,7 +17,8 @@ from mapkit.data.products import ENGLAND, indicator_table
 from mapkit.analysis.map_data import MapData
 from mapkit.export.wording import VALUE_WORDS, in_sentence, is_deprivation, place, plural, singular, worst_best
 from mapkit.specs.registry import IndicatorSpec
-from mapkit.analysis.ranking import RANK_HINT, rank_worst_first
+from mapkit.analysis.ranking import rank_worst_first
+from mapkit.text.ranks import RANK_HINT
 
 @dataclasses.dataclass(frozen=True)
 class SummaryContext:

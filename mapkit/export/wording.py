@@ -6,7 +6,7 @@ only say what the registry and the data say.
 
 from __future__ import annotations
 
-from mapkit.analysis.classify import COMPARES, SCHEMES
+from mapkit.specs.classes import COMPARES, SCHEMES
 from mapkit.analysis.map_data import MapData
 from mapkit.specs.registry import overlay_specs, registry
 

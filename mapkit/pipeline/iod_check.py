@@ -59,18 +59,6 @@ def _round(value: float) -> float:
     return float(np.format_float_positional(value, precision=4, fractional=False)) if value else 0.0
 
 
-def markdown_table(rows: list[dict]) -> str:
-    """The comparison as a Markdown table (for docs/iod_method.md)."""
-    head = ("| Measure (File 10 column) | Districts | Median abs. diff | 90th pct abs. diff | Max abs. diff | "
-            "Max rank shift | Districts moved >5 |")
-    lines = [head, "|---|---:|---:|---:|---:|---:|---:|"]
-    for r in rows:
-        lines.append(f"| `{r['indicator']}` (`{r['file10_column']}`) | {r['districts']} | {r['median_abs_diff']:g} | "
-                     f"{r['p90_abs_diff']:g} | {r['max_abs_diff']:g} | {r['max_rank_shift']} | "
-                     f"{r['districts_moved_over_5']} |")
-    return "\n".join(lines)
-
-
 def rule_summary(registry: Registry, ctx: Context) -> dict[str, dict]:
     """How well each denominator rule (mapkit.pipeline.denominators.RULES) reproduces File 10.
 

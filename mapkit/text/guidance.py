@@ -1,5 +1,5 @@
-"""Plain-language help: the map's text alternative, "how to read this map", the IoD glossary and the
-accessibility statement. Text only (Markdown), composed here once for the app; no Streamlit.
+"""Plain-language help: "how to read this map", the IoD glossary and the accessibility statement (the map's text
+alternative is :mod:`mapkit.analysis.describe`). Text only (Markdown), composed here once for the app; no Streamlit.
 
 The glossary follows MHCLG's definitions (English Indices of Deprivation 2025, technical report, "summary
 measures") as applied in ``docs/iod_method.md``.
@@ -7,10 +7,6 @@ measures") as applied in ``docs/iod_method.md``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from mapkit.analysis.map_data import MapData
-from mapkit.analysis.ranking import DARKER, RANK_ONE
 
 HOW_TO_READ = """\
 - **Each shape is an area** (a ward, district, combined authority or LSOA neighbourhood). Its colour shows which
@@ -54,43 +50,6 @@ GLOSSARY: dict[str, str] = {
 def glossary_markdown() -> str:
     """The glossary as a Markdown definition list."""
     return "\n".join(f"- **{term}**: {text}" for term, text in GLOSSARY.items())
-
-
-def map_description(data: MapData, in_brief: Sequence[str] = ()) -> str:
-    """The map's text alternative: what it shows, its classes with their area counts, and the "In brief" sentences.
-
-    Parameters
-    ----------
-    data
-        The prepared view on the map.
-    in_brief
-        Plain-English sentences about the areas (the briefing pack's), already computed.
-
-    Returns
-    -------
-    str
-        Markdown: one paragraph, the classes as a list, then the sentences; it points to the ranked table.
-    """
-    spec, classes = data.spec, data.classification
-    n = len(data.frame)
-    lines = [f"A map of {spec.label} ({spec.unit}, {spec.period}) for the {n:,} areas of {data.region_name}, "
-             f"in {classes.k} colour classes computed from {classes.reference}. "
-             f"{DARKER[spec.higher_is]}; rank 1 = {RANK_ONE[spec.higher_is]}.", ""]
-    for number, (label, count) in enumerate(zip(classes.labels, classes.counts), start=1):
-        lines.append(f"- Class {number} of {classes.k}: {label}: {count:,} areas")
-    if classes.n_missing:
-        lines.append(f"- No data (grey, dashed outline): {classes.n_missing:,} areas")
-    if in_brief:
-        lines += ["", "In brief:", "", *[f"- {s}" for s in in_brief]]
-    lines += ["", "Every area's figure, ranks and notes are in the Ranked table tab below the map; tick "
-              "\"Show as a plain table\" there for a table a screen reader can read row by row."]
-    return "\n".join(lines)
-
-
-def view_announcement(data: MapData, area_name: str | None = None) -> str:
-    """What a screen reader hears, politely, when the view changes: the map and the open profile, if any."""
-    text = f"Map: {data.spec.label} for the {len(data.frame):,} areas of {data.region_name}."
-    return text + (f" Profile of {area_name} open beside the map." if area_name else "")
 
 
 STATEMENT = """\

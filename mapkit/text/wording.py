@@ -73,12 +73,6 @@ def source_lines(indicator_id: str) -> list[str]:
             registry().sources["ons_boundaries"].attribution]
 
 
-def attribution_lines(spec: IndicatorSpec) -> tuple[str, ...]:
-    """Attribution an indicator map must carry: the indicator's source and the boundaries'."""
-    sources = registry().sources
-    return (sources[spec.source].attribution, sources["ons_boundaries"].attribution)
-
-
 def overlay_attribution(overlay_ids: Iterable[str]) -> str:
     """The attribution of the overlay groups drawn, as one line."""
     specs = overlay_specs()

@@ -30,23 +30,23 @@ import numpy as np
 import pandas as pd
 
 from mapkit.specs.basemaps import BASEMAPS
-from mapkit.analysis.classify import NO_DATA, SCHEMES, Classification
+from mapkit.analysis.classify import NO_DATA, Classification
+from mapkit.specs.classes import SCHEMES
 from mapkit.data.products import load_boundaries
 from mapkit.errors import UnknownNameError
 from mapkit.specs.registry import IndicatorSpec, registry
 from mapkit.specs.palettes import NoDataStyle, Ramp, class_colours
 from mapkit.data.postcodes import lookup
 from mapkit.analysis.map_data import MapData, prepare
-from mapkit.analysis.ranking import RANK_HINT, RANK_ONE, colour_key, rank_worst_first
+from mapkit.analysis.ranking import rank_worst_first
+from mapkit.text.ranks import RANK_HINT, RANK_ONE, colour_key
 from mapkit.view import View
-from mapkit.text.wording import attribution_lines
-from mapkit.web.elements import (AREA_LINE, AreaLayer, FitRegion, FocusWithoutScroll, Legend, MapStyle,
+from mapkit.web.elements import (AREA_LINE, AREA_LINE_DENSE, AreaLayer, FitRegion, FocusWithoutScroll, Legend, MapStyle,
                                  stable_ids, tile_layer)
 from mapkit.web.encode import (PARENT_OUTLINE, GeometryPayload, area_geometry, display_text, encode_geometry,
                                outline_geometry)
 from mapkit.web.marker import postcode_layer
 
-AREA_LINE_DENSE = {"color": "#ffffff", "weight": 0.2, "opacity": 0.6, "fillOpacity": 0.9}
 OUTLINE_STYLE = {"color": "#1a1a1a", "weight": 1.6, "opacity": 0.9, "fill": False}
 OUTLINE_STYLE_DENSE = {"color": "#1a1a1a", "weight": 0.8, "opacity": 0.8, "fill": False}
 COMPARE_STYLE = {"color": "#0a58ca", "weight": 3.2, "opacity": 1.0, "fill": False}
@@ -307,18 +307,16 @@ def base_map(bounds: list[list[float]] | None, basemap: str, *, height: int | st
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
-class MapView:
+class WebMap:
     """A map in two parts: the base (stable while only the indicator changes) and the layers drawn on it.
 
     Use :meth:`to_map` for a self-contained folium map (tests, HTML export), or give ``base``, ``layers`` and
-    :meth:`layer_control` to streamlit-folium; each view is consumed by one of the two. ``attribution`` holds the
-    full attribution statements of every source drawn (the map's corner shows the boundary statement; the
-    legend names the indicator's source and licence).
+    :meth:`layer_control` to streamlit-folium; each is consumed by one of the two. The map's corner shows the
+    boundary statement; the legend names the indicator's source and licence.
     """
 
     base: folium.Map
     layers: tuple[folium.FeatureGroup, ...]
-    attribution: tuple[str, ...]
 
     def layer_control(self) -> folium.LayerControl:
         return folium.LayerControl(collapsed=True, position="topright")
@@ -333,7 +331,7 @@ class MapView:
 def build_map(view: View, *, data: MapData | None = None, extra_layers: Iterable[folium.FeatureGroup] = (),
               geometry: GeometryPayload | None = None,
               outlines: GeometryPayload | None | Literal["cached"] = "cached",
-              geometry_url: GeometryURL | None = None) -> MapView:
+              geometry_url: GeometryURL | None = None) -> WebMap:
     """The web map of a view: its choropleth, the parent outlines, then ``extra_layers``, on the view's basemap.
 
     Parameters
@@ -375,5 +373,4 @@ def build_map(view: View, *, data: MapData | None = None, extra_layers: Iterable
         if marker is not None:
             layers.append(marker)
     stable_ids(layers)
-    return MapView(base=base_map(geometry.bounds, view.basemap), layers=tuple(layers),
-                   attribution=attribution_lines(data.spec))
+    return WebMap(base=base_map(geometry.bounds, view.basemap), layers=tuple(layers))
