@@ -1,6 +1,6 @@
 """The app behind the deploy/ load balancer: start ``deploy/run.sh``, and read from nginx's log who served whom.
 
-Used by ``benchmarks.loadtest --through-balancer`` and by ``tests/test_deploy_browser.py``. A browser session is
+Used by ``benchmarks.loadtest --through-balancer`` and by ``tests/browser/test_deploy_browser.py``. A browser session is
 recognised in nginx's access log by a tag in its User-Agent (:func:`user_agent`), so the log shows, per session,
 which replica served its page and which replica(s) its websocket ``/_stcore/stream`` (the Streamlit session) went to.
 """

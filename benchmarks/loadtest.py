@@ -12,7 +12,8 @@ errors, failed scripts, stylesheets and fonts, and timeouts. Bounded: at most :d
 wait ``--wait`` seconds, the whole run ``--budget`` seconds; sessions start evenly over ``--ramp`` seconds.
 Loopback only. By default (``--assets local``) the app serves the map scripts itself (``MAPKIT_LOCAL_ASSETS=1``,
 docs/offline.md) and Chromium resolves no host name but loopback, so nothing sits in the request path; with
-``--assets cdn`` the CDN URLs are answered from ``node_modules/`` by a Playwright route (``tests/cdn_routes.py``)
+``--assets cdn`` the CDN URLs are answered from ``node_modules/`` by a Playwright route
+(``tests/browser/cdn_routes.py``)
 in this process, and everything else off this machine is aborted. Tiles never load.
 
 With ``--through-balancer --replicas N`` the sessions go through nginx in front of N replicas started by

@@ -10,7 +10,7 @@ offered by the app: measured to show what it would cost), this measures
     the baseline from the loaded frame to HTML;
 (c) time to first drawn polygon in headless Chromium, from navigation start (``performance.now()``): both pages
     are served from a loopback ``http.server``, CDN requests answered from ``node_modules/``
-    (``tests/cdn_routes.py``), tiles aborted. A watcher installed before the page loads checks every animation
+    (``tests/browser/cdn_routes.py``), tiles aborted. A watcher installed before the page loads checks every animation
     frame for the first ``path.leaflet-interactive`` (the baseline's SVG) or the first non-transparent pixel in
     the Leaflet canvas (ours);
 (d) indicator change on a loaded view: the app's rerun (load, classify, build, streamlit-folium strings) with

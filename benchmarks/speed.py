@@ -21,7 +21,7 @@ Measured, each server fresh from a restart:
     (click to the canvas drawn with the new indicator's arrays, ``mapkitDrawnAt``); the geometry file's bytes are
     counted once per view, when the page first fetches it.
 
-CDN files are answered from ``node_modules/`` (``tests/cdn_routes.py``), tiles fail in the browser. Writes
+CDN files are answered from ``node_modules/`` (``tests/browser/cdn_routes.py``), tiles fail in the browser. Writes
 ``benchmarks/results.md``. Run: ``python -m benchmarks speed [--later N] [--changes N]``.
 """
 

@@ -220,7 +220,7 @@ class View:
 
 DEFAULT = View(scheme="national_deciles")
 """The app's opening view, as :meth:`View.lenient` gives it: the scheme spelled out (``View().scheme_name``, written
-here so that importing this module reads no declaration; tests/test_view.py checks the two agree)."""
+here so that importing this module reads no declaration; tests/unit/test_view.py checks the two agree)."""
 
 
 def _check_time(view: View) -> None:

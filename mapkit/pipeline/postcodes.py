@@ -23,7 +23,7 @@ from mapkit.pipeline.raw import RawInputs
 SOURCE_REF = "postcodes.lsoa21"
 PRODUCT = "postcodes/postcodes.parquet"
 SIZE_BUDGET_BYTES = 12 * 1024 * 1024
-"""The shipped product must stay under 12 MB (tests/test_postcodes.py checks it)."""
+"""The shipped product must stay under 12 MB (tests/unit/data/test_postcodes.py checks it)."""
 COLUMNS = ["pcds", "easting", "northing", "positional_quality", "lad_code_codepoint", "lsoa21cd", "lsoa21_method"]
 NO_COORDINATE_PQI = 90
 

@@ -1,5 +1,5 @@
 // The browser's geometry runtime (mapkit/web/static/geometry.js): decoder, projection, grid index, point in polygon.
-// The decoder runs on tests/fixtures/codec.json, written by the Python encoder (tests/codec_fixture.py).
+// The decoder runs on tests/fixtures/codec.json, written by the Python encoder (tests/fixtures/codec_fixture.py).
 import {test} from "node:test";
 import assert from "node:assert/strict";
 import {readFileSync} from "node:fs";

@@ -1,4 +1,4 @@
-// Decoded areas as nested arrays, the form the Python encoder's fixture and tests/js_decode.py compare against.
+// Decoded areas as nested arrays, the form the Python encoder's fixture and tests/browser/js_decode.py compare against.
 
 /** Area `a` of a decoded shape as [polygon][ring][[x, y]] in integers of 1 / `scale` degree. */
 export function nestedArea(shape, a, scale) {

@@ -26,7 +26,7 @@
   }
 
   // Selected and hovered areas: a black line on a white halo, so the outline shows on the lightest and the darkest
-  // class of every palette (non-text contrast of at least 3:1 against one of the two; tests/test_contrast.py).
+  // class of every palette (non-text contrast of at least 3:1 against one of the two; tests/unit/web/test_contrast.py).
   var HALO = {color: "#ffffff", opacity: 1, fill: false, interactive: false};
   function outline(shape, a, weight) {
     var rings = latLngs(shape, a);

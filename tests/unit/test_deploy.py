@@ -1,5 +1,5 @@
 """deploy/run.sh without a browser: its options, the nginx.conf it writes, and reading nginx's log
-(``benchmarks.balancer``). The deployment itself, in Chromium: tests/test_deploy_browser.py."""
+(``benchmarks.balancer``). The deployment itself, in Chromium: tests/browser/test_deploy_browser.py."""
 
 from __future__ import annotations
 

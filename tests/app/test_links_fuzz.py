@@ -20,7 +20,7 @@ from mapkit import view as view_module
 from mapkit.links import QUERY_KEYS, RESERVED_KEYS, parse_query, to_query
 from mapkit.view import View
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
 OVERLAY_IDS = frozenset({"transport_schemes", "growth_locations"})
 SAFE_SPAN = re.compile(r"`[A-Za-z0-9 _.,:;()+\-?]*(?:\.\.\.)?`")
 MARKDOWN_CHARS = set("<>[]*$\\{}|~#!`")

@@ -17,7 +17,7 @@ from mapkit.data.overlays import load_overlay
 from mapkit.web.overlays import overlay_layers, popup_html
 from mapkit.data.status_dates import as_of_keep, is_stale, stale_note, status_date
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 WARDS = ROOT / "data" / "boundaries" / "ward.parquet"
 EBNS = "growth-zone-east-birmingham-north-solihull-zone"
 needs_data = pytest.mark.skipif(not WARDS.exists(), reason="data/boundaries not built")

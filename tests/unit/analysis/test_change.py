@@ -18,7 +18,7 @@ from mapkit.pipeline.movement import census_change, compare_iod, lookup_groups, 
 from mapkit.analysis.map_data import prepare
 from mapkit.view import View
 
-RAW = Path(__file__).resolve().parents[2] / "shared" / "data" / "raw"
+RAW = Path(__file__).resolve().parents[4] / "shared" / "data" / "raw"
 needs_raw = pytest.mark.skipif(not (RAW / "iod2019").is_dir(), reason="raw inputs (../shared) not available")
 WMCA = "E47000007"
 

@@ -35,7 +35,7 @@ LSOA_AREA = 2000.0 * 2000.0
 HALF_DISC_500 = math.pi * 500.0**2 / 2  # 392,699.08 m²
 DISC_500 = math.pi * 500.0**2  # 785,398.16 m²
 TOL = 1e-3
-DATA = Path(__file__).resolve().parent.parent / "data" / "indicators" / "lsoa.parquet"
+DATA = Path(__file__).resolve().parents[3] / "data" / "indicators" / "lsoa.parquet"
 
 
 @pytest.fixture

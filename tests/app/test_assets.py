@@ -29,7 +29,7 @@ from mapkit.web.overlays import overlay_layers
 from mapkit.data.uploads import read_upload
 from mapkit.web.upload_layer import upload_layer
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
 WMCA = "E47000007"
 LEAFLET_JS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"
 

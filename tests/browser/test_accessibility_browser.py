@@ -32,7 +32,7 @@ MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 LOAD_TIMEOUT = 90_000
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
 BLOCKING = ("critical", "serious")
-DOCS = Path(__file__).resolve().parents[1] / "docs" / "accessibility.md"
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "accessibility.md"
 
 VIEWS = {
     "default": "",

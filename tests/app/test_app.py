@@ -21,7 +21,7 @@ from mapkit.data import uploads
 from mapkit.errors import ProductError, UploadError
 from mapkit.analysis.tables import ranking_table
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
 WMCA = "E47000007"
 COVENTRY = "E08000026"
 BINLEY = "E05001219"

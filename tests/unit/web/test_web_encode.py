@@ -3,9 +3,9 @@
 ``mapkit.web.encode.area_geometry`` rounds coordinates to 1e-5 degree (repairing the few areas that rounding
 breaks, :func:`mapkit.web.encode.on_grid`) and delta-encodes them (issue 6). These tests decode that text as the
 browser does and check, for the views the benchmark measures (West Midlands wards, England wards, West Midlands
-LSOAs), that rounding lost no area, no small area and no shared border. tests/test_web_choropleth.py checks the
+LSOAs), that rounding lost no area, no small area and no shared border. tests/unit/web/test_web_choropleth.py checks the
 encoding itself (round trip, alphabet, shared vertices of Coventry's wards), tests/js/ the decoder on a fixture
-written by the encoder; tests/test_products.py checks the
+written by the encoder; tests/unit/data/test_products.py checks the
 source polygons before encoding.
 """
 

@@ -30,8 +30,8 @@ from mapkit.text.markup import safe_url
 
 DECLARATIONS = overlay_declarations()
 SPECS = overlay_specs()
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-output"
-LAD_PRODUCT = Path(__file__).resolve().parent.parent / "data" / "boundaries" / "lad.parquet"
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-output"
+LAD_PRODUCT = Path(__file__).resolve().parents[3] / "data" / "boundaries" / "lad.parquet"
 
 needs_reference = pytest.mark.skipif(not DEFAULT_REFERENCE.exists(),
                                      reason=f"research file {DEFAULT_REFERENCE} not present")
@@ -160,7 +160,7 @@ def test_zone_points_are_labelled_approximate():
     for feature in COLLECTIONS["growth_locations"]["features"]:
         props = feature["properties"]
         if props.get("zone"):
-            assert feature["geometry"]["type"] == "MultiPolygon"  # drawn from its wards: tests/test_zones.py
+            assert feature["geometry"]["type"] == "MultiPolygon"  # drawn from its wards: tests/unit/analysis/test_zones.py
             continue
         assert feature["geometry"]["type"] == "Point"
         assert props["approximate_location"] is True and props["location_label"] == "approximate location"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-CLI = Path(__file__).resolve().parent / "js" / "decode_cli.mjs"
+CLI = Path(__file__).resolve().parents[1] / "js" / "decode_cli.mjs"
 
 
 def decode_payload(payload_json: str) -> tuple[int, list[list[list[list[tuple[float, float]]]]]]:

@@ -21,7 +21,7 @@ from mapkit.web.choropleth import base_map
 from mapkit.web.elements import AreaLayer
 from mapkit.web.encode import encode_geometry
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 STATIC = ROOT / "mapkit" / "web" / "static"
 JS_FUNCTION = re.compile(r"\bfunction\b\s*\w*\s*\(|\)\s*=>|\w\s*=>\s*[{(]")
 """A JavaScript function or arrow function."""
@@ -31,7 +31,7 @@ MAX_GLUE_LINES = 12
 
 def test_the_codec_fixture_is_what_the_python_encoder_writes_today() -> None:
     committed = codec_fixture.FIXTURE.read_text(encoding="utf-8")
-    assert committed == codec_fixture.render(), "run: python tests/codec_fixture.py"
+    assert committed == codec_fixture.render(), "run: python tests/fixtures/codec_fixture.py"
 
 
 def test_the_fixture_covers_holes_parts_and_collapsed_areas() -> None:

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 import mapkit
 from mapkit.data.products import DATA_DIR, DATA_DIR_ENV, default_data_dir
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
 def _missing(path: Path) -> None:

@@ -27,7 +27,7 @@ from mapkit.files import write_atomic
 from mapkit.specs.registry import registry
 from mapkit.analysis.tables import value_heading
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[3]
 COVENTRY = "E08000026"
 BASE = ["export", "--region", COVENTRY, "--level", "ward", "--indicator", "imd_score"]
 CA = ["export", "--all-cas", "--level", "ca", "--indicator", "imd_score"]
