@@ -35,7 +35,7 @@ LICENCES: Mapping[str, str] = {
 """Licences a declared coordinate may carry (SPDX identifiers), with the name a reader sees."""
 NO_LICENSED_COORDINATE = "no openly licensed coordinate found"
 SEPARATOR = " ; "
-# Longitude/latitude box around the United Kingdom, as for the research file.
+# Longitude/latitude box around the United Kingdom: a research or declared coordinate outside it is a typo.
 UK_BOUNDS: tuple[float, float, float, float] = (-8.7, 49.8, 1.9, 60.9)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 

@@ -24,7 +24,12 @@ from typing import Any
 from mapkit.errors import ProductError, RawDataError
 from mapkit.io import BNG, sha256
 from mapkit.layers import LAYERS_DIR, OverlayDeclarations, StatusScheme, load_overlay_declarations
-from mapkit.pipeline.overlay_coordinates import TABLE_NAME, apply_declared_coordinates, read_declared_coordinates
+from mapkit.pipeline.overlay_coordinates import (
+    TABLE_NAME,
+    UK_BOUNDS,
+    apply_declared_coordinates,
+    read_declared_coordinates,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_REFERENCE = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "overlays_research.csv"
@@ -45,8 +50,6 @@ SEPARATOR = " ; "
 SCHEMATIC_NOTE = "straight segments between stops, not track alignment"
 APPROXIMATE_LABEL = "approximate location"
 ANCHOR_SUFFIX = "_anchor"
-# Longitude/latitude box around the United Kingdom: a research coordinate outside it is a typo.
-UK_BOUNDS: tuple[float, float, float, float] = (-8.7, 49.8, 1.9, 60.9)
 # A district "neighbours" the stated one when it comes within this distance of it (generalised boundaries).
 NEIGHBOUR_TOLERANCE_M = 100.0
 
