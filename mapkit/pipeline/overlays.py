@@ -24,6 +24,12 @@ from typing import Any
 from mapkit.errors import ProductError, RawDataError
 from mapkit.data.io import BNG, sha256
 from mapkit.specs.registry import LAYERS_DIR, OverlayDeclarations, StatusScheme, load_overlay_declarations
+from mapkit.pipeline.overlay_coordinates import (
+    TABLE_NAME,
+    UK_BOUNDS,
+    apply_declared_coordinates,
+    read_declared_coordinates,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_REFERENCE = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "overlays_research.csv"
@@ -44,8 +50,6 @@ SEPARATOR = " ; "
 SCHEMATIC_NOTE = "straight segments between stops, not track alignment"
 APPROXIMATE_LABEL = "approximate location"
 ANCHOR_SUFFIX = "_anchor"
-# Longitude/latitude box around the United Kingdom: a research coordinate outside it is a typo.
-UK_BOUNDS: tuple[float, float, float, float] = (-8.7, 49.8, 1.9, 60.9)
 # A district "neighbours" the stated one when it comes within this distance of it (generalised boundaries).
 NEIGHBOUR_TOLERANCE_M = 100.0
 
@@ -234,8 +238,9 @@ def point_feature(row: Row, scheme: StatusScheme, declarations: OverlayDeclarati
 
 def not_mapped_entry(row: Row, scheme: StatusScheme) -> dict[str, Any]:
     """What a reader needs to know about a row that has no coordinate."""
-    reason = ("no coordinate could be supported from the sources read (confidence: none); geocode it from the notes"
-              if row["confidence"] == "none" else "no coordinate in the research file")
+    reason = row.get("not_mapped_reason") or (
+        "no coordinate could be supported from the sources read (confidence: none); geocode it from the notes"
+        if row["confidence"] == "none" else "no coordinate in the research file")
     title, url = _sources([row])
     return {"name": row["name"], "kind": row["kind"], "subtype": row["subtype"], "ca": row["ca"], "lad": row["lad"],
             "status": row["status"], "status_category": scheme.classify(row["status"])[0],
@@ -602,7 +607,7 @@ def _write_json(path: Path, payload: Mapping[str, Any]) -> None:
 
 
 def build_overlays(reference: Path | None = None, out: Path | None = None, *, layers_dir: Path = LAYERS_DIR,
-                   check_districts: bool = True, zones: bool = True,
+                   coordinates: Path | None = None, check_districts: bool = True, zones: bool = True,
                    log: Callable[[str], None] = lambda msg: None) -> dict[str, Any]:
     """Build every overlay group's GeoJSON and ``build_report.json`` in ``out``; return the report.
 
@@ -612,6 +617,9 @@ def build_overlays(reference: Path | None = None, out: Path | None = None, *, la
         The research CSV (default ``../shared/reference/overlays_research.csv`` beside the repository).
     out
         Output folder (default ``layers/overlays``). File names come from ``layers/overlays.toml``.
+    coordinates
+        The declaration table of coordinates that replace those the research took from a source with no licence
+        (default ``layers/overlays/metro_stop_coordinates.csv``; see :mod:`mapkit.pipeline.overlay_coordinates`).
     zones
         Draw the rows that name wards as zones, from ``data/boundaries/ward.parquet`` (skipped, with a log line,
         when that product is missing).
@@ -621,10 +629,13 @@ def build_overlays(reference: Path | None = None, out: Path | None = None, *, la
     reference = Path(reference) if reference is not None else DEFAULT_REFERENCE
     out = Path(out) if out is not None else DEFAULT_OUT
     declarations = load_overlay_declarations(layers_dir)
+    coordinates = Path(coordinates) if coordinates is not None else layers_dir / "overlays" / TABLE_NAME
     rows = read_research(reference, declarations)
+    declared = apply_declared_coordinates(rows, read_declared_coordinates(coordinates))
     source = {"path": _display_path(reference), "sha256": sha256(reference), "rows": len(rows)}
     collections = build_collections(rows, declarations, source=source, wards=load_wards(log) if zones else None)
     report = build_report(rows, collections, declarations, source)
+    report["declared_coordinates"] = {"path": _display_path(coordinates), "sha256": sha256(coordinates), **declared}
     if check_districts:
         report["district_check"] = _district_report(collections, declarations, log)
     out.mkdir(parents=True, exist_ok=True)

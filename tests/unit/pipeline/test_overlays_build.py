@@ -61,6 +61,12 @@ def _research_rows() -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+def _declared_points() -> dict[str, list[float]]:
+    """[lon, lat] of the rows whose research coordinate is replaced by a declared one (test_overlay_coordinates)."""
+    with (LAYERS_DIR / "overlays" / "metro_stop_coordinates.csv").open(encoding="utf-8", newline="") as fh:
+        return {r["name"]: [float(r["lon"]), float(r["lat"])] for r in csv.DictReader(fh) if r["lat"]}
+
+
 # --- declarations ---------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("overlay_id", list(SPECS))
@@ -251,7 +257,8 @@ def test_lines_follow_the_research_stop_order():
             assert line_id in not_drawn and line_id not in lines
             continue
         _, coords = _chain(lines[line_id])
-        assert coords == [[float(r["lon"]), float(r["lat"])] for r in stops], line_id
+        declared = _declared_points()
+        assert coords == [declared.get(r["name"], [float(r["lon"]), float(r["lat"])]) for r in stops], line_id
 
 
 @needs_reference
