@@ -88,7 +88,7 @@ def read_vector(path: Path, columns: Iterable[str], *, layer: str | None = None)
 REBUILD = ("Rebuild it with `python -m mapkit build-data` (needs the raw files) or restore it with "
            "`git checkout -- data/`.")
 SHIPPED_DATA = Path(__file__).resolve().parent.parent / "data"
-PRODUCT_FOLDERS = ("boundaries", "indicators", "series", "postcodes")
+PRODUCT_FOLDERS = ("boundaries", "indicators", "series", "postcodes", "hex")
 
 
 def rebuild_hint(path: Path) -> str:
