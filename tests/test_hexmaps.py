@@ -25,6 +25,7 @@ from mapkit.hexes import (GROUPS_PRODUCT, LABELS_PRODUCT, LAYOUT_PRODUCT, METADA
 from mapkit.pipeline.hexmaps import (DECIMALS, HexGrid, adjacent, district_layout, hex_products, kept_neighbours,
                                      neighbour_pairs, read_hexjson, validate_hexmaps, ward_layouts, write_products)
 from mapkit.pipeline.raw import DEFAULT_RAW
+from mapkit.web.encode import SCALE, encode_geometry
 
 ENGLAND = "E92000001"
 TEES_VALLEY = "E47000006"
@@ -135,11 +136,10 @@ def test_display_coordinates_lie_over_england_and_on_the_codec_grid():
     assert e_minx - 0.5 <= minx and maxx <= e_maxx + 0.5 and e_miny - 0.5 <= miny and maxy <= e_maxy + 0.5
     coords = shapely.get_coordinates(hexes.geometry.values)
     assert np.allclose(coords, np.round(coords, DECIMALS), atol=1e-12)
-    assert 10 ** DECIMALS == __import__("mapkit.web.encode", fromlist=["SCALE"]).SCALE
+    assert 10 ** DECIMALS == SCALE
 
 
 def test_the_web_map_decodes_the_hexagons_exactly():
-    from mapkit.web.encode import encode_geometry
     from tests.js_decode import decode_payload
 
     hexes = hex_layout("lad", TEES_VALLEY)
