@@ -88,7 +88,7 @@ def read_vector(path: Path, columns: Iterable[str], *, layer: str | None = None)
 REBUILD = ("Rebuild it with `python -m mapkit build-data` (needs the raw files) or restore it with "
            "`git checkout -- data/`.")
 SHIPPED_DATA = Path(__file__).resolve().parents[2] / "data"
-PRODUCT_FOLDERS = ("boundaries", "indicators", "series", "postcodes")
+PRODUCT_FOLDERS = ("boundaries", "indicators", "series", "postcodes", "hex")
 
 
 def rebuild_hint(path: Path) -> str:
@@ -131,3 +131,13 @@ def replace_tree(staging: Path, target: Path) -> None:
         dest.parent.mkdir(parents=True, exist_ok=True)
         os.replace(src, dest)
     shutil.rmtree(staging, ignore_errors=True)
+
+
+def checked_product(frame: pd.DataFrame, path: Path, columns: tuple[str, ...], *, geo: bool) -> pd.DataFrame:
+    """A product that read cleanly but is not what the build writes (no rows, columns lost) is damaged too."""
+    missing = [c for c in columns if c not in frame.columns]
+    problem = ("it has no rows" if frame.empty else f"column(s) {', '.join(missing)} are missing" if missing
+               else "it has no geometry" if geo and not isinstance(frame, gpd.GeoDataFrame) else "")
+    if problem:
+        raise ProductError(f"Data file {path} is damaged ({problem}). {rebuild_hint(path)}")
+    return frame

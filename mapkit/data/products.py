@@ -15,7 +15,7 @@ import geopandas as gpd
 import pandas as pd
 
 from mapkit.errors import ProductError, UnknownNameError
-from mapkit.data.io import read_product, rebuild_hint
+from mapkit.data.io import checked_product, read_product, rebuild_hint
 from mapkit.specs.registry import LEVELS, registry
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
@@ -31,26 +31,16 @@ INDICATOR_COLUMNS = ("code", "level", "indicator", "value", "numerator", "denomi
                      "note")
 
 
-def _checked(frame: pd.DataFrame, path: Path, columns: tuple[str, ...], *, geo: bool) -> pd.DataFrame:
-    """A product that read cleanly but is not what the build writes (no rows, columns lost) is damaged too."""
-    missing = [c for c in columns if c not in frame.columns]
-    problem = ("it has no rows" if frame.empty else f"column(s) {', '.join(missing)} are missing" if missing
-               else "it has no geometry" if geo and not isinstance(frame, gpd.GeoDataFrame) else "")
-    if problem:
-        raise ProductError(f"Data file {path} is damaged ({problem}). {rebuild_hint(path)}")
-    return frame
-
-
 @lru_cache(maxsize=None)
 def _boundaries(level: str, data_dir: Path) -> gpd.GeoDataFrame:
     path = data_dir / registry().boundary(level).product
-    return _checked(read_product(path), path, ("code", "name", "geometry", *_PARENTS.get(level, ())), geo=True)
+    return checked_product(read_product(path), path, ("code", "name", "geometry", *_PARENTS.get(level, ())), geo=True)
 
 
 @lru_cache(maxsize=None)
 def _indicators(level: str, data_dir: Path) -> pd.DataFrame:
     path = data_dir / "indicators" / f"{level}.parquet"
-    return _checked(read_product(path), path, INDICATOR_COLUMNS, geo=False)
+    return checked_product(read_product(path), path, INDICATOR_COLUMNS, geo=False)
 
 
 def default_data_dir() -> Path:
@@ -173,7 +163,7 @@ SERIES_LEVELS = ("lad", "ca", "england")
 @lru_cache(maxsize=None)
 def _series(level: str, data_dir: Path) -> pd.DataFrame:
     path = data_dir / "series" / f"{level}.parquet"
-    return _checked(read_product(path), path, SERIES_COLUMNS, geo=False)
+    return checked_product(read_product(path), path, SERIES_COLUMNS, geo=False)
 
 
 def load_series(series_id: str, level: str, codes: list[str] | tuple[str, ...] | None = None, *,
@@ -211,7 +201,7 @@ COMPARATOR_COLUMNS = ("code", "name", "kind", "indicator", "value", "note")
 @lru_cache(maxsize=None)
 def _comparators(data_dir: Path) -> pd.DataFrame:
     path = data_dir / "indicators" / "comparators.parquet"
-    return _checked(read_product(path), path, COMPARATOR_COLUMNS, geo=False)
+    return checked_product(read_product(path), path, COMPARATOR_COLUMNS, geo=False)
 
 
 def comparator_table(*, data_dir: Path | None = None) -> pd.DataFrame:

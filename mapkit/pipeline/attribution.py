@@ -75,8 +75,40 @@ def attribution_markdown(registry: Registry, report: dict) -> str:
         "with their point and an LSOA 2021 code derived from the ONS May 2022 best-fit lookup (SOURCES.md section "
         "12). For about 4.5% of postcodes the LSOA was assigned by the nearest Output Area and may be a neighbouring "
         "one; the app says so for those postcodes. Ward, district and combined authority are the LSOA's.",
+        *_hex_note(report.get("hexmaps")),
         "",
         "Machine-readable details (row counts, join coverage, unmatched codes, checksums): `build_report.json`.",
         "",
+        *_hex_licence(report.get("hexmaps")),
     ]
     return "\n".join(lines)
+
+
+def _hex_note(hexmaps: dict | None) -> list[str]:
+    """The hex maps' method note."""
+    if not hexmaps:
+        return []
+    lad = hexmaps["lad"]
+    missing = ", ".join(f"{d['code']} {d['name']}" for d in lad["districts_without_cell"]) or "none"
+    return [
+        "- **Hex maps** (`hex/`): a layout, not geography. Districts sit on Open Innovations' HexJSON cells "
+        f"({lad['districts_with_cell']} of {lad['districts']} districts matched by code; without a cell: {missing}); "
+        "ward layouts are computed per combined authority and per district by assigning wards to the cells of a hex "
+        "grid over the region's shape with the least total squared displacement from their centroids. Coordinates "
+        "are display coordinates: hexagons regular in Web Mercator, laid over the real extent, stored in "
+        "EPSG:4326; distances and areas mean nothing on the ground. " + hexmaps["labels"]["rule"],
+    ]
+
+
+def _hex_licence(hexmaps: dict | None) -> list[str]:
+    """The hex layout's licence notice, which the MIT licence asks to go with copies."""
+    if not hexmaps:
+        return []
+    return [
+        "## Licence notice: hex layout (Open Innovations)",
+        "",
+        "```",
+        *hexmaps["licence_notice"].splitlines(),
+        "```",
+        "",
+    ]

@@ -17,6 +17,7 @@ from mapkit.pipeline.attribution import attribution_markdown
 from mapkit.pipeline.boundaries import build_boundary
 from mapkit.pipeline.comparators import build_comparators
 from mapkit.pipeline.geography import build_spine
+from mapkit.pipeline.hexmaps import build_hexmaps, validate_hexmaps
 from mapkit.pipeline.indicators import build_indicators
 from mapkit.pipeline.iod_check import district_comparison, rule_summary
 from mapkit.pipeline.methods import Context
@@ -96,6 +97,8 @@ def _build_into(staging: Path, inputs: RawInputs, spine, registry: Registry, log
         "lsoas_by_outcome": ctx.denominators()["denominator_rule"].value_counts().to_dict(),
         "compared": rule_summary(registry, ctx),
     }
+    log("Hex maps: districts on Open Innovations' layout, ward layouts per region ...")
+    report["hexmaps"] = build_hexmaps(inputs, staging, tables["lad"])
     log("Postcodes ...")
     report["postcodes"] = build_postcodes(inputs, spine.lsoa.set_index("code")["lad_code"], staging)
     report["sources"] = inputs.used
@@ -129,6 +132,7 @@ def _validate(staging: Path, registry: Registry, report: dict) -> None:
         frame = read_product(staging / "series" / f"{level}.parquet")
         if len(frame) != rows:
             raise RawDataError(f"Staged series/{level}.parquet failed validation; data/ was left unchanged.")
+    validate_hexmaps(staging, report["hexmaps"])
 
 
 def _write_levels(folder: Path, tables: dict[str, pd.DataFrame]) -> None:

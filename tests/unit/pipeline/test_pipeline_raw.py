@@ -29,7 +29,8 @@ def fresh_build(tmp_path_factory):
 
 
 @pytest.mark.parametrize("product", ["boundaries/ca.parquet", "boundaries/lad.parquet", "boundaries/ward.parquet",
-                                     "boundaries/lsoa.parquet"])
+                                     "boundaries/lsoa.parquet", "hex/lad.parquet", "hex/ward.parquet",
+                                     "hex/groups.parquet", "hex/labels.parquet"])
 def test_rebuild_reproduces_shipped_boundaries(fresh_build, product):
     out, _ = fresh_build
     built, shipped = gpd.read_parquet(out / product), gpd.read_parquet(DATA_DIR / product)
