@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
 import geopandas as gpd
@@ -54,6 +54,7 @@ __all__ = [
     "scheme_list",
     "scorecard",
     "scorecards",
+    "scorecards_for",
 ]
 
 GROWTH_SERIES = ("gva_per_hour", "employment_rate_16_64", "gdhi_per_head")
@@ -67,7 +68,7 @@ MOVES = (
 )
 """Each movement measure: its key, the LSOA figure it reads, the value that counts (+1 in, -1 out), its words."""
 
-IOD2025_DATA = "IoD2025 (published 30 October 2025) uses mostly 2022/23 data"
+IOD2025_DATA = "IoD2025, published in October 2025, uses mostly 2022/23 data"
 IOD2025_LATEST_YEAR = 2023
 """The latest year of the data behind IoD2025's domains (mostly 2022/23; docs/similar_areas.md)."""
 
@@ -521,15 +522,21 @@ def scorecards(region: str = ENGLAND, *, overlays: Sequence[str] = DEFAULT_OVERL
         For an unknown region or overlay, or a scheme id that is not among the region's schemes.
     """
     nearby.check_distance(distance_km)
-    chosen = []
-    for overlay in overlays:
-        frame = overlay_in_region(overlay, region, statuses=statuses, as_of=as_of)
-        chosen += scheme_list(frame, overlay)
+    frames = {o: overlay_in_region(o, region, statuses=statuses, as_of=as_of) for o in overlays}
+    return scorecards_for(frames, scheme=scheme, distance_km=distance_km, period=period, where=region_name(region),
+                          region=region)
+
+
+def scorecards_for(frames: Mapping[str, gpd.GeoDataFrame], *, scheme: str | None = None,
+                   distance_km: float = nearby.DEFAULT_DISTANCE_KM, period: tuple[int, int] | None = None,
+                   where: str = "the overlays shown", region: str = ENGLAND) -> list[Scorecard]:
+    """Scorecards for the schemes of overlay frames already chosen (e.g. a map's overlays), group by group."""
+    chosen = [s for overlay, frame in frames.items() for s in scheme_list(frame, overlay)]
     if scheme is not None:
         picked = [s for s in chosen if s.id == scheme]
         if not picked:
             known = ", ".join(s.id for s in chosen[:8]) + (", ..." if len(chosen) > 8 else "")
-            raise UnknownNameError(f"No scheme {scheme!r} in {region_name(region)}: use one of {known} "
+            raise UnknownNameError(f"No scheme {scheme!r} in {where}: use one of {known or 'none'} "
                                    f"(`python -m mapkit scorecard --region {region} --list` lists them all).")
         chosen = picked
     return [scorecard(s, distance_km=distance_km, period=period) for s in chosen]

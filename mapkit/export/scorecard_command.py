@@ -26,8 +26,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--overlays", default="growth_locations,transport_schemes",
                         help="comma-separated overlay ids or unique prefixes (default: both groups)")
     parser.add_argument("--status", nargs="+", default=None, metavar="CATEGORY",
-                        help="only schemes with features of these statuses: "
-                             f"{', '.join(overlay_declarations().status.order)}")
+                        help="only features of these statuses (a line keeps its stops of those statuses): "
+                             f"{', '.join(overlay_declarations().status.order)}; quote 'under construction'")
     parser.add_argument("--as-of", dest="as_of", default=None, metavar="YYYY-MM-DD",
                         help="only features whose status was recorded by this date")
     parser.add_argument("--distance", type=float, default=DEFAULT_DISTANCE_KM, metavar="KM",
