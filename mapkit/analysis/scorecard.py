@@ -110,8 +110,9 @@ class Scheme:
     @property
     def zone(self) -> gpd.GeoDataFrame:
         """Its zone features (the dissolved wards it covers or serves); empty when it has none."""
-        flags = self.features["zone"].eq(True) if "zone" in self.features.columns else False
-        return self.features[flags] if not isinstance(flags, bool) else self.features.iloc[0:0]
+        if "zone" not in self.features.columns:
+            return self.features.iloc[0:0]
+        return self.features[self.features["zone"].eq(True)]
 
     @property
     def approximate(self) -> bool:
