@@ -323,8 +323,11 @@ def scheme_pages(data: MapData, table: pd.DataFrame | None = None) -> list[Figur
 
 
 def pack_pdf(data: MapData, options: FigureOptions = FigureOptions()) -> bytes:
-    """The briefing pack as one PDF: the map page (A4 landscape), summary and rankings, and for an indicator with an
-    ONS time series the trend page (:mod:`mapkit.export.trend`)."""
+    """The briefing pack as one PDF: the map page (A4 landscape), summary and rankings, for an indicator with an
+    ONS time series the trend page (:mod:`mapkit.export.trend`), and with overlays the list of schemes and one
+    scorecard page per scheme (:mod:`mapkit.export.scorecard_pages`)."""
+    from mapkit.export.scorecard_pages import scorecard_pages
+
     map_page = map_figure(data, dataclasses.replace(options, page="a4")).figure
     buffer = io.BytesIO()
     metadata = {**SAVE_METADATA["pdf"], "Title": f"{title(data)}: briefing pack"}
@@ -335,6 +338,8 @@ def pack_pdf(data: MapData, options: FigureOptions = FigureOptions()) -> bytes:
         if trend is not None:
             pdf.savefig(trend)
         for page in scheme_pages(data):
+            pdf.savefig(page)
+        for page in scorecard_pages(data):
             pdf.savefig(page)
     return buffer.getvalue()
 
@@ -365,6 +370,10 @@ def pack_zip(data: MapData, options: FigureOptions = FigureOptions()) -> bytes:
 
         schemes = scheme_table(data)
         entries[f"{stem}_schemes.csv"] = csv_text(schemes, header_lines=[f"# {scheme_note(data)}\n"]).encode("utf-8")
+        from mapkit.export.scorecard_pages import pack_scorecards
+        from mapkit.export.scorecards import scorecard_csv
+
+        entries[f"{stem}_scorecards.csv"] = scorecard_csv(pack_scorecards(data)).encode("utf-8")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, payload in entries.items():
