@@ -28,6 +28,10 @@ from mapkit.specs.registry import registry
 from mapkit.text.bivariate import AxisWords, axis_words, cell_names
 from mapkit.view import View
 
+CENTRE_NOTE = "; centre:"
+"""Where a change map's period names its palette's middle (:mod:`mapkit.analysis.timemap`): a bivariate map has
+none, so its second measure's period ends before it."""
+
 
 @dataclasses.dataclass(frozen=True)
 class Versus:
@@ -146,7 +150,8 @@ def with_versus(data: MapData, versus: Versus, *, palette: BivariatePalette = BI
     if (other.indicator, other.year, other.change) == (view.indicator, view.year, view.change):
         raise ParameterError(f"Choose a second measure other than {data.spec.label} itself.")
     second = prepare(other)
-    second = dataclasses.replace(second, frame=_aligned(second.frame, data.frame["code"]))
+    shown = dataclasses.replace(second.spec, period=second.spec.period.partition(CENTRE_NOTE)[0])
+    second = dataclasses.replace(second, spec=shown, frame=_aligned(second.frame, data.frame["code"]))
     x = pd.to_numeric(data.frame["value"], errors="coerce").to_numpy(dtype=float)
     y = pd.to_numeric(second.frame["value"], errors="coerce").to_numpy(dtype=float)
     x_all, y_all = england_values(view), england_values(other)
