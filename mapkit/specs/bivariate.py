@@ -59,6 +59,14 @@ def cell_index(x: int, y: int) -> int:
     return (y - 1) * TERTILES + (x - 1)
 
 
+def ink_on(colour: str) -> str:
+    """Black or white text, whichever contrasts more with ``colour`` (``#rrggbb``; WCAG relative luminance)."""
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return "#1a1a1a" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "#ffffff"
+
+
 def cell_of(index: int) -> tuple[int, int]:
     """The ``(x, y)`` thirds of a class index 0-8 (the inverse of :func:`cell_index`)."""
     return index % TERTILES + 1, index // TERTILES + 1
