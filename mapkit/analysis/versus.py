@@ -158,13 +158,14 @@ def with_versus(data: MapData, versus: Versus, *, palette: BivariatePalette = BI
     england = pd.DataFrame({"x": x_all, "y": y_all.reindex(x_all.index)}).dropna().rename_axis("code").reset_index()
     if view.compare == "england":
         cells = bivariate(x, y, x_reference=x_all.to_numpy(), y_reference=y_all.to_numpy())
-        place, nx, ny = "England's", int(x_all.notna().sum()), int(y_all.notna().sum())
+        place, nx, ny = "England's {}", int(x_all.notna().sum()), int(y_all.notna().sum())
     else:
         cells = bivariate(x, y)
-        place, nx, ny = f"{data.region_name}'s", int(np.isfinite(x).sum()), int(np.isfinite(y).sum())
+        place = "the {} of " + data.region_name.replace("{", "(").replace("}", ")")
+        nx, ny = int(np.isfinite(x).sum()), int(np.isfinite(y).sum())
     plural = registry().boundary(view.level).plural
-    reference = (f"thirds of {place} {plural} with a figure ({data.spec.label}: {nx:,}; {second.spec.label}: "
-                 f"{ny:,})")
+    reference = (f"thirds of {place.format(plural)} with a figure ({data.spec.label}: {nx:,}; "
+                 f"{second.spec.label}: {ny:,})")
     x_words, y_words = axis_words(data.spec), axis_words(second.spec)
     names = cell_names(x_words, y_words)
     blank = tuple(float("nan") for _ in names)

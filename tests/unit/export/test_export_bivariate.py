@@ -59,3 +59,26 @@ def test_svg_key_has_both_axes_and_the_counts(bivariate) -> None:
 
 def test_pdf_is_written(bivariate) -> None:
     assert static_bytes(bivariate, "pdf", FigureOptions(dpi=72))[:5] == b"%PDF-"
+
+
+def test_pack_has_the_two_measures_page_and_each_measure_s_pages(bivariate) -> None:
+    pypdf = pytest.importorskip("pypdf")
+    from mapkit.export.formats import render
+
+    reader = pypdf.PdfReader(io.BytesIO(render(bivariate, "pack", FigureOptions(dpi=72))))
+    texts = [page.extract_text() for page in reader.pages]
+    assert len(texts) == 5  # map, two measures, IMD summary, GVA change summary, GVA trend
+    assert "IMD score against change in GVA per hour worked" in texts[1]
+    assert "more deprived, middling growth (3-2): 3" in texts[1]
+    assert "Birmingham, Coventry, Sandwell" in texts[1]
+    assert "(n = 7)" in texts[1] and "(n = 296)" in texts[1]
+
+
+def test_csv_and_file_names_of_a_bivariate_map(bivariate) -> None:
+    import pandas as pd
+
+    from mapkit.export.formats import filename, render
+
+    table = pd.read_csv(io.BytesIO(render(bivariate, "csv")))
+    assert len(table) == 7 and {"value", "versus_value", "bivariate_class"} <= set(table.columns)
+    assert filename(bivariate, "png") == "E47000007_west-midlands_imd_score_vs_gva_per_hour_lad.png"
