@@ -90,3 +90,14 @@ def test_default_pairs_prepare(level: str) -> None:
 def test_bad_second_measures_say_why(versus: Versus, error: type[MapkitError], match: str) -> None:
     with pytest.raises(error, match=match):
         with_versus(prepare(View(region=WMCA, level="ward", indicator="imd_score")), versus)
+
+
+def test_text_description_lists_the_nine_cells(wmca_districts) -> None:
+    from mapkit.analysis.describe import map_description, view_announcement
+
+    text = map_description(wmca_districts)
+    assert "- more deprived, middling growth (3-2): 3 areas" in text
+    assert "- more deprived, slower growth (3-1): 1 area\n" in text
+    assert text.count("\n- ") == 9
+    assert "more deprived to the right, faster growth upwards" in text and "(n = 7)" in text
+    assert view_announcement(wmca_districts).startswith("Map: IMD score against Change in GVA per hour worked")
