@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 
@@ -18,6 +19,9 @@ from mapkit.errors import ParameterError
 from mapkit.specs.registry import IndicatorSpec, registry
 from mapkit.specs.palettes import Ramp, class_colours, resolve
 from mapkit.view import View
+
+if TYPE_CHECKING:
+    from mapkit.analysis.versus import VersusMap
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class MapData:
@@ -31,6 +35,9 @@ class MapData:
         Class colours in ascending value order (darkest = worst), as on the web map.
     overlays
         Overlay id -> its features in the region with the view's statuses (EPSG:4326), in the order asked for.
+    versus
+        For a bivariate map (:func:`mapkit.analysis.versus.with_versus`), its two single maps and cells; then
+        ``classification`` holds the nine cells and ``colours`` the bivariate palette. ``None`` for one measure.
     """
 
     view: View
@@ -42,6 +49,7 @@ class MapData:
     region_name: str
     region_kind: str
     overlays: Mapping[str, gpd.GeoDataFrame]
+    versus: VersusMap | None = None
 
 
 def prepare(view: View) -> MapData:

@@ -173,14 +173,19 @@ def _overlay_rows(stack: Stack, data: MapData, s: Sizes) -> None:
 
 
 def _draw(stack: Stack, data: MapData, s: Sizes, label_note: str) -> None:
-    stack.text(data.spec.label, fontsize=s.heading + 1, weight="bold")
-    stack.text(f"Unit: {data.spec.unit}", fontsize=s.note + 0.5, colour=GREY_TEXT)
-    stack.skip(0.05)
-    _class_rows(stack, data, s)
-    stack.skip(0.05)
-    key = colour_key(data.spec.higher_is, data.classification.centre_label)
-    stack.text(f"{key}. {reference_note(data)} (n) = areas on this map.",
-               fontsize=s.note, colour=GREY_TEXT)
+    if data.versus is not None:  # two measures: the 3 x 3 key
+        from mapkit.export.bivariate_legend import draw_versus_legend
+
+        draw_versus_legend(stack, data, s)
+    else:
+        stack.text(data.spec.label, fontsize=s.heading + 1, weight="bold")
+        stack.text(f"Unit: {data.spec.unit}", fontsize=s.note + 0.5, colour=GREY_TEXT)
+        stack.skip(0.05)
+        _class_rows(stack, data, s)
+        stack.skip(0.05)
+        key = colour_key(data.spec.higher_is, data.classification.centre_label)
+        stack.text(f"{key}. {reference_note(data)} (n) = areas on this map.",
+                   fontsize=s.note, colour=GREY_TEXT)
     if label_note:
         stack.skip(0.04)
         stack.text(label_note, fontsize=s.note, colour=GREY_TEXT)

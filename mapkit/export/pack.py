@@ -333,15 +333,24 @@ def pack_pdf(data: MapData, options: FigureOptions = FigureOptions()) -> bytes:
     metadata = {**SAVE_METADATA["pdf"], "Title": f"{title(data)}: briefing pack"}
     with export_style(), PdfPages(buffer, metadata=metadata) as pdf:
         pdf.savefig(map_page)
-        pdf.savefig(summary_page(data))
-        trend = trend_page(data)
-        if trend is not None:
-            pdf.savefig(trend)
+        for page in measure_pages(data):
+            pdf.savefig(page)
         for page in scheme_pages(data):
             pdf.savefig(page)
         for page in scorecard_pages(data):
             pdf.savefig(page)
     return buffer.getvalue()
+
+
+def measure_pages(data: MapData) -> list[Figure]:
+    """The pages after the map: summary and rankings and the trend page of its measure; for a bivariate map, the
+    two measures against each other (:mod:`mapkit.export.versus_page`), then those pages of each measure."""
+    if data.versus is None:
+        trend = trend_page(data)
+        return [summary_page(data), *([trend] if trend is not None else [])]
+    from mapkit.export.versus_page import versus_page
+
+    return [versus_page(data), *measure_pages(data.versus.x), *measure_pages(data.versus.y)]
 
 
 def summary_text(data: MapData) -> str:
@@ -354,14 +363,25 @@ def summary_text(data: MapData) -> str:
     return safe_text("\n".join(lines) + "\n")
 
 
+def table_csv(data: MapData) -> bytes:
+    """The map's data: the indicator's CSV with its source header, or a bivariate map's table
+    (:func:`mapkit.analysis.versus_tables.versus_table`)."""
+    if data.versus is not None:
+        from mapkit.analysis.versus_tables import versus_table
+        from mapkit.text.csvsafe import csv_text
+
+        return csv_text(versus_table(data)).encode("utf-8")
+    view = data.view
+    return indicator_csv(view.indicator, view.level, view.region, source_header=True).encode("utf-8")
+
+
 def pack_zip(data: MapData, options: FigureOptions = FigureOptions()) -> bytes:
     """PNG map, CSV data, summary text and the briefing PDF in one ZIP (deterministic entry order and dates)."""
     stem = file_stem(data)
-    view = data.view
     entries = {
         f"{stem}.png": save(map_figure(data, options).figure, "png", dpi=options.dpi),
-        f"{stem}.csv": indicator_csv(view.indicator, view.level, view.region, source_header=True).encode("utf-8"),
-        f"{stem}_summary.txt": summary_text(data).encode("utf-8"),
+        f"{stem}.csv": table_csv(data),
+        f"{stem}_summary.txt": summary_text(data.versus.x if data.versus else data).encode("utf-8"),
         f"{stem}_briefing.pdf": pack_pdf(data, options),
     }
     if data.overlays:

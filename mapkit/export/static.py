@@ -74,6 +74,8 @@ def footer_text(data: MapData) -> list[str]:
     worst = worst_best(data)[0]
     method = (f"Classes: {subtitle(data)}. Rank and decile 1 = {worst}. Projection: British National Grid "
               "(EPSG:27700); north is grid north.")
+    if data.versus is not None:
+        method = f"{data.versus.palette.source}. {method}"
     return [*source_lines(data), method]
 
 
