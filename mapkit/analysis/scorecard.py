@@ -55,6 +55,7 @@ __all__ = [
     "scorecard",
     "scorecards",
     "scorecards_for",
+    "usable_period",
 ]
 
 GROWTH_SERIES = ("gva_per_hour", "employment_rate_16_64", "gdhi_per_head")
@@ -554,3 +555,14 @@ def check_period(period: tuple[int, int] | None) -> tuple[int, int] | None:
             raise ParameterError(f"{exc} ({registry().one_series(series_id).label} is one of the scorecard's "
                                  "growth series.)") from None
     return period
+
+
+def usable_period(period: tuple[int, int] | None) -> tuple[int, int] | None:
+    """A view's change period when every growth series publishes both years, else ``None`` (each series' latest
+    ten years): the period a map's scorecards use, in the briefing pack and the app alike."""
+    if period is None:
+        return None
+    try:
+        return check_period(tuple(period))
+    except ParameterError:
+        return None

@@ -19,9 +19,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from mapkit.analysis.map_data import MapData
-from mapkit.analysis.scorecard import DISTRICT_MIN_SHARE, GROWTH_SERIES, MOVES, Scorecard, check_period, \
-    scorecards_for
-from mapkit.errors import ParameterError
+from mapkit.analysis.scorecard import (DISTRICT_MIN_SHARE, GROWTH_SERIES, MOVES, Scorecard, scorecards_for,
+                                      usable_period)
 from mapkit.export import cartography as carto
 from mapkit.export.legend import GREY_TEXT, line_height, wrap
 from mapkit.export.options import PAGES
@@ -253,13 +252,7 @@ def pack_scorecards(data: MapData) -> list[Scorecard]:
     the growth period is the view's change period when every growth series publishes both years, else the latest
     ten years ONS publishes."""
     if data not in _PACK_CARDS:
-        period = data.view.change
-        if period is not None:
-            try:
-                check_period(period)
-            except ParameterError:
-                period = None
-        _PACK_CARDS[data] = scorecards_for(data.overlays, period=period)
+        _PACK_CARDS[data] = scorecards_for(data.overlays, period=usable_period(data.view.change))
     return _PACK_CARDS[data]
 
 
