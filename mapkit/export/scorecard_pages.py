@@ -22,9 +22,9 @@ from mapkit.analysis.map_data import MapData
 from mapkit.analysis.scorecard import (DISTRICT_MIN_SHARE, GROWTH_SERIES, MOVES, Scorecard, scorecards_for,
                                       usable_period)
 from mapkit.export import cartography as carto
-from mapkit.export.legend import GREY_TEXT, line_height, wrap
+from mapkit.export.page_text import GREY_TEXT, line_height, wrap
 from mapkit.export.options import PAGES
-from mapkit.export.pack import ROW_HEIGHT, STRIPE, _fit
+from mapkit.export.page_text import ROW_HEIGHT, STRIPE, fit_text
 from mapkit.export.scorecards import METHOD, sources
 from mapkit.export.static import FOOTER_SIZE, MARGIN, TITLE_SIZE, export_style
 from mapkit.specs.registry import registry
@@ -163,10 +163,10 @@ def _growth(card: Scorecard) -> tuple[Table, tuple[str, ...]]:
 
 
 def _fit_cell(text: str, width: float, size: float) -> tuple[str, float]:
-    """``_fit`` only for text that might not fit: measuring every cell's glyphs took most of a page's time."""
+    """``fit_text`` only for text that might not fit: measuring every cell's glyphs took most of a page's time."""
     if len(text) * size * 0.7 / 72 <= width:  # no DejaVu Sans glyph but "W" and "m" is wider than 0.7 em
         return text, size
-    return _fit(text, width, size, smallest=6.0)
+    return fit_text(text, width, size, smallest=6.0)
 
 
 def _draw_table(ax: Axes, table: Table, top: float, width: float) -> float:
