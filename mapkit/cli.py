@@ -1,14 +1,52 @@
-"""Argument parsing for ``python -m mapkit``; each subcommand is a small function in ``COMMANDS``."""
+"""Argument parsing for ``python -m mapkit``; each subcommand is a small function in ``COMMANDS``.
+
+Errors end in one ``error:`` line on standard error and exit status 2, never a traceback; that includes output that
+cannot be written (a full disk). Output whose reader has gone (``| head``) ends the command quietly with status 141,
+as a Unix tool killed by SIGPIPE does.
+"""
 
 from __future__ import annotations
 
 import argparse
+import io
+import os
 import signal
 import sys
 from pathlib import Path
 from typing import Callable
 
-from mapkit.errors import MapkitError
+from mapkit.errors import MapkitError, OutputError
+
+CLOSED_OUTPUT = 128 + 13
+"""Exit status when the reader of the output has gone: 128 + SIGPIPE, as the shell reports a Unix tool's."""
+
+
+class _ClosedOutput(Exception):
+    """The reader of standard output went away (e.g. ``| head -1``)."""
+
+
+def _discard_output() -> None:
+    """Point standard output at /dev/null, so the interpreter's last flush of what is left cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no real file behind sys.stdout
+        pass
+
+
+def _output(text: str) -> None:
+    """Write ``text`` to standard output, flushed: a write that fails becomes an :class:`OutputError`, and a closed
+    pipe :class:`_ClosedOutput`."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _discard_output()
+        raise _ClosedOutput from None
+    except OSError as exc:
+        _discard_output()
+        raise OutputError(f"the output could not be written: {exc.strerror or type(exc).__name__}") from None
 
 
 def _build_data(args: argparse.Namespace) -> int:
@@ -61,9 +99,11 @@ def _indicators(args: argparse.Namespace) -> int:
 
     from mapkit.text.csvsafe import write_rows
 
-    write_rows(sys.stdout, [["id", "label", "theme", "levels", "unit", "period", "source"]] + [
+    text = io.StringIO()
+    write_rows(text, [["id", "label", "theme", "levels", "unit", "period", "source"]] + [
         [spec.id, spec.label, spec.theme, " ".join(spec.levels), spec.unit, spec.period,
          registry().sources[spec.source].publisher] for spec in registry().indicators.values()])
+    _output(text.getvalue())
     return 0
 
 
@@ -84,7 +124,7 @@ def _regions(args: argparse.Namespace) -> int:
 
     from mapkit.text.csvsafe import csv_text
 
-    sys.stdout.write(csv_text(regions()))
+    _output(csv_text(regions()))
     return 0
 
 
@@ -101,14 +141,14 @@ def _table(args: argparse.Namespace) -> int:
         text = series_tables.years_csv(args.indicator, args.level, args.region)
     else:
         text = indicator_csv(args.indicator, args.level, args.region)
-    sys.stdout.write(text)
+    _output(text)
     return 0
 
 
 def _series(args: argparse.Namespace) -> int:
     from mapkit.analysis.series_tables import area_series_csv
 
-    sys.stdout.write(area_series_csv(args.indicator, args.region))
+    _output(area_series_csv(args.indicator, args.region))
     return 0
 
 
@@ -181,6 +221,8 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     try:
         return COMMANDS[args.command](args)
+    except _ClosedOutput:
+        return CLOSED_OUTPUT
     except MapkitError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
