@@ -427,7 +427,8 @@ def _lenient_compare(codes: Collection[str], level: str, notices: list[str]) -> 
     unknown = []
     for code in codes:
         if not isinstance(code, str) or code not in known:
-            unknown.append(shown(str(code), 12))
+            if shown(str(code), 12) not in unknown:
+                unknown.append(shown(str(code), 12))
         elif code not in kept:
             kept.append(code)
     if unknown:
