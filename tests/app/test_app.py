@@ -384,7 +384,7 @@ def test_an_accepted_upload_is_drawn_with_escaped_text() -> None:
     assert not at.sidebar.error
     assert any("(2 features)" in c.value and "never saved" in c.value for c in at.sidebar.caption)
     script = map_args(at)["feature_group"]
-    assert script.count("L.circleMarker(") == 2
+    assert script.count("window.mapkit.uploads.layer(") == 1 and script.count("\\\"point\\\"") == 2
     assert "&lt;script&gt;alert(1)&lt;/script&gt; depot" in script and "<script>alert" not in script
     assert "&lt;b&gt;bold&lt;/b&gt;" in script and "`${x}`" not in script
     control = map_args(at)["layer_control"]  # layer names travel as JSON, escaped for HTML first

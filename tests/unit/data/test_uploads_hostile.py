@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from mapkit.data import uploads
 from mapkit.errors import UploadError
 from mapkit.data.uploads import MAX_BYTES, MAX_FEATURES, read_upload, read_upload_bounded
-from mapkit.web.upload_layer import upload_layer
+from mapkit.web.upload_layer import encode_upload, upload_layer
 
 SQUARE = [[-1.9, 52.4], [-1.8, 52.4], [-1.8, 52.5], [-1.9, 52.5], [-1.9, 52.4]]
 BOWTIE = [[-1.9, 52.4], [-1.8, 52.5], [-1.8, 52.4], [-1.9, 52.5], [-1.9, 52.4]]
@@ -115,8 +115,9 @@ def test_a_repaired_polygon_can_be_measured_and_drawn() -> None:
 
     frame = read_upload(_fc(_feature("Polygon", [BOWTIE], "Bow")), "a.geojson")
     assert population_near(frame.geometry[0], distance_km=1.0).total_population > 0
-    html = _render(upload_layer(frame, "a.geojson"))
-    assert "MultiPolygon" in html
+    payload = json.loads(encode_upload(frame).json)
+    assert payload["kinds"] == ["polygon"] and len(payload["shapes"][0]) == 2  # the two triangles
+    assert "window.mapkit.uploads.layer(" in _render(upload_layer(frame, "a.geojson"))
 
 
 POINT = st.tuples(st.floats(-1.95, -1.75), st.floats(52.35, 52.55))
@@ -307,11 +308,18 @@ def test_a_repair_into_too_many_pieces_is_refused(monkeypatch: pytest.MonkeyPatc
         read_upload(_fc(_feature("Polygon", [_random_ring(400)])), "a.geojson")
 
 
-def test_a_multipoint_is_drawn_as_upload_markers() -> None:
+def test_a_multipoint_is_drawn_as_upload_points() -> None:
+    """Each point of a MultiPoint is a circle of its own, with the feature's name and popup, exactly as a Point."""
+    from js_decode import decode_payload
+
     frame = read_upload(_fc(_feature("MultiPoint", [[-1.9, 52.5], [-1.8, 52.4]])), "a.geojson")
+    payload = encode_upload(frame)
+    assert json.loads(payload.json)["kinds"] == ["point"]
+    _scale, features = decode_payload(payload.json)
+    assert features == [[[[(-1.9, 52.5)]], [[(-1.8, 52.4)]]]]
     script = folium.Map().add_child(upload_layer(frame, "a")).get_root().render()
-    assert script.count("L.circleMarker(") == 2 and script.count('"fillColor": "#F0E442"') == 2
-    assert "L.geoJson(" not in script and "L.marker(" not in script
+    assert '"fillColor":"#F0E442"' in script and '"pointRadius":6' in script
+    assert "L.geoJson(" not in script and "L.marker(" not in script and "L.circleMarker(" not in script
 
 
 def test_the_worker_stops_work_past_its_memory_ceiling() -> None:
