@@ -85,8 +85,8 @@ def test_an_upload_is_drawn_named_and_opened_above_the_areas(page: Any, upload_p
     page.goto(upload_page)
     page.wait_for_function(f"() => {{ const l = ({UPLOAD})(({FIND_MAP})()); return l && l.mapkitDrawnAt; }}")
     listed = page.evaluate(f"() => ({UPLOAD})(({FIND_MAP})()).mapkitUploadList()")
-    assert listed == [["Depot &lt;b&gt;site&lt;/b&gt;", "polygon"], ["Route", "line"], ["Stops", "point"],
-                      ["Hub evil", "point"]]
+    assert listed == [["Depot &lt;b&gt;site&lt;/b&gt;", "polygon", 1], ["Route", "line", 1],
+                      ["Stops", "point", STOPS], ["Hub evil", "point", 1]]
 
     # A point, drawn in the upload's yellow over the choropleth.
     x, y = _point(page, *MARKED)

@@ -270,9 +270,14 @@
                        {point: (st.pointRadius + st.pointWeight / 2 + 2) / s, line: (st.weight / 2 + 3) / s,
                         polygon: (st.weight / 2 + 2) / s});
     },
-    mapkitUploadList: function () {  // [name, kind] of every feature (for tests and tools); [] until loaded
-      var geom = this._entry ? this._entry.geom : null, out = [], i;
-      for (i = 0; geom && i < geom.kinds.length; i++) { out.push([geom.names[i], geom.kinds[i]]); }
+    mapkitUploadList: function () {  // [name, kind, parts] of every feature (for tests and tools); [] until loaded
+      var entry = this._entry, out = [], i, r, parts;
+      for (i = 0; entry && i < entry.geom.kinds.length; i++) {
+        for (parts = 0, r = entry.shape.areaStart[i]; r < entry.shape.areaStart[i + 1]; r++) {
+          parts += entry.shape.firstOfPart[r];
+        }
+        out.push([entry.geom.names[i], entry.geom.kinds[i], parts]);
+      }
       return out;
     },
     _hover: function (i, latlng) {
