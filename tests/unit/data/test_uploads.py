@@ -227,7 +227,7 @@ def test_upload_layer_escapes_names_details_and_layer_name():
     assert evil not in html and "<img src=x" not in html and "my <b>file</b>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "&lt;img src=x onerror=alert(2)&gt;" in html
     assert group.layer_name == "Your layer: my &lt;b&gt;file&lt;/b&gt;"
-    assert html.count("L.circleMarker") == 1 and html.count("geo_json_") > 0
+    assert html.count("window.mapkit.uploads.layer(") == 1 and '\\"kinds\\":[\\"point\\",\\"line\\"]' in html
 
 
 # --- fuzzing ----------------------------------------------------------------------------------------------------
