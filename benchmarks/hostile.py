@@ -81,6 +81,8 @@ def main():
     case = sys.argv[1]
     data = make(case)
     nearby.lsoa_population()  # loaded once per server, before any upload
+    from mapkit import workers
+    workers.default_pool().start()  # the app starts its workers' launcher once, before any upload
     name = "a.csv" if "CSV" in case else "a.geojson"
     out = {"bytes": len(data)}
     t = time.perf_counter()

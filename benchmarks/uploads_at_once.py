@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 import statistics
 import time
@@ -126,6 +127,7 @@ class AtOnce:
     rss_peak: float
     workers_peak: int
     errors: list[str]
+    load_before: float
 
 
 async def at_once(base: str, pid: int, people: int, *, wait: float = 120.0) -> AtOnce:
@@ -138,7 +140,7 @@ async def at_once(base: str, pid: int, people: int, *, wait: float = 120.0) -> A
         browser = await _browser(playwright)
         pages = await asyncio.gather(*(_open(browser, base, wait) for _ in range(people)))
         await asyncio.sleep(2.0)  # the pages' own start-up reruns settle
-        rss_idle = rss_kib(pid) / 1024
+        rss_idle, load_before = rss_kib(pid) / 1024, os.getloadavg()[0]
         sampler = Sampler(pid)
         sampling = asyncio.create_task(sampler.run())
 
@@ -164,7 +166,7 @@ async def at_once(base: str, pid: int, people: int, *, wait: float = 120.0) -> A
     return AtOnce(people=people, seconds=[r[0] for r in results], outcomes=[r[1] for r in results],
                   queued=[r[2] for r in results if r[2]], rss_idle=rss_idle,
                   rss_peak=max(sampler.rss_mib, default=rss_idle), workers_peak=max(sampler.workers, default=0),
-                  errors=errors)
+                  errors=errors, load_before=load_before)
 
 
 @dataclass
@@ -245,13 +247,13 @@ def at_once_section(runs: list[AtOnce]) -> list[str]:
              "(server, launcher, workers), sampled every 50 ms, summed over processes (shared pages count in each: "
              "an upper bound). Workers: the most worker processes alive at once.", "",
              "| People | Seconds to message, median / max | Saw the queue's message | Outcomes | Server RSS idle / "
-             "peak (MiB) | Workers alive, peak | Errors |", "|---|---|---|---|---|---|---|"]
+             "peak (MiB) | Workers alive, peak | Errors | Load average before |", "|---|---|---|---|---|---|---|---|"]
     for run in runs:
         outcomes = "; ".join(f"{n} x {o}" for o, n in _counts(run.outcomes)).replace("|", "\\|")
         queued = f"{len(run.queued)} ({run.queued[0]})" if run.queued else "0"
         lines.append(f"| {run.people} | {statistics.median(run.seconds):.1f} / {max(run.seconds):.1f} | "
                      f"{queued.replace('|', '/')} | {outcomes} | {run.rss_idle:,.0f} / {run.rss_peak:,.0f} | "
-                     f"{run.workers_peak} | {len(run.errors)} |")
+                     f"{run.workers_peak} | {len(run.errors)} | {run.load_before:.1f} |")
     return lines + [""]
 
 

@@ -27,6 +27,7 @@ import collections
 import math
 import os
 import pickle
+import select
 import signal
 import socket
 import struct
@@ -62,6 +63,8 @@ MAX_WAITING = 24
 """Requests that may wait for a worker; one more is refused at once ("the server is busy")."""
 STARTUP_SECONDS = 120.0
 """Time to wait for the launcher to import :data:`PRELOAD` (only when it starts: once per server, not per job)."""
+EXIT_SECONDS = 5.0
+"""Longest wait for a stopped worker to be gone (it takes milliseconds: the kernel frees its memory)."""
 PRELOAD = ("mapkit.data.uploads", "mapkit.analysis.nearby")
 """Modules the jobs come from, imported once by the launcher (by name: this module stays infrastructure)."""
 ENV_SIZE = "MAPKIT_WORKERS"
@@ -439,9 +442,15 @@ def _open_pidfd(pid: int) -> int | None:
 
 
 def _kill(pidfd: int) -> None:
+    """Stop the worker (if it has not exited already) and wait until it is gone, so that its memory is free before
+    its turn passes to the next request: never more than ``size`` workers alive at once."""
     try:
         signal.pidfd_send_signal(pidfd, signal.SIGKILL)
     except (AttributeError, OSError):  # already gone
+        pass
+    try:
+        select.select([pidfd], [], [], EXIT_SECONDS)  # a pidfd is readable once its process has exited
+    except (OSError, ValueError):
         pass
     finally:
         os.close(pidfd)

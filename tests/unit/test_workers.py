@@ -93,11 +93,14 @@ def test_the_time_limit_counts_from_the_first_instruction(pool: workers.Pool) ->
         pool.run(time.sleep, 5, what="A test", seconds=0.5)
 
 
-def test_a_stopped_worker_is_gone(pool: workers.Pool, tmp_path: Path) -> None:
-    before = _children(pool.launcher_pid) if pool.launcher_pid else set()
+def test_a_worker_is_gone_before_its_turn_passes_on(pool: workers.Pool, tmp_path: Path) -> None:
+    """So at most ``size`` workers are ever alive, and a stopped one's memory is free for the next."""
+    pid = pool.run(worker_jobs.own_pid, what="A test")
+    assert not Path(f"/proc/{pid}").exists()
     with pytest.raises(BudgetError, match="took longer"):
-        pool.run(worker_jobs.wait_for, str(tmp_path / "never"), 30.0, what="A test", seconds=0.5)
-    _until(lambda: _children(pool.launcher_pid) <= before)
+        pool.run(worker_jobs.note_pid_and_wait, str(tmp_path / "pid"), 30.0, what="A test", seconds=1.0)
+    assert not Path(f"/proc/{(tmp_path / 'pid').read_text()}").exists()
+    assert _children(pool.launcher_pid) == set()
 
 
 def _children(pid: int | None) -> set[int]:
