@@ -191,7 +191,7 @@ def run_app(people: list[int], reruns: int) -> list[str]:
         print(f"{count} at once: {max(crowd.seconds):.1f} s to the last message, server peak "
               f"{crowd.rss_peak:,.0f} MiB, {crowd.workers_peak} workers at most, {len(crowd.errors)} errors",
               file=sys.stderr)
-    lines = app.at_once_section(crowds)
+    lines = app.at_once_section(crowds) if crowds else []
     if reruns:
         process, base = start_app(logs / "server-reruns.log", local_assets=True)
         try:
@@ -219,15 +219,16 @@ def sections(text: str) -> dict[str, str]:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks hostile", description=__doc__.split("\n\n")[0])
     parser.add_argument("cases", nargs="*", help=f"cases to run (default all: {', '.join(CASES)})")
-    parser.add_argument("--at-once", default="1,6,10", help="how many people upload at once, comma-separated")
-    parser.add_argument("--reruns", type=int, default=6, help="indicator changes per session for the rerun cost "
+    parser.add_argument("--at-once", default="1,6,10", help="how many people upload at once, comma-separated "
+                                                             "(0: skip it)")
+    parser.add_argument("--reruns", type=int, default=5, help="indicator changes per session for the rerun cost "
                                                                "(0: skip it)")
     parser.add_argument("--only", choices=("cases", "app"), default=None, help="run one part only")
     args = parser.parse_args(argv)
     unknown = [c for c in args.cases if c not in CASES]
     if unknown:
         parser.error(f"unknown case(s) {unknown}: choose from {', '.join(CASES)}")
-    people = [int(n) for n in args.at_once.split(",") if n.strip()]
+    people = [int(n) for n in args.at_once.split(",") if n.strip() and int(n) > 0]
     new: dict[str, str] = {}
     if args.only != "app":
         body = cases_section(run_cases(args.cases or list(CASES)))

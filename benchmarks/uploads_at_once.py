@@ -43,8 +43,11 @@ MESSAGE_JS = """() => {
     return alert ? 'message: ' + alert.innerText : null;
 }"""
 """The sidebar's outcome for an upload (``null`` until there is one); notes a queue message on the way."""
-INDICATORS = ("imd_extent", "imd_score")
-"""The changes each session makes, in turn (ward indicators of the opening theme, so the picker lists both)."""
+INDICATORS = ("imd_extent", "imd_average_rank", "imd_most_deprived_10pct", "imd_local_concentration",
+              "imd_most_deprived_20pct")
+"""The changes each session makes, in turn: ward indicators of the opening theme (so the picker lists them), each
+new to the page, so that no change is a message the browser has cached already (Streamlit sends a repeated large
+message as a reference); more changes than these repeat them."""
 
 
 def small_file() -> tuple[str, bytes]:
