@@ -50,16 +50,28 @@ from mapkit.errors import UploadError
 __all__ = [
     "MAX_BYTES",
     "MAX_FEATURES",
+    "MAX_HELD_BYTES",
+    "MAX_HELD_FILES",
     "MAX_PARTS",
+    "MAX_SESSION_FILES",
     "MAX_VERTICES",
     "UK_BOUNDS",
     "BNG_BOUNDS",
     "check_counts",
+    "held_over_quota",
+    "quota_message",
     "read_upload",
     "read_upload_bounded",
 ]
 
 MAX_BYTES = 5 * 1024 * 1024
+MAX_SESSION_FILES = 20
+"""Files one browser session may have read: each takes a turn of the server's few workers (a new session, after a
+reload, starts again)."""
+MAX_HELD_FILES = 2
+"""Uploaded files the server keeps for one session: the one on the map and a replacement on its way."""
+MAX_HELD_BYTES = MAX_HELD_FILES * MAX_BYTES
+"""Bytes of uploaded files the server keeps for one session."""
 MAX_FEATURES = 5_000
 """Features per file, counting each point of a MultiPoint as one feature."""
 MAX_VERTICES = 100_000
@@ -153,6 +165,38 @@ def read_upload_bounded(data: bytes, filename: str, *,
     data = bytes(data)
     check_counts(data, filename)
     return run_bounded(read_upload, data, filename, what=f"Reading {_label(filename)}", on_wait=on_wait)
+
+
+def held_over_quota(held: Sequence[tuple[str, int]], incoming: int) -> list[str]:
+    """Which files a session's store should drop, oldest first, so that one more of ``incoming`` bytes fits within
+    :data:`MAX_HELD_FILES` and :data:`MAX_HELD_BYTES`.
+
+    Parameters
+    ----------
+    held
+        ``(file id, bytes)`` of the files held for the session, oldest first.
+    incoming
+        The size of the file arriving.
+    """
+    kept = list(held)
+    dropped = []
+    while kept and (len(kept) + 1 > MAX_HELD_FILES or sum(size for _, size in kept) + incoming > MAX_HELD_BYTES):
+        dropped.append(kept.pop(0)[0])
+    return dropped
+
+
+def quota_message(*, files_read: int = 0, dropped: int = 0) -> str | None:
+    """What a session over its upload quota is told (``None`` within it): it has read :data:`MAX_SESSION_FILES`
+    files, or ``dropped`` files it sent were not kept."""
+    if files_read >= MAX_SESSION_FILES:
+        return (f"This session has read {files_read:,} files, the most one session may: each takes a turn of the "
+                "server's workers, which everyone shares. Reload the page to start a new session.")
+    if dropped:
+        files = "1 file" if dropped == 1 else f"{dropped:,} files"
+        return (f"{files} this session sent {'was' if dropped == 1 else 'were'} not kept: the server keeps at most "
+                f"{MAX_HELD_FILES} uploaded files ({MAX_HELD_BYTES // 1024 // 1024} MB) per session, the newest. "
+                "Choose your file again if it is missing from the map.")
+    return None
 
 
 def _opened(data: bytes, filename: str) -> tuple[str, str, str]:

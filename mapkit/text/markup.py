@@ -88,5 +88,6 @@ def table(rows: Iterable[tuple[str, str]]) -> str:
 
 
 def markdown_text(text: str) -> str:
-    """Text shown literally by Streamlit's Markdown: a file name cannot become a link, markup or a formula."""
-    return re.sub(r"([\\`*_\[\]<>#|~$])", r"\\\1", text)
+    """Text shown literally by Streamlit's Markdown: a file name cannot become a link, markup or a formula, nor
+    reorder the text after it (:func:`without_bidi_controls`)."""
+    return re.sub(r"([\\`*_\[\]<>#|~$])", r"\\\1", without_bidi_controls(text))
