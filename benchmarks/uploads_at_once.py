@@ -39,10 +39,11 @@ MESSAGE_JS = """() => {
     if (text.includes('Waiting for')) window.mapkitQueued = (text.match(/Waiting for [^\\n]*/) || [''])[0];
     const drawn = text.match(/Drawn as Your layer[^\\n]*/);
     if (drawn) return 'drawn: ' + drawn[0];
-    const alert = bar.querySelector('[data-testid="stAlert"]');
-    return alert ? 'message: ' + alert.innerText : null;
+    const alerts = [...bar.querySelectorAll('[data-testid="stAlert"]')].map(a => a.innerText)
+        .filter(t => !t.includes('Waiting for'));
+    return alerts.length ? 'message: ' + alerts[0].replace(/^\\W+/, '') : null;
 }"""
-"""The sidebar's outcome for an upload (``null`` until there is one); notes a queue message on the way."""
+"""The sidebar's outcome for an upload (``null`` until there is one; the queue's notice is not one, but is noted)."""
 INDICATORS = ("imd_extent", "imd_average_rank", "imd_most_deprived_10pct", "imd_local_concentration",
               "imd_most_deprived_20pct")
 """The changes each session makes, in turn: ward indicators of the opening theme (so the picker lists them), each

@@ -141,6 +141,7 @@ def _limit(memory: int, seconds: float) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
     life = math.ceil(seconds) + 1  # the server stops it at ``seconds``; these hold if the server cannot
     resource.setrlimit(resource.RLIMIT_CPU, (life, life + 1))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a worker stopped by SIGXCPU or a crash leaves no core file
     signal.alarm(life)
 
 
