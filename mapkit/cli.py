@@ -9,44 +9,17 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import signal
 import sys
 from pathlib import Path
 from typing import Callable
 
-from mapkit.errors import MapkitError, OutputError
+from mapkit.errors import MapkitError, ParameterError
+from mapkit.files import OutputClosed
+from mapkit.files import write_output
 
 CLOSED_OUTPUT = 128 + 13
 """Exit status when the reader of the output has gone: 128 + SIGPIPE, as the shell reports a Unix tool's."""
-
-
-class _ClosedOutput(Exception):
-    """The reader of standard output went away (e.g. ``| head -1``)."""
-
-
-def _discard_output() -> None:
-    """Point standard output at /dev/null, so the interpreter's last flush of what is left cannot fail again."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError):  # no real file behind sys.stdout
-        pass
-
-
-def _output(text: str) -> None:
-    """Write ``text`` to standard output, flushed: a write that fails becomes an :class:`OutputError`, and a closed
-    pipe :class:`_ClosedOutput`."""
-    try:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        _discard_output()
-        raise _ClosedOutput from None
-    except OSError as exc:
-        _discard_output()
-        raise OutputError(f"the output could not be written: {exc.strerror or type(exc).__name__}") from None
 
 
 def _build_data(args: argparse.Namespace) -> int:
@@ -103,7 +76,7 @@ def _indicators(args: argparse.Namespace) -> int:
     write_rows(text, [["id", "label", "theme", "levels", "unit", "period", "source"]] + [
         [spec.id, spec.label, spec.theme, " ".join(spec.levels), spec.unit, spec.period,
          registry().sources[spec.source].publisher] for spec in registry().indicators.values()])
-    _output(text.getvalue())
+    write_output(text.getvalue())
     return 0
 
 
@@ -124,7 +97,7 @@ def _regions(args: argparse.Namespace) -> int:
 
     from mapkit.text.csvsafe import csv_text
 
-    _output(csv_text(regions()))
+    write_output(csv_text(regions()))
     return 0
 
 
@@ -133,6 +106,11 @@ def _table(args: argparse.Namespace) -> int:
     from mapkit.analysis.series import parse_change
     from mapkit.analysis.tables import indicator_csv
 
+    if args.versus:
+        write_output(_versus_csv(args))
+        return 0
+    if args.versus_year is not None or args.versus_change is not None:
+        raise ParameterError("--versus-year and --versus-change give the period of a second indicator: add --versus.")
     if args.year is not None:
         text = series_tables.year_csv(args.indicator, args.level, args.region, args.year)
     elif args.change is not None:
@@ -141,14 +119,32 @@ def _table(args: argparse.Namespace) -> int:
         text = series_tables.years_csv(args.indicator, args.level, args.region)
     else:
         text = indicator_csv(args.indicator, args.level, args.region)
-    _output(text)
+    write_output(text)
     return 0
+
+
+def _scorecard(args: argparse.Namespace) -> int:
+    from mapkit.export.scorecard_command import run
+
+    return run(args)
+
+
+def _versus_csv(args: argparse.Namespace) -> str:
+    """``table --versus``: one row per area with both measures and the area's cell (tidy, no comment lines)."""
+    from mapkit.analysis.versus_tables import versus_table
+    from mapkit.export.command import periods, prepared
+    from mapkit.text.csvsafe import csv_text
+    from mapkit.view import View
+
+    when, versus = periods(args)
+    view = View(region=args.region, level=args.level, indicator=args.indicator, compare=args.compare, **when)
+    return csv_text(versus_table(prepared(view, versus)))
 
 
 def _series(args: argparse.Namespace) -> int:
     from mapkit.analysis.series_tables import area_series_csv
 
-    _output(area_series_csv(args.indicator, args.region))
+    write_output(area_series_csv(args.indicator, args.region))
     return 0
 
 
@@ -161,6 +157,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "install-assets": _install_assets,
     "publish": _publish,
     "regions": _regions,
+    "scorecard": _scorecard,
     "series": _series,
     "table": _table,
 }
@@ -170,6 +167,9 @@ def parser() -> argparse.ArgumentParser:
     from mapkit.web.assets import NODE_MODULES, VENDOR_DIR
     from mapkit.pipeline.build import DEFAULT_OUT
     from mapkit.export.command import add_arguments as add_export_arguments
+    from mapkit.export.scorecard_command import add_arguments as add_scorecard_arguments
+    from mapkit.export.command import add_versus_arguments
+    from mapkit.specs.classes import COMPARES
     from mapkit.specs.registry import LEVELS
 
     root = argparse.ArgumentParser(prog="python -m mapkit", description="England policy map: data and exports.")
@@ -198,6 +198,8 @@ def parser() -> argparse.ArgumentParser:
     site.add_argument("--levels", nargs="+", default=None, choices=LEVELS,
                       help="levels to publish where a region offers them (default: all)")
     sub.add_parser("regions", help="list region codes (CSV)")
+    add_scorecard_arguments(sub.add_parser("scorecard", help="scorecards of the growth locations and transport "
+                                                             "schemes in a region (CSV or JSON)"))
     table = sub.add_parser("table", help="print one indicator as CSV: code,name,value,...")
     table.add_argument("--level", required=True, choices=LEVELS)
     table.add_argument("--indicator", required=True)
@@ -208,6 +210,9 @@ def parser() -> argparse.ArgumentParser:
     when.add_argument("--change", default=None, metavar="START:END",
                       help="change between two years of the series, e.g. 2013:2023")
     when.add_argument("--years", action="store_true", help="one row per area and year, every year ONS publishes")
+    add_versus_arguments(table)
+    table.add_argument("--compare", choices=list(COMPARES), default="england",
+                       help="with --versus: thirds of all England's areas at the level (default) or of the region's")
     series = sub.add_parser("series", help="print one area's ONS time series as CSV")
     series.add_argument("--indicator", required=True, help="an indicator with a series (e.g. gva_per_hour) or a "
                                                            "series id from layers/series.toml")
@@ -221,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     try:
         return COMMANDS[args.command](args)
-    except _ClosedOutput:
+    except OutputClosed:
         return CLOSED_OUTPUT
     except MapkitError as exc:
         print(f"error: {exc}", file=sys.stderr)
