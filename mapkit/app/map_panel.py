@@ -18,6 +18,7 @@ from mapkit.app import state
 from mapkit.app.cached import geometry, in_brief, outlines, overlay_frame, similar_table
 from mapkit.app.state import Widget
 from mapkit.app.upload import UserLayer
+from mapkit.app.upload_store import upload_url
 from mapkit.text import wording
 from mapkit.text.markup import escape, markdown_text
 from mapkit.view import View
@@ -77,7 +78,8 @@ def overlay_layers(view: View, user_layer: UserLayer | None = None) -> list[foli
                attribution=wording.overlay_attribution(drawn)).add_to(key)
         layers.append(key)
     if user_layer is not None and user_layer.frame is not None:
-        layers.append(upload_layer(user_layer.frame, user_layer.name))
+        layers.append(upload_layer(user_layer.frame, user_layer.name, payload=user_layer.payload,
+                                   url=None if user_layer.payload is None else upload_url(user_layer.payload)))
     return layers
 
 
