@@ -19,13 +19,16 @@ import dataclasses
 import datetime as dt
 import re
 from collections.abc import Collection
+from functools import lru_cache
 from typing import Any
 
 from mapkit.specs.basemaps import BASEMAPS
 from mapkit.specs.classes import CENTRES, COMPARES, K_MAX, K_MIN, SCHEMES, available_schemes
 from mapkit.specs.classes import scheme as scheme_spec
 from mapkit.data.products import ENGLAND, load_boundaries, region_kind, region_name, regions
-from mapkit.errors import ParameterError, UnknownNameError
+from mapkit.data import own_areas
+from mapkit.data.own_areas import OwnArea
+from mapkit.errors import MapkitError, ParameterError, UnknownNameError
 from mapkit.specs.registry import LEVELS, IndicatorSpec, overlay_declarations, overlay_specs, registry
 from mapkit.specs.palettes import DEFAULT as DEFAULT_PALETTE
 from mapkit.specs.palettes import PALETTES, resolve
@@ -95,6 +98,11 @@ class View:
     as_of
         An ISO date (``2025-01-31``): overlays show only schemes whose status was recorded by then, and popups
         flag statuses over a year older than it (:mod:`mapkit.data.status_dates`); ``None`` means today.
+    own
+        The user's own area as its link token (:func:`mapkit.data.own_areas.to_token`: ward or LSOA codes, or an
+        outline of at most 200 vertices), or ``None``; :attr:`own_area` reads it.
+    own_name
+        The name the user gave their own area.
     """
 
     region: str = WMCA
@@ -114,6 +122,13 @@ class View:
     centre: str = "zero"
     compare_areas: tuple[str, ...] = ()
     as_of: str | None = None
+    own: str | None = None
+    own_name: str | None = None
+
+    @property
+    def own_area(self) -> OwnArea | None:
+        """The own area :attr:`own` holds, named :attr:`own_name` (read once per token and name)."""
+        return None if self.own is None else _own_area(self.own, self.own_name)
 
     @property
     def as_of_date(self) -> dt.date | None:
@@ -177,6 +192,8 @@ class View:
                 raise UnknownNameError(f"Postcode {self.postcode!r}: {problem}.")
         if self.as_of is not None:
             check_as_of(self.as_of)
+        if self.own is not None:
+            _own_area(self.own, self.own_name)
         if self.area is not None and self.area not in set(load_boundaries(self.level, self.region)["code"]):
             raise UnknownNameError(f"Area {self.area!r} is not one of the {registry().boundary(self.level).plural} "
                                    f"of {region_name(self.region)}: choose one of them, or none.")
@@ -374,9 +391,10 @@ def _lenient(candidate: View, overlay_ids: Collection[str]) -> tuple[View, list[
             notices.append(f"The link's as-of date {shown(str(as_of))} is not a date written YYYY-MM-DD between "
                            "1990 and ten years ahead: the overlays are shown as of today.")
             as_of = None
+    own, own_name = _lenient_own(candidate.own, candidate.own_name, notices)
     view = View(region=region, level=level, indicator=indicator, scheme=scheme, k=k, compare=compare,
                 palette=palette, basemap=basemap, area=area, overlays=tuple(overlays), statuses=statuses,
-                postcode=postcode, compare_areas=compare_areas, as_of=as_of)
+                postcode=postcode, compare_areas=compare_areas, as_of=as_of, own=own, own_name=own_name)
     return _lenient_time(view, candidate, notices), notices
 
 
@@ -438,6 +456,28 @@ def _lenient_compare(codes: Collection[str], level: str, notices: list[str]) -> 
                        f"{len(kept) - MAX_COMPARE} left out.")
         kept = kept[:MAX_COMPARE]
     return tuple(kept)
+
+
+@lru_cache(maxsize=32)
+def _own_area(token: str, name: str | None) -> OwnArea:
+    """The own area of a link token: a token of codes (:mod:`mapkit.data.area_link`) or codes written out."""
+    if "," in token or token[:3] in ("E05", "E01"):
+        return own_areas.from_codes(token, name=name, drop_unknown=True)
+    return own_areas.from_token(token, name=name)
+
+
+def _lenient_own(token: object, name: object, notices: list[str]) -> tuple[str | None, str | None]:
+    """The own area's canonical token and its cleaned name, or ``None`` with a notice when it cannot be read."""
+    if not token:
+        return None, None
+    try:
+        area = _own_area(str(token), None)
+    except MapkitError:
+        notices.append(f"Your own area in the link ({shown(str(token), 20)}) could not be read, so it was left out: "
+                       "copy the link again, or give ward or LSOA codes separated by commas.")
+        return None, None
+    notices.extend(area.notes)
+    return area.link[0], own_areas.clean_name(name) if name else None
 
 
 def _lenient_statuses(statuses: Collection[str] | None, notices: list[str]) -> tuple[str, ...] | None:
