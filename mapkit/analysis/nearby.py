@@ -20,7 +20,7 @@ import shapely
 from shapely.geometry import MultiPoint
 from shapely.geometry.base import BaseGeometry
 
-from mapkit.data.products import ENGLAND, indicator_table, load_indicator
+from mapkit.data.products import ENGLAND, load_indicator
 from mapkit.errors import ParameterError
 from mapkit.data.io import BNG, WGS84
 
@@ -148,11 +148,9 @@ def lsoa_population() -> gpd.GeoDataFrame:
     """Every LSOA in England (EPSG:27700) with ``code``, ``ward_code`` (ONS best-fit ward), ``ca_code``, ``decile``
     (IoD2025 IMD, national) and ``population``; loaded once, shared with :mod:`mapkit.analysis.zones`."""
     frame = load_indicator("imd_score", "lsoa", ENGLAND)
-    # Census 2021 usual residents, as METHOD says: the IMD score's denominator is MHCLG's mid-2022 weight instead.
-    residents = indicator_table("population", "lsoa").set_index("code")["numerator"]
     out = gpd.GeoDataFrame({"code": frame["code"].to_numpy(), "ward_code": frame["ward_code"].to_numpy(),
                             "ca_code": frame["ca_code"].to_numpy(), "decile": frame["decile"].to_numpy(),
-                            "population": frame["code"].map(residents).to_numpy(dtype=float)},
+                            "population": frame["denominator"].to_numpy(dtype=float)},
                            geometry=frame.geometry.to_numpy(), crs=frame.crs)
     return _prepare(out)
 
