@@ -38,10 +38,10 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from mapkit.analysis import series as series_change
-from mapkit.analysis.nearby import _scheme_keys, lsoa_population
+from mapkit.analysis.nearby import lsoa_population
 from mapkit.analysis.zones import DECILES, comparison, residents_by_decile, zone_lsoas
 from mapkit.data.io import BNG, WGS84
-from mapkit.data.overlays import feature_labels, filter_overlay, load_overlay
+from mapkit.data.overlays import feature_labels, filter_overlay, load_overlay, scheme_keys
 from mapkit.data.own_areas import OwnArea, shares_inside
 from mapkit.data.products import indicator_table, level_table, load_boundaries
 from mapkit.specs.registry import IndicatorSpec, overlay_specs, registry
@@ -329,7 +329,7 @@ def overlays_inside(geometry: BaseGeometry) -> pd.DataFrame:
         if frame.empty:
             continue
         within = frame.geometry.within(geometry).to_numpy()
-        keys = _scheme_keys(frame).to_numpy()
+        keys = scheme_keys(frame).to_numpy()
         labels = feature_labels(frame)
         seen: dict[str, int] = {}
         for i, key in enumerate(keys):
