@@ -38,6 +38,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from mapkit.analysis import series as series_change
+from mapkit.analysis.compare import Comparison
 from mapkit.analysis.nearby import lsoa_population
 from mapkit.analysis.zones import DECILES, comparison, residents_by_decile, zone_lsoas
 from mapkit.data.io import BNG, WGS84
@@ -47,7 +48,8 @@ from mapkit.data.products import indicator_table, level_table, load_boundaries
 from mapkit.specs.registry import IndicatorSpec, overlay_specs, registry
 from mapkit.text.wording import source_statement
 
-__all__ = ["AREA_LEVEL", "MEASURE_COLUMNS", "METHOD", "OwnAreaProfile", "member_lsoas", "own_area_profile"]
+__all__ = ["AREA_LEVEL", "MEASURE_COLUMNS", "METHOD", "OWN_KIND", "OwnAreaProfile", "member_lsoas", "own_area_profile",
+           "rank_among", "with_own_area"]
 
 AREA_LEVEL = "own"
 """``area_level`` of an own area in tidy tables."""
@@ -165,24 +167,24 @@ def _column(indicator: str, column: str, members: pd.DataFrame) -> np.ndarray:
 
 
 @lru_cache(maxsize=None)
-def _ward_values(indicator: str) -> np.ndarray:
-    """England's ward values of an indicator, sorted (missing ones left out)."""
-    rows = level_table("ward")
+def _level_values(indicator: str, level: str) -> np.ndarray:
+    """England's values of an indicator at ``level``, sorted (missing ones left out)."""
+    rows = level_table(level)
     values = rows.loc[rows["indicator"] == indicator, "value"].dropna().to_numpy(dtype=float)
     return np.sort(values)
 
 
-def rank_among_wards(spec: IndicatorSpec, value: float) -> tuple[int | None, int]:
-    """Where ``value`` would rank among England's wards (1 = worst; for neutral indicators 1 = highest) and how
-    many wards have a figure."""
-    wards = _ward_values(spec.id)
-    if value is None or not math.isfinite(value) or not len(wards):
-        return None, len(wards)
+def rank_among(spec: IndicatorSpec, value: float, level: str = "ward") -> tuple[int | None, int]:
+    """Where ``value`` would rank among England's areas of ``level`` (1 = worst; for neutral indicators 1 =
+    highest) and how many of them have a figure."""
+    areas = _level_values(spec.id, level)
+    if value is None or not math.isfinite(value) or not len(areas):
+        return None, len(areas)
     if spec.higher_is == "better":
-        ahead = int(np.searchsorted(wards, value, side="left"))
+        ahead = int(np.searchsorted(areas, value, side="left"))
     else:
-        ahead = len(wards) - int(np.searchsorted(wards, value, side="right"))
-    return ahead + 1, len(wards)
+        ahead = len(areas) - int(np.searchsorted(areas, value, side="right"))
+    return ahead + 1, len(areas)
 
 
 def _source(spec: IndicatorSpec) -> str:
@@ -210,7 +212,7 @@ def _measure(spec: IndicatorSpec, how: str, members: pd.DataFrame) -> dict[str, 
         else:
             result = num
             method = "Sum of Census 2021 usual residents over the LSOAs counted (apportioned ones by their share)."
-    rank, n_wards = rank_among_wards(spec, result)
+    rank, n_wards = rank_among(spec, result)
     return {"theme": spec.theme, "indicator": spec.id, "label": spec.label, "unit": spec.unit, "period": spec.period,
             "source": _source(spec), "value": result,
             "value_text": spec.format_value(None if not math.isfinite(result) else result),
@@ -523,3 +525,38 @@ def own_area_profile(area: OwnArea, *, bounded: bool = True) -> OwnAreaProfile:
                           growth=growth(touched), overlays=overlays_inside(area.geometry),
                           notes=tuple([*area.notes, *notes]))
 
+
+
+OWN_KIND = "own area"
+"""The row kind of an own area in a :class:`mapkit.analysis.compare.Comparison`."""
+
+
+def with_own_area(comparison: Comparison, profile: OwnAreaProfile) -> Comparison:
+    """``comparison`` with a row for the own area under each indicator's compared areas: its figure where the
+    profile computes that indicator (ranked among England's areas of the comparison's level), else empty with the
+    reason."""
+    measured = profile.measures.set_index("indicator")
+    plural = registry().boundary(comparison.level).plural
+    rows = []
+    for indicator, group in comparison.table.groupby("indicator", sort=False):
+        spec = registry().indicator(str(indicator))
+        areas = group[group["kind"] == "area"]
+        if indicator in measured.index:
+            value = float(measured.at[indicator, "value"])
+            rank, n = rank_among(spec, value, comparison.level)
+            note = f"Computed for your own area: {measured.at[indicator, 'method']} Ranked among England's {plural}."
+        else:
+            value, rank, n = math.nan, None, None
+            note = ("Not computed for your own area: only LSOA figures that sum over an area (IoD domain scores, "
+                    "Census 2021 rates and residents) are.")
+        own = {"indicator": indicator, "label": spec.label, "unit": spec.unit, "period": spec.period,
+               "source": _source(spec), "kind": OWN_KIND, "code": profile.area.code, "name": profile.area.name,
+               "value": value, "value_text": spec.format_value(None if not math.isfinite(value) else value),
+               "rank_england": pd.NA if rank is None else rank, "n_england": pd.NA if n is None else n,
+               "decile": pd.NA, "note": note}
+        rows.append(pd.concat([areas, pd.DataFrame([own], columns=comparison.table.columns),
+                               group[group["kind"] != "area"]], ignore_index=True))
+    table = pd.concat(rows, ignore_index=True) if rows else comparison.table
+    for column in ("rank_england", "n_england", "decile"):
+        table[column] = table[column].astype("Int64")
+    return dataclasses.replace(comparison, table=table)

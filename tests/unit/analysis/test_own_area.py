@@ -166,3 +166,18 @@ def test_an_area_with_no_lsoa_says_so():
     profile = own_area.own_area_profile(sea)
     assert profile.population == 0 and profile.most_deprived_share is None
     assert "No residents found" in profile.sentence() and "England only" in " ".join(profile.notes)
+
+
+def test_an_own_area_joins_a_comparison_with_its_own_figures(drawn):
+    from mapkit.analysis.compare import compare
+
+    result = own_area.with_own_area(compare(["E05011120", "E05001219"], "ward", "Deprivation (IoD2025)"), drawn)
+    rows = result.table[result.table["kind"] == own_area.OWN_KIND].set_index("indicator")
+    assert rows.at["imd_score", "value"] == drawn.measures.set_index("indicator").at["imd_score", "value"]
+    assert rows.at["imd_score", "rank_england"] == drawn.measures.set_index("indicator").at["imd_score", "rank_wards"]
+    assert pd.isna(rows.at["imd_average_rank", "value"]) and "Not computed" in rows.at["imd_average_rank", "note"]
+    imd = result.rows("imd_score")
+    assert list(imd["kind"][:3]) == ["area", "area", own_area.OWN_KIND]  # under the compared areas
+    districts = own_area.with_own_area(compare(["E08000025"], "lad", "Deprivation (IoD2025)"), drawn)
+    row = districts.table[districts.table["kind"] == own_area.OWN_KIND].set_index("indicator").loc["imd_score"]
+    assert row["n_england"] == 296  # ranked among districts in a comparison of districts

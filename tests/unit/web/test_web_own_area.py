@@ -71,3 +71,17 @@ def test_leaflet_draw_is_served_like_leaflet():
     for _, url in [*draw.default_js, *draw.default_css]:
         assert assets.cdn_path(url) in ("leaflet-draw/dist/leaflet.draw.js", "leaflet-draw/dist/leaflet.draw.css")
     assert set(assets.map_asset_urls(draw)) <= set(assets.known_asset_urls())
+
+
+def test_the_decile_chart_orders_deciles_and_puts_the_area_first():
+    import pandas as pd
+
+    from mapkit.web.charts import decile_chart
+
+    table = pd.DataFrame({"decile": range(1, 11), "share": [0.5] + [0.5 / 9] * 9, "ca_share": [float("nan")] * 10,
+                          "england_share": [0.1] * 10})
+    spec = decile_chart(table, {"share": "Mine", "ca_share": "CA", "england_share": "England"}).to_dict()
+    assert spec["encoding"]["x"]["sort"] == list(range(1, 11))
+    assert spec["encoding"]["color"]["scale"]["domain"] == ["Mine", "England"]  # no CA figure: no CA bars
+    values = next(iter(spec["datasets"].values()))
+    assert {"decile": 1, "series": "Mine", "share": 50.0} in values
