@@ -25,6 +25,7 @@ from mapkit.app.nearby import show_nearby
 from mapkit.app.own_area import show_own_area
 from mapkit.app.profile import show_profile, show_profile_table
 from mapkit.app.ranking import show_ranking
+from mapkit.app.scorecard import show_scorecard
 from mapkit.app.sidebar import sidebar
 from mapkit.app.state import Widget
 from mapkit.app.trends import show_series_ranking
@@ -138,6 +139,7 @@ def main() -> None:
     with nearby_tab:
         if nearby_tab.open:
             guarded(show_nearby, view, user_layer)
+            guarded(show_scorecard, view)
     with own_tab:
         if own_tab.open:
             guarded(show_own_area, view)

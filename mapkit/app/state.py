@@ -74,6 +74,7 @@ class Widget:
     SHOW_SIMILAR = "w_show_similar"
     TABLE_SEARCH, TABLE_ORDER, TABLE_PAGE, PLAIN_TABLE = "w_search", "w_table_order", "w_table_page", "w_plain_table"
     NEAR_PLACE, NEAR_KM = "w_near_place", "w_near_km"
+    SCORECARD = "w_scorecard"
     EXPORT_FORMAT, EXPORT_LABELS = "w_export_format", "w_export_labels"
     OWN_MODE, OWN_NAME, OWN_CODES, OWN_FILE, OWN_FORMAT = "w_own_mode", "w_own_name", "w_own_codes", "w_own_file", \
         "w_own_format"
