@@ -10,15 +10,18 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping, Sequence
 
+from mapkit.data.area_link import MAX_TOKEN_CHARS
 from mapkit.view import DEFAULT, View, shown
 
 QUERY_KEYS: tuple[str, ...] = ("region", "level", "indicator", "scheme", "k", "compare", "palette", "basemap",
                                "area", "overlays", "statuses", "pc", "year", "change", "centre", "compare_areas",
-                               "asof")
+                               "asof", "own", "own_name")
 RESERVED_KEYS = frozenset({"embed", "embed_options"})
 """Parameters that belong to Streamlit itself and are left alone."""
 
 MAX_PARAM_LENGTH = 200
+PARAM_LENGTHS = {"own": MAX_TOKEN_CHARS}
+"""Longer limits for the parameters that need them: an own area's codes or outline (:mod:`mapkit.data.area_link`)."""
 MAX_NOTICES = 8
 ALL_STATUSES, NO_STATUSES = "all", "none"
 """``statuses`` values in a link for every overlay status and for none; otherwise a comma-separated list such as
@@ -72,7 +75,7 @@ def parse_query(params: Mapping[str, str | Sequence[str]], *,
             notices.append(f"The link's {key} value is not text and was ignored.")
             continue
         value = value.strip()
-        if len(value) > MAX_PARAM_LENGTH:
+        if len(value) > PARAM_LENGTHS.get(key, MAX_PARAM_LENGTH):
             notices.append(f"The link's {key} value is too long to be valid and was ignored.")
             continue
         values[key] = value
@@ -95,7 +98,8 @@ def parse_query(params: Mapping[str, str | Sequence[str]], *,
                                            "basemap", "area") if values.get(key)}
     view, more = View.lenient(overlay_ids=overlay_ids, k=k, overlays=overlays, statuses=statuses,
                               postcode=values.get("pc") or None, compare_areas=compare_areas,
-                              as_of=values.get("asof") or None, **time, **fields)
+                              as_of=values.get("asof") or None, own=values.get("own") or None,
+                              own_name=values.get("own_name") or None, **time, **fields)
     return view, _capped(notices + more)
 
 
@@ -151,4 +155,8 @@ def to_query(view: View) -> dict[str, str]:
         query["compare_areas"] = ",".join(view.compare_areas)
     if view.as_of:
         query["asof"] = view.as_of
+    if view.own:
+        query["own"] = view.own
+        if view.own_name:
+            query["own_name"] = view.own_name
     return query

@@ -22,11 +22,14 @@ import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable, Collection
+from functools import lru_cache
 from typing import Any
 
 from mapkit.specs.basemaps import BASEMAPS
 from mapkit.specs.classes import CENTRES, COMPARES, K_MAX, K_MIN, available_schemes
 from mapkit.specs.classes import scheme as scheme_spec
+from mapkit.data import own_areas
+from mapkit.data.own_areas import OwnArea
 from mapkit.data.products import ENGLAND, area_codes, region_kind, region_name
 from mapkit.errors import MapkitError, ParameterError, UnknownNameError
 from mapkit.specs.registry import LEVELS, IndicatorSpec, overlay_declarations, overlay_specs, registry
@@ -98,6 +101,11 @@ class View:
     as_of
         An ISO date (``2025-01-31``): overlays show only schemes whose status was recorded by then, and popups
         flag statuses over a year older than it (:mod:`mapkit.data.status_dates`); ``None`` means today.
+    own
+        The user's own area as its link token (:func:`mapkit.data.own_areas.to_token`: ward or LSOA codes, or an
+        outline of at most 200 vertices), or ``None``; :attr:`own_area` reads it.
+    own_name
+        The name the user gave their own area.
     """
 
     region: str = WMCA
@@ -117,6 +125,13 @@ class View:
     centre: str = "zero"
     compare_areas: tuple[str, ...] = ()
     as_of: str | None = None
+    own: str | None = None
+    own_name: str | None = None
+
+    @property
+    def own_area(self) -> OwnArea | None:
+        """The own area :attr:`own` holds, named :attr:`own_name` (read once per token and name)."""
+        return None if self.own is None else _own_area(self.own, self.own_name)
 
     @property
     def as_of_date(self) -> dt.date | None:
@@ -534,11 +549,39 @@ def _time_rule(view: View, offered: Collection[str]) -> Outcome:
     return Outcome(values, tuple(notices), error) if values else OK
 
 
+@lru_cache(maxsize=32)
+def _own_area(token: str, name: str | None) -> OwnArea:
+    """The own area of a link token (:mod:`mapkit.data.area_link`), or of codes written out (``E05...,E05...``)."""
+    if "," in token or token[:3] in ("E05", "E01"):
+        return own_areas.from_codes(token, name=name, drop_unknown=True)
+    return own_areas.from_token(token, name=name)
+
+
+def _own_rule(view: View, offered: Collection[str]) -> Outcome:
+    """The user's own area: a token that reads (unknown codes left out, with a notice), written in its one form
+    (codes written out become a token); its name plain text. One that cannot be read is left out."""
+    if not view.own:
+        return OK if (view.own, view.own_name) == (None, None) else Outcome({"own": None, "own_name": None})
+    try:
+        area = _own_area(str(view.own), None)
+    except MapkitError as exc:
+        return Outcome({"own": None, "own_name": None},
+                       (f"Your own area in the link ({shown(str(view.own), 20)}) could not be read, so it was left "
+                        "out: copy the link again, or give ward or LSOA codes separated by commas.",), exc)
+    values: dict[str, Any] = {}
+    if area.link[0] != view.own:
+        values["own"] = area.link[0]
+    name = own_areas.clean_name(view.own_name) if view.own_name else None
+    if name != view.own_name:
+        values["own_name"] = name
+    return Outcome(values, area.notes) if values or area.notes else OK
+
+
 Rule = Callable[[View, Collection[str]], Outcome]
 RULES: tuple[Rule, ...] = (
     _region_rule, _level_rule, _indicator_rule, _scheme_rule, _k_rule, _compare_rule, _palette_rule, _basemap_rule,
     _area_rule, _overlays_rule, _statuses_rule, _postcode_rule, _compare_areas_rule, _as_of_rule, _centre_rule,
-    _time_rule,
+    _time_rule, _own_rule,
 )
 """Every setting's rule, in dependency order (region, then the level that fits in it, then an indicator published
 at that level, then its scheme, then the rest): each reads the view as corrected by the rules before it. A rule gets

@@ -13,7 +13,7 @@ import streamlit as st
 
 import mapkit
 from mapkit import links
-from mapkit.analysis import edition_change, nearby
+from mapkit.analysis import edition_change, nearby, own_area
 from mapkit.analysis.map_data import prepare
 from mapkit.app import state
 from mapkit.app.cached import offered_overlays
@@ -22,6 +22,7 @@ from mapkit.app.export_tab import show_export
 from mapkit.app.guarded import guarded
 from mapkit.app.map_panel import announce, show_map
 from mapkit.app.nearby import show_nearby
+from mapkit.app.own_area import show_own_area
 from mapkit.app.profile import show_profile, show_profile_table
 from mapkit.app.ranking import show_ranking
 from mapkit.app.scorecard import show_scorecard
@@ -37,7 +38,7 @@ from mapkit.text.markup import markdown_text
 from mapkit.view import View
 
 TABS = {"ranking": "Ranked table", "compare": "Compare areas", "nearby": "Who lives near the overlays",
-        "export": "Export"}
+        "own": "Your own area", "export": "Export"}
 PAGE_STYLE = """<style>
 [data-testid="stMainBlockContainer"] { padding: 1.2rem 1.6rem 2rem 1.6rem; }
 [data-testid="stMainBlockContainer"] h1 { font-size: 1.55rem; padding: 0; }
@@ -126,8 +127,9 @@ def main() -> None:
     if prof is not None:
         show_profile_table(view, prof)
     # "Who lives near" runs only while its tab is open (st.tabs with a key tells which is): it is the heavy part.
-    first_tab = state.FIRST_TAB.setdefault(TABS["compare"] if view.compare_areas else None)
-    ranking_tab, compare_tab, nearby_tab, export_tab = st.tabs(
+    first_tab = state.FIRST_TAB.setdefault(TABS["own"] if view.own else TABS["compare"] if view.compare_areas
+                                           else None)
+    ranking_tab, compare_tab, nearby_tab, own_tab, export_tab = st.tabs(
         list(TABS.values()), key=Widget.TAB, on_change="rerun", default=first_tab)
     with ranking_tab:
         guarded(show_series_ranking if view.over_time else show_ranking, view)
@@ -138,6 +140,9 @@ def main() -> None:
         if nearby_tab.open:
             guarded(show_nearby, view, user_layer)
             guarded(show_scorecard, view)
+    with own_tab:
+        if own_tab.open:
+            guarded(show_own_area, view)
     with export_tab:
         guarded(show_export, view)
     show_footer(view, user_layer)
@@ -174,6 +179,8 @@ def show_footer(view: View, user_layer: UserLayer | None = None) -> None:
 
         basemap = xyzservices.providers.query_name(tiles.provider).attribution
     extra = [postcodes.SOURCE_KEY] if view.postcode else []
+    if view.own:
+        extra += list(own_area.SOURCE_KEYS)  # your own area's profile
     lines = wording.footer_lines(mapkit.registry().indicator(view.indicator), overlays=view.overlays,
                                  extra_sources=extra,
                                  nearby_method=nearby.METHOD, basemap_attribution=basemap,

@@ -104,6 +104,7 @@ def sidebar(previous: View) -> View:
                            palette=palette, basemap=basemap, area=area, overlays=chosen, statuses=statuses,
                            postcode=previous.postcode if previous.region == region else None,
                            compare_areas=tuple(state.compare_list()), as_of=as_of,
+                           own=previous.own, own_name=previous.own_name,
                            overlay_ids=offered_overlays(), **time)
     if list(view.compare_areas) != state.compare_list():
         state.set_compare_list(view.compare_areas)  # another level: its areas left the list
