@@ -110,6 +110,12 @@ def _table(args: argparse.Namespace) -> int:
     return 0
 
 
+def _scorecard(args: argparse.Namespace) -> int:
+    from mapkit.export.scorecard_command import run
+
+    return run(args)
+
+
 def _versus_csv(args: argparse.Namespace) -> str:
     """``table --versus``: one row per area with both measures and the area's cell (tidy, no comment lines)."""
     from mapkit.analysis.versus_tables import versus_table
@@ -138,6 +144,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "install-assets": _install_assets,
     "publish": _publish,
     "regions": _regions,
+    "scorecard": _scorecard,
     "series": _series,
     "table": _table,
 }
@@ -147,6 +154,7 @@ def parser() -> argparse.ArgumentParser:
     from mapkit.web.assets import NODE_MODULES, VENDOR_DIR
     from mapkit.pipeline.build import DEFAULT_OUT
     from mapkit.export.command import add_arguments as add_export_arguments
+    from mapkit.export.scorecard_command import add_arguments as add_scorecard_arguments
     from mapkit.export.command import add_versus_arguments
     from mapkit.specs.classes import COMPARES
     from mapkit.specs.registry import LEVELS
@@ -177,6 +185,8 @@ def parser() -> argparse.ArgumentParser:
     site.add_argument("--levels", nargs="+", default=None, choices=LEVELS,
                       help="levels to publish where a region offers them (default: all)")
     sub.add_parser("regions", help="list region codes (CSV)")
+    add_scorecard_arguments(sub.add_parser("scorecard", help="scorecards of the growth locations and transport "
+                                                             "schemes in a region (CSV or JSON)"))
     table = sub.add_parser("table", help="print one indicator as CSV: code,name,value,...")
     table.add_argument("--level", required=True, choices=LEVELS)
     table.add_argument("--indicator", required=True)

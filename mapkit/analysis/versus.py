@@ -16,16 +16,16 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
-from mapkit.analysis.bivariate import Bivariate, Correlation, bivariate, correlation
+from mapkit.analysis.bivariate import bivariate, correlation
 from mapkit.analysis.classify import Classification
-from mapkit.analysis.map_data import MapData, prepare
+from mapkit.analysis.map_data import MapData, VersusMap, prepare
 from mapkit.analysis.ranking import rank_worst_first
 from mapkit.analysis.series import change, year_values
 from mapkit.data.products import indicator_table
 from mapkit.errors import ParameterError
 from mapkit.specs.bivariate import BIVARIATE_PALETTE, DEFAULT_PAIRS, BivariatePalette
 from mapkit.specs.registry import registry
-from mapkit.text.bivariate import AxisWords, axis_words, cell_names
+from mapkit.text.bivariate import axis_words, cell_names
 from mapkit.view import View
 
 CENTRE_NOTE = "; centre:"
@@ -61,38 +61,6 @@ def versus_view(view: View, versus: Versus) -> View:
     return View(region=view.region, level=view.level, indicator=versus.indicator, scheme=None, k=view.k,
                 compare=view.compare, year=versus.year, change=versus.change, centre=view.centre)
 
-
-@dataclasses.dataclass(frozen=True, eq=False)
-class VersusMap:
-    """The two single maps behind a bivariate map, and its cells.
-
-    Attributes
-    ----------
-    x, y
-        The first and second measure's single maps; ``y.frame`` is aligned with ``x.frame`` (same areas, same order).
-    cells
-        Thirds, cells, counts and correlation of the map's areas.
-    england
-        Every area of the level in England with both figures: ``code, x, y`` (for the scatter plot's backdrop).
-    england_correlation
-        Of the two measures over England's areas.
-    x_words, y_words
-        How each measure's thirds read.
-    palette
-        The nine colours.
-    reference
-        What the thirds were computed from, for legends ("England's 296 districts with a figure").
-    """
-
-    x: MapData
-    y: MapData
-    cells: Bivariate
-    england: pd.DataFrame
-    england_correlation: Correlation
-    x_words: AxisWords
-    y_words: AxisWords
-    palette: BivariatePalette
-    reference: str
 
     @property
     def cell_names(self) -> tuple[str, ...]:

@@ -12,7 +12,7 @@ from matplotlib.patches import Rectangle
 
 from mapkit.analysis.map_data import MapData
 from mapkit.export import cartography as carto
-from mapkit.export.legend import GREY_TEXT, Sizes, Stack, wrap
+from mapkit.export.page_text import GREY_TEXT, Sizes, Stack, wrap
 from mapkit.export.wording import in_sentence
 from mapkit.specs.bivariate import TERTILES, cell_index, ink_on
 from mapkit.text.bivariate import ARROW_X, ARROW_Y

@@ -16,7 +16,7 @@ from matplotlib.patches import Rectangle
 
 from mapkit.analysis.map_data import MapData
 from mapkit.export import cartography as carto
-from mapkit.export.legend import GREY_TEXT, line_height, wrap
+from mapkit.export.page_text import GREY_TEXT, line_height, wrap
 from mapkit.export.options import PAGES
 from mapkit.export.static import FOOTER_SIZE, MARGIN, SUBTITLE_SIZE, TITLE_SIZE, export_style, footer_text
 from mapkit.export.wording import in_sentence, place_title, plural
