@@ -145,6 +145,13 @@ def seed_widgets(view: View) -> None:
     if view.change is not None:
         st.session_state[Widget.CHANGE] = tuple(view.change)
     st.session_state[Widget.CENTRE] = view.centre
+    st.session_state[Widget.VERSUS] = view.versus or ""
+    st.session_state[Widget.VERSUS_MODE] = ("change" if view.versus_change is not None else
+                                            "year" if view.versus_year is not None else "latest")
+    if view.versus_year is not None:
+        st.session_state[Widget.VERSUS_YEAR] = view.versus_year
+    if view.versus_change is not None:
+        st.session_state[Widget.VERSUS_CHANGE] = tuple(view.versus_change)
     COMPARE_LIST.set(list(view.compare_areas))
 
 

@@ -177,7 +177,6 @@ def _versus_entries(site: Path, region: str, level: str, geometry: GeometryPaylo
     """The view's bivariate maps: the level's default pair (:data:`mapkit.specs.bivariate.DEFAULT_PAIRS`), each
     one content-hashed file of per-area arrays and legend like an indicator's (:func:`mapkit.web.bivariate
     .versus_parts`)."""
-    from mapkit.analysis.versus import Versus, with_versus
     from mapkit.specs.bivariate import DEFAULT_PAIRS
     from mapkit.web.bivariate import versus_parts
 
@@ -185,8 +184,8 @@ def _versus_entries(site: Path, region: str, level: str, geometry: GeometryPaylo
     if pair is None:
         return []
     try:
-        data = with_versus(prepare(View(region=region, level=level, indicator=pair.indicator)),
-                           Versus(indicator=pair.versus, change=pair.versus_change))
+        data = prepare(View(region=region, level=level, indicator=pair.indicator, versus=pair.versus,
+                            versus_change=pair.versus_change))
     except MapkitError as exc:
         skipped.append(f"{region_label(region)}, {level}, {pair.indicator} against {pair.versus}: {exc}")
         return []

@@ -1,6 +1,6 @@
 """The web map of two measures: the areas coloured by their cell of a 3 x 3 grid, a 2-D legend, tooltips with both.
 
-A bivariate :class:`~mapkit.analysis.map_data.MapData` (:func:`mapkit.analysis.versus.with_versus`) has the nine
+A bivariate :class:`~mapkit.analysis.map_data.MapData` (a view with ``versus``) has the nine
 cells as its classes and the bivariate palette as its colours, so the areas are drawn by the same canvas layer as
 any choropleth, on whatever geometry it is given (the areas' own, or a hex layout's: :func:`versus_parts` takes any
 :class:`~mapkit.web.encode.GeometryPayload`). The per-area arrays gain a ``versus`` block (the second measure's
