@@ -70,7 +70,8 @@ def legend_svg(data: MapData) -> str:
             ink = ink_on(data.colours[i])
             parts.append(f"<rect x='{px}' y='{py}' width='{CELL_PX}' height='{CELL_PX}' fill='{e(data.colours[i])}' "
                          f"stroke='#ffffff' stroke-width='1'><title>{e(versus.cell_names[i])}: {n:,}</title></rect>"
-                         f"<text x='{px + CELL_PX / 2}' y='{py + CELL_PX / 2 + 4}' text-anchor='middle' "
+                         f"<text class='mapkit-cell-count' x='{px + CELL_PX / 2}' y='{py + CELL_PX / 2 + 4}' "
+                         "text-anchor='middle' "
                          f"font-size='11' fill='{ink}'>{n:,}</text>")
             described.append(f"{versus.cell_names[i]} ({cell_code(x, y)}): {n:,}")
     x_fmt, y_fmt = versus.x.spec.format_value, versus.y.spec.format_value
