@@ -39,7 +39,7 @@ from mapkit.specs.registry import LEVELS, registry
 from mapkit.analysis.map_data import prepare
 from mapkit.view import DEFAULT, View, default_indicator, indicators_for, levels_for
 from mapkit import web
-from mapkit.web.choropleth import area_style, choropleth_parts, map_text, outline_style
+from mapkit.web.choropleth import area_style, choropleth_parts, map_text, outline_style, versus_parts
 from mapkit.web.elements import area_options
 from mapkit.web.encode import (PARENT_NAME_COLUMN, GeometryPayload, area_geometry, outline_geometry,
                                script_json)
@@ -178,7 +178,6 @@ def _versus_entries(site: Path, region: str, level: str, geometry: GeometryPaylo
     one content-hashed file of per-area arrays and legend like an indicator's (:func:`mapkit.web.bivariate
     .versus_parts`)."""
     from mapkit.specs.bivariate import DEFAULT_PAIRS
-    from mapkit.web.bivariate import versus_parts
 
     pair = DEFAULT_PAIRS.get(level)
     if pair is None:

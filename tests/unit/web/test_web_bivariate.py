@@ -12,8 +12,8 @@ from mapkit.analysis.map_data import prepare
 from mapkit.export.html import map_html
 from mapkit.specs.bivariate import BIVARIATE_PALETTE
 from mapkit.view import View
-from mapkit.web.bivariate import legend_svg, versus_parts
-from mapkit.web.choropleth import map_text
+from mapkit.web.bivariate import legend_svg
+from mapkit.web.choropleth import map_text, versus_parts
 from mapkit.web.encode import area_geometry, encode_geometry
 from map_js import page_data, page_geometry
 
