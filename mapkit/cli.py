@@ -159,14 +159,15 @@ def _scorecard(args: argparse.Namespace) -> int:
 
 def _versus_csv(args: argparse.Namespace) -> str:
     """``table --versus``: one row per area with both measures and the area's cell (tidy, no comment lines)."""
+    from mapkit.analysis.map_data import prepare
     from mapkit.analysis.versus_tables import versus_table
-    from mapkit.export.command import periods, prepared
+    from mapkit.export.command import periods
     from mapkit.text.csvsafe import csv_text
     from mapkit.view import View
 
-    when, versus = periods(args)
-    view = View(region=args.region, level=args.level, indicator=args.indicator, compare=args.compare, **when)
-    return csv_text(versus_table(prepared(view, versus)))
+    view = View(region=args.region, level=args.level, indicator=args.indicator, compare=args.compare,
+                **periods(args))
+    return csv_text(versus_table(prepare(view)))
 
 
 def _series(args: argparse.Namespace) -> int:

@@ -16,6 +16,7 @@ from mapkit import links
 from mapkit.analysis import edition_change, nearby, own_area
 from mapkit.analysis.map_data import prepare
 from mapkit.app import state
+from mapkit.app.bivariate import show_scatter, show_versus_ranking
 from mapkit.app.cached import offered_overlays
 from mapkit.app.compare import show_compare
 from mapkit.app.export_tab import show_export
@@ -110,14 +111,21 @@ def main() -> None:
     data = prepare(dataclasses.replace(view, overlays=()))  # overlays come from this app's shared cache
     spec, region_name, frame, classes = data.spec, data.region_name, data.frame, data.classification
     plural = mapkit.registry().boundary(view.level).plural
-    st.caption(f"{spec.label} ({spec.unit}, {spec.period}) for the {len(frame):,} {plural} of {region_name}. "
-               f"Classes: {class_specs.SCHEMES[classes.scheme].label}, from {classes.reference}.")
+    if data.versus is not None:
+        other = data.versus.y.spec
+        st.caption(f"{spec.label} ({spec.unit}, {spec.period}) against {other.label} ({other.unit}, {other.period}) "
+                   f"for the {len(frame):,} {plural} of {region_name}. Classes: 3 x 3, {classes.reference}.")
+    else:
+        st.caption(f"{spec.label} ({spec.unit}, {spec.period}) for the {len(frame):,} {plural} of {region_name}. "
+                   f"Classes: {class_specs.SCHEMES[classes.scheme].label}, from {classes.reference}.")
     show_change_note(view)
 
     announce(view, data)
     map_column, profile_column = st.columns([3, 1], gap="small")
     with map_column:
         show_map(view, data, user_layer)
+        if data.versus is not None and not map_first:
+            guarded(show_scatter, view, data)
     if map_first:
         state.PAGE_DRAWN.set(True)
         rest_of_page_soon()
@@ -132,7 +140,10 @@ def main() -> None:
     ranking_tab, compare_tab, nearby_tab, own_tab, export_tab = st.tabs(
         list(TABS.values()), key=Widget.TAB, on_change="rerun", default=first_tab)
     with ranking_tab:
-        guarded(show_series_ranking if view.over_time else show_ranking, view)
+        if data.versus is not None:
+            guarded(show_versus_ranking, view, data)
+        else:
+            guarded(show_series_ranking if view.over_time else show_ranking, view)
     with compare_tab:
         if compare_tab.open:
             guarded(show_compare, view)

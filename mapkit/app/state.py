@@ -80,6 +80,8 @@ class Widget:
     EXPORT_FORMAT, EXPORT_LABELS = "w_export_format", "w_export_labels"
     OWN_MODE, OWN_NAME, OWN_CODES, OWN_FILE, OWN_FORMAT = "w_own_mode", "w_own_name", "w_own_codes", "w_own_file", \
         "w_own_format"
+    VERSUS, VERSUS_MODE, VERSUS_YEAR, VERSUS_CHANGE = "w_versus", "w_versus_mode", "w_versus_year", "w_versus_change"
+    SCATTER = "w_scatter"
 
     @staticmethod
     def overlay(overlay_id: str) -> str:
@@ -151,6 +153,13 @@ def seed_widgets(view: View) -> None:
     if view.change is not None:
         st.session_state[Widget.CHANGE] = tuple(view.change)
     st.session_state[Widget.CENTRE] = view.centre
+    st.session_state[Widget.VERSUS] = view.versus or ""
+    st.session_state[Widget.VERSUS_MODE] = ("change" if view.versus_change is not None else
+                                            "year" if view.versus_year is not None else "latest")
+    if view.versus_year is not None:
+        st.session_state[Widget.VERSUS_YEAR] = view.versus_year
+    if view.versus_change is not None:
+        st.session_state[Widget.VERSUS_CHANGE] = tuple(view.versus_change)
     COMPARE_LIST.set(list(view.compare_areas))
 
 

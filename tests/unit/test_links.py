@@ -49,8 +49,8 @@ def test_an_empty_link_opens_the_default_view() -> None:
 def test_links_carry_every_setting_and_the_selected_area() -> None:
     query = to_query(dataclasses.replace(DEFAULT, area=BINLEY, overlays=("a", "b"), postcode="B9 5RP",
                                          compare_areas=(BINLEY,)))
-    assert set(query) == set(links.QUERY_KEYS) - {"year", "change", "centre", "asof", "own",
-                                                  "own_name"}  # written only when chosen
+    assert set(query) == set(links.QUERY_KEYS) - {"year", "change", "centre", "asof", "own", "own_name", "versus",
+                                                  "versus_year", "versus_change"}  # written only when chosen
     assert query["compare_areas"] == BINLEY
     assert query["overlays"] == "a,b"
     assert "area" not in to_query(DEFAULT)
