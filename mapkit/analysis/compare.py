@@ -222,8 +222,7 @@ def comparison_csv(comparison: Comparison) -> str:
         source = reg.sources[source_id]
         header.append(f"# Source: {source.publisher}, {source.title}, {source.vintage}. {source.licence}.")
     header.append(f"# {reg.sources['ons_boundaries'].attribution}")
-    header.append(f"# Ranks and deciles are among England's {plural}; "
-                  f"{rank_rule('worse')}; for neutral indicators {rank_rule('neutral')}")
+    header += [f"# {reg.indicator(i).label}: {rank_rule(reg.indicator(i), plural)}" for i in comparison.indicators]
     table = comparison.table.rename(columns={"kind": "row", "rank_england": "rank_in_england",
                                              "n_england": "areas_ranked_in_england",
                                              "decile": "national_decile", "value_text": "value_as_shown"})

@@ -49,9 +49,14 @@ def _areas(level: str, region: str) -> pd.DataFrame:
 
 
 def year_table(indicator: str, level: str, region: str, year: int) -> pd.DataFrame:
-    """One year of the indicator's series for the areas of ``region``: ``code, name, value, period, note``."""
+    """One year of the indicator's series for the areas of ``region``: ``code, name, value, period, note, lci,
+    uci, status``."""
     spec = series_of(indicator)
-    return _areas(level, region).merge(year_values(spec.id, level, year), on="code", how="left").reset_index(drop=True)
+    values = year_values(spec.id, level, year)
+    rows = load_series(spec.id, series_level(level), values["code"].tolist())
+    interval = rows.loc[rows["year"] == year, ["code", "lci", "uci", "status"]]
+    return (_areas(level, region).merge(values, on="code", how="left").merge(interval, on="code", how="left")
+            .reset_index(drop=True))
 
 
 def change_table(indicator: str, level: str, region: str, start: int, end: int) -> pd.DataFrame:
@@ -60,6 +65,27 @@ def change_table(indicator: str, level: str, region: str, start: int, end: int) 
     spec = series_of(indicator)
     table = _areas(level, region).merge(change(spec.id, level, start, end).table, on="code", how="left")
     return table.sort_values(["change", "name"], ascending=[False, True], na_position="last").reset_index(drop=True)
+
+
+def years_table(indicator: str, level: str, region: str) -> pd.DataFrame:
+    """Every published year for the areas of ``region``: one row per area and period, ``code, name, period, year,
+    value, lci, uci, status, note`` (gaps kept as rows without a value, with the reason), by name and period."""
+    spec = series_of(indicator)
+    areas = _areas(level, region)
+    rows = load_series(spec.id, level, areas["code"].tolist())
+    return (areas.merge(rows, on="code").drop(columns=["level", "series"]).sort_values(["name", "period"])
+            .reset_index(drop=True))
+
+
+def area_series_table(indicator: str, code: str) -> tuple[str, pd.DataFrame]:
+    """The series of one area (England, a combined authority or a district): its level (``england``, ``ca`` or
+    ``lad``) and one row per period, ``code, name, period, year, value, lci, uci, status, note``."""
+    spec = series_of(indicator)
+    name = region_name(code)
+    level = {"england": "england", "ca": "ca", "lad": "lad"}[region_kind(code) or "england"]
+    rows = load_series(spec.id, level, [code]).drop(columns=["level", "series"])
+    rows.insert(1, "name", name)
+    return level, rows
 
 
 def year_csv(indicator: str, level: str, region: str, year: int) -> str:
@@ -90,9 +116,7 @@ def change_csv(indicator: str, level: str, region: str, start: int, end: int) ->
 def years_csv(indicator: str, level: str, region: str) -> str:
     """Every published year for the areas of ``region``: one row per area and year (gaps kept with the reason)."""
     spec = series_of(indicator)
-    areas = _areas(level, region)
-    rows = load_series(spec.id, level, areas["code"].tolist())
-    table = areas.merge(rows, on="code").drop(columns=["level", "series"]).sort_values(["name", "period"])
+    table = years_table(indicator, level, region)
     title = f"{region_name(region)}: {registry().boundary(level).plural}, {spec.label}, every year ONS publishes"
     return csv_text(table.rename(columns={"value": f"{spec.label} ({spec.unit})"}),
                     header_lines=_header(spec, title))
@@ -102,9 +126,7 @@ def area_series_csv(indicator: str, code: str) -> str:
     """The series of one area (England, a combined authority or a district), one row per period."""
     spec = series_of(indicator)
     name = region_name(code)
-    level = {"england": "england", "ca": "ca", "lad": "lad"}[region_kind(code) or "england"]
-    rows = load_series(spec.id, level, [code]).drop(columns=["level", "series"])
-    rows.insert(1, "name", name)
+    rows = area_series_table(indicator, code)[1]
     return csv_text(rows.rename(columns={"value": f"{spec.label} ({spec.unit})"}),
                     header_lines=_header(spec, f"{name} ({code}): {spec.label}, every year ONS publishes"))
 

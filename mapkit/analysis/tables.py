@@ -7,7 +7,7 @@ import pandas as pd
 from mapkit.text.csvsafe import csv_text
 from mapkit.data.products import ENGLAND, load_indicator, region_name
 from mapkit.specs.registry import IndicatorSpec, registry
-from mapkit.analysis.ranking import rank_worst_first
+from mapkit.analysis.ranking import rank_in_region
 from mapkit.text.ranks import rank_rule
 from mapkit.text.wording import source_lines
 
@@ -20,7 +20,7 @@ def ranking_table(indicator_id: str, level: str, region: str = ENGLAND) -> pd.Da
     indicators 1 = highest)."""
     spec = registry().indicator(indicator_id)
     frame = pd.DataFrame(load_indicator(indicator_id, level, region).drop(columns="geometry"))
-    frame["rank_in_region"] = rank_worst_first(frame["value"], spec.higher_is)
+    frame["rank_in_region"] = rank_in_region(frame["value"], frame["rank"], spec.higher_is)
     frame = frame.rename(columns={"rank": "rank_in_england", "n_ranked": "n_england",
                                   "decile": "decile_in_england"})
     return frame.sort_values(["rank_in_region", "name"], na_position="last")[TABLE_COLUMNS].reset_index(drop=True)
@@ -48,5 +48,5 @@ def indicator_csv(indicator_id: str, level: str, region: str = ENGLAND, *, sourc
     if source_header:
         header = [f"# {region_name(region)}: {registry().boundary(level).plural}, {spec.label}",
                   *(f"# {line}" for line in source_lines(indicator_id)),
-                  f"# {rank_rule(spec.higher_is)}"]
+                  f"# {rank_rule(spec, registry().boundary(level).plural)}"]
     return csv_text(table, header_lines=[line + "\n" for line in header])

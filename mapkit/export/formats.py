@@ -13,7 +13,6 @@ from mapkit.export.naming import file_stem
 from mapkit.export.options import FigureOptions
 from mapkit.analysis.map_data import MapData, prepare
 from mapkit.view import View
-from mapkit.analysis.tables import indicator_csv
 
 # Renderers import matplotlib and folium when first called, so reading this table (the command line's argument
 # parser does) stays cheap.
@@ -44,9 +43,19 @@ def html_bytes(data: MapData, options: FigureOptions) -> bytes:
 
 
 def csv_bytes(data: MapData, options: FigureOptions) -> bytes:
-    """``python -m mapkit table`` for the view, preceded by its ``#`` source header."""
-    view = data.view
-    return indicator_csv(view.indicator, view.level, view.region, source_header=True).encode("utf-8")
+    """The view's tidy table (``python -m mapkit table``): data only, its metadata in the XLSX and CSVW forms."""
+    from mapkit.export.tidy import view_table
+    from mapkit.export.tidy_files import to_csv
+
+    return to_csv(view_table(data.view)).encode("utf-8")
+
+
+def xlsx_bytes(data: MapData, options: FigureOptions) -> bytes:
+    """The view's tidy table as a workbook: the data and an "About" sheet (sources, licence, method, caveats)."""
+    from mapkit.export.tidy import view_table
+    from mapkit.export.tidy_files import to_xlsx
+
+    return to_xlsx(view_table(data.view))
 
 
 def pack_pdf_bytes(data: MapData, options: FigureOptions) -> bytes:
@@ -92,10 +101,13 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("pdf", "Map for print (PDF, vector)", "pdf", "application/pdf", pdf_bytes),
     Format("svg", "Map for editing (SVG, vector)", "svg", "image/svg+xml", svg_bytes),
     Format("html", "Interactive map (HTML, one file)", "html", "text/html", html_bytes),
-    Format("csv", "Data (CSV with source header)", "csv", "text/csv", csv_bytes),
+    Format("csv", "Data (CSV)", "csv", "text/csv", csv_bytes),
+    Format("xlsx", "Data with its sources (Excel XLSX)", "xlsx",
+           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", xlsx_bytes),
     Format("pack", "Briefing pack (PDF: map, summary, rankings)", "pdf", "application/pdf", pack_pdf_bytes,
            suffix="_briefing"),
-    Format("zip", "Briefing set (ZIP: PNG, CSV, summary, briefing PDF)", "zip", "application/zip", pack_zip_bytes),
+    Format("zip", "Briefing set (ZIP: PNG, CSV with CSVW metadata, summary, briefing PDF)", "zip", "application/zip",
+           pack_zip_bytes),
 )}
 
 

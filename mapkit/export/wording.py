@@ -10,12 +10,11 @@ from mapkit.specs.classes import COMPARES, SCHEMES
 from mapkit.analysis.map_data import MapData
 from mapkit.specs.registry import overlay_specs, registry
 
-DEPRIVATION_SOURCES: frozenset[str] = frozenset({"iod2025"})
-"""Sources whose rank 1 means "most deprived" (the Indices of Deprivation); others say "highest" or "lowest"."""
+from mapkit.text import ranks
+from mapkit.text.ranks import VALUE_WORDS
 
-VALUE_WORDS: dict[str, tuple[str, str]] = {"worse": ("highest", "lowest"), "better": ("lowest", "highest"),
-                                           "neutral": ("highest", "lowest")}
-"""Per ``higher_is``: the value word for the worst-ranked (rank 1) and the best-ranked end of an indicator."""
+__all__ = ["VALUE_WORDS", "in_sentence", "is_deprivation", "parent_levels", "place", "place_title", "plural",
+           "reference_note", "singular", "source_lines", "subtitle", "title", "worst_best"]
 
 PLACE_PATTERNS: dict[str, tuple[str, str]] = {
     "england": ("{name}", "{name}"),
@@ -51,14 +50,13 @@ def in_sentence(label: str) -> str:
 
 
 def is_deprivation(data: MapData) -> bool:
-    return data.spec.source in DEPRIVATION_SOURCES
+    """True when the map's rank 1 reads "most deprived" (:func:`mapkit.text.ranks.is_deprivation`)."""
+    return ranks.is_deprivation(data.spec)
 
 
 def worst_best(data: MapData) -> tuple[str, str]:
     """How the two ends read: ("most deprived", "least deprived") or e.g. ("highest", "lowest")."""
-    if is_deprivation(data):
-        return "most deprived", "least deprived"
-    return VALUE_WORDS[data.spec.higher_is]
+    return ranks.rank_ends(data.spec)
 
 
 def title(data: MapData) -> str:

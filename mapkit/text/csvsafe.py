@@ -37,13 +37,15 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def csv_text(frame: pd.DataFrame, *, header_lines: Iterable[str] = ()) -> str:
-    """``frame`` as CSV text (no index, ``\\n`` line ends), after ``header_lines`` (e.g. ``# source``) if any."""
+def csv_text(frame: pd.DataFrame, *, header_lines: Iterable[str] = (), float_format: str | None = None) -> str:
+    """``frame`` as CSV text (no index, ``\\n`` line ends), after ``header_lines`` (e.g. ``# source``) if any;
+    ``float_format`` (e.g. ``"%.15g"``) writes floats with it (``258370`` rather than ``258370.0``)."""
     buffer = io.StringIO()
     for line in header_lines:
         buffer.write(safe_text(line))
     safe = safe_frame(frame)
-    safe.to_csv(buffer, index=False, lineterminator="\n", quoting=_quoting(v for c in safe for v in safe[c]))
+    safe.to_csv(buffer, index=False, lineterminator="\n", quoting=_quoting(v for c in safe for v in safe[c]),
+                float_format=float_format)
     return buffer.getvalue()
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from mapkit.data.products import regions
-from mapkit.specs.registry import IndicatorSpec, overlay_specs, registry
+from mapkit.specs.registry import IndicatorSpec, SeriesSpec, overlay_specs, registry
 from mapkit.specs.palettes import DEFAULT as DEFAULT_PALETTE
 from mapkit.specs.palettes import PALETTES
 
@@ -124,3 +124,35 @@ def table_number_format(number_format: str) -> str | None:
         prefix, digits, suffix = match.groups()
         return f"{prefix}%.{digits}f{suffix.replace('%', '%%')}"
     return None
+
+
+_MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
+
+
+def series_caveats(spec: SeriesSpec, *, markdown: bool = False) -> list[str]:
+    """ONS's caveats on a series (``caveats`` in ``layers/series.toml``, ONS's own words), one paragraph each.
+
+    ONS writes links in Markdown; as plain text (CSV, XLSX, PDF footers) a link becomes "text (address)". The
+    note on revisions since an earlier snapshot is ours, not ONS's: see :func:`series_notes`.
+    """
+    paragraphs = [p.strip() for p in spec.caveats.split("\n\n") if p.strip()]
+    if not markdown:
+        paragraphs = [_MARKDOWN_LINK.sub(r"\1 (\2)", p) for p in paragraphs]
+    return paragraphs
+
+
+def series_caveat_heading(spec: SeriesSpec) -> str:
+    """The line that introduces :func:`series_caveats` wherever the series is shown."""
+    return f"Notes from {registry().sources[spec.source].publisher} on this series (release of {spec.release_date}):"
+
+
+def series_notes(spec: SeriesSpec) -> list[str]:
+    """Every note a series carries, as plain text: ONS's caveats under their heading, then our note on revisions
+    (for the About sheet of a download, a CSVW file and a page's footnotes)."""
+    caveats = series_caveats(spec)
+    lines = [series_caveat_heading(spec), *caveats] if caveats else []
+    if spec.experimental:
+        lines.append("ONS publishes this series as official statistics in development.")
+    if spec.revision_note:
+        lines.append(f"Revisions: {spec.revision_note}")
+    return lines

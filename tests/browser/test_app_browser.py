@@ -171,7 +171,7 @@ def test_default_view_draws_every_ward_in_its_legend_colour(page: Any, app_url: 
     assert_pixels_show_colours(page, frame, wards, expected)
 
     legend = frame.locator(".mapkit-legend").inner_text()
-    for text in ("IMD score", "(score)", "1 = worst 10%", "6,784 wards in England", "No data", "MHCLG"):
+    for text in ("IMD score", "(score)", "1 = most deprived 10%", "6,784 wards in England", "No data", "MHCLG"):
         assert text in legend
     assert re.search(r"1: \d+\.\d\d to \d+\.\d\d", legend)  # IMD score to 2 dp, as MHCLG publishes it
     assert "Contains OS data" in frame.locator(".leaflet-control-attribution").inner_text()
