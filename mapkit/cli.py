@@ -70,9 +70,13 @@ def _indicators(args: argparse.Namespace) -> int:
 def _publish(args: argparse.Namespace) -> int:
     from mapkit.publish.site import publish
 
-    report = publish(args.out, regions=args.region, levels=args.levels, log=lambda msg: print(msg, file=sys.stderr))
+    report = publish(args.out, regions=args.region, levels=args.levels, log=lambda msg: print(msg, file=sys.stderr),
+                     api=not args.no_api)
     for reason in report.skipped:
         print(f"left out: {reason}", file=sys.stderr)
+    if report.api is not None:
+        print(f"API: {report.api.tables:,} tables and {report.api.areas:,} area documents in {report.out}/api/v1 "
+              f"({report.api.files:,} files, {report.api.bytes / 1e6:.1f} MB; docs/api.md)", file=sys.stderr)
     print(f"Published {report.maps:,} maps of {report.views} views to {report.out} ({report.files:,} files, "
           f"{report.bytes / 1e6:.1f} MB). Serve the folder with any static web server, e.g. "
           f"`python -m http.server -d {report.out}`; index.html shows the embed snippet.", file=sys.stderr)
@@ -177,6 +181,8 @@ def parser() -> argparse.ArgumentParser:
                       help="region codes (default: England and every combined authority)")
     site.add_argument("--levels", nargs="+", default=None, choices=LEVELS,
                       help="levels to publish where a region offers them (default: all)")
+    site.add_argument("--no-api", action="store_true",
+                      help="leave out the static API (api/v1: JSON and CSV of every figure, docs/api.md)")
     sub.add_parser("regions", help="list region codes (CSV)")
     table = sub.add_parser("table", help="one indicator as a tidy table (CSV by default): area_code,area_name,...")
     table.add_argument("--level", required=True, choices=LEVELS)

@@ -89,6 +89,18 @@ class Change:
         return f"{value:+.1f} percentage points" if self.in_points else f"{value:+.1f}%"
 
     @property
+    def gap_unit(self) -> str:
+        """The unit of ``gap``: always percentage points, since it is a difference of two percentages (points) or of
+        two percent changes."""
+        return "percentage points"
+
+    def describe_gap(self, value: float | None) -> str:
+        """The gap to England as text: ``+1.2 percentage points``; ``no data`` for a gap in the data."""
+        if value is None or value != value:
+            return "no data"
+        return f"{value:+.1f} percentage points"
+
+    @property
     def title(self) -> str:
         """``Change in <label>, 2013 to 2023 (%)``."""
         unit = "percentage points" if self.in_points else "%"

@@ -108,7 +108,7 @@ def change_csv(indicator: str, level: str, region: str, start: int, end: int) ->
         "start_value": f"{start} ({spec.unit})", "end_value": f"{end} ({spec.unit})",
         "abs_change": f"change ({spec.unit})", "pct_change": "change (%)", "cagr": "compound annual growth (%)",
         "real_pct_change": "change in real terms (%)", "change": f"headline change ({unit})",
-        "england_change": f"England's change ({unit})", "gap": f"gap to England ({unit})"})
+        "england_change": f"England's change ({unit})", "gap": "gap to England (percentage points)"})
     title = f"{region_name(region)}: {registry().boundary(level).plural}, change in {spec.label}, {start} to {end}"
     return csv_text(table, header_lines=_header(spec, title))
 

@@ -40,7 +40,7 @@ METHOD_HELP = ("Each area is described by the seven IoD2025 domain scores (incom
                "distance between two areas is the Euclidean distance between their z-scores, and the list is the "
                "10 nearest (ties by code). Similarity = 100 / (1 + distance). Limits: equal weights, by choice "
                "rather than estimation; the domain scores date from 2022/23 data and the Census from March 2021; "
-               "areas missing a figure are left out. Full method and checks: docs/similar_areas.md.")
+               "areas missing a figure are left out.")
 """The app's help text (a caption with the method behind its "?")."""
 KEY_FIGURES = ("imd_score", "population")
 """Figures listed beside each similar area."""
@@ -128,7 +128,7 @@ def similar_csv(code: str, level: str, n: int = DEFAULT_N) -> str:
     labels = ", ".join(reg.indicator(f).label for f in FEATURES)
     header = [f"# The {len(table)} {reg.boundary(level).plural} of England most similar to {name} ({code})",
               f"# Method: Euclidean distance between z-scores (across England's {reg.boundary(level).plural}) of: "
-              f"{labels} (usual residents as log10). See docs/similar_areas.md.",
+              f"{labels} (usual residents as log10).",
               "# similarity = 100 / (1 + distance); 100 = identical on every input",
               *(f"# Source: {reg.sources[s].publisher}, {reg.sources[s].title}, {reg.sources[s].vintage}. "
                 f"{reg.sources[s].licence}." for s in dict.fromkeys(reg.indicator(f).source for f in FEATURES))]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from mapkit.text.csvsafe import csv_text
-from mapkit.data.products import ENGLAND, load_indicator, region_name
+from mapkit.data.products import ENGLAND, indicator_table, load_boundaries, region_name
 from mapkit.specs.registry import IndicatorSpec, registry
 from mapkit.analysis.ranking import rank_in_region
 from mapkit.text.ranks import rank_rule
@@ -19,7 +19,9 @@ def ranking_table(indicator_id: str, level: str, region: str = ENGLAND) -> pd.Da
     """Areas of ``region`` with value, rank within the region and in England, and decile (1 = worst; for neutral
     indicators 1 = highest)."""
     spec = registry().indicator(indicator_id)
-    frame = pd.DataFrame(load_indicator(indicator_id, level, region).drop(columns="geometry"))
+    rows = indicator_table(indicator_id, level).drop(columns=["level", "indicator"])
+    areas = pd.DataFrame(load_boundaries(level, region)[["code", "name"]])  # no geometry: a table needs none
+    frame = areas.merge(rows, on="code", how="left", validate="1:1")
     frame["rank_in_region"] = rank_in_region(frame["value"], frame["rank"], spec.higher_is)
     frame = frame.rename(columns={"rank": "rank_in_england", "n_ranked": "n_england",
                                   "decile": "decile_in_england"})

@@ -96,7 +96,8 @@ COLUMNS: dict[str, Column] = {c.name: c for c in (
     Column("cagr", "number", "Compound annual growth rate over the period (%)."),
     Column("real_pct_change", "number", "Change in real terms, from ONS's chained volume series (%)."),
     Column("england_change", "number", "England's change over the same period, in `unit`."),
-    Column("gap_to_england", "number", "value - england_change, in `unit`."),
+    Column("gap_to_england", "number", "value - england_change, in percentage points (a difference of two "
+                                       "percentages, or of two percent changes)."),
     Column("similar_to", "string", "Code of the area the similar areas are similar to."),
     Column("similarity_rank", "integer", "1 = the most similar area."),
     Column("distance", "number", "Euclidean distance between the areas' standardised figures (0 = identical)."),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from mapkit.specs.classes import COMPARES, SCHEMES
 from mapkit.analysis.map_data import MapData
 from mapkit.specs.registry import overlay_specs, registry
+from mapkit.text.wording import series_notes
 
 from mapkit.text import ranks
 from mapkit.text.ranks import VALUE_WORDS
@@ -83,7 +84,8 @@ def reference_note(data: MapData) -> str:
 
 
 def source_lines(data: MapData) -> list[str]:
-    """Every source, vintage and licence line the map needs: indicator, boundaries, each overlay shown."""
+    """Every source, vintage and licence line the map needs: indicator, boundaries, ONS's notes on the indicator's
+    time series (if it has one), each overlay shown."""
     reg = registry()
     source = reg.sources[data.spec.source]
     boundary_key = reg.boundary(data.view.level).source.partition(".")[0]
@@ -92,6 +94,9 @@ def source_lines(data: MapData) -> list[str]:
     vintages = "; ".join(f"{reg.boundary(lvl).plural} {reg.boundary(lvl).vintage}" for lvl in levels)
     lines = [f"{source.attribution} Vintage: {source.vintage}; period: {data.spec.period}.",
              f"Boundaries: {boundaries.title}, {vintages}. {boundaries.attribution}"]
+    series = reg.series_for(data.view.indicator)
+    if series is not None:  # ONS's caveats travel with its series, on the map page as in the data's metadata
+        lines.append(" ".join(series_notes(series)))
     specs = overlay_specs()
     for overlay_id in data.overlays:
         spec = specs[overlay_id]

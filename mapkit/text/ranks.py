@@ -77,3 +77,15 @@ def colour_key(higher_is: str, centre_label: str = "") -> str:
     if centre_label:
         return f"Middle colour = {centre_label}; {DIVERGING_KEY[higher_is]}"
     return DARKER[higher_is]
+
+
+def position_key(specs: list[Ranked], labels: list[str] | None = None) -> str:
+    """What 100 and 0 mean on a position chart of several indicators (100 = rank 1 in England): "100 = most
+    deprived, 0 = least deprived", or per group of indicators where their ends differ."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for i, spec in enumerate(specs):
+        groups.setdefault(rank_ends(spec), []).append(labels[i] if labels else "")
+    if len(groups) == 1:
+        (top, bottom), = groups
+        return f"100 = {top}, 0 = {bottom}"
+    return "; ".join(f"100 = {top} for {', '.join(names)}" for (top, _), names in groups.items())

@@ -156,3 +156,9 @@ def series_notes(spec: SeriesSpec) -> list[str]:
     if spec.revision_note:
         lines.append(f"Revisions: {spec.revision_note}")
     return lines
+
+
+def median_heading(plural: str, region_name: str = "England") -> str:
+    """The one name of a median of areas: "Median of England's wards", or "Median of wards in West Midlands" for a
+    region (a page whose region is England shows England's median once, not as a second column)."""
+    return f"Median of England's {plural}" if region_name == "England" else f"Median of {plural} in {region_name}"
