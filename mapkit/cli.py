@@ -71,7 +71,7 @@ def _publish(args: argparse.Namespace) -> int:
     from mapkit.publish.site import publish
 
     report = publish(args.out, regions=args.region, levels=args.levels, log=lambda msg: print(msg, file=sys.stderr),
-                     api=not args.no_api)
+                     api=not args.no_api, api_levels=args.api_levels)
     for reason in report.skipped:
         print(f"left out: {reason}", file=sys.stderr)
     if report.api is not None:
@@ -181,8 +181,11 @@ def parser() -> argparse.ArgumentParser:
                       help="region codes (default: England and every combined authority)")
     site.add_argument("--levels", nargs="+", default=None, choices=LEVELS,
                       help="levels to publish where a region offers them (default: all)")
-    site.add_argument("--no-api", action="store_true",
-                      help="leave out the static API (api/v1: JSON and CSV of every figure, docs/api.md)")
+    api = site.add_mutually_exclusive_group()
+    api.add_argument("--no-api", action="store_true",
+                     help="leave out the static API (api/v1: JSON and CSV of every figure, docs/api.md)")
+    api.add_argument("--api-levels", nargs="+", default=None, choices=LEVELS, metavar="LEVEL",
+                     help="levels the API holds (default: every level published; LSOAs are most of its size)")
     sub.add_parser("regions", help="list region codes (CSV)")
     table = sub.add_parser("table", help="one indicator as a tidy table (CSV by default): area_code,area_name,...")
     table.add_argument("--level", required=True, choices=LEVELS)

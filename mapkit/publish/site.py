@@ -184,10 +184,11 @@ def _ref(payload: GeometryPayload, name: str) -> dict[str, Any]:
 
 
 def build_site(site: Path, views: Sequence[tuple[str, str]], *, log: Callable[[str], None] = lambda _: None,
-               today: dt.date | None = None, api: bool = True) -> tuple[int, list[str], ApiReport | None]:
+               today: dt.date | None = None, api: bool = True,
+               api_levels: Sequence[str] | None = None) -> tuple[int, list[str], ApiReport | None]:
     """Write the site's files into the empty folder ``site`` (with the static API, :mod:`mapkit.publish.api`, unless
-    ``api`` is false); return the number of indicator maps, what was left out (with the reason) and the API's
-    report."""
+    ``api`` is false; ``api_levels`` keeps only those levels in it); return the number of indicator maps, what was
+    left out (with the reason) and the API's report."""
     (site / "data").mkdir(parents=True)
     (site / "assets").mkdir()
     skipped: list[str] = []
@@ -229,8 +230,8 @@ def build_site(site: Path, views: Sequence[tuple[str, str]], *, log: Callable[[s
                              encoding="utf-8")
     report = None
     if api:
-        report = write_api(site, {(v["region"], v["level"]): list(v["data"]) for v in manifest["views"].values()},
-                           log=log, today=today)
+        report = write_api(site, {(v["region"], v["level"]): list(v["data"]) for v in manifest["views"].values()
+                                  if api_levels is None or v["level"] in api_levels}, log=log, today=today)
     return sum(len(v["data"]) for v in manifest["views"].values()), skipped, report
 
 
@@ -254,7 +255,8 @@ def _check_out(out: Path) -> None:
 
 
 def publish(out: Path, *, regions: Sequence[str] | None = None, levels: Sequence[str] | None = None,
-            log: Callable[[str], None] = lambda _: None, api: bool = True) -> SiteReport:
+            log: Callable[[str], None] = lambda _: None, api: bool = True,
+            api_levels: Sequence[str] | None = None) -> SiteReport:
     """Write the static site to ``out`` (created, or replaced if it is an earlier site), whole or not at all.
 
     Parameters
@@ -269,6 +271,8 @@ def publish(out: Path, *, regions: Sequence[str] | None = None, levels: Sequence
         Receives a line per view written.
     api
         Write the static API (``api/v1``, docs/api.md) beside the maps.
+    api_levels
+        Levels the API holds (default: every level published); England's LSOAs are most of its size.
 
     Raises
     ------
@@ -290,7 +294,7 @@ def publish(out: Path, *, regions: Sequence[str] | None = None, levels: Sequence
     old = None
     try:
         site = staging / "site"
-        maps, skipped, api_report = build_site(site, views, log=log, api=api)
+        maps, skipped, api_report = build_site(site, views, log=log, api=api, api_levels=api_levels)
         if out.exists():
             old = staging / "old"
             os.replace(out, old)

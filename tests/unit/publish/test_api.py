@@ -219,3 +219,11 @@ def test_the_recipe_serves_cache_and_cors_headers(site: Path, tmp_path: Path) ->
         process.terminate()
         process.wait(timeout=10)
         shutil.rmtree(run_dir, ignore_errors=True)
+
+
+def test_the_api_can_hold_fewer_levels_than_the_maps(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert main(["publish", "--out", str(out), "--region", WMCA, "--levels", "ca", "lad", "--api-levels", "ca"]) == 0
+    index = json.loads((out / "api/v1/indicators.json").read_text(encoding="utf-8"))
+    assert {level for entry in index["indicators"] for level in entry["data"]} == {"ca"}
+    assert not (out / "api/v1/lad").exists() and (out / "api/v1/areas/E47000007.json").is_file()
