@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from mapkit.errors import MapkitError
+from mapkit.errors import MapkitError, ParameterError
 
 
 def _build_data(args: argparse.Namespace) -> int:
@@ -104,6 +104,11 @@ def _table(args: argparse.Namespace) -> int:
     from mapkit.analysis.series import parse_change
     from mapkit.export import tidy
 
+    if args.versus:
+        sys.stdout.write(_versus_csv(args))
+        return 0
+    if args.versus_year is not None or args.versus_change is not None:
+        raise ParameterError("--versus-year and --versus-change give the period of a second indicator: add --versus.")
     if args.year is not None:
         table = tidy.series_year_table(args.indicator, args.level, args.region, args.year)
     elif args.change is not None:
@@ -113,6 +118,24 @@ def _table(args: argparse.Namespace) -> int:
     else:
         table = tidy.indicator_table(args.indicator, args.level, args.region)
     return _write_table(args, table)
+
+
+def _scorecard(args: argparse.Namespace) -> int:
+    from mapkit.export.scorecard_command import run
+
+    return run(args)
+
+
+def _versus_csv(args: argparse.Namespace) -> str:
+    """``table --versus``: one row per area with both measures and the area's cell (tidy, no comment lines)."""
+    from mapkit.analysis.versus_tables import versus_table
+    from mapkit.export.command import periods, prepared
+    from mapkit.text.csvsafe import csv_text
+    from mapkit.view import View
+
+    when, versus = periods(args)
+    view = View(region=args.region, level=args.level, indicator=args.indicator, compare=args.compare, **when)
+    return csv_text(versus_table(prepared(view, versus)))
 
 
 def _series(args: argparse.Namespace) -> int:
@@ -144,6 +167,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "install-assets": _install_assets,
     "publish": _publish,
     "regions": _regions,
+    "scorecard": _scorecard,
     "series": _series,
     "similar": _similar,
     "table": _table,
@@ -154,6 +178,9 @@ def parser() -> argparse.ArgumentParser:
     from mapkit.web.assets import NODE_MODULES, VENDOR_DIR
     from mapkit.pipeline.build import DEFAULT_OUT
     from mapkit.export.command import add_arguments as add_export_arguments
+    from mapkit.export.scorecard_command import add_arguments as add_scorecard_arguments
+    from mapkit.export.command import add_versus_arguments
+    from mapkit.specs.classes import COMPARES
     from mapkit.specs.registry import LEVELS
 
     root = argparse.ArgumentParser(prog="python -m mapkit", description="England policy map: data and exports.")
@@ -187,6 +214,8 @@ def parser() -> argparse.ArgumentParser:
     api.add_argument("--api-levels", nargs="+", default=None, choices=LEVELS, metavar="LEVEL",
                      help="levels the API holds (default: every level published; LSOAs are most of its size)")
     sub.add_parser("regions", help="list region codes (CSV)")
+    add_scorecard_arguments(sub.add_parser("scorecard", help="scorecards of the growth locations and transport "
+                                                             "schemes in a region (CSV or JSON)"))
     table = sub.add_parser("table", help="one indicator as a tidy table (CSV by default): area_code,area_name,...")
     table.add_argument("--level", required=True, choices=LEVELS)
     table.add_argument("--indicator", required=True)
@@ -197,6 +226,9 @@ def parser() -> argparse.ArgumentParser:
     when.add_argument("--change", default=None, metavar="START:END",
                       help="change between two years of the series, e.g. 2013:2023")
     when.add_argument("--years", action="store_true", help="one row per area and year, every year ONS publishes")
+    add_versus_arguments(table)
+    table.add_argument("--compare", choices=list(COMPARES), default="england",
+                       help="with --versus: thirds of all England's areas at the level (default) or of the region's")
     _table_output(table)
     series = sub.add_parser("series", help="one area's ONS time series as a tidy table")
     series.add_argument("--indicator", required=True, help="an indicator with a series (e.g. gva_per_hour) or a "

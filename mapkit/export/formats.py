@@ -43,19 +43,20 @@ def html_bytes(data: MapData, options: FigureOptions) -> bytes:
 
 
 def csv_bytes(data: MapData, options: FigureOptions) -> bytes:
-    """The view's tidy table (``python -m mapkit table``): data only, its metadata in the XLSX and CSVW forms."""
-    from mapkit.export.tidy import view_table
+    """The map's tidy table (``python -m mapkit table``; for two measures ``table --versus``): data only, its
+    metadata in the XLSX and CSVW forms."""
+    from mapkit.export.tidy import data_table
     from mapkit.export.tidy_files import to_csv
 
-    return to_csv(view_table(data.view)).encode("utf-8")
+    return to_csv(data_table(data)).encode("utf-8")
 
 
 def xlsx_bytes(data: MapData, options: FigureOptions) -> bytes:
-    """The view's tidy table as a workbook: the data and an "About" sheet (sources, licence, method, caveats)."""
-    from mapkit.export.tidy import view_table
+    """The map's tidy table as a workbook: the data and an "About" sheet (sources, licence, method, caveats)."""
+    from mapkit.export.tidy import data_table
     from mapkit.export.tidy_files import to_xlsx
 
-    return to_xlsx(view_table(data.view))
+    return to_xlsx(data_table(data))
 
 
 def pack_pdf_bytes(data: MapData, options: FigureOptions) -> bytes:

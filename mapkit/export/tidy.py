@@ -22,6 +22,7 @@ import pandas as pd
 
 from mapkit.analysis import series_tables
 from mapkit.analysis.compare import Comparison
+from mapkit.analysis.map_data import MapData
 from mapkit.analysis.series import series_level
 from mapkit.analysis.similar import FEATURES, KEY_FIGURES, similar_areas
 from mapkit.analysis.tables import ranking_table
@@ -78,6 +79,16 @@ COLUMNS: dict[str, Column] = {c.name: c for c in (
                                            "same end as rank 1."),
     Column("rank_in_region", "integer", "Rank within the region of the table, in the order of `rank_in_england` "
                                         "where the publisher ranks; rank 1 is the same end as in England."),
+    Column("versus_indicator_id", "string", "Bivariate map: the second measure's indicator id."),
+    Column("versus_indicator", "string", "Bivariate map: what the second measure is."),
+    Column("versus_period", "string", "Bivariate map: the second measure's period."),
+    Column("versus_value", "number", "Bivariate map: the second measure's figure, in `versus_unit`."),
+    Column("versus_unit", "string", "Bivariate map: unit of `versus_value`."),
+    Column("versus_rank_in_region", "integer", "Bivariate map: the second measure's rank in the region."),
+    Column("bivariate_class", "string", "Bivariate map: the area's cell as x-y, each 1-3 (1 = the lowest third of "
+                                        "that measure's values)."),
+    Column("bivariate_cell", "string", "Bivariate map: the area's cell in words."),
+    Column("tertiles_of", "string", "Bivariate map: the areas the thirds were cut from."),
     Column("numerator", "number", "Count the value is made from (Census: people or households in the category; "
                                   "IoD shares: LSOAs or people counted)."),
     Column("denominator", "number", "What the value is a share or an average of (Census: all people or households; "
@@ -113,6 +124,7 @@ COLUMNS: dict[str, Column] = {c.name: c for c in (
     Column("status_source", "string", "Where the scheme and its status are published."),
     Column("source_url", "string", "Address of `status_source`."),
     Column("source", "string", "Publisher and dataset of `value`."),
+    Column("versus_source", "string", "Bivariate map: publisher and dataset of `versus_value`."),
 )}
 """Every column a tidy table may hold, in the order tables list them (core columns first)."""
 
@@ -370,6 +382,26 @@ def view_table(view: View) -> TidyTable:
     if view.year is not None:
         return series_year_table(view.indicator, view.level, view.region, view.year)
     return indicator_table(view.indicator, view.level, view.region)
+
+
+def data_table(data: MapData) -> TidyTable:
+    """The table of a prepared map: :func:`view_table`, or for a bivariate map its two measures per area
+    (:func:`mapkit.analysis.versus_tables.versus_table`)."""
+    if data.versus is None:
+        return view_table(data.view)
+    from mapkit.analysis.versus_tables import versus_table
+
+    reg = registry()
+    x_spec, y_spec = data.versus.x.spec, data.versus.y.spec
+    plural = reg.boundary(data.view.level).plural
+    return TidyTable(
+        name=f"{data.view.indicator}_versus_{data.versus.y.view.indicator}_{data.view.level}_{data.view.region}",
+        title=f"{data.region_name}: {plural}, {x_spec.label} and {y_spec.label}",
+        description=f"{x_spec.description} Second measure: {y_spec.description}",
+        frame=tidy_frame(versus_table(data)),
+        sources=(*_sources([x_spec, y_spec]), _boundaries()),
+        method="Each measure is cut into thirds of the areas' values; an area's cell is its pair of thirds.",
+        caveats=(rank_rule(x_spec, plural), rank_rule(y_spec, plural)))
 
 
 def comparison_table(comparison: Comparison) -> TidyTable:

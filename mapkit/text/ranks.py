@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from typing import Protocol
 
+import pandas as pd
+
+from mapkit.specs.registry import registry
+
 DEPRIVATION_SOURCES: frozenset[str] = frozenset({"iod2025"})
 """Sources whose rank 1 reads "most deprived" (the Indices of Deprivation)."""
 VALUE_WORDS: dict[str, tuple[str, str]] = {"worse": ("highest", "lowest"), "better": ("lowest", "highest"),
@@ -79,12 +83,30 @@ def colour_key(higher_is: str, centre_label: str = "") -> str:
     return DARKER[higher_is]
 
 
-def position_key(specs: list[Ranked], labels: list[str] | None = None) -> str:
-    """What 100 and 0 mean on a position chart of several indicators (100 = rank 1 in England): "100 = most
-    deprived, 0 = least deprived", or per group of indicators where their ends differ."""
+def rank_text(rank: object, n: object) -> str:
+    """"12 of 6,784", or "" when either is missing."""
+    return "" if pd.isna(rank) or pd.isna(n) else f"{int(rank):,} of {int(n):,}"
+
+
+def neutral_labels(table: pd.DataFrame) -> list[str]:
+    """Labels of the neutral (size) indicators among a profile's rows (columns ``indicator``, ``label``)."""
+    specs = registry()
+    return [label for ind, label in zip(table["indicator"], table["label"])
+            if specs.indicator(ind).higher_is == "neutral"]
+
+
+def neutral_key(table: pd.DataFrame) -> str:
+    """The exception to "rank 1 = worst" for the neutral indicators of a profile table ("" when there are none)."""
+    labels = neutral_labels(table)
+    return f"; for {', '.join(labels)} (sizes, not performance measures) rank 1 = highest" if labels else ""
+
+
+def position_key(table: pd.DataFrame) -> str:
+    """What 100 and 0 mean on a position chart of a profile's rows (columns ``indicator``, ``label``; 100 = rank 1
+    in England): "100 = most deprived, 0 = least deprived", or per group of indicators where their ends differ."""
     groups: dict[tuple[str, str], list[str]] = {}
-    for i, spec in enumerate(specs):
-        groups.setdefault(rank_ends(spec), []).append(labels[i] if labels else "")
+    for indicator, label in zip(table["indicator"], table["label"]):
+        groups.setdefault(rank_ends(registry().indicator(indicator)), []).append(str(label))
     if len(groups) == 1:
         (top, bottom), = groups
         return f"100 = {top}, 0 = {bottom}"

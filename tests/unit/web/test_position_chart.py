@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from mapkit.analysis.profile import area_profile
-from mapkit.specs.registry import registry
 from mapkit.text.ranks import position_key
 from mapkit.web.charts import POSITION_DOMAIN, position_chart
 
@@ -12,7 +11,7 @@ def test_the_axis_runs_0_to_100_for_an_area_near_the_middle():
     profile = area_profile("E07000234", "lad")  # Bromsgrove: every position under 50
     rows = profile.table[profile.table["theme"] == "Deprivation (IoD2025)"]
     assert rows["england_position"].max() < 60
-    key = position_key([registry().indicator(i) for i in rows["indicator"]])
+    key = position_key(rows)
     assert key == "100 = most deprived, 0 = least deprived"
     spec = position_chart(rows, key=key).to_dict()
     x = spec["encoding"]["x"]
