@@ -18,11 +18,9 @@ import dataclasses
 
 import pandas as pd
 
-from mapkit.text.csvsafe import csv_text
 from mapkit.data.products import ENGLAND, comparator_table, level_table, load_boundaries
 from mapkit.errors import ParameterError, UnknownNameError
 from mapkit.specs.registry import IndicatorSpec, registry
-from mapkit.text.ranks import rank_rule
 from mapkit.text.wording import median_heading
 
 MAX_AREAS = 10
@@ -252,20 +250,3 @@ def _parents(shapes: pd.DataFrame, codes: tuple[str, ...], level: str, parent: s
     else:
         pairs = list(zip(shapes.loc[list(codes), f"{parent}_code"], shapes.loc[list(codes), f"{parent}_name"]))
     return list(dict.fromkeys((str(c), str(n)) for c, n in pairs if pd.notna(c) and str(c)))
-
-
-def comparison_csv(comparison: Comparison) -> str:
-    """The comparison as CSV text: ``#`` lines naming what is compared and every source, then one row per
-    indicator and row; text cells are made spreadsheet-safe (:mod:`mapkit.text.csvsafe`)."""
-    reg = registry()
-    plural = reg.boundary(comparison.level).plural
-    header = [f"# Compare {plural}: {', '.join(comparison.names)}; theme {comparison.theme}"]
-    for source_id in dict.fromkeys(reg.indicator(i).source for i in comparison.indicators):
-        source = reg.sources[source_id]
-        header.append(f"# Source: {source.publisher}, {source.title}, {source.vintage}. {source.licence}.")
-    header.append(f"# {reg.sources['ons_boundaries'].attribution}")
-    header += [f"# {reg.indicator(i).label}: {rank_rule(reg.indicator(i), plural)}" for i in comparison.indicators]
-    table = comparison.table.rename(columns={"kind": "row", "rank_england": "rank_in_england",
-                                             "n_england": "areas_ranked_in_england",
-                                             "decile": "national_decile", "value_text": "value_as_shown"})
-    return csv_text(table, header_lines=[line + "\n" for line in header])

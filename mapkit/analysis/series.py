@@ -56,6 +56,11 @@ def parse_change(text: str) -> tuple[int, int]:
     return start, end
 
 
+GAP_UNIT = "percentage points"
+"""The unit of a change's gap to England, always: a difference of two percentages (a change in points) or of two
+percent changes is in percentage points, never in percent."""
+
+
 @dataclasses.dataclass(frozen=True)
 class Change:
     """A change table and what its headline figure means.
@@ -90,9 +95,8 @@ class Change:
 
     @property
     def gap_unit(self) -> str:
-        """The unit of ``gap``: always percentage points, since it is a difference of two percentages (points) or of
-        two percent changes."""
-        return "percentage points"
+        """The unit of ``gap``: :data:`GAP_UNIT`."""
+        return GAP_UNIT
 
     def describe_gap(self, value: float | None) -> str:
         """The gap to England as text: ``+1.2 percentage points``; ``no data`` for a gap in the data."""

@@ -469,3 +469,23 @@ def similar_table(code: str, level: str, n: int = 10) -> TidyTable:
                 "Euclidean distance between their z-scores, and the list is the nearest areas (ties by code). "
                 "similarity = 100 / (1 + distance). Equal weights, by choice rather than estimation."),
         caveats=("Similar is not the same: the method uses ten figures and leaves out areas missing any of them.",))
+
+
+def _comparison_of(codes: tuple[str, ...], level: str, theme: str | None = None) -> TidyTable:
+    from mapkit.analysis.compare import compare
+
+    return comparison_table(compare(codes, level, theme))
+
+
+TABLES = {
+    "indicator": indicator_table, "series_year": series_year_table, "series_change": series_change_table,
+    "series_years": series_years_table, "area_series": area_series_table, "compare": _comparison_of,
+    "similar": similar_table,
+}
+"""Every table by name, with the arguments of its builder: what a download button asks for (the app caches the
+file by name, arguments and format)."""
+
+
+def build(kind: str, *args: object) -> TidyTable:
+    """The tidy table ``kind`` (a key of :data:`TABLES`) of ``args``."""
+    return TABLES[kind](*args)  # type: ignore[operator]

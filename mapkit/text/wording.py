@@ -146,10 +146,11 @@ def series_caveat_heading(spec: SeriesSpec) -> str:
     return f"Notes from {registry().sources[spec.source].publisher} on this series (release of {spec.release_date}):"
 
 
-def series_notes(spec: SeriesSpec) -> list[str]:
-    """Every note a series carries, as plain text: ONS's caveats under their heading, then our note on revisions
-    (for the About sheet of a download, a CSVW file and a page's footnotes)."""
-    caveats = series_caveats(spec)
+def series_notes(spec: SeriesSpec, *, markdown: bool = False) -> list[str]:
+    """Every note a series carries: ONS's caveats under their heading, then our note on revisions (for the About
+    sheet of a download, a CSVW file, a page's footnotes and, as Markdown with ONS's links, beside the series on
+    screen)."""
+    caveats = series_caveats(spec, markdown=markdown)
     lines = [series_caveat_heading(spec), *caveats] if caveats else []
     if spec.experimental:
         lines.append("ONS publishes this series as official statistics in development.")

@@ -8,7 +8,9 @@ import pandas as pd
 import pytest
 
 import mapkit
-from mapkit.analysis.compare import MAX_AREAS, compare, comparison_csv, unique_labels
+from mapkit.analysis.compare import MAX_AREAS, compare, unique_labels
+from mapkit.export.tidy import comparison_table
+from mapkit.export.tidy_files import to_csv
 from mapkit.data.products import comparator_table, level_table
 from mapkit.data.products import ENGLAND
 from mapkit.errors import ParameterError, UnknownNameError
@@ -83,14 +85,13 @@ def test_limits_and_unknown_areas_are_clear_errors() -> None:
 
 
 def test_the_csv_holds_every_theme_with_sources_and_is_spreadsheet_safe() -> None:
-    text = comparison_csv(compare(CITIES, "lad"))
-    header = [line for line in text.splitlines() if line.startswith("#")]
-    assert any("Ministry of Housing" in line or "MHCLG" in line for line in header)
-    assert any("Office for National Statistics" in line for line in header)
-    table = pd.read_csv(io.StringIO(text), comment="#")
-    imd = table[(table["indicator"] == "imd_score") & (table["row"] == "area")].set_index("code")
+    tidy = comparison_table(compare(CITIES, "lad"))
+    sources = " ".join(s.line() for s in tidy.sources)
+    assert "MHCLG" in sources and "Office for National Statistics" in sources
+    table = pd.read_csv(io.StringIO(to_csv(tidy)))
+    imd = table[(table["indicator_id"] == "imd_score") & (table["comparison_row"] == "area")].set_index("area_code")
     assert imd.at[BIRMINGHAM, "value"] == pytest.approx(shipped("lad", "imd_score", BIRMINGHAM)["value"])
-    assert {"gva_per_hour", "imd_score", "bad_health", "median_weekly_pay"} <= set(table["indicator"])
+    assert {"gva_per_hour", "imd_score", "bad_health", "median_weekly_pay"} <= set(table["indicator_id"])
     assert not table.map(lambda v: isinstance(v, str) and v[:1] in "=+-@").any().any()
 
 
