@@ -162,7 +162,7 @@ def _view_entry(site: Path, region: str, level: str, log: Callable[[str], None],
             skipped.append(f"{region_label(region)}, {level}, {indicator}: {exc}")
             continue
         text = map_text(data.spec, level, data.region_name)
-        arrays, legend = choropleth_parts(data.frame, data.spec, data.classification, data.ramp, geometry, text)
+        arrays, legend = choropleth_parts(data, geometry, text)
         doc = json.dumps({"data": arrays, "legend": legend}, separators=(",", ":"), ensure_ascii=False,
                          allow_nan=False).encode("utf-8")
         entry["data"][indicator] = "data/" + _hashed(site / "data", indicator, ".json", doc)

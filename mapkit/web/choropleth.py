@@ -35,7 +35,7 @@ from mapkit.specs.classes import SCHEMES
 from mapkit.data.products import load_boundaries
 from mapkit.errors import UnknownNameError
 from mapkit.specs.registry import IndicatorSpec, registry
-from mapkit.specs.palettes import NoDataStyle, Ramp, class_colours
+from mapkit.specs.palettes import NoDataStyle
 from mapkit.data.postcodes import lookup
 from mapkit.analysis.map_data import MapData, prepare
 from mapkit.analysis.ranking import rank_worst_first
@@ -205,17 +205,14 @@ GeometryURL = Callable[[GeometryPayload], "str | None"]
 :mod:`mapkit.web.geometry_files`."""
 
 
-def choropleth_group(frame: pd.DataFrame, spec: IndicatorSpec, classification: Classification, ramp: Ramp,
-                     geometry: GeometryPayload, text: MapText, *, selected: str | None = None,
+def choropleth_group(data: MapData, geometry: GeometryPayload, text: MapText, *, selected: str | None = None,
                      attribution: str = "", url: str | None = None) -> folium.FeatureGroup:
     """The choropleth of one indicator as a feature group holding the areas and their legend.
 
     Parameters
     ----------
-    frame
-        Rows of the areas (``code, value, rank, n_ranked, decile, note``), aligned with ``classification.classes``.
-    spec, classification, ramp
-        What is shown and how it is classified and coloured.
+    data
+        The prepared view (:func:`mapkit.analysis.map_data.prepare`): its rows, classes and colours.
     geometry
         The encoded areas; their order decides the order of the per-area arrays.
     text
@@ -227,24 +224,23 @@ def choropleth_group(frame: pd.DataFrame, spec: IndicatorSpec, classification: C
     url
         Where the browser fetches ``geometry`` (``None``: sent inline), see :class:`~mapkit.web.elements.AreaLayer`.
     """
-    data, legend = choropleth_parts(frame, spec, classification, ramp, geometry, text, selected=selected)
-    group = folium.FeatureGroup(name=f"{spec.label} ({text.level_plural})", overlay=True, control=True)
-    AreaLayer(geometry, data=data, style=area_style(geometry), attribution=attribution, name=spec.label,
+    arrays, legend = choropleth_parts(data, geometry, text, selected=selected)
+    group = folium.FeatureGroup(name=f"{data.spec.label} ({text.level_plural})", overlay=True, control=True)
+    AreaLayer(geometry, data=arrays, style=area_style(geometry), attribution=attribution, name=data.spec.label,
               url=url).add_to(group)
     Legend(legend).add_to(group)
     return group
 
 
-def choropleth_parts(frame: pd.DataFrame, spec: IndicatorSpec, classification: Classification, ramp: Ramp,
-                     geometry: GeometryPayload, text: MapText, *,
+def choropleth_parts(data: MapData, geometry: GeometryPayload, text: MapText, *,
                      selected: str | None = None) -> tuple[dict[str, Any], str]:
-    """What the browser needs to draw one indicator on ``geometry``: the per-area arrays and the legend markup.
+    """What the browser needs to draw one indicator on ``geometry``: the per-area arrays and the legend markup, in
+    the colours :func:`~mapkit.analysis.map_data.prepare` gave the classes (the same as every export's).
 
     The app's layer (:func:`choropleth_group`) and the static site (:mod:`mapkit.publish.site`) send the same two."""
-    colours = class_colours(ramp, classification.k, spec.higher_is, classification.upper, classification.centre)
-    data = choropleth_data(frame, spec, classification, colours, ramp.no_data, text, order=geometry.codes,
-                           selected=selected)
-    return data, legend_html(spec, classification, colours, ramp.no_data, text)
+    arrays = choropleth_data(data.frame, data.spec, data.classification, data.colours, data.ramp.no_data, text,
+                             order=geometry.codes, selected=selected)
+    return arrays, legend_html(data.spec, data.classification, data.colours, data.ramp.no_data, text)
 
 
 def area_style(geometry: GeometryPayload) -> dict[str, Any]:
@@ -358,9 +354,8 @@ def build_map(view: View, *, data: MapData | None = None, extra_layers: Iterable
     outlines = outline_geometry(level, region) if isinstance(outlines, str) else outlines
     text = map_text(data.spec, level, data.region_name)
     publish = geometry_url or (lambda payload: None)
-    layers = [choropleth_group(data.frame, data.spec, data.classification, data.ramp, geometry, text,
-                               selected=view.area, attribution=registry().sources["ons_boundaries"].attribution,
-                               url=publish(geometry))]
+    layers = [choropleth_group(data, geometry, text, selected=view.area,
+                               attribution=registry().sources["ons_boundaries"].attribution, url=publish(geometry))]
     if outlines is not None:
         parent = registry().boundary(PARENT_OUTLINE[level])
         layers.append(outline_group(outlines, f"{parent.label} boundaries", url=publish(outlines)))

@@ -21,7 +21,7 @@ import mapkit
 from mapkit import web
 from mapkit.analysis import classify
 from mapkit.specs import palettes
-from mapkit.analysis.map_data import prepare
+from mapkit.analysis.map_data import MapData, prepare
 from mapkit.view import View
 from mapkit.web import choropleth, elements
 from mapkit.web.choropleth import MapText, build_map, choropleth_group, legend_html
@@ -212,8 +212,11 @@ def synthetic_map(selected: str | None = None) -> str:
     classes = classify.classify(frame["value"], scheme_name="equal_interval", k=3, formatter=spec.format_value)
     text = MapText(region_label="Test <region>", level_plural="wards", source_short="Publisher <x>",
                    source_licence="OGL")
-    group = choropleth_group(frame, spec, classes, palettes.PALETTES["Reds"],
-                             encode_geometry(frame, parent_column="lad_name"), text, selected=selected,
+    ramp = palettes.PALETTES["Reds"]
+    data = MapData(view=View(), spec=spec, frame=frame, classification=classes, ramp=ramp,
+                   colours=tuple(palettes.class_colours(ramp, classes.k, spec.higher_is)), region_name="Test <region>",
+                   region_kind="ca", overlays={})
+    group = choropleth_group(data, encode_geometry(frame, parent_column="lad_name"), text, selected=selected,
                              attribution="Boundaries <ONS> & OS")
     m = choropleth.base_map([[52, -2], [52.1, -1.7]], "none")
     group.add_to(m)
@@ -368,3 +371,16 @@ def test_attribution_sits_bottom_left_and_legends_are_kept_clear_of_the_region()
     assert '"mapkit-legend-extra"' in html and '"mapkit-legend leaflet-bar"' in html
     assert 'inCorner + ".mapkit-legend-extra"' in html  # the region is fitted clear of both legends
     assert f'"narrowMap":{elements.NARROW_MAP}' in html  # legends fold on a narrow map
+
+
+def test_the_map_draws_the_colours_prepare_gave_the_classes() -> None:
+    """Colours are computed once, by prepare: the map and its legend use MapData's, whatever they are."""
+    import dataclasses
+
+    data = prepare(View(region="E08000026", level="ward", indicator="income_score", scheme="quantiles", k=4))
+    own = ("#010101", "#020202", "#030303", "#040404")
+    html = build_map(data.view, data=dataclasses.replace(data, colours=own)).to_map().get_root().render()
+    arrays = page_data(html)
+    assert arrays["colours"] == list(own)
+    assert set(arrays["fill"]) - {None} <= set(own)
+    assert all(f"background:{c}" in html for c in own)
