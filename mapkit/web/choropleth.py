@@ -45,6 +45,7 @@ from mapkit.web.elements import (AREA_LINE, AREA_LINE_DENSE, AreaLayer, FitRegio
                                  stable_ids, tile_layer)
 from mapkit.web.encode import (PARENT_OUTLINE, GeometryPayload, area_geometry, display_text, encode_geometry,
                                outline_geometry)
+from mapkit.web.geometry_files import RuntimeLinks, StaticFiles
 from mapkit.web.marker import postcode_layer
 
 OUTLINE_STYLE = {"color": "#1a1a1a", "weight": 1.6, "opacity": 0.9, "fill": False}
@@ -206,7 +207,7 @@ GeometryURL = Callable[[GeometryPayload], "str | None"]
 
 
 def choropleth_group(data: MapData, geometry: GeometryPayload, text: MapText, *, selected: str | None = None,
-                     attribution: str = "", url: str | None = None) -> folium.FeatureGroup:
+                     attribution: str = "", url: str | None = None, runtime: bool = True) -> folium.FeatureGroup:
     """The choropleth of one indicator as a feature group holding the areas and their legend.
 
     Parameters
@@ -223,11 +224,14 @@ def choropleth_group(data: MapData, geometry: GeometryPayload, text: MapText, *,
         Source and licence text for the map's attribution control.
     url
         Where the browser fetches ``geometry`` (``None``: sent inline), see :class:`~mapkit.web.elements.AreaLayer`.
+    runtime
+        Whether the layer carries the areas' runtime inline (``False`` when the page loads it as a file, see
+        :class:`~mapkit.web.elements.MapStyle`).
     """
     arrays, legend = choropleth_parts(data, geometry, text, selected=selected)
     group = folium.FeatureGroup(name=f"{data.spec.label} ({text.level_plural})", overlay=True, control=True)
     AreaLayer(geometry, data=arrays, style=area_style(geometry), attribution=attribution, name=data.spec.label,
-              url=url).add_to(group)
+              url=url, runtime=runtime).add_to(group)
     Legend(legend).add_to(group)
     return group
 
@@ -274,8 +278,10 @@ def highlight_group(level: str, codes: Sequence[str], label: str, style: dict[st
     return group
 
 
-def base_map(bounds: list[list[float]] | None, basemap: str, *, height: int | str = "100%") -> folium.Map:
-    """A map fitted to ``bounds`` with the chosen basemap (or none) and a white background.
+def base_map(bounds: list[list[float]] | None, basemap: str, *, height: int | str = "100%",
+             runtime: RuntimeLinks | None = None) -> folium.Map:
+    """A map fitted to ``bounds`` with the chosen basemap (or none) and a white background; its runtime linked as
+    ``runtime`` files, else inline (:class:`~mapkit.web.elements.MapStyle`).
 
     Areas draw on their own canvases (:class:`AreaLayer`); everything else (overlays, uploads, hover outlines) uses
     Leaflet's SVG renderer, which lets the mouse through where nothing is drawn, so the areas below keep their
@@ -292,7 +298,7 @@ def base_map(bounds: list[list[float]] | None, basemap: str, *, height: int | st
     tiles = tile_layer(choice)
     if tiles is not None:
         tiles.add_to(m)
-    MapStyle().add_to(m)
+    MapStyle(runtime=runtime).add_to(m)
     FocusWithoutScroll().add_to(m)
     if bounds is not None:
         FitRegion(bounds).add_to(m)
@@ -327,7 +333,7 @@ class WebMap:
 def build_map(view: View, *, data: MapData | None = None, extra_layers: Iterable[folium.FeatureGroup] = (),
               geometry: GeometryPayload | None = None,
               outlines: GeometryPayload | None | Literal["cached"] = "cached",
-              geometry_url: GeometryURL | None = None) -> WebMap:
+              files: StaticFiles | None = None, geometry_url: GeometryURL | None = None) -> WebMap:
     """The web map of a view: its choropleth, the parent outlines, then ``extra_layers``, on the view's basemap.
 
     Parameters
@@ -335,27 +341,35 @@ def build_map(view: View, *, data: MapData | None = None, extra_layers: Iterable
     view
         What to draw; ``view.area`` is drawn with a thick outline.
     data
-        ``prepare(view)`` when the caller has it already (default: prepared here, which checks the view).
-        Overlays are not drawn from it: pass them in ``extra_layers``.
+        ``prepare(view)`` when the caller has it already (default: prepared here). Overlays are not drawn from it:
+        pass them in ``extra_layers``.
     extra_layers
         Layers drawn above the choropleth and the parent outlines (overlays, their key, uploads); the view's
         postcode, if any, is marked above them.
     geometry, outlines
         The encoded areas and parent outlines; default to this process's caches (:func:`mapkit.web.encode
-        .area_geometry`, :func:`mapkit.web.encode.outline_geometry`). An app may pass the same objects from its own
-        cache (``None`` outlines: draw none).
+        .area_geometry`, :func:`mapkit.web.encode.outline_geometry`; ``None`` outlines: draw none).
+    files
+        Where the areas, outlines and runtime are published as files the page fetches once and keeps (the app); by
+        default, or when the folder cannot be written, they are sent inline, so the map is one self-contained page
+        (the HTML export, tests).
     geometry_url
-        Publishes the areas and outlines as files the page fetches once and keeps (the app, a static site); by
-        default they are sent inline, so the map is one self-contained page (the HTML export, tests).
+        Deprecated, for callers not yet on ``files``: publishes the areas and outlines and returns their URLs.
     """
     data = prepare(view) if data is None else data
     level, region = view.level, view.region
     geometry = area_geometry(level, region) if geometry is None else geometry
     outlines = outline_geometry(level, region) if isinstance(outlines, str) else outlines
     text = map_text(data.spec, level, data.region_name)
-    publish = geometry_url or (lambda payload: None)
+    runtime = _published(files.runtime) if files is not None else None
+    if files is not None:
+        def publish(payload: GeometryPayload) -> str | None:
+            return _published(files.geometry_url, payload)
+    else:
+        publish = geometry_url or (lambda payload: None)
     layers = [choropleth_group(data, geometry, text, selected=view.area,
-                               attribution=registry().sources["ons_boundaries"].attribution, url=publish(geometry))]
+                               attribution=registry().sources["ons_boundaries"].attribution, url=publish(geometry),
+                               runtime=runtime is None)]
     if outlines is not None:
         parent = registry().boundary(PARENT_OUTLINE[level])
         layers.append(outline_group(outlines, f"{parent.label} boundaries", url=publish(outlines)))
@@ -368,4 +382,13 @@ def build_map(view: View, *, data: MapData | None = None, extra_layers: Iterable
         if marker is not None:
             layers.append(marker)
     stable_ids(layers)
-    return WebMap(base=base_map(geometry.bounds, view.basemap), layers=tuple(layers))
+    return WebMap(base=base_map(geometry.bounds, view.basemap, runtime=runtime), layers=tuple(layers))
+
+
+def _published(publish: Callable[..., Any], *args: Any) -> Any:
+    """``publish(*args)``, or ``None`` when the folder cannot be written (a read-only checkout): the map then sends
+    the same content inline."""
+    try:
+        return publish(*args)
+    except OSError:
+        return None

@@ -14,11 +14,13 @@ from typing import Any, Iterable
 
 import folium
 from branca.element import Element, MacroElement
+from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from mapkit import web
 from mapkit.specs.basemaps import Basemap
 from mapkit.web.encode import GeometryPayload, script_json
+from mapkit.web.geometry_files import RuntimeLinks
 
 AREA_LINE = {"color": "#ffffff", "weight": 0.6, "opacity": 0.9, "fillOpacity": 0.85}
 AREA_LINE_DENSE = {"color": "#ffffff", "weight": 0.2, "opacity": 0.6, "fillOpacity": 0.9}
@@ -175,11 +177,14 @@ class FocusWithoutScroll(MacroElement):
         self._name = "FocusWithoutScroll"
 
 
-class MapStyle(MacroElement):
+class MapStyle(JSCSSMixin):
     """Page styles for the map: white background (readable with no tiles), legend and tooltip text.
 
-    It carries ``mapkit/web/static/map.css`` and ``map.js`` (fit, legends, focus) for the elements added after it,
-    so :func:`mapkit.web.choropleth.base_map` adds it first.
+    It carries ``mapkit/web/static/map.css`` and the runtime (``map.js``: fit, legends, focus) for the elements
+    added after it, so :func:`mapkit.web.choropleth.base_map` adds it first. Given ``runtime`` (the files
+    :class:`mapkit.web.geometry_files.StaticFiles` published), it links them instead, and they carry the areas'
+    runtime too (:data:`mapkit.web.AREAS_RUNTIME`): the page loads them once when the map mounts, before any layer,
+    and a layer then sends only its configuration. Without, they are inline (a self-contained page).
 
     The attribution moves to the bottom-left corner, under the scale bar, so that the legends in the bottom-right
     corner reach the map's foot and leave more room for the region.
@@ -188,7 +193,7 @@ class MapStyle(MacroElement):
     _template = Template(
         """
         {% macro header(this, kwargs) %}
-        <style>{{ this.css }}</style>
+        {% if this.css %}<style>{{ this.css }}</style>{% endif %}
         {% endmacro %}
         {% macro script(this, kwargs) %}
         {{ this.runtime }}
@@ -197,12 +202,18 @@ class MapStyle(MacroElement):
         """
     )
 
-    def __init__(self, background: str = MAP_BACKGROUND) -> None:
+    def __init__(self, background: str = MAP_BACKGROUND, *, runtime: RuntimeLinks | None = None) -> None:
         super().__init__()
         self._name = "MapStyle"
         self.background = background
-        self.css = web.static_text("map.css")
-        self.runtime = web.runtime(web.MAP_RUNTIME)
+        if runtime is None:
+            self.css = web.static_text("map.css")
+            self.runtime = web.runtime(web.MAP_RUNTIME)
+            self.default_js, self.default_css = [], []
+        else:
+            self.css = self.runtime = ""
+            self.default_js = [("mapkit_runtime", runtime.script)]
+            self.default_css = [("mapkit_css", runtime.stylesheet)]
         self.config_json = script_json({"background": background})
 
 
