@@ -96,8 +96,27 @@ def tooltip_unit(spec: IndicatorSpec) -> str:
     return spec.unit
 
 
-def _int_or_none(value: Any) -> int | None:
-    return None if pd.isna(value) else int(value)
+def _ints(values: pd.Series) -> list[int | None]:
+    """Whole numbers as ``int``, missing as ``None``, in one pass (ranks and deciles of thousands of areas)."""
+    floats = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    return [None if v != v else int(v) for v in floats.tolist()]
+
+
+def _note_ids(notes: pd.Series) -> tuple[list[int], list[str]]:
+    """Each area's note as an index into the distinct escaped notes (``""`` first), so a note shared by many areas
+    is sent once."""
+    codes, uniques = pd.factorize(notes, use_na_sentinel=True)
+    texts = [""]
+    index = {"": 0}
+    ids = []
+    for unique in uniques:
+        shown = display_text(unique)
+        if shown not in index:
+            index[shown] = len(texts)
+            texts.append(shown)
+        ids.append(index[shown])
+    lookup = np.array([*ids, 0], dtype=np.int64)  # position -1 (missing) -> 0, no note
+    return lookup[codes].tolist(), texts
 
 
 def choropleth_data(frame: pd.DataFrame, spec: IndicatorSpec, classification: Classification,
@@ -120,18 +139,12 @@ def choropleth_data(frame: pd.DataFrame, spec: IndicatorSpec, classification: Cl
     }, index=pd.Index(frame["code"].astype(str), name="code"))
     table["rank_region"] = rank_worst_first(table["value"], spec.higher_is)
     table = table.reindex(list(order))
-    table["cls"] = table["cls"].fillna(NO_DATA).astype(int)
-    notes = [""]
-    note_index: dict[str, int] = {"": 0}
-    note_ids = []
-    for note in table["note"]:
-        shown = display_text(note)
-        if shown not in note_index:
-            note_index[shown] = len(notes)
-            notes.append(shown)
-        note_ids.append(note_index[shown])
+    classes = table["cls"].fillna(NO_DATA).astype(int).tolist()
+    note_ids, notes = _note_ids(table["note"])
+    values = table["value"].to_numpy(dtype=float, na_value=np.nan).tolist()
     n_england = pd.to_numeric(table["n_ranked"], errors="coerce").max()
     in_england = text.region_label == "England"  # the tooltip shows one rank there, the regional one
+    escape, formatted = html.escape, spec.format_value
     return {
         "label": html.escape(spec.label),
         "unit": html.escape(tooltip_unit(spec)),
@@ -142,11 +155,11 @@ def choropleth_data(frame: pd.DataFrame, spec: IndicatorSpec, classification: Cl
         "nRegion": int(table["value"].notna().sum()),
         "nEngland": None if pd.isna(n_england) else int(n_england),
         "colours": list(colours),
-        "cls": [None if c == NO_DATA else int(c) for c in table["cls"]],
-        "value": [html.escape(spec.format_value(None if pd.isna(v) else float(v))) for v in table["value"]],
-        "rr": [_int_or_none(v) for v in table["rank_region"]],
-        "re": None if in_england else [_int_or_none(v) for v in table["rank"]],
-        "dec": [_int_or_none(v) for v in table["decile"]],
+        "cls": [None if c == NO_DATA else c for c in classes],
+        "value": [escape(formatted(v)) for v in values],
+        "rr": _ints(table["rank_region"]),
+        "re": None if in_england else _ints(table["rank"]),
+        "dec": _ints(table["decile"]),
         "note": note_ids,
         "notes": notes,
         "noData": dataclasses.asdict(no_data),
