@@ -13,7 +13,7 @@ from collections import OrderedDict
 from typing import Any, Iterable
 
 import folium
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
@@ -32,7 +32,41 @@ AREA_PANES = {"areas": ("mapkitAreas", 350), "outlines": ("mapkitOutlines", 360)
 outlines (400), markers (600) and tooltips (650)."""
 
 
-class AreaLayer(folium.map.Layer):
+class Text(Element):
+    """Text already rendered, added to a page as it is (as a Jinja template renders text without markup: one
+    trailing newline dropped)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text.replace("\r\n", "\n").removesuffix("\n")
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
+
+
+class PlainRender(MacroElement):
+    """``render()`` as branca's, but each part the templates give (header, html, script) is added to the page as
+    :class:`Text`.
+
+    branca wraps each part in an ``Element`` whose text it compiles as a Jinja template again; for the areas' layer
+    (per-area arrays of thousands of areas) that compile cost more than building the layer, at every rerun in which
+    streamlit-folium renders the map. Put it after folium's classes and before ``MacroElement`` in the bases, so
+    their own ``render`` steps still run first.
+    """
+
+    def render(self, **kwargs: Any) -> None:
+        figure = self.get_root()
+        assert isinstance(figure, Figure), "You cannot render this Element if it is not in a Figure."
+        macros = self._template.module.__dict__
+        for part, target in (("header", figure.header), ("html", figure.html), ("script", figure.script)):
+            macro = macros.get(part)
+            if macro is not None:
+                target.add_child(Text(macro(self, kwargs)), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
+
+
+class AreaLayer(folium.map.Layer, PlainRender):
     """Encoded areas as one Leaflet layer drawn on its own canvas: a choropleth (with ``data``) or outlines (without).
 
     In the browser this is ``window.mapkit.areas`` (``mapkit/web/static/areas.js``): one layer for all areas,
@@ -100,7 +134,7 @@ def area_options(style: dict[str, Any] | None, *, interactive: bool, attribution
             "pane": pane, "zIndex": z_index}
 
 
-class Legend(MacroElement):
+class Legend(PlainRender):
     """A legend control shown while its parent layer group is on the map (``html`` must already be escaped).
 
     The choropleth's legend has the class ``mapkit-legend``; another legend (e.g. the overlays' key) takes
@@ -133,7 +167,7 @@ class Legend(MacroElement):
         self.attribution_json = script_json(html.escape(attribution))
 
 
-class FitRegion(MacroElement):
+class FitRegion(PlainRender):
     """Fit the map to a region, and again when the map is resized or a legend appears before the user moved it.
 
     streamlit-folium sizes its frame after the map is drawn, so a single ``fitBounds`` would fit a map of the
@@ -156,7 +190,7 @@ class FitRegion(MacroElement):
         self.config_json = script_json({"bounds": bounds})
 
 
-class FocusWithoutScroll(MacroElement):
+class FocusWithoutScroll(PlainRender):
     """Let a click focus the map without scrolling the page around it.
 
     Leaflet focuses the map on mouse-down (for keyboard panning). In an iframe that is partly off screen, as in
@@ -177,7 +211,7 @@ class FocusWithoutScroll(MacroElement):
         self._name = "FocusWithoutScroll"
 
 
-class MapStyle(JSCSSMixin):
+class MapStyle(JSCSSMixin, PlainRender):
     """Page styles for the map: white background (readable with no tiles), legend and tooltip text.
 
     It carries ``mapkit/web/static/map.css`` and the runtime (``map.js``: fit, legends, focus) for the elements
