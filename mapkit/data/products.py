@@ -105,18 +105,23 @@ def region_kind(code: str, data_dir: Path | None = None) -> str:
         For a code that is not England, a combined authority or a district in the shipped products.
     """
     region_name(code, data_dir)  # validates the code, with the message that lists where to find codes
-    table = regions(data_dir)
-    return str(table.loc[table["code"] == code, "kind"].iloc[0])
+    return _region_lookup(data_dir or default_data_dir())[code][1]
 
 
 def region_name(code: str, data_dir: Path | None = None) -> str:
-    table = regions(data_dir)
-    match = table.loc[table["code"] == code, "name"]
-    if match.empty:
+    found = _region_lookup(data_dir or default_data_dir()).get(code) if isinstance(code, str) else None
+    if found is None:
         raise UnknownNameError(
             f"Unknown region {code!r}: use E92000001 for England, an E47 code for a combined authority or an "
             "E06/E07/E08/E09 district code (`python -m mapkit regions` lists them).")
-    return str(match.iloc[0])
+    return found[0]
+
+
+@lru_cache(maxsize=None)
+def _region_lookup(data_dir: Path) -> dict[str, tuple[str, str]]:
+    """Region code -> (name, kind), from :func:`regions` (asked several times at each rerun of the app)."""
+    table = _regions(data_dir)
+    return {str(c): (str(n), str(k)) for c, n, k in zip(table["code"], table["name"], table["kind"])}
 
 
 def _region_mask(frame: pd.DataFrame, level: str, region: str, data_dir: Path) -> pd.Series:
