@@ -45,10 +45,11 @@ def _indicators(level: str, data_dir: Path) -> pd.DataFrame:
 
 
 @lru_cache(maxsize=None)
-def _rows_of(level: str, data_dir: Path, column: str) -> dict[str, np.ndarray]:
+def _rows_of(level: str, data_dir: Path, column: str) -> dict[str, slice | np.ndarray]:
     """Row positions of each value of ``column`` (``indicator`` or ``code``) in the level's table, in table order:
     one indicator's rows, or one area's, are then taken without comparing every row of the table (436,288 for
-    wards, 2.4 million for LSOAs) at each call."""
+    wards, 2.4 million for LSOAs) at each call. Rows that lie together (an indicator's, as the build writes them)
+    are a slice: taking them copies nothing (pandas copies on write)."""
     values = _indicators(level, data_dir)[column]
     codes, uniques = pd.factorize(values)
     if (codes < 0).any():  # a missing id: the product check refuses these, but do not guess
@@ -56,12 +57,13 @@ def _rows_of(level: str, data_dir: Path, column: str) -> dict[str, np.ndarray]:
         raise ProductError(f"{path}: rows without {column}. {rebuild_hint(path)}")
     order = np.argsort(codes, kind="stable")
     ends = np.cumsum(np.bincount(codes, minlength=len(uniques)))
-    return dict(zip(uniques, np.split(order, ends[:-1])))
+    return {value: slice(int(rows[0]), int(rows[-1]) + 1) if rows[-1] - rows[0] + 1 == len(rows) else rows
+            for value, rows in zip(uniques, np.split(order, ends[:-1]))}
 
 
 def _rows(level: str, data_dir: Path, column: str, value: str) -> pd.DataFrame:
     table = _indicators(level, data_dir)
-    return table.iloc[_rows_of(level, data_dir, column).get(value, np.empty(0, dtype=np.intp))]
+    return table.iloc[_rows_of(level, data_dir, column).get(value, slice(0, 0))]
 
 
 def default_data_dir() -> Path:
