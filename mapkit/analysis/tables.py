@@ -18,8 +18,13 @@ TABLE_COLUMNS = ["code", "name", "value", "rank_in_region", "rank_in_england", "
 def ranking_table(indicator_id: str, level: str, region: str = ENGLAND) -> pd.DataFrame:
     """Areas of ``region`` with value, rank within the region and in England, and decile (1 = worst; for neutral
     indicators 1 = highest)."""
-    spec = registry().indicator(indicator_id)
-    frame = pd.DataFrame(load_indicator(indicator_id, level, region).drop(columns="geometry"))
+    return ranked_rows(load_indicator(indicator_id, level, region), registry().indicator(indicator_id))
+
+
+def ranked_rows(frame: pd.DataFrame, spec: IndicatorSpec) -> pd.DataFrame:
+    """:func:`ranking_table` of rows already loaded (``load_indicator``, or the ``frame`` of a prepared map showing
+    the indicator's own figures, so a page that drew the map does not load them again)."""
+    frame = pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))
     frame["rank_in_region"] = rank_worst_first(frame["value"], spec.higher_is)
     frame = frame.rename(columns={"rank": "rank_in_england", "n_ranked": "n_england",
                                   "decile": "decile_in_england"})
