@@ -93,6 +93,7 @@ class App:
 
     label: str
     root: Path
+    script: str = "app.py"
     process: subprocess.Popen[bytes] | None = None
     base: str = ""
 
@@ -305,7 +306,8 @@ def run(apps: list[App], *, reps: int, n_changes: int, n_clicks: int, log: Path)
     targets = {name: click_targets(level, region, reps * n_clicks) for name, level, region in VIEWS}
     samples: list[Sample] = []
     for app in apps:
-        app.process, app.base = start_app(log / f"{app.label.replace(' ', '-')}.log", root=app.root, timeout=180)
+        app.process, app.base = start_app(log / f"{app.label.replace(' ', '-')}.log", root=app.root,
+                                          script=app.script, timeout=180)
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
@@ -404,6 +406,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--changes", type=int, default=3, help="indicator changes per page (default 3)")
     parser.add_argument("--clicks", type=int, default=3, help="area clicks per page (default 3)")
     parser.add_argument("--baseline", default=BASELINE, help=f"the commit compared with (default {BASELINE})")
+    parser.add_argument("--script", default="app.py", help="this tree's page (default app.py)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     if not CHROMIUM.exists():
@@ -412,7 +415,7 @@ def main(argv: list[str]) -> int:
         parser.error("--reps must be 1 to 20, --changes and --clicks 1 to 10")
     work = Path(tempfile.mkdtemp(prefix="mapkit-cpu-"))
     tree = baseline_tree(args.baseline, work)
-    apps = [App(args.baseline, tree), App("this tree", ROOT)]
+    apps = [App(args.baseline, tree), App("this tree", ROOT, script=args.script)]
     try:
         samples = run(apps, reps=args.reps, n_changes=args.changes, n_clicks=args.clicks, log=work)
     finally:

@@ -234,7 +234,7 @@ def _launch() -> tuple[Any, Any]:
 def _context(browser: Any, *, intercept_all: bool = True) -> tuple[Any, Any]:
     """A fresh context with CDN files served from ``node_modules/``; ``intercept_all=False`` (timed pages) routes
     only CDN requests, so the page and its tiles pay no Playwright round trip (see ``cdn_routes``)."""
-    sys.path.insert(0, str(ROOT / "tests"))
+    sys.path.insert(0, str(ROOT / "tests" / "browser"))
     from cdn_routes import RouteLog, install_routes
 
     context = browser.new_context(viewport=VIEWPORT, service_workers="block")

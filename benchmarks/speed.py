@@ -118,7 +118,7 @@ def view_url(base: str, level: str, region: str) -> str:
 
 
 def new_context(browser: Any) -> Any:
-    sys.path.insert(0, str(ROOT / "tests"))
+    sys.path.insert(0, str(ROOT / "tests" / "browser"))
     from cdn_routes import RouteLog, install_routes
 
     context = browser.new_context(viewport={"width": 1280, "height": 800}, service_workers="block")
