@@ -4,6 +4,7 @@ similar areas; under the map every indicator in one table. Without a selected ar
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import Any
 
 import pandas as pd
@@ -11,9 +12,10 @@ import streamlit as st
 
 import mapkit
 from mapkit.analysis import similar
+from mapkit.analysis.map_data import MapData
 from mapkit.analysis.profile import AreaProfile
 from mapkit.app import state
-from mapkit.app.cached import in_brief, profile, region_trend, similar_csv, similar_table
+from mapkit.app.cached import in_brief, own_figures, profile, region_trend, similar_csv, similar_table
 from mapkit.app.guarded import guarded
 from mapkit.app.state import Widget
 from mapkit.app.trends import show_trend
@@ -22,11 +24,12 @@ from mapkit.text.ranks import RANK_ONE, neutral_key, position_key, rank_text
 from mapkit.view import COMPARE_LEVELS, MAX_COMPARE, View
 
 
-def show_profile(view: View) -> AreaProfile | None:
-    """The selected area beside the map: the mapped indicator's figures and the theme's positions."""
+def show_profile(view: View, data: MapData) -> AreaProfile | None:
+    """The selected area beside the map: the mapped indicator's figures and the theme's positions; without one,
+    "In brief" from the map's own prepared ``data``."""
     if not view.area:
         st.info("Click an area on the map, or a row of the table below, to see its profile here.")
-        sentences = in_brief(view.indicator, view.level, view.region)
+        sentences = in_brief(view.indicator, view.level, view.region, own_figures(data))
         trend = region_trend(view.indicator, view.region, view.change)
         sentences = [trend, *sentences] if trend else sentences
         if sentences:
@@ -64,10 +67,13 @@ def show_profile(view: View) -> AreaProfile | None:
                      horizontal=True, height=max(180, 34 * len(theme_rows)), x_label="", y_label="")
     show_compare_button(view, prof)
     guarded(show_similar, view, prof)
-    if st.button("Close profile", key="close_profile"):
-        state.set_view(dataclasses.replace(view, area=None))
-        st.rerun()
+    st.button("Close profile", key="close_profile", on_click=close_profile)
     return prof
+
+
+def close_profile() -> None:
+    """The "Close profile" button's callback: the view without its area, before the page runs (one run)."""
+    state.set_view(dataclasses.replace(state.current_view(), area=None))
 
 
 def show_profile_table(view: View, prof: AreaProfile) -> None:
@@ -137,6 +143,6 @@ def show_similar(view: View, prof: AreaProfile) -> None:
                   args=([prof.code, *nearest],),
                   help=f"Replaces the compare list with {prof.name} and its {len(nearest)} most similar areas "
                        f"(the compare view holds {MAX_COMPARE}).")
-        st.download_button("Download the list (CSV)", data=similar_csv(prof.code, view.level),
+        st.download_button("Download the list (CSV)", data=functools.partial(similar_csv, prof.code, view.level),
                            file_name=f"similar_{prof.code}_{view.level}.csv", mime="text/csv", key="similar_csv",
                            on_click="ignore")
