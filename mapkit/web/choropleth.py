@@ -214,10 +214,6 @@ def legend_html(spec: IndicatorSpec, classification: Classification, colours: Se
     )
 
 
-GeometryURL = Callable[[GeometryPayload], "str | None"]
-"""Publishes a view's encoded areas as a file and returns its URL (``None``: send them inline), see
-:mod:`mapkit.web.geometry_files`."""
-
 
 def choropleth_group(data: MapData, geometry: GeometryPayload, text: MapText, *, selected: str | None = None,
                      attribution: str = "", url: str | None = None, runtime: bool = True) -> folium.FeatureGroup:
@@ -346,7 +342,7 @@ class WebMap:
 def build_map(view: View, *, data: MapData | None = None, extra_layers: Iterable[folium.FeatureGroup] = (),
               geometry: GeometryPayload | None = None,
               outlines: GeometryPayload | None | Literal["cached"] = "cached",
-              files: StaticFiles | None = None, geometry_url: GeometryURL | None = None) -> WebMap:
+              files: StaticFiles | None = None) -> WebMap:
     """The web map of a view: its choropleth, the parent outlines, then ``extra_layers``, on the view's basemap.
 
     Parameters
@@ -366,8 +362,6 @@ def build_map(view: View, *, data: MapData | None = None, extra_layers: Iterable
         Where the areas, outlines and runtime are published as files the page fetches once and keeps (the app); by
         default, or when the folder cannot be written, they are sent inline, so the map is one self-contained page
         (the HTML export, tests).
-    geometry_url
-        Deprecated, for callers not yet on ``files``: publishes the areas and outlines and returns their URLs.
     """
     data = prepare(view) if data is None else data
     level, region = view.level, view.region
@@ -375,11 +369,10 @@ def build_map(view: View, *, data: MapData | None = None, extra_layers: Iterable
     outlines = outline_geometry(level, region) if isinstance(outlines, str) else outlines
     text = map_text(data.spec, level, data.region_name)
     runtime = _published(files.runtime) if files is not None else None
-    if files is not None:
-        def publish(payload: GeometryPayload) -> str | None:
-            return _published(files.geometry_url, payload)
-    else:
-        publish = geometry_url or (lambda payload: None)
+
+    def publish(payload: GeometryPayload) -> str | None:
+        return None if files is None else _published(files.geometry_url, payload)
+
     layers = [choropleth_group(data, geometry, text, selected=view.area,
                                attribution=registry().sources["ons_boundaries"].attribution, url=publish(geometry),
                                runtime=runtime is None)]

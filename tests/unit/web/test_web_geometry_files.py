@@ -34,17 +34,14 @@ def test_a_file_is_named_by_its_content_and_written_once(tmp_path: Path) -> None
 
 
 def test_a_layer_with_a_url_sends_only_the_indicator_arrays(tmp_path: Path) -> None:
-    urls = {}
-
-    def publish(payload):
-        urls[payload.version] = "/app/static/geometry/" + write_geometry(payload, tmp_path)
-        return urls[payload.version]
+    from mapkit.web.geometry_files import StaticFiles
 
     view = View(region=WMCA, level="ward", indicator="imd_score")
-    by_url = rendered(build_map(view, geometry_url=publish))
+    by_url = rendered(build_map(view, files=StaticFiles(tmp_path, "/app/static/")))
     inline = rendered(build_map(view))
     areas, lads = area_geometry("ward", WMCA), outline_geometry("ward", WMCA)
-    assert set(urls) == {areas.version, lads.version}
+    assert sorted(p.name for p in (tmp_path / "geometry").iterdir()) == sorted(
+        [f"{areas.version}.json", f"{lads.version}.json"])
     for payload in (areas, lads):
         assert f'"url":"/app/static/geometry/{payload.version}.json"' in by_url
         assert f'"version":"{payload.version}","n":{len(payload)}' in by_url
