@@ -15,7 +15,7 @@ import streamlit as st
 import mapkit
 from mapkit import links
 from mapkit.analysis import edition_change, nearby
-from mapkit.analysis.map_data import prepare
+from mapkit.analysis.map_data import MapData, prepare
 from mapkit.app import state
 from mapkit.app.cached import offered_overlays
 from mapkit.app.compare import show_compare
@@ -144,10 +144,7 @@ def main() -> None:
     ranking_tab, compare_tab, nearby_tab, export_tab = st.tabs(
         list(TABS.values()), key=Widget.TAB, on_change="rerun", default=first_tab)
     with ranking_tab:
-        if view.over_time:
-            guarded(show_series_ranking, view)
-        else:
-            guarded(show_ranking, view, data)
+        ranking_panel(view, data)
     with compare_tab:
         if compare_tab.open:
             guarded(show_compare, view)
@@ -155,8 +152,26 @@ def main() -> None:
         if nearby_tab.open:
             guarded(show_nearby, view, user_layer)
     with export_tab:
-        guarded(show_export, view)
+        export_panel(view)
     show_footer(view, user_layer)
+
+
+@st.fragment
+def ranking_panel(view: View, data: MapData) -> None:
+    """The ranked table as a fragment: its search, order and pages rerun this panel alone (England's wards: a page
+    turn no longer redraws the map). A picked row writes the view in its callback; the whole page then follows."""
+    if state.current_view() != view:
+        st.rerun(scope="app")
+    if view.over_time:
+        guarded(show_series_ranking, view)
+    else:
+        guarded(show_ranking, view, data)
+
+
+@st.fragment
+def export_panel(view: View) -> None:
+    """The Export tab as a fragment: choosing a format, labels, and preparing a file run this panel alone."""
+    guarded(show_export, view)
 
 
 def sync_url(view: View) -> None:

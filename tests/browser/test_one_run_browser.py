@@ -1,5 +1,6 @@
-"""One pass per interaction in the real app (Chromium): a click on an area, an indicator change and "Close profile"
-each cost one run of the page, and the map's runtime is a file fetched once, not sent with every layer."""
+"""One pass per interaction in the real app (Chromium): a click on an area, an indicator change, "Close profile" and
+a row picked in the ranked table each cost one run of the page; turning the table's page or choosing an export
+format runs its panel alone (a fragment); the map's runtime is a file fetched once, not sent with every layer."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 import pytest
 
 import mapkit
+import mapkit.export
 from mapkit import web
 from test_app_browser import LOAD_TIMEOUT, MAP_FRAME, map_frame, page_point, wait_for_areas
 
@@ -28,6 +30,7 @@ class Runs:
 
     def __init__(self, page: Any) -> None:
         self.full = 0
+        self.fragments = 0
         self.finished = 0
         self.texts: list[str] = []
         self.last = time.monotonic()
@@ -43,6 +46,8 @@ class Runs:
         message = ForwardMsg.FromString(payload)
         if message.HasField("new_session") and not message.metadata.run.fragment_ids:
             self.full += 1
+        elif message.HasField("new_session"):
+            self.fragments += 1
         elif message.HasField("script_finished"):
             self.finished += 1
 
@@ -56,12 +61,17 @@ class Runs:
         raise AssertionError("the page did not settle")
 
     def during(self, page: Any, action: Any) -> int:
+        """Full runs of the page caused by ``action``."""
+        return self.counted(page, action)[0]
+
+    def counted(self, page: Any, action: Any) -> tuple[int, int]:
+        """Full runs and fragment runs caused by ``action``."""
         self.settle(page)
-        before = self.full
+        full, fragments = self.full, self.fragments
         self.texts.clear()
         action()
         self.settle(page)
-        return self.full - before
+        return self.full - full, self.fragments - fragments
 
 
 def test_a_click_an_indicator_change_and_closing_the_profile_each_run_the_page_once(page: Any, app_url: str) -> None:
@@ -105,3 +115,43 @@ def test_a_click_an_indicator_change_and_closing_the_profile_each_run_the_page_o
     assert runs.during(page, close) == 1
     assert "area=" not in page.url
     assert len(runtime) == 2  # fetched once for the page
+
+
+def test_paging_the_table_and_choosing_an_export_run_their_panel_and_a_picked_row_the_page_once(
+        page: Any, app_url: str) -> None:
+    from playwright.sync_api import expect
+
+    from mapkit.analysis.tables import ranking_table
+
+    runs = Runs(page)
+    page.goto(f"{app_url}/?region={mapkit.ENGLAND}&level=ward&indicator=imd_score")
+    wait_for_areas(map_frame(page), 6817)
+    expect(page.get_by_text("Rows 1 to 250 of the 6,817 wards (page 1 of 28).")).to_be_visible(timeout=LOAD_TIMEOUT)
+
+    def turn() -> None:
+        page.get_by_role("spinbutton", name="Page").fill("2")
+        page.keyboard.press("Enter")
+        expect(page.get_by_text("Rows 251 to 500 of the 6,817 wards (page 2 of 28).")).to_be_visible(
+            timeout=LOAD_TIMEOUT)
+
+    assert runs.counted(page, turn) == (0, 1)
+    first = ranking_table("imd_score", "ward", mapkit.ENGLAND).iloc[250]
+
+    def pick() -> None:
+        grid = page.locator('[data-testid="stDataFrame"]').first
+        grid.scroll_into_view_if_needed()
+        box = grid.bounding_box()
+        page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # the first row's selection box, under the header
+        expect(page.get_by_role("heading", name=str(first["name"])).first).to_be_visible(timeout=LOAD_TIMEOUT)
+
+    full, _ = runs.counted(page, pick)
+    assert full == 1 and f"area={first['code']}" in page.url
+
+    assert runs.during(page, lambda: page.get_by_role("tab", name="Export").click()) == 1  # tabs run what is open
+
+    def export_format() -> None:
+        page.locator('[data-testid="stSelectbox"]').filter(has_text="Format").click()
+        page.get_by_role("option", name=mapkit.export.FORMATS["csv"].label).click()
+        expect(page.get_by_role("button", name="Prepare file")).to_be_visible(timeout=LOAD_TIMEOUT)
+
+    assert runs.counted(page, export_format) == (0, 1)
