@@ -1,14 +1,25 @@
-"""Argument parsing for ``python -m mapkit``; each subcommand is a small function in ``COMMANDS``."""
+"""Argument parsing for ``python -m mapkit``; each subcommand is a small function in ``COMMANDS``.
+
+Errors end in one ``error:`` line on standard error and exit status 2, never a traceback; that includes output that
+cannot be written (a full disk). Output whose reader has gone (``| head``) ends the command quietly with status 141,
+as a Unix tool killed by SIGPIPE does.
+"""
 
 from __future__ import annotations
 
 import argparse
+import io
 import signal
 import sys
 from pathlib import Path
 from typing import Callable
 
-from mapkit.errors import MapkitError
+from mapkit.errors import MapkitError, ParameterError
+from mapkit.files import OutputClosed
+from mapkit.files import write_output
+
+CLOSED_OUTPUT = 128 + 13
+"""Exit status when the reader of the output has gone: 128 + SIGPIPE, as the shell reports a Unix tool's."""
 
 
 def _build_data(args: argparse.Namespace) -> int:
@@ -61,9 +72,11 @@ def _indicators(args: argparse.Namespace) -> int:
 
     from mapkit.text.csvsafe import write_rows
 
-    write_rows(sys.stdout, [["id", "label", "theme", "levels", "unit", "period", "source"]] + [
+    text = io.StringIO()
+    write_rows(text, [["id", "label", "theme", "levels", "unit", "period", "source"]] + [
         [spec.id, spec.label, spec.theme, " ".join(spec.levels), spec.unit, spec.period,
          registry().sources[spec.source].publisher] for spec in registry().indicators.values()])
+    write_output(text.getvalue())
     return 0
 
 
@@ -84,7 +97,7 @@ def _regions(args: argparse.Namespace) -> int:
 
     from mapkit.text.csvsafe import csv_text
 
-    sys.stdout.write(csv_text(regions()))
+    write_output(csv_text(regions()))
     return 0
 
 
@@ -93,6 +106,11 @@ def _table(args: argparse.Namespace) -> int:
     from mapkit.analysis.series import parse_change
     from mapkit.analysis.tables import indicator_csv
 
+    if args.versus:
+        write_output(_versus_csv(args))
+        return 0
+    if args.versus_year is not None or args.versus_change is not None:
+        raise ParameterError("--versus-year and --versus-change give the period of a second indicator: add --versus.")
     if args.year is not None:
         text = series_tables.year_csv(args.indicator, args.level, args.region, args.year)
     elif args.change is not None:
@@ -101,14 +119,32 @@ def _table(args: argparse.Namespace) -> int:
         text = series_tables.years_csv(args.indicator, args.level, args.region)
     else:
         text = indicator_csv(args.indicator, args.level, args.region)
-    sys.stdout.write(text)
+    write_output(text)
     return 0
+
+
+def _scorecard(args: argparse.Namespace) -> int:
+    from mapkit.export.scorecard_command import run
+
+    return run(args)
+
+
+def _versus_csv(args: argparse.Namespace) -> str:
+    """``table --versus``: one row per area with both measures and the area's cell (tidy, no comment lines)."""
+    from mapkit.analysis.versus_tables import versus_table
+    from mapkit.export.command import periods, prepared
+    from mapkit.text.csvsafe import csv_text
+    from mapkit.view import View
+
+    when, versus = periods(args)
+    view = View(region=args.region, level=args.level, indicator=args.indicator, compare=args.compare, **when)
+    return csv_text(versus_table(prepared(view, versus)))
 
 
 def _series(args: argparse.Namespace) -> int:
     from mapkit.analysis.series_tables import area_series_csv
 
-    sys.stdout.write(area_series_csv(args.indicator, args.region))
+    write_output(area_series_csv(args.indicator, args.region))
     return 0
 
 
@@ -121,6 +157,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "install-assets": _install_assets,
     "publish": _publish,
     "regions": _regions,
+    "scorecard": _scorecard,
     "series": _series,
     "table": _table,
 }
@@ -130,6 +167,9 @@ def parser() -> argparse.ArgumentParser:
     from mapkit.web.assets import NODE_MODULES, VENDOR_DIR
     from mapkit.pipeline.build import DEFAULT_OUT
     from mapkit.export.command import add_arguments as add_export_arguments
+    from mapkit.export.scorecard_command import add_arguments as add_scorecard_arguments
+    from mapkit.export.command import add_versus_arguments
+    from mapkit.specs.classes import COMPARES
     from mapkit.specs.registry import LEVELS
 
     root = argparse.ArgumentParser(prog="python -m mapkit", description="England policy map: data and exports.")
@@ -158,6 +198,8 @@ def parser() -> argparse.ArgumentParser:
     site.add_argument("--levels", nargs="+", default=None, choices=LEVELS,
                       help="levels to publish where a region offers them (default: all)")
     sub.add_parser("regions", help="list region codes (CSV)")
+    add_scorecard_arguments(sub.add_parser("scorecard", help="scorecards of the growth locations and transport "
+                                                             "schemes in a region (CSV or JSON)"))
     table = sub.add_parser("table", help="print one indicator as CSV: code,name,value,...")
     table.add_argument("--level", required=True, choices=LEVELS)
     table.add_argument("--indicator", required=True)
@@ -168,6 +210,9 @@ def parser() -> argparse.ArgumentParser:
     when.add_argument("--change", default=None, metavar="START:END",
                       help="change between two years of the series, e.g. 2013:2023")
     when.add_argument("--years", action="store_true", help="one row per area and year, every year ONS publishes")
+    add_versus_arguments(table)
+    table.add_argument("--compare", choices=list(COMPARES), default="england",
+                       help="with --versus: thirds of all England's areas at the level (default) or of the region's")
     series = sub.add_parser("series", help="print one area's ONS time series as CSV")
     series.add_argument("--indicator", required=True, help="an indicator with a series (e.g. gva_per_hour) or a "
                                                            "series id from layers/series.toml")
@@ -181,6 +226,8 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     try:
         return COMMANDS[args.command](args)
+    except OutputClosed:
+        return CLOSED_OUTPUT
     except MapkitError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -21,6 +21,7 @@ from mapkit.app import state
 from mapkit.app.cached import in_brief, overlay_frame, own_figures, similar_table, static_files
 from mapkit.app.state import Widget
 from mapkit.app.upload import UserLayer
+from mapkit.app.upload_store import upload_url
 from mapkit.data.products import area_codes
 from mapkit.text import wording
 from mapkit.text.markup import escape, markdown_text
@@ -51,7 +52,8 @@ def overlay_layers(view: View, user_layer: UserLayer | None = None) -> list[foli
                attribution=wording.overlay_attribution(drawn)).add_to(key)
         layers.append(key)
     if user_layer is not None and user_layer.frame is not None:
-        layers.append(upload_layer(user_layer.frame, user_layer.name))
+        layers.append(upload_layer(user_layer.frame, user_layer.name, payload=user_layer.payload,
+                                   url=None if user_layer.payload is None else upload_url(user_layer.payload)))
     return layers
 
 

@@ -50,6 +50,8 @@ NOTICES: Slot[list[str]] = Slot("notices", "Plain-text notices about the link th
 COMPARE_LIST: Slot[list[str]] = Slot("compare_list", "Codes being compared; outlives the Compare tab's widget.")
 USER_LAYER: Slot[Any] = Slot("user_layer", "The user's uploaded layer (mapkit.app.upload.UserLayer), this session.")
 UPLOAD_NEARBY: Slot[dict] = Slot("upload_nearby", "Residents near features of the user's layer, by content hash.")
+UPLOADS_READ: Slot[int] = Slot("uploads_read", "Files this session's uploader has read (at most "
+                                               "mapkit.data.uploads.MAX_SESSION_FILES).")
 PREPARED_EXPORT: Slot[Any] = Slot("export", "The last file made in the Export tab (mapkit.app.export_tab).")
 COMPARE_PAGE: Slot[tuple] = Slot("compare_page_file", "The last comparison page made: (request, bytes).")
 PAGE_DRAWN: Slot[bool] = Slot("page_drawn", "The whole page was sent once (the first run sends the map alone).")
@@ -70,6 +72,7 @@ class Widget:
     SHOW_SIMILAR = "w_show_similar"
     TABLE_SEARCH, TABLE_ORDER, TABLE_PAGE, PLAIN_TABLE = "w_search", "w_table_order", "w_table_page", "w_plain_table"
     NEAR_PLACE, NEAR_KM = "w_near_place", "w_near_km"
+    SCORECARD = "w_scorecard"
     EXPORT_FORMAT, EXPORT_LABELS = "w_export_format", "w_export_labels"
 
     @staticmethod

@@ -373,9 +373,15 @@ def build_map(view: View, *, data: MapData | None = None, extra_layers: Iterable
     def publish(payload: GeometryPayload) -> str | None:
         return None if files is None else _published(files.geometry_url, payload)
 
-    layers = [choropleth_group(data, geometry, text, selected=view.area,
-                               attribution=registry().sources["ons_boundaries"].attribution, url=publish(geometry),
+    attribution = registry().sources["ons_boundaries"].attribution
+    if data.versus is not None:  # two measures: the nine cells and the 2-D legend (mapkit.web.bivariate)
+        from mapkit.web.bivariate import versus_group
+
+        layers = [versus_group(data, geometry, selected=view.area, attribution=attribution, url=publish(geometry),
                                runtime=runtime is None)]
+    else:
+        layers = [choropleth_group(data, geometry, text, selected=view.area, attribution=attribution,
+                                   url=publish(geometry), runtime=runtime is None)]
     if outlines is not None:
         parent = registry().boundary(PARENT_OUTLINE[level])
         layers.append(outline_group(outlines, f"{parent.label} boundaries", url=publish(outlines)))
