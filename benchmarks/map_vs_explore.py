@@ -414,7 +414,7 @@ def report(rows: list[Row], memory: Memory | None, *, machine: str, chromium: st
         "absolute timings are noisy; the ratios (ours and baseline measured alternately in the same run) are "
         "what count.",
         f"- Timings: median of {runs} runs; England LSOAs: 1 run (its baseline takes tens of seconds per page).",
-        "- Ours: what `app.py` builds (`mapkit.web.choropleth.build_map`: quantised delta-encoded geometry cached "
+        "- Ours: what `app.py` builds (`mapkit.web.webmap.build_map`: quantised delta-encoded geometry cached "
         "per view, all areas as one Leaflet layer on one canvas, per-area colour and tooltip arrays); bytes are the "
         "strings streamlit-folium sends for it. Baseline: "
         "`mapkit.load_indicator(\"imd_score\", level, region).explore()` rendered to HTML (every column, full "

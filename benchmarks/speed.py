@@ -297,7 +297,7 @@ def map_payload_bytes() -> list[str]:
     with geometry files and inline; server side, so exact (no browser)."""
     from benchmarks.app_map import component_payload
     from mapkit.view import View
-    from mapkit.web.choropleth import build_map
+    from mapkit.web.webmap import build_map
     from mapkit.web.geometry_files import StaticFiles
 
     files_folder = StaticFiles(Path(tempfile.mkdtemp(prefix="mapkit-speed-files-")), "/app/static/")

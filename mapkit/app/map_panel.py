@@ -28,7 +28,7 @@ from mapkit.text.markup import escape, markdown_text
 from mapkit.view import View
 from mapkit.web import assets
 from mapkit.web import overlays as overlay_drawing
-from mapkit.web.choropleth import SIMILAR_STYLE, WebMap, build_map, highlight_group
+from mapkit.web.webmap import SIMILAR_STYLE, WebMap, build_map, highlight_group
 from mapkit.web.elements import Legend
 from mapkit.web.upload_layer import upload_layer
 

@@ -39,7 +39,8 @@ from mapkit.specs.registry import LEVELS, registry
 from mapkit.analysis.map_data import prepare
 from mapkit.view import DEFAULT, View, default_indicator, indicators_for, levels_for
 from mapkit import web
-from mapkit.web.choropleth import area_style, choropleth_parts, map_text, outline_style
+from mapkit.web.choropleth import area_style, choropleth_parts, map_text
+from mapkit.web.webmap import outline_style
 from mapkit.web.elements import area_options
 from mapkit.web.encode import (PARENT_NAME_COLUMN, GeometryPayload, area_geometry, outline_geometry,
                                script_json)

@@ -1,5 +1,6 @@
 """The interactive map: :mod:`~mapkit.web.encode` (geometry codec), :mod:`~mapkit.web.elements` (folium/Jinja
-glue), :mod:`~mapkit.web.choropleth` (``build_map(view)``), and the browser side read here: JavaScript and CSS
+glue), :mod:`~mapkit.web.webmap` (``build_map(view)``, composing :mod:`~mapkit.web.choropleth` and
+:mod:`~mapkit.web.bivariate`), and the browser side read here: JavaScript and CSS
 files in ``mapkit/web/static/``, shipped as package data.
 
 Where the page's folder can be written (the app with static serving, the static site), they are published as

@@ -20,8 +20,7 @@ from mapkit.analysis.map_data import MapData
 from mapkit.specs.bivariate import TERTILES, cell_index, cell_of, ink_on
 from mapkit.text.bivariate import ARROW_X, ARROW_Y, cell_code
 from mapkit.text.ranks import RANK_HINT
-from mapkit.web.choropleth import (MapText, area_style, choropleth_data, map_text, publisher_short,
-                                   tooltip_unit)
+from mapkit.web.choropleth import MapText, area_style, choropleth_data, map_text, publisher_short, tooltip_unit
 from mapkit.web.elements import AreaLayer, Legend
 from mapkit.web.encode import GeometryPayload
 from mapkit.specs.registry import registry

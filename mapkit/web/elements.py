@@ -142,7 +142,7 @@ class Legend(PlainRender):
     element in ``html`` starts folded on a narrow map (:data:`NARROW_MAP`). ``attribution`` (plain text, escaped
     here) joins the map's attribution while the group is shown. Its script calls ``window.mapkit.legend``
     (``mapkit/web/static/map.js``), sent with the map by :class:`MapStyle`, so the map must come from
-    :func:`mapkit.web.choropleth.base_map`.
+    :func:`mapkit.web.webmap.base_map`.
     """
 
     _template = Template(
@@ -215,7 +215,7 @@ class MapStyle(JSCSSMixin, PlainRender):
     """Page styles for the map: white background (readable with no tiles), legend and tooltip text.
 
     It carries ``mapkit/web/static/map.css`` and the runtime (``map.js``: fit, legends, focus) for the elements
-    added after it, so :func:`mapkit.web.choropleth.base_map` adds it first. Given ``runtime`` (the files
+    added after it, so :func:`mapkit.web.webmap.base_map` adds it first. Given ``runtime`` (the files
     :class:`mapkit.web.geometry_files.StaticFiles` published), it links them instead, and they carry the areas'
     runtime too (:data:`mapkit.web.AREAS_RUNTIME`): the page loads them once when the map mounts, before any layer,
     and a layer then sends only its configuration. Without, they are inline (a self-contained page).

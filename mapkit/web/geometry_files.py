@@ -107,7 +107,7 @@ class StaticFiles:
     static site one for its folder (``url_prefix=""``: URLs relative to its page). Each method writes a file if it
     is missing (see :func:`write_geometry`) and returns its URL; it raises ``OSError`` when the folder cannot be
     written, so that the map builder can send the same content inline instead
-    (:func:`mapkit.web.choropleth.build_map`). The first write of a process removes the files no process sharing
+    (:func:`mapkit.web.webmap.build_map`). The first write of a process removes the files no process sharing
     the folder has used for a day (:func:`remove_unused`).
 
     Parameters

@@ -11,7 +11,7 @@ import pytest
 from map_js import AREAS_JS
 from mapkit.analysis.map_data import prepare
 from mapkit.view import View
-from mapkit.web.choropleth import build_map
+from mapkit.web.webmap import build_map
 from mapkit.web.geometry_files import StaticFiles
 
 pytestmark = pytest.mark.browser

@@ -13,7 +13,7 @@ import pytest
 
 from mapkit.data.uploads import read_upload
 from mapkit.view import DEFAULT
-from mapkit.web.choropleth import build_map
+from mapkit.web.webmap import build_map
 from mapkit.web.geometry_files import write_geometry
 from mapkit.web.upload_layer import encode_upload, upload_layer
 

@@ -23,8 +23,9 @@ from mapkit.analysis import classify
 from mapkit.specs import palettes
 from mapkit.analysis.map_data import MapData, prepare
 from mapkit.view import View
-from mapkit.web import choropleth, elements
-from mapkit.web.choropleth import MapText, build_map, choropleth_group, legend_html
+from mapkit.web import choropleth, elements, webmap
+from mapkit.web.choropleth import MapText, choropleth_group, legend_html
+from mapkit.web.webmap import build_map
 from mapkit.web.encode import GeometryPayload, area_geometry, encode_geometry
 from mapkit.errors import UnknownNameError
 from mapkit.analysis.tables import ranking_table
@@ -39,13 +40,13 @@ EVIL_PARENT = "<img src=x onerror=alert(2)>"
 EVIL_NOTE = "No data: <b>bold</b> & \"quoted\""
 
 
-def render(view: choropleth.WebMap) -> str:
+def render(view: webmap.WebMap) -> str:
     return view.to_map().get_root().render()
 
 
 def indicator_view(indicator: str = "imd_score", level: str = "ward", region: str = WMCA, *,
                    scheme: str = "quantiles", k: int = 5, palette: str = "default", basemap: str = "none",
-                   selected: str | None = None, extra_layers=()) -> tuple[choropleth.WebMap, pd.DataFrame,
+                   selected: str | None = None, extra_layers=()) -> tuple[webmap.WebMap, pd.DataFrame,
                                                                            classify.Classification, list[str]]:
     view = View(region=region, level=level, indicator=indicator, scheme=scheme, k=k, compare="region",
                 palette=palette, basemap=basemap, area=selected)
@@ -218,7 +219,7 @@ def synthetic_map(selected: str | None = None) -> str:
                    region_kind="ca", overlays={})
     group = choropleth_group(data, encode_geometry(frame, parent_column="lad_name"), text, selected=selected,
                              attribution="Boundaries <ONS> & OS")
-    m = choropleth.base_map([[52, -2], [52.1, -1.7]], "none")
+    m = webmap.base_map([[52, -2], [52.1, -1.7]], "none")
     group.add_to(m)
     return m.get_root().render()
 
@@ -286,7 +287,7 @@ def test_basemap_choice(basemap: str, tile_host: str | None) -> None:
 
 def test_unknown_basemap_names_the_choices() -> None:
     with pytest.raises(UnknownNameError, match="use one of light, osm, none"):
-        choropleth.base_map(None, "satellite")
+        webmap.base_map(None, "satellite")
 
 
 def test_attribution_names_sources_and_licences() -> None:

@@ -8,7 +8,7 @@ import stat
 from pathlib import Path
 
 from mapkit.view import View
-from mapkit.web.choropleth import build_map
+from mapkit.web.webmap import build_map
 from mapkit.web.encode import area_geometry, outline_geometry
 from mapkit.web.geometry_files import file_name, write_geometry
 

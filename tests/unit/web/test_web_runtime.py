@@ -17,7 +17,7 @@ from shapely.geometry import box
 
 import codec_fixture
 from mapkit import web
-from mapkit.web.choropleth import base_map
+from mapkit.web.webmap import base_map
 from mapkit.web.elements import AreaLayer
 from mapkit.web.encode import encode_geometry
 
