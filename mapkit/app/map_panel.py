@@ -1,9 +1,11 @@
 """The map: the view's choropleth with its overlays, the user's layer and outlined areas, drawn by
-streamlit-folium; a click on an area opens its profile. Also the map's live announcement and text description.
+streamlit-folium; a click on an area opens its profile (or, while you draw or pick your own area, goes to it:
+:mod:`mapkit.app.own_area`). Also the map's live announcement and text description.
 
 The map's geometry and runtime are files the page fetches once (:func:`mapkit.app.cached.static_files`), so a rerun
-sends only the layers' colours and tooltips. A click is read by the map's ``on_change`` callback, which writes the
-view before the page runs: one run per click, not a run that notices the click and asks for another."""
+sends only the layers' colours and tooltips. A click that opens a profile is read by the map's ``on_change``
+callback, which writes the view before the page runs: one run per click, not a run that notices the click and asks
+for another."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from mapkit.analysis import describe, similar
 from mapkit.analysis.map_data import MapData
 from mapkit.app import state
 from mapkit.app.cached import in_brief, overlay_frame, own_figures, similar_table, static_files
+from mapkit.app.own_area import MapExtras, map_extras, take_map_result, takes_map_clicks
 from mapkit.app.state import Widget
 from mapkit.app.upload import UserLayer
 from mapkit.app.upload_store import upload_url
@@ -68,9 +71,14 @@ def similar_layers(view: View) -> list[folium.FeatureGroup]:
     return [highlight_group(view.level, codes, "Similar areas", SIMILAR_STYLE)]
 
 
-def make_map(view: View, data: MapData, user_layer: UserLayer | None = None) -> WebMap:
-    return build_map(view, data=data, extra_layers=[*similar_layers(view), *overlay_layers(view, user_layer)],
-                     files=static_files())
+def make_map(view: View, data: MapData, user_layer: UserLayer | None = None,
+             own: MapExtras = MapExtras()) -> WebMap:
+    view_map = build_map(view, data=data, extra_layers=[*similar_layers(view), *overlay_layers(view, user_layer),
+                                                        *own.layers],
+                         files=static_files())
+    for tool in own.tools:  # the drawing tools sit on the base map, with their editable layer
+        tool.add_to(view_map.base)
+    return view_map
 
 
 def use_local_assets(view_map: WebMap) -> None:
@@ -91,7 +99,10 @@ def clicked_code(result: Any) -> str | None:
 
 
 def open_clicked_area() -> None:
-    """The map's ``on_change`` callback: a click on an area of the view opens its profile, before the page runs."""
+    """The map's ``on_change`` callback: a click on an area of the view opens its profile, before the page runs
+    (not while drawing or picking your own area: the page then reads the map's answer)."""
+    if takes_map_clicks():
+        return
     code = clicked_code(state.widget(Widget.MAP))
     view = state.current_view()
     if code and state.first_time("map_click", code) and code != view.area \
@@ -101,13 +112,16 @@ def open_clicked_area() -> None:
 
 def show_map(view: View, data: MapData, user_layer: UserLayer | None) -> None:
     """The map, its text description, and a click on an area opening that area's profile
-    (:func:`open_clicked_area`)."""
-    view_map = make_map(view, data, user_layer)
+    (:func:`open_clicked_area`), or, while you draw or pick your own area, going to it
+    (:func:`mapkit.app.own_area.take_map_result`)."""
+    own = map_extras(view)
+    view_map = make_map(view, data, user_layer, own)
     use_local_assets(view_map)
-    st_folium(view_map.base, key=Widget.MAP, height=MAP_HEIGHT, use_container_width=True,
-              feature_group_to_add=list(view_map.layers), layer_control=view_map.layer_control(),
-              returned_objects=["last_active_drawing"], on_change=open_clicked_area)
+    result = st_folium(view_map.base, key=Widget.MAP, height=MAP_HEIGHT, use_container_width=True,
+                       feature_group_to_add=list(view_map.layers), layer_control=view_map.layer_control(),
+                       returned_objects=["last_active_drawing", *own.returned], on_change=open_clicked_area)
     show_map_text(view, data)
+    take_map_result(view, data, result)
 
 
 def announce(view: View, data: MapData) -> None:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import dataclasses
 import html
-import re
 from typing import Any, Sequence
 
 import folium
@@ -33,6 +32,8 @@ from mapkit.specs.classes import SCHEMES
 from mapkit.specs.palettes import NoDataStyle
 from mapkit.specs.registry import IndicatorSpec, registry
 from mapkit.text.ranks import RANK_HINT, RANK_ONE, colour_key
+from mapkit.text.wording import publisher_short, tooltip_unit
+from mapkit.web.bivariate import versus_arrays, versus_legend_html
 from mapkit.web.elements import AREA_LINE, AREA_LINE_DENSE, AreaLayer, Legend
 from mapkit.web.encode import GeometryPayload, display_text
 
@@ -59,19 +60,6 @@ def map_text(spec: IndicatorSpec, level: str, region_label: str) -> MapText:
     return MapText(region_label=region_label, level_plural=registry().boundary(level).plural,
                    source_short=f"{publisher_short(source.publisher)}, {source.title}",
                    source_licence=source.licence)
-
-
-def publisher_short(publisher: str) -> str:
-    """A publisher's abbreviation when its name ends with one in brackets ("... (MHCLG)"), else the name."""
-    match = re.search(r"\(([^()]+)\)\s*$", publisher)
-    return match.group(1) if match else publisher
-
-
-def tooltip_unit(spec: IndicatorSpec) -> str:
-    """The unit after a formatted value in the tooltip: "9.1%" reads on as "of people"; "%" adds nothing."""
-    if spec.unit_kind == "percent":
-        return spec.unit.removeprefix("%").strip()
-    return spec.unit
 
 
 def _ints(values: pd.Series) -> list[int | None]:
@@ -232,6 +220,31 @@ def choropleth_parts(data: MapData, geometry: GeometryPayload, text: MapText, *,
     arrays = choropleth_data(data.frame, data.spec, data.classification, data.colours, data.ramp.no_data, text,
                              order=geometry.codes, selected=selected)
     return arrays, legend_html(data.spec, data.classification, data.colours, data.ramp.no_data, text)
+
+
+def versus_parts(data: MapData, geometry: GeometryPayload, text: MapText, *,
+                 selected: str | None = None) -> tuple[dict[str, Any], str]:
+    """What the browser needs to draw a bivariate map on ``geometry`` (any encoded areas: the map's or a hex
+    layout's): the per-area arrays with their ``versus`` block, and the 2-D legend (:mod:`mapkit.web.bivariate`)."""
+    no_data = data.versus.palette.no_data
+    arrays = choropleth_data(data.frame, data.spec, data.classification, data.colours, no_data, text,
+                             order=geometry.codes, selected=selected)
+    arrays["versus"] = versus_arrays(data, geometry.codes)
+    return arrays, versus_legend_html(data, source_short=text.source_short, source_licence=text.source_licence)
+
+
+def versus_group(data: MapData, geometry: GeometryPayload, *, selected: str | None = None, attribution: str = "",
+                 url: str | None = None, runtime: bool = True) -> folium.FeatureGroup:
+    """The bivariate map as a feature group holding the areas and the 2-D legend (as :func:`choropleth_group` for
+    one measure, whose ``runtime`` means the same)."""
+    text = map_text(data.spec, data.view.level, data.region_name)
+    arrays, legend = versus_parts(data, geometry, text, selected=selected)
+    label = f"{data.spec.label} and {data.versus.y.spec.label}"
+    group = folium.FeatureGroup(name=f"{label} ({text.level_plural})", overlay=True, control=True)
+    AreaLayer(geometry, data=arrays, style=area_style(geometry), attribution=attribution, name=label,
+              url=url, runtime=runtime).add_to(group)
+    Legend(legend).add_to(group)
+    return group
 
 
 def area_style(geometry: GeometryPayload) -> dict[str, Any]:

@@ -21,8 +21,7 @@ from mapkit.errors import UnknownNameError
 from mapkit.specs.basemaps import BASEMAPS
 from mapkit.specs.registry import registry
 from mapkit.view import View
-from mapkit.web.bivariate import versus_group
-from mapkit.web.choropleth import choropleth_group, map_text
+from mapkit.web.choropleth import choropleth_group, map_text, versus_group
 from mapkit.web.elements import AreaLayer, FitRegion, FocusWithoutScroll, MapStyle, stable_ids, tile_layer
 from mapkit.web.encode import PARENT_OUTLINE, GeometryPayload, area_geometry, encode_geometry, outline_geometry
 from mapkit.web.geometry_files import RuntimeLinks, StaticFiles

@@ -49,7 +49,8 @@ def test_an_empty_link_opens_the_default_view() -> None:
 def test_links_carry_every_setting_and_the_selected_area() -> None:
     query = to_query(dataclasses.replace(DEFAULT, area=BINLEY, overlays=("a", "b"), postcode="B9 5RP",
                                          compare_areas=(BINLEY,)))
-    assert set(query) == set(links.QUERY_KEYS) - {"year", "change", "centre", "asof"}  # written only when chosen
+    assert set(query) == set(links.QUERY_KEYS) - {"year", "change", "centre", "asof", "own", "own_name", "versus",
+                                                  "versus_year", "versus_change"}  # written only when chosen
     assert query["compare_areas"] == BINLEY
     assert query["overlays"] == "a,b"
     assert "area" not in to_query(DEFAULT)
@@ -188,3 +189,35 @@ def test_a_bad_as_of_date_falls_back_to_today_with_a_notice(value: str) -> None:
     view, notices = parse_query({"overlays": "growth_locations", "asof": value})
     assert view.as_of is None
     assert len(notices) == 1 and "as-of date" in notices[0] and "<" not in notices[0]
+
+
+def test_an_own_area_travels_in_the_link_as_codes_or_outline() -> None:
+    from shapely.geometry import Point
+
+    from mapkit.data import own_areas
+
+    wards = own_areas.from_codes("E05011120,E05011127,E05001287", name="Three wards")
+    outline = own_areas.from_shape(Point(-1.8, 52.48).buffer(0.05, quad_segs=200))  # 800 vertices
+    for area in (wards, outline):
+        view = dataclasses.replace(DEFAULT, own=area.link[0], own_name=area.name)
+        query = to_query(view)
+        assert len(query["own"]) < 1_500
+        back, notices = parse_query(query)
+        assert notices == [] and back.own == query["own"] and back.own_area.name == area.name
+    assert parse_query(to_query(dataclasses.replace(DEFAULT, own=wards.link[0])))[0].own_area.codes == wards.codes
+    written, notices = parse_query({"own": "e05011120, E05011127"})  # codes written out are read too
+    assert notices == [] and written.own_area.codes == ("E05011120", "E05011127")
+
+
+@pytest.mark.parametrize("own, notice", [
+    ("s<script>alert(1)</script>", "could not be read"),
+    ("wAAAA%", "could not be read"),
+    ("E05011120,E05999999", "Left out, not wards"),
+    ("E05011120,<img src=x>", "could not be read"),
+])
+def test_a_bad_own_area_in_a_link_is_left_out_with_a_plain_notice(own: str, notice: str) -> None:
+    view, notices = parse_query({"own": own, "own_name": "<b>x</b>"})
+    assert any(notice in n for n in notices)
+    assert not any("<" in n or ">" in n for n in notices)
+    if "Left out" not in notice:
+        assert view.own is None and view.own_area is None
