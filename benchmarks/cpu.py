@@ -349,6 +349,15 @@ def runs_text(samples: list[Sample]) -> str:
     return text + (f" (+{'/'.join(map(str, fragments))} fragment)" if fragments != [0] else "")
 
 
+def checkout_commit() -> str:
+    """This checkout's commit, and whether files differ from it."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True).stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown commit"
+    return commit + (" with uncommitted changes" if git("status", "--porcelain", "--untracked-files=no") else "")
+
+
 def report(samples: list[Sample], apps: list[App], *, reps: int, n_changes: int, n_clicks: int,
            commit: str) -> str:
     base, ours = apps[0].label, apps[1].label
@@ -358,7 +367,8 @@ def report(samples: list[Sample], apps: list[App], *, reps: int, n_changes: int,
         f"--clicks {n_clicks}` ({describe()}; a shared machine: CPU time is the server's own, but caches and "
         "frequency scaling still move it, hence the ratios of medians measured in the same run).", "",
         f"Two servers side by side: **{base}** (`git worktree add` of {commit}, run with the same Python) and "
-        f"**{ours}** (this checkout), static serving on, both warmed up (each view opened once). In each of {reps} "
+        f"**{ours}** (this checkout, {checkout_commit()}), static serving on, both warmed up (each view opened "
+        f"once). In each of {reps} "
         "repetitions and each view, each server in turn (alternating who goes first) gets a fresh Chromium page that "
         f"opens the view on the income score, makes {n_changes} indicator changes in the sidebar (indicators of the "
         f"same theme, new to that repetition, the same for both) and then clicks {n_clicks} areas of the map (the "
