@@ -1,7 +1,7 @@
 """The one :class:`View`: what a map shows, with one set of defaults and one validation.
 
 A view comes from the app's widgets, from a link (:mod:`mapkit.links`) or from the command line, and goes to the
-web map (:func:`mapkit.web.choropleth.build_map`) and to every export (:func:`mapkit.analysis.map_data.prepare`).
+web map (:func:`mapkit.web.webmap.build_map`) and to every export (:func:`mapkit.analysis.map_data.prepare`).
 One table of rules (:data:`RULES`, one per setting, in dependency order: region, level (which levels fit in the
 region), indicator (published at that level?), scheme (national deciles only where published), then the rest) says
 for each setting what is valid, the error that names the allowed values, the notice, and the fallback. It is read in

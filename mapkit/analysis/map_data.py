@@ -111,7 +111,8 @@ class VersusMap:
 
 
 def prepare(view: View) -> MapData:
-    """Check the view, load, classify and colour its areas and load its overlays (with its statuses).
+    """Check the view (unless :attr:`~mapkit.view.View.checked` already), load, classify and colour its areas and
+    load its overlays (with its statuses). The colours are the map's and every export's: nothing computes them again.
 
     Raises
     ------
@@ -121,7 +122,7 @@ def prepare(view: View) -> MapData:
     """
     from mapkit.data.overlays import overlay_in_region
 
-    view.check()
+    view.check()  # returns at once for a view from View.lenient or View.check
     spec = view.spec
     name = region_name(view.region)
     frame = load_indicator(view.indicator, view.level, view.region)

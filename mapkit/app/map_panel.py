@@ -1,11 +1,15 @@
 """The map: the view's choropleth with its overlays, the user's layer and outlined areas, drawn by
 streamlit-folium; a click on an area opens its profile (or, while you draw or pick your own area, goes to it:
-:mod:`mapkit.app.own_area`). Also the map's live announcement and text description."""
+:mod:`mapkit.app.own_area`). Also the map's live announcement and text description.
+
+The map's geometry and runtime are files the page fetches once (:func:`mapkit.app.cached.static_files`), so a rerun
+sends only the layers' colours and tooltips. A click that opens a profile is read by the map's ``on_change``
+callback, which writes the view before the page runs: one run per click, not a run that notices the click and asks
+for another."""
 
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 from typing import Any
 
 import folium
@@ -16,51 +20,22 @@ import mapkit
 from mapkit.analysis import describe, similar
 from mapkit.analysis.map_data import MapData
 from mapkit.app import state
-from mapkit.app.cached import geometry, in_brief, outlines, overlay_frame, similar_table
-from mapkit.app.own_area import MapExtras, map_extras, take_map_result
+from mapkit.app.cached import in_brief, overlay_frame, own_figures, similar_table, static_files
+from mapkit.app.own_area import MapExtras, map_extras, take_map_result, takes_map_clicks
 from mapkit.app.state import Widget
 from mapkit.app.upload import UserLayer
 from mapkit.app.upload_store import upload_url
+from mapkit.data.products import area_codes
 from mapkit.text import wording
 from mapkit.text.markup import escape, markdown_text
 from mapkit.view import View
 from mapkit.web import assets
 from mapkit.web import overlays as overlay_drawing
-from mapkit.web.choropleth import SIMILAR_STYLE, WebMap, build_map, highlight_group
+from mapkit.web.webmap import SIMILAR_STYLE, WebMap, build_map, highlight_group
 from mapkit.web.elements import Legend
-from mapkit.web.encode import GeometryPayload
-from mapkit.web.geometry_files import remove_unused, write_geometry
 from mapkit.web.upload_layer import upload_layer
 
-# Encoded areas as content-hashed files, served by Streamlit at app/static/geometry/ (static serving on in
-# .streamlit/config.toml): the page fetches a view's areas once, and an indicator change sends only colours.
-GEOMETRY_FOLDER = Path(assets.REPO_ROOT) / "static" / "geometry"
-MAP_KEY = "map"
 MAP_HEIGHT = 660
-
-
-@st.cache_resource(show_spinner=False)
-def removed_geometry() -> list[str]:
-    """Once per process: delete geometry files no process sharing the folder has used for a day."""
-    try:
-        return remove_unused(GEOMETRY_FOLDER)
-    except OSError:  # a read-only checkout: nothing to tidy
-        return []
-
-
-def geometry_url(payload: GeometryPayload) -> str | None:
-    """Where the page fetches ``payload``; ``None`` (sent inline, as before) without static serving.
-
-    The file is written if missing (also after another replica's clean-up removed it) and marked as in use."""
-    if not st.get_option("server.enableStaticServing"):
-        return None
-    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
-    prefix = f"/{base}/app/static/geometry/" if base else "/app/static/geometry/"
-    removed_geometry()
-    try:
-        return prefix + write_geometry(payload, GEOMETRY_FOLDER)
-    except OSError:  # a read-only checkout: the map still works, sending its areas inline
-        return None
 
 
 def overlay_layers(view: View, user_layer: UserLayer | None = None) -> list[folium.FeatureGroup]:
@@ -100,8 +75,7 @@ def make_map(view: View, data: MapData, user_layer: UserLayer | None = None,
              own: MapExtras = MapExtras()) -> WebMap:
     view_map = build_map(view, data=data, extra_layers=[*similar_layers(view), *overlay_layers(view, user_layer),
                                                         *own.layers],
-                         geometry=geometry(view.level, view.region), outlines=outlines(view.level, view.region),
-                         geometry_url=geometry_url)
+                         files=static_files())
     for tool in own.tools:  # the drawing tools sit on the base map, with their editable layer
         tool.add_to(view_map.base)
     return view_map
@@ -124,22 +98,30 @@ def clicked_code(result: Any) -> str | None:
     return code if isinstance(code, str) else None
 
 
+def open_clicked_area() -> None:
+    """The map's ``on_change`` callback: a click on an area of the view opens its profile, before the page runs
+    (not while drawing or picking your own area: the page then reads the map's answer)."""
+    if takes_map_clicks():
+        return
+    code = clicked_code(state.widget(Widget.MAP))
+    view = state.current_view()
+    if code and state.first_time("map_click", code) and code != view.area \
+            and code in area_codes(view.level, view.region):
+        state.set_view(dataclasses.replace(view, area=code))
+
+
 def show_map(view: View, data: MapData, user_layer: UserLayer | None) -> None:
-    """The map, its text description, and a click on an area opening that area's profile."""
+    """The map, its text description, and a click on an area opening that area's profile
+    (:func:`open_clicked_area`), or, while you draw or pick your own area, going to it
+    (:func:`mapkit.app.own_area.take_map_result`)."""
     own = map_extras(view)
     view_map = make_map(view, data, user_layer, own)
     use_local_assets(view_map)
-    result = st_folium(view_map.base, key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
+    result = st_folium(view_map.base, key=Widget.MAP, height=MAP_HEIGHT, use_container_width=True,
                        feature_group_to_add=list(view_map.layers), layer_control=view_map.layer_control(),
-                       returned_objects=["last_active_drawing", *own.returned])
+                       returned_objects=["last_active_drawing", *own.returned], on_change=open_clicked_area)
     show_map_text(view, data)
-    if take_map_result(view, data, result):  # drawing or picking your own area: a click opens no profile
-        return
-    code = clicked_code(result)
-    if code and state.first_time("map_click", code):
-        if code != view.area and code in set(data.frame["code"]):
-            state.set_view(dataclasses.replace(view, area=code))
-            st.rerun()
+    take_map_result(view, data, result)
 
 
 def announce(view: View, data: MapData) -> None:
@@ -152,5 +134,5 @@ def announce(view: View, data: MapData) -> None:
 def show_map_text(view: View, data: MapData) -> None:
     """The map's text alternative (indicator, region, classes, "In brief"), pointing to the ranked table."""
     with st.expander("Text description of the map"):
-        st.markdown(markdown_text(describe.map_description(data, in_brief(view.indicator, view.level,
-                                                                            view.region))))
+        st.markdown(markdown_text(describe.map_description(data, in_brief(view.indicator, view.level, view.region,
+                                                                            own_figures(data)))))

@@ -8,13 +8,14 @@ without waiting for the scripts of the widgets and tables; the rest follows a mo
 from __future__ import annotations
 
 import dataclasses
+import gc
 
 import streamlit as st
 
 import mapkit
 from mapkit import links
 from mapkit.analysis import edition_change, nearby, own_area
-from mapkit.analysis.map_data import prepare
+from mapkit.analysis.map_data import MapData, prepare
 from mapkit.app import state
 from mapkit.app.bivariate import show_scatter, show_versus_ranking
 from mapkit.app.cached import offered_overlays
@@ -61,10 +62,24 @@ REST_AFTER_S = 0.8
 def run() -> None:
     """The page (``streamlit run app.py``)."""
     st.set_page_config(page_title="England policy map", page_icon=":material/map:", layout="wide")
+    settle_process()
     try:
         main()
     except mapkit.MapkitError as exc:
         st.error(f"The map cannot be shown: {exc}")
+
+
+@st.cache_resource(show_spinner=False)
+def settle_process() -> bool:
+    """Once per process, at its first run (the page's modules imported): put every object alive now (modules,
+    classes, functions, the declarations) out of the garbage collector's walk (:func:`gc.freeze`).
+
+    Streamlit collects garbage after every run (``runner.postScriptGC``), and each full collection walked these
+    quarter of a million objects again, about a tenth of a second of every run on this page, though they live as
+    long as the process. Garbage made by the runs is still collected as before."""
+    gc.collect()
+    gc.freeze()
+    return True
 
 
 @st.fragment(run_every=REST_AFTER_S)
@@ -131,7 +146,7 @@ def main() -> None:
         rest_of_page_soon()
         return
     with profile_column:
-        prof = show_profile(view)
+        prof = show_profile(view, data)
     if prof is not None:
         show_profile_table(view, prof)
     # "Who lives near" runs only while its tab is open (st.tabs with a key tells which is): it is the heavy part.
@@ -140,10 +155,7 @@ def main() -> None:
     ranking_tab, compare_tab, nearby_tab, own_tab, export_tab = st.tabs(
         list(TABS.values()), key=Widget.TAB, on_change="rerun", default=first_tab)
     with ranking_tab:
-        if data.versus is not None:
-            guarded(show_versus_ranking, view, data)
-        else:
-            guarded(show_series_ranking if view.over_time else show_ranking, view)
+        ranking_panel(view, data)
     with compare_tab:
         if compare_tab.open:
             guarded(show_compare, view)
@@ -155,8 +167,28 @@ def main() -> None:
         if own_tab.open:
             guarded(show_own_area, view)
     with export_tab:
-        guarded(show_export, view)
+        export_panel(view)
     show_footer(view, user_layer)
+
+
+@st.fragment
+def ranking_panel(view: View, data: MapData) -> None:
+    """The ranked table as a fragment: its search, order and pages rerun this panel alone (England's wards: a page
+    turn no longer redraws the map). A picked row writes the view in its callback; the whole page then follows."""
+    if state.current_view() != view:
+        st.rerun(scope="app")
+    if data.versus is not None:
+        guarded(show_versus_ranking, view, data)
+    elif view.over_time:
+        guarded(show_series_ranking, view)
+    else:
+        guarded(show_ranking, view, data)
+
+
+@st.fragment
+def export_panel(view: View) -> None:
+    """The Export tab as a fragment: choosing a format, labels, and preparing a file run this panel alone."""
+    guarded(show_export, view)
 
 
 def sync_url(view: View) -> None:

@@ -11,9 +11,10 @@ import streamlit as st
 
 import mapkit
 from mapkit.analysis import similar
+from mapkit.analysis.map_data import MapData
 from mapkit.analysis.profile import AreaProfile
 from mapkit.app import state
-from mapkit.app.cached import in_brief, profile, region_trend, similar_table
+from mapkit.app.cached import in_brief, own_figures, profile, region_trend, similar_table
 from mapkit.app.downloads import table_downloads
 from mapkit.app.guarded import guarded
 from mapkit.app.state import Widget
@@ -25,11 +26,12 @@ from mapkit.view import COMPARE_LEVELS, MAX_COMPARE, View
 from mapkit.web.charts import position_chart
 
 
-def show_profile(view: View) -> AreaProfile | None:
-    """The selected area beside the map: the mapped indicator's figures and the theme's positions."""
+def show_profile(view: View, data: MapData) -> AreaProfile | None:
+    """The selected area beside the map: the mapped indicator's figures and the theme's positions; without one,
+    "In brief" from the map's own prepared ``data``."""
     if not view.area:
         st.info("Click an area on the map, or a row of the table below, to see its profile here.")
-        sentences = in_brief(view.indicator, view.level, view.region)
+        sentences = in_brief(view.indicator, view.level, view.region, own_figures(data))
         trend = region_trend(view.indicator, view.region, view.change)
         sentences = [trend, *sentences] if trend else sentences
         if sentences:
@@ -67,10 +69,13 @@ def show_profile(view: View) -> AreaProfile | None:
         st.altair_chart(position_chart(theme_rows, key=key), key="position_chart", width="stretch")
     show_compare_button(view, prof)
     guarded(show_similar, view, prof)
-    if st.button("Close profile", key="close_profile"):
-        state.set_view(dataclasses.replace(view, area=None))
-        st.rerun()
+    st.button("Close profile", key="close_profile", on_click=close_profile)
     return prof
+
+
+def close_profile() -> None:
+    """The "Close profile" button's callback: the view without its area, before the page runs (one run)."""
+    state.set_view(dataclasses.replace(state.current_view(), area=None))
 
 
 def show_profile_table(view: View, prof: AreaProfile) -> None:

@@ -4,6 +4,7 @@ same rows as a plain HTML table, and every area as a tidy CSV or an Excel workbo
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 import pandas as pd
 import streamlit as st
@@ -11,7 +12,8 @@ import streamlit as st
 import mapkit
 from mapkit.analysis import paging
 from mapkit.app import state
-from mapkit.app.cached import ranking
+from mapkit.analysis.map_data import MapData
+from mapkit.app.cached import own_figures, ranking
 from mapkit.app.downloads import table_downloads
 from mapkit.app.state import Widget
 from mapkit.app.trends import trend_config, with_trend
@@ -46,13 +48,14 @@ def table_controls(view: View, table: pd.DataFrame) -> tuple[paging.TablePage, t
     return paging.table_page(table, query=query, order=order, page=int(page)), signature
 
 
-def show_ranking(view: View) -> None:
-    """A page of the ranked table (every area would be megabytes at each rerun for England), with its controls."""
+def show_ranking(view: View, data: MapData | None = None) -> None:
+    """A page of the ranked table (every area would be megabytes at each rerun for England), with its controls;
+    ranked from the map's prepared ``data`` when given (its rows are loaded once)."""
     spec = mapkit.registry().indicator(view.indicator)
     region_name = mapkit.region_name(view.region)
     plural = mapkit.registry().boundary(view.level).plural
     st.header(f"{spec.label}: {plural} of {region_name}, ranked")
-    table = ranking(view.indicator, view.level, view.region)
+    table = ranking(view.indicator, view.level, view.region, None if data is None else own_figures(data))
     page, signature = table_controls(view, table)
     query = str(state.widget(Widget.TABLE_SEARCH) or "").strip()
     st.caption(page.summary(plural, markdown_text(query)))
@@ -63,9 +66,10 @@ def show_ranking(view: View) -> None:
     key = "ranking_table_" + state.digest((signature, page.page))
     columns = [*(["rank_in_region"] if view.region != mapkit.ENGLAND else []), "name", "code", "value",
                *trend_column, "rank_in_england", "n_england", "decile_in_england", "note"]
-    event = st.dataframe(
+    st.dataframe(
         shown[columns], hide_index=True, width="stretch", height=320, key=key,  # only the columns shown are sent
-        on_select="rerun", selection_mode="single-row", column_order=columns,
+        on_select=functools.partial(open_picked_row, key, list(shown["code"].astype(str))),
+        selection_mode="single-row", column_order=columns,
         column_config={
             **trend_config(view),
             "rank_in_region": st.column_config.NumberColumn(f"Rank in {region_name}", help=rank_hint(spec)),
@@ -80,13 +84,6 @@ def show_ranking(view: View) -> None:
             "note": st.column_config.TextColumn("Note"),
         },
     )
-    picked = getattr(getattr(event, "selection", None), "rows", None) or []
-    if picked and picked[0] < len(shown):
-        code = str(shown.iloc[picked[0]]["code"])
-        current = state.current_view()
-        if code != current.area and state.first_time("table_pick", code):
-            state.set_view(dataclasses.replace(current, area=code))
-            st.rerun()
     if st.checkbox("Show as a plain table", key=Widget.PLAIN_TABLE,
                    help="The rows of this page as an HTML table with headers, for screen readers and printing."):
         plain_table(shown, view)
@@ -94,6 +91,15 @@ def show_ranking(view: View) -> None:
                     stem=table_file_name(view.indicator, view.level, view.region).removesuffix(".csv"),
                     key="ranking_download")
     st.caption(wording.source_caption(spec))
+
+
+def open_picked_row(key: str, codes: list[str]) -> None:
+    """The table's ``on_select`` callback: the picked row's area opens its profile before the page runs (one run)."""
+    picked = getattr(getattr(state.widget(key), "selection", None), "rows", None) or []
+    if picked and picked[0] < len(codes):
+        code, current = codes[picked[0]], state.current_view()
+        if code != current.area and state.first_time("table_pick", code):
+            state.set_view(dataclasses.replace(current, area=code))
 
 
 def plain_table(shown: pd.DataFrame, view: View) -> None:

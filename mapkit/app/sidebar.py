@@ -72,9 +72,10 @@ def sidebar(previous: View) -> View:
     missing = [s for s in registry.indicators.values() if level not in s.levels]
     if missing:
         with sb.expander(f"Not available for {registry.boundary(level).plural} ({len(missing)})"):
-            for other in missing:
-                reason = other.note_for(level) or f"Published for {', '.join(other.levels)} only."
-                st.caption(f"**{other.label}** ({other.theme}): {reason}")
+            # One element for the list (56 indicators at LSOAs): each element is a message at every rerun.
+            st.caption("\n\n".join(f"**{other.label}** ({other.theme}): "
+                                    + (other.note_for(level) or f"Published for {', '.join(other.levels)} only.")
+                                    for other in missing))
 
     time = time_controls(indicator, level)
     versus = versus_controls(indicator, level)

@@ -71,7 +71,7 @@ class Widget:
     SCHEME, K, BREAKS, PALETTE, BASEMAP = "w_scheme", "w_k", "w_compare", "w_palette", "w_basemap"
     STATUSES, AS_OF_ON, AS_OF = "w_statuses", "w_as_of_on", "w_as_of"
     TIME_MODE, YEAR, CHANGE, CENTRE = "w_time_mode", "w_year", "w_change", "w_centre"
-    FIND, UPLOAD, TAB = "w_find", "w_upload", "w_tab"
+    FIND, UPLOAD, TAB, MAP = "w_find", "w_upload", "w_tab", "map"
     COMPARE_AREAS, COMPARE_THEME, COMPARE_FORMAT = "w_compare_areas", "w_compare_theme", "w_compare_fmt"
     SHOW_SIMILAR = "w_show_similar"
     TABLE_SEARCH, TABLE_ORDER, TABLE_PAGE, PLAIN_TABLE = "w_search", "w_table_order", "w_table_page", "w_plain_table"

@@ -8,6 +8,7 @@ site's.
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 
 @dataclasses.dataclass(frozen=True)
@@ -21,13 +22,18 @@ class Basemap:
     def tiles(self) -> dict[str, object] | None:
         """``{"url", "attribution", "maxZoom"}`` for Leaflet (``{r}`` in the URL: Leaflet's retina suffix), or
         ``None`` for no tiles."""
-        if self.provider is None:
-            return None
-        import xyzservices
+        return None if self.provider is None else dict(_tiles(self.provider))
 
-        provider = xyzservices.providers.query_name(self.provider)
-        return {"url": provider.build_url(scale_factor="{r}"), "attribution": provider.html_attribution,
-                "maxZoom": provider.get("max_zoom", 18)}
+
+@functools.cache
+def _tiles(name: str) -> dict[str, object]:
+    """A provider's tiles, looked up once per process (xyzservices searches every provider by name: milliseconds
+    at each map)."""
+    import xyzservices
+
+    provider = xyzservices.providers.query_name(name)
+    return {"url": provider.build_url(scale_factor="{r}"), "attribution": provider.html_attribution,
+            "maxZoom": provider.get("max_zoom", 18)}
 
 
 BASEMAPS: dict[str, Basemap] = {b.name: b for b in (

@@ -1,9 +1,13 @@
 """The interactive map: :mod:`~mapkit.web.encode` (geometry codec), :mod:`~mapkit.web.elements` (folium/Jinja
-glue), :mod:`~mapkit.web.choropleth` (``build_map(view)``), and the browser side read here: JavaScript and CSS
+glue), :mod:`~mapkit.web.webmap` (``build_map(view)``, composing :mod:`~mapkit.web.choropleth` and
+:mod:`~mapkit.web.bivariate`), and the browser side read here: JavaScript and CSS
 files in ``mapkit/web/static/``, shipped as package data.
 
-The files are sent inline with the map (a view must open from one HTML file, offline), each guarded so that a
-page defines it once however often streamlit-folium re-runs a layer's script:
+Where the page's folder can be written (the app with static serving, the static site), they are published as
+content-hashed files (:class:`mapkit.web.geometry_files.StaticFiles`: one script bundle and ``map.css``) that the
+page loads once when the map mounts; otherwise (the HTML export: a view must open from one HTML file, offline) they
+are sent inline with the map, each guarded so that a page defines it once however often streamlit-folium re-runs a
+layer's script:
 
 * ``geometry.js``: decoder of :func:`mapkit.web.encode.encode_shapes`, projection, grid index, point in polygon
   (pure functions, also a CommonJS module for ``node --test tests/js/``);

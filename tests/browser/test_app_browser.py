@@ -24,7 +24,7 @@ import mapkit.export
 import mapkit.specs.registry
 import mapkit.data.overlays
 import mapkit.analysis.similar
-import mapkit.web.choropleth
+import mapkit.web.webmap
 from mapkit.analysis import classify
 from mapkit.specs import palettes
 from map_js import AREAS_JS
@@ -709,7 +709,7 @@ def test_compare_cities_export_them_similar_to_sandwell_and_reopen_from_a_link(p
         assert spec.format_value(float(birmingham)) in row
     outlined = """() => { const out = []; window.map.eachLayer(l => {
         if (l.mapkitList && l._opts.style.color === '%s') out.push(...l.mapkitList().map(a => a[0])); });
-        return out.sort(); }""" % mapkit.web.choropleth.COMPARE_STYLE["color"]
+        return out.sort(); }""" % mapkit.web.webmap.COMPARE_STYLE["color"]
     frame = map_frame(page)
     frame.wait_for_function(f"() => ({outlined})().length === 3", timeout=LOAD_TIMEOUT)
     assert frame.evaluate(outlined) == sorted(cities)  # outlined on the map

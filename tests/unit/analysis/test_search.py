@@ -95,7 +95,7 @@ def test_a_bad_postcode_in_a_link_is_dropped_with_a_notice(value: str, notice: s
 
 
 def test_the_map_marks_the_postcode_point() -> None:
-    from mapkit.web.choropleth import build_map
+    from mapkit.web.webmap import build_map
 
     view, _ = links.parse_query({"pc": "b95rp", "area": "E05011127"})
     html = build_map(view).to_map().get_root().render()
