@@ -14,7 +14,7 @@ from mapkit.view import DEFAULT, View, shown
 
 QUERY_KEYS: tuple[str, ...] = ("region", "level", "indicator", "scheme", "k", "compare", "palette", "basemap",
                                "area", "overlays", "statuses", "pc", "year", "change", "centre", "compare_areas",
-                               "asof")
+                               "asof", "similar")
 RESERVED_KEYS = frozenset({"embed", "embed_options"})
 """Parameters that belong to Streamlit itself and are left alone."""
 
@@ -88,12 +88,15 @@ def parse_query(params: Mapping[str, str | Sequence[str]], *,
         statuses = ()
     elif status_text != ALL_STATUSES:
         statuses = tuple(" ".join(t.replace("_", " ").split()) for t in status_text.split(",") if t.strip()) or None
+    similar = values.get("similar") == "1"
+    if values.get("similar") not in (None, "", "0", "1"):
+        notices.append(f"The link's similar {shown(values['similar'])} is not 1 or 0: no similar areas are outlined.")
     time = _time_fields(values, notices)
     fields = {key: values[key] for key in ("region", "level", "indicator", "scheme", "compare", "palette",
                                            "basemap", "area") if values.get(key)}
     view, more = View.lenient(overlay_ids=overlay_ids, k=k, overlays=overlays, statuses=statuses,
                               postcode=values.get("pc") or None, compare_areas=compare_areas,
-                              as_of=values.get("asof") or None, **time, **fields)
+                              as_of=values.get("asof") or None, similar=similar, **time, **fields)
     return view, _capped(notices + more)
 
 
@@ -149,4 +152,6 @@ def to_query(view: View) -> dict[str, str]:
         query["compare_areas"] = ",".join(view.compare_areas)
     if view.as_of:
         query["asof"] = view.as_of
+    if view.similar:
+        query["similar"] = "1"
     return query

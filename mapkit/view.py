@@ -37,6 +37,8 @@ WMCA = "E47000007"
 MAX_COMPARE = 10
 """Most areas compared at once (:mod:`mapkit.analysis.compare`)."""
 COMPARE_LEVELS = ("ward", "lad", "ca")
+SIMILAR_LEVELS = ("ward", "lad", "ca")
+"""Levels whose areas have similar areas (:data:`mapkit.analysis.similar.LEVELS`)."""
 
 LEVELS_IN: dict[str, tuple[str, ...]] = {
     "england": ("ca", "lad", "ward", "lsoa"),
@@ -95,6 +97,9 @@ class View:
     as_of
         An ISO date (``2025-01-31``): overlays show only schemes whose status was recorded by then, and popups
         flag statuses over a year older than it (:mod:`mapkit.data.status_dates`); ``None`` means today.
+    similar
+        Outline the open area's most similar areas in England on the map (:mod:`mapkit.analysis.similar`), the
+        map fitted to them; only with an open :attr:`area` of a level in :data:`SIMILAR_LEVELS`.
     """
 
     region: str = WMCA
@@ -114,6 +119,7 @@ class View:
     centre: str = "zero"
     compare_areas: tuple[str, ...] = ()
     as_of: str | None = None
+    similar: bool = False
 
     @property
     def as_of_date(self) -> dt.date | None:
@@ -181,6 +187,11 @@ class View:
             raise UnknownNameError(f"Area {self.area!r} is not one of the {registry().boundary(self.level).plural} "
                                    f"of {region_name(self.region)}: choose one of them, or none.")
         _check_time(self)
+        if not isinstance(self.similar, bool):
+            raise ParameterError(f"Similar is {self.similar!r}: use True or False.")
+        if self.similar and (self.area is None or self.level not in SIMILAR_LEVELS):
+            raise ParameterError("Similar areas are outlined around an open area (--area) of wards, districts or "
+                                 f"combined authorities, not at level {self.level!r} with area {self.area!r}.")
         if self.compare_areas:
             if len(self.compare_areas) > MAX_COMPARE:
                 raise ParameterError(f"Compare at most {MAX_COMPARE} areas ({len(self.compare_areas)} given).")
@@ -193,6 +204,11 @@ class View:
                 raise UnknownNameError(f"Compare area(s) {', '.join(map(repr, wrong[:5]))} are not {plural} of "
                                        "England.")
         return self
+
+    def with_area(self, area: str | None) -> View:
+        """This view with another open area (``None``: none); closing the profile also closes its similar areas'
+        outlines (:attr:`similar`), which belong to an open area."""
+        return dataclasses.replace(self, area=area, similar=self.similar and area is not None)
 
     @property
     def over_time(self) -> bool:
@@ -374,9 +390,10 @@ def _lenient(candidate: View, overlay_ids: Collection[str]) -> tuple[View, list[
             notices.append(f"The link's as-of date {shown(str(as_of))} is not a date written YYYY-MM-DD between "
                            "1990 and ten years ahead: the overlays are shown as of today.")
             as_of = None
+    similar = _lenient_similar(candidate.similar, area, level, notices)
     view = View(region=region, level=level, indicator=indicator, scheme=scheme, k=k, compare=compare,
                 palette=palette, basemap=basemap, area=area, overlays=tuple(overlays), statuses=statuses,
-                postcode=postcode, compare_areas=compare_areas, as_of=as_of)
+                postcode=postcode, compare_areas=compare_areas, as_of=as_of, similar=similar)
     return _lenient_time(view, candidate, notices), notices
 
 
@@ -411,6 +428,18 @@ def postcode_problem(postcode: str, region: str) -> str | None:
     if region != ENGLAND and region not in (found.lad_code, found.ca_code):
         return f"it lies outside {region_name(region)}"
     return None
+
+
+def _lenient_similar(similar: object, area: str | None, level: str, notices: list[str]) -> bool:
+    """Similar areas outlined only around an open area of a level that has them (silently off without an area:
+    closing a profile closes its outlines)."""
+    if similar is not True or area is None:
+        return False
+    if level not in SIMILAR_LEVELS:
+        notices.append(f"Similar areas are found for wards, districts and combined authorities, not "
+                       f"{_level_label(level)}: none are outlined.")
+        return False
+    return True
 
 
 def _lenient_compare(codes: Collection[str], level: str, notices: list[str]) -> tuple[str, ...]:

@@ -49,7 +49,7 @@ def test_an_empty_link_opens_the_default_view() -> None:
 def test_links_carry_every_setting_and_the_selected_area() -> None:
     query = to_query(dataclasses.replace(DEFAULT, area=BINLEY, overlays=("a", "b"), postcode="B9 5RP",
                                          compare_areas=(BINLEY,)))
-    assert set(query) == set(links.QUERY_KEYS) - {"year", "change", "centre", "asof"}  # written only when chosen
+    assert set(query) == set(links.QUERY_KEYS) - {"year", "change", "centre", "asof", "similar"}  # only when chosen
     assert query["compare_areas"] == BINLEY
     assert query["overlays"] == "a,b"
     assert "area" not in to_query(DEFAULT)
@@ -86,6 +86,9 @@ MALFORMED = [
     ({"year": "2013"}, "year", None, "no ONS time series at level 'ward'"),
     ({"level": "lad", "indicator": "gva_per_hour", "change": "2013:2023", "centre": "<i>"}, "centre", "zero",
      "centre `?i?` is not known"),
+    ({"area": BINLEY, "similar": "yes"}, "similar", False, "similar `yes` is not 1 or 0"),
+    ({"region": COVENTRY, "level": "lsoa", "area": "E01009522", "similar": "1"}, "similar", False,
+     "not LSOAs: none are outlined"),
 ]
 
 
@@ -115,6 +118,11 @@ def test_year_and_change_travel_in_the_link(extra: dict) -> None:
     query = to_query(view)
     assert {k: query[k] for k in extra} == extra
     assert parse_query(query)[0] == view
+
+
+def test_similar_outlines_close_with_the_profile_without_a_notice() -> None:
+    assert parse_query({"similar": "1"}) == (DEFAULT, [])
+    assert parse_query({"area": BINLEY, "similar": "1"})[0].similar is True
 
 
 def test_unknown_parameters_are_reported_and_streamlits_own_ignored() -> None:
@@ -169,3 +177,30 @@ def test_a_bad_as_of_date_falls_back_to_today_with_a_notice(value: str) -> None:
     view, notices = parse_query({"overlays": "growth_locations", "asof": value})
     assert view.as_of is None
     assert len(notices) == 1 and "as-of date" in notices[0] and "<" not in notices[0]
+
+
+# ------------------------------------------------------------------------------ every field through the link
+EVERY_FIELD = View(region="E92000001", level="lad", indicator="gva_per_hour", scheme="natural_breaks", k=7,
+                   compare="region", palette="viridis", basemap="osm", area="E08000026",
+                   overlays=("transport_schemes", "growth_locations"), statuses=("open", "planned"),
+                   postcode="B9 5RP", change=(2013, 2023), centre="england",
+                   compare_areas=("E08000025", "E08000026", "E08000027"), as_of="2024-05-01", similar=True)
+"""A view with every field set to something other than its default (a year is the other view: a view maps one
+year or one change, not both)."""
+EVERY_FIELD_YEAR = dataclasses.replace(EVERY_FIELD, change=None, centre=View.centre, year=2015)
+
+
+@pytest.mark.parametrize("field", [f.name for f in dataclasses.fields(View)])
+def test_every_field_of_the_view_travels_in_the_link(field: str) -> None:
+    """A new View field without a link form fails here (the field keeps its default after the round trip)."""
+    view = EVERY_FIELD_YEAR if field == "year" else EVERY_FIELD
+    assert getattr(view, field) != getattr(View(), field), f"give {field!r} a non-default value above"
+    parsed, notices = parse_query(to_query(view))
+    assert notices == []
+    assert getattr(parsed, field) == getattr(view, field)
+
+
+@pytest.mark.parametrize("view", [EVERY_FIELD, EVERY_FIELD_YEAR], ids=["change", "year"])
+def test_a_view_with_every_field_set_round_trips_whole(view: View) -> None:
+    assert view.check() == view
+    assert parse_query(to_query(view)) == (view, [])
