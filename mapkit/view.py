@@ -6,7 +6,7 @@ checked in one of two ways:
 
 * :meth:`View.lenient` for untrusted input (a link, the widgets): each invalid part is replaced by its default and
   a plain-text notice says why. A notice quotes at most a short, character-filtered excerpt of the offending value
-  (:func:`shown`), never raw text that could be rendered as markup. Combinations are checked in dependency order:
+  (:func:`excerpt`), never raw text that could be rendered as markup. Combinations are checked in dependency order:
   region, level (which levels fit in the region), indicator (published at that level?), scheme (national deciles
   only where published), then the rest.
 * :meth:`View.check` for the command line and exports: the first invalid part raises an error that names the
@@ -22,7 +22,7 @@ from collections.abc import Collection
 from typing import Any
 
 from mapkit.specs.basemaps import BASEMAPS
-from mapkit.specs.classes import CENTRES, COMPARES, K_MAX, K_MIN, SCHEMES, available_schemes
+from mapkit.specs.classes import BREAKS_FROM, CENTRES, K_MAX, K_MIN, SCHEMES, available_schemes
 from mapkit.specs.classes import scheme as scheme_spec
 from mapkit.data.products import ENGLAND, load_boundaries, region_kind, region_name, regions
 from mapkit.errors import ParameterError, UnknownNameError
@@ -70,8 +70,9 @@ class View:
         indicator has them, else quantiles (:attr:`scheme_name`).
     k
         Number of classes (ignored by national deciles).
-    compare
-        ``"england"`` or ``"region"``: where the class breaks come from.
+    breaks_from
+        ``"england"`` or ``"region"``: where the class breaks come from (all of England's areas of the level, or
+        the region's).
     palette
         A palette name, or ``"default"`` for the indicator's own.
     basemap
@@ -107,7 +108,7 @@ class View:
     indicator: str = "imd_score"
     scheme: str | None = None
     k: int = 5
-    compare: str = "england"
+    breaks_from: str = "england"
     palette: str = DEFAULT_PALETTE
     basemap: str = "light"
     area: str | None = None
@@ -161,8 +162,9 @@ class View:
                                        f"{' or '.join(available_schemes(spec))}.")
         if isinstance(self.k, bool) or not isinstance(self.k, int) or not K_MIN <= self.k <= K_MAX:
             raise ParameterError(f"Number of classes is {self.k!r}: choose a whole number from {K_MIN} to {K_MAX}.")
-        if self.compare not in COMPARES:
-            raise UnknownNameError(f"Unknown comparison {self.compare!r}: use one of {', '.join(COMPARES)}.")
+        if self.breaks_from not in BREAKS_FROM:
+            raise UnknownNameError(f"Unknown source of class breaks {self.breaks_from!r}: use one of "
+                                   f"{', '.join(BREAKS_FROM)}.")
         resolve(self.palette, spec.palette)
         if self.basemap not in BASEMAPS:
             raise UnknownNameError(f"Unknown basemap {self.basemap!r}: use one of {', '.join(BASEMAPS)}.")
@@ -263,7 +265,7 @@ def status_order() -> tuple[str, ...]:
     return overlay_declarations().status.order
 
 
-def shown(value: str, limit: int = 40) -> str:
+def excerpt(value: str, limit: int = 40) -> str:
     """A short excerpt of untrusted text that is safe to show anywhere: only letters, digits and ``_ .,:;()+-``
     survive, other characters become ``?``, and the result is quoted in backticks."""
     cleaned = re.sub(r"[^A-Za-z0-9 _.,:;()+\-]", "?", value)
@@ -307,7 +309,7 @@ def _lenient(candidate: View, overlay_ids: Collection[str]) -> tuple[View, list[
     region = candidate.region
     names = dict(zip(regions()["code"], regions()["name"]))
     if not isinstance(region, str) or region not in names:
-        notices.append(f"The link's region {shown(str(region))} is not a known area code, so the map shows "
+        notices.append(f"The link's region {excerpt(str(region))} is not a known area code, so the map shows "
                        f"{names[DEFAULT.region]} instead.")
         region = DEFAULT.region
     offered = levels_for(region)
@@ -318,12 +320,12 @@ def _lenient(candidate: View, overlay_ids: Collection[str]) -> tuple[View, list[
             why = f"{_level_label(level)} do not fit inside {names[region]}"
             notices.append(f"{why[0].upper()}{why[1:]}: showing {_level_label(fallback)} instead.")
         else:
-            notices.append(f"The link's level {shown(str(level))} is not one of {', '.join(offered)}: showing "
+            notices.append(f"The link's level {excerpt(str(level))} is not one of {', '.join(offered)}: showing "
                            f"{_level_label(fallback)} instead.")
         level = fallback
     indicator = candidate.indicator
     if indicator not in reg.indicators:
-        notices.append(f"The link's indicator {shown(str(indicator))} is not known: showing "
+        notices.append(f"The link's indicator {excerpt(str(indicator))} is not known: showing "
                        f"{reg.indicator(default_indicator(level)).label} instead.")
         indicator = default_indicator(level)
     elif level not in reg.indicators[indicator].levels:
@@ -337,7 +339,7 @@ def _lenient(candidate: View, overlay_ids: Collection[str]) -> tuple[View, list[
     if scheme is None:
         scheme = View(indicator=indicator).scheme_name
     elif scheme not in SCHEMES:
-        notices.append(f"The link's classification {shown(str(scheme))} is not known: using quantiles.")
+        notices.append(f"The link's classification {excerpt(str(scheme))} is not known: using quantiles.")
         scheme = "quantiles"
     elif scheme not in available_schemes(spec):
         notices.append(f"{spec.label} has no official national deciles: using quantiles.")
@@ -346,23 +348,23 @@ def _lenient(candidate: View, overlay_ids: Collection[str]) -> tuple[View, list[
     if not isinstance(k, int) or isinstance(k, bool) or not K_MIN <= k <= K_MAX:
         notices.append(f"The number of classes must be between {K_MIN} and {K_MAX}: using {DEFAULT.k}.")
         k = DEFAULT.k
-    compare = candidate.compare
-    if compare not in COMPARES:
-        notices.append(f"The link's comparison {shown(str(compare))} is not known: classes are "
-                       f"{COMPARES[DEFAULT.compare]}.")
-        compare = DEFAULT.compare
+    breaks_from = candidate.breaks_from
+    if breaks_from not in BREAKS_FROM:
+        notices.append(f"The link's class breaks {excerpt(str(breaks_from))} are not known: classes are "
+                       f"{BREAKS_FROM[DEFAULT.breaks_from]}.")
+        breaks_from = DEFAULT.breaks_from
     palette = candidate.palette
     if palette != DEFAULT_PALETTE and palette not in PALETTES:
-        notices.append(f"The link's palette {shown(str(palette))} is not known: using the indicator's own palette.")
+        notices.append(f"The link's palette {excerpt(str(palette))} is not known: using the indicator's own palette.")
         palette = DEFAULT_PALETTE
     basemap = candidate.basemap
     if basemap not in BASEMAPS:
-        notices.append(f"The link's basemap {shown(str(basemap))} is not known: using "
+        notices.append(f"The link's basemap {excerpt(str(basemap))} is not known: using "
                        f"{BASEMAPS[DEFAULT.basemap].label}.")
         basemap = DEFAULT.basemap
     area = candidate.area or None
     if area is not None and area not in set(load_boundaries(level, region)["code"]):
-        notices.append(f"The selected area {shown(str(area))} is not one of the {_level_label(level)} of "
+        notices.append(f"The selected area {excerpt(str(area))} is not one of the {_level_label(level)} of "
                        f"{names[region]}, so no area profile is open.")
         area = None
     overlays: list[str] = []
@@ -371,13 +373,13 @@ def _lenient(candidate: View, overlay_ids: Collection[str]) -> tuple[View, list[
             if overlay not in overlays:
                 overlays.append(overlay)
         else:
-            notices.append(f"The link's overlay {shown(str(overlay))} is not available and was left out.")
+            notices.append(f"The link's overlay {excerpt(str(overlay))} is not available and was left out.")
     statuses = _lenient_statuses(candidate.statuses, notices)
     postcode = candidate.postcode or None
     if postcode is not None:
         problem = postcode_problem(str(postcode), region)
         if problem:
-            notices.append(f"The postcode {shown(str(postcode))} is not marked: {problem}.")
+            notices.append(f"The postcode {excerpt(str(postcode))} is not marked: {problem}.")
             postcode = None
         else:
             postcode = formatted(str(postcode))
@@ -387,11 +389,11 @@ def _lenient(candidate: View, overlay_ids: Collection[str]) -> tuple[View, list[
         try:
             as_of = check_as_of(as_of).isoformat()
         except ParameterError:
-            notices.append(f"The link's as-of date {shown(str(as_of))} is not a date written YYYY-MM-DD between "
+            notices.append(f"The link's as-of date {excerpt(str(as_of))} is not a date written YYYY-MM-DD between "
                            "1990 and ten years ahead: the overlays are shown as of today.")
             as_of = None
     similar = _lenient_similar(candidate.similar, area, level, notices)
-    view = View(region=region, level=level, indicator=indicator, scheme=scheme, k=k, compare=compare,
+    view = View(region=region, level=level, indicator=indicator, scheme=scheme, k=k, breaks_from=breaks_from,
                 palette=palette, basemap=basemap, area=area, overlays=tuple(overlays), statuses=statuses,
                 postcode=postcode, compare_areas=compare_areas, as_of=as_of, similar=similar)
     return _lenient_time(view, candidate, notices), notices
@@ -401,7 +403,7 @@ def _lenient_time(view: View, candidate: View, notices: list[str]) -> View:
     """The candidate's year, change and centre where they fit the (already valid) view, else none, and why."""
     centre = candidate.centre if candidate.centre in CENTRES else DEFAULT.centre
     if centre != candidate.centre:
-        notices.append(f"The link's centre {shown(str(candidate.centre))} is not known: change maps are centred "
+        notices.append(f"The link's centre {excerpt(str(candidate.centre))} is not known: change maps are centred "
                        f"on {CENTRES[centre]}.")
     year, change = candidate.year, candidate.change
     if year is not None and change is not None:
@@ -456,7 +458,7 @@ def _lenient_compare(codes: Collection[str], level: str, notices: list[str]) -> 
     unknown = []
     for code in codes:
         if not isinstance(code, str) or code not in known:
-            unknown.append(shown(str(code), 12))
+            unknown.append(excerpt(str(code), 12))
         elif code not in kept:
             kept.append(code)
     if unknown:
@@ -479,7 +481,7 @@ def _lenient_statuses(statuses: Collection[str] | None, notices: list[str]) -> t
         if status in order:
             chosen.add(status)
         else:
-            notices.append(f"The link's overlay status {shown(str(status))} is not known and was left out (use "
+            notices.append(f"The link's overlay status {excerpt(str(status))} is not known and was left out (use "
                            f"{', '.join(order)}).")
     if not chosen and statuses:
         notices.append("No known overlay status was left in the link: showing every status.")

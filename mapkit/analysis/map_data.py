@@ -71,7 +71,7 @@ def prepare(view: View) -> MapData:
         ramp = timed.ramp or ramp
     else:
         classification = classify_indicator(frame, view.indicator, view.level, view.region,
-                                            scheme_name=view.scheme_name, k=view.k, compare=view.compare,
+                                            scheme_name=view.scheme_name, k=view.k, breaks_from=view.breaks_from,
                                             region_label=name)
     if classification.centre_label and not (ramp.diverging or view.over_time):
         # a one-hue palette chosen for a change: no middle colour for the legend to name

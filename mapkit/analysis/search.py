@@ -17,7 +17,7 @@ from mapkit.data import postcodes
 from mapkit.data.products import load_boundaries
 from mapkit.specs.registry import overlay_specs, registry
 from mapkit.data.overlays import load_overlay
-from mapkit.view import View
+from mapkit.view import View, excerpt
 
 MIN_SCORE = 80.0
 MAX_RESULTS = 20
@@ -147,18 +147,12 @@ def search(text: str) -> SearchResult:
             partial = tuple(postcodes.partial(text))
             if partial:
                 return SearchResult(partial=partial)
-        return SearchResult(message=f"{shown(text)} is not a live English postcode, or the start of one.")
+        return SearchResult(message=f"{excerpt(text)} is not a live English postcode, or the start of one.")
     places = tuple(find_places(text))
     if not places:
         return SearchResult(message=f"No ward, district, combined authority, LSOA or overlay place matches "
-                                    f"{shown(text)}.")
+                                    f"{excerpt(text)}.")
     return SearchResult(places=places)
-
-
-def shown(text: str) -> str:
-    from mapkit.view import shown as excerpt
-
-    return excerpt(text)
 
 
 def view_for(current: View, *, place: Place | None = None,

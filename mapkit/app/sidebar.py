@@ -86,11 +86,11 @@ def sidebar(previous: View) -> View:
     deciles = class_specs.SCHEMES[scheme].needs_deciles
     k = sb.slider("Number of classes", class_specs.K_MIN, class_specs.K_MAX, key=Widget.K, disabled=deciles,
                   help="Official national deciles always have ten classes." if deciles else None)
-    compare = sb.radio("Class breaks", list(class_specs.COMPARES), key=Widget.BREAKS,
-                       format_func=lambda c: sentence_case(class_specs.COMPARES[c]), disabled=deciles,
-                       help="Compared with England: breaks from every area of this level in England, so the "
-                            "region reads against the national picture. Within this region: breaks from the "
-                            "region's areas only, to show differences inside it.")
+    breaks_from = sb.radio("Class breaks", list(class_specs.BREAKS_FROM), key=Widget.BREAKS,
+                           format_func=lambda c: sentence_case(class_specs.BREAKS_FROM[c]), disabled=deciles,
+                           help="Compared with England: breaks from every area of this level in England, so the "
+                                "region reads against the national picture. Within this region: breaks from the "
+                                "region's areas only, to show differences inside it.")
     palette_names = [palettes.DEFAULT, *palettes.PALETTES]
     palette = sb.selectbox("Palette", palette_names, key=Widget.PALETTE,
                            format_func=lambda p: palette_label(p, indicator),
@@ -100,8 +100,9 @@ def sidebar(previous: View) -> View:
     chosen, statuses, as_of = overlay_controls()
 
     area = previous.area if (previous.region, previous.level) == (region, level) else None
-    view, _ = View.lenient(region=region, level=level, indicator=indicator, scheme=scheme, k=int(k), compare=compare,
-                           palette=palette, basemap=basemap, area=area, overlays=chosen, statuses=statuses,
+    view, _ = View.lenient(region=region, level=level, indicator=indicator, scheme=scheme, k=int(k),
+                           breaks_from=breaks_from, palette=palette, basemap=basemap, area=area, overlays=chosen,
+                           statuses=statuses,
                            postcode=previous.postcode if previous.region == region else None,
                            compare_areas=tuple(state.compare_list()), as_of=as_of,
                            overlay_ids=offered_overlays(), **time)

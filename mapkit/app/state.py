@@ -62,7 +62,7 @@ class Widget:
     """Keys of the page's widgets (Streamlit keeps a widget's value under its key)."""
 
     REGION, LEVEL, INDICATOR, THEME = "w_region", "w_level", "w_indicator", "w_theme"
-    SCHEME, K, BREAKS, PALETTE, BASEMAP = "w_scheme", "w_k", "w_compare", "w_palette", "w_basemap"
+    SCHEME, K, BREAKS, PALETTE, BASEMAP = "w_scheme", "w_k", "w_breaks", "w_palette", "w_basemap"
     STATUSES, AS_OF_ON, AS_OF = "w_statuses", "w_as_of_on", "w_as_of"
     TIME_MODE, YEAR, CHANGE, CENTRE = "w_time_mode", "w_year", "w_change", "w_centre"
     FIND, UPLOAD, TAB = "w_find", "w_upload", "w_tab"
@@ -84,7 +84,7 @@ class Widget:
 
 VIEW_WIDGETS = {
     "region": Widget.REGION, "level": Widget.LEVEL, "indicator": Widget.INDICATOR, "scheme": Widget.SCHEME,
-    "k": Widget.K, "compare": Widget.BREAKS, "palette": Widget.PALETTE, "basemap": Widget.BASEMAP,
+    "k": Widget.K, "breaks_from": Widget.BREAKS, "palette": Widget.PALETTE, "basemap": Widget.BASEMAP,
 }
 """View fields set directly by one widget each."""
 

@@ -17,9 +17,9 @@ BINLEY = "E05001219"  # Binley and Willenhall ward, Coventry
 VALID_VIEWS = [
     DEFAULT,
     View(region="E92000001", level="lad", indicator="gdhi_per_head", scheme="natural_breaks", k=7,
-         compare="region", palette="viridis", basemap="osm"),
+         breaks_from="region", palette="viridis", basemap="osm"),
     View(region=COVENTRY, level="lsoa", indicator="income_score", scheme="equal_interval", k=3,
-         compare="england", palette="print", basemap="none"),
+         breaks_from="england", palette="print", basemap="none"),
     View(region=WMCA, level="ward", indicator="imd_score", scheme="national_deciles", area=BINLEY,
          overlays=("transport_schemes",)),
     dataclasses.replace(DEFAULT, overlays=("growth_locations", "transport_schemes"),
@@ -70,7 +70,7 @@ MALFORMED = [
     ({"k": "12"}, "k", 5, "between 3 and 9"),
     ({"k": "2"}, "k", 5, "between 3 and 9"),
     ({"k": "-4"}, "k", 5, "between 3 and 9"),
-    ({"compare": "world"}, "compare", "england", "comparison `world` is not known"),
+    ({"breaks": "world"}, "breaks_from", "england", "class breaks `world` are not known"),
     ({"palette": "rainbow"}, "palette", "default", "palette `rainbow` is not known"),
     ({"basemap": "satellite"}, "basemap", "light", "basemap `satellite` is not known"),
     ({"area": "E05000001"}, "area", None, "is not one of the wards of West Midlands"),
@@ -118,6 +118,14 @@ def test_year_and_change_travel_in_the_link(extra: dict) -> None:
     query = to_query(view)
     assert {k: query[k] for k in extra} == extra
     assert parse_query(query)[0] == view
+
+
+def test_old_links_name_the_class_breaks_compare() -> None:
+    """``compare=`` was the first name of ``breaks=`` (where class breaks come from); a link written then still opens
+    the same classes, and the new name wins when a link has both."""
+    assert parse_query({"compare": "region"}) == (dataclasses.replace(DEFAULT, breaks_from="region"), [])
+    assert parse_query({"compare": "region", "breaks": "england"}) == (DEFAULT, [])
+    assert to_query(dataclasses.replace(DEFAULT, breaks_from="region"))["breaks"] == "region"
 
 
 def test_similar_outlines_close_with_the_profile_without_a_notice() -> None:
@@ -181,7 +189,7 @@ def test_a_bad_as_of_date_falls_back_to_today_with_a_notice(value: str) -> None:
 
 # ------------------------------------------------------------------------------ every field through the link
 EVERY_FIELD = View(region="E92000001", level="lad", indicator="gva_per_hour", scheme="natural_breaks", k=7,
-                   compare="region", palette="viridis", basemap="osm", area="E08000026",
+                   breaks_from="region", palette="viridis", basemap="osm", area="E08000026",
                    overlays=("transport_schemes", "growth_locations"), statuses=("open", "planned"),
                    postcode="B9 5RP", change=(2013, 2023), centre="england",
                    compare_areas=("E08000025", "E08000026", "E08000027"), as_of="2024-05-01", similar=True)

@@ -9,7 +9,7 @@ import pytest
 import mapkit
 from mapkit.errors import ParameterError, UnknownNameError
 from mapkit.analysis.map_data import prepare
-from mapkit.view import DEFAULT, View, levels_for, shown
+from mapkit.view import DEFAULT, View, levels_for, excerpt
 
 WMCA = "E47000007"
 COVENTRY = "E08000026"
@@ -22,8 +22,8 @@ BINLEY = "E05001219"  # Binley and Willenhall ward, Coventry
     ("`rm -rf`", "`?rm -rf?`"),
     ("a" * 60, "`" + "a" * 40 + "...`"),
 ])
-def test_shown_excerpts_are_filtered_and_short(raw: str, expected: str) -> None:
-    assert shown(raw) == expected
+def test_excerpts_are_filtered_and_short(raw: str, expected: str) -> None:
+    assert excerpt(raw) == expected
 
 
 @pytest.mark.parametrize(("region", "levels"), [
@@ -101,7 +101,7 @@ def test_prepared_overlays_honour_the_views_statuses() -> None:
 
 
 def test_prepare_classifies_with_the_views_settings() -> None:
-    data = prepare(View(region=COVENTRY, indicator="income_score", scheme="equal_interval", k=4, compare="region"))
+    data = prepare(View(region=COVENTRY, indicator="income_score", scheme="equal_interval", k=4, breaks_from="region"))
     assert (data.classification.scheme, data.classification.k) == ("equal_interval", 4)
     assert data.region_name == mapkit.region_name(COVENTRY) and data.region_kind == "lad"
     assert dataclasses.replace(data.view, k=4) == data.view
