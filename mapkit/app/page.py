@@ -165,16 +165,11 @@ def show_change_note(view: View) -> None:
 
 
 def show_footer(view: View, user_layer: UserLayer | None = None) -> None:
-    tiles = BASEMAPS[view.basemap]
-    basemap = None
-    if tiles.provider:
-        import xyzservices
-
-        basemap = xyzservices.providers.query_name(tiles.provider).attribution
     extra = [postcodes.SOURCE_KEY] if view.postcode else []
     lines = wording.footer_lines(mapkit.registry().indicator(view.indicator), overlays=view.overlays,
                                  extra_sources=extra,
-                                 nearby_method=nearby.METHOD, basemap_attribution=basemap,
+                                 nearby_method=nearby.METHOD,
+                                 basemap_attribution=BASEMAPS[view.basemap].attribution,
                                  upload_name=None if user_layer is None else markdown_text(user_layer.name))
     st.divider()
     st.markdown("**Sources and licences of everything shown**\n\n" + "\n".join(lines))
