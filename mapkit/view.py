@@ -247,8 +247,8 @@ def _check_time(view: View) -> None:
         raise UnknownNameError(f"Unknown centre {view.centre!r}: use one of {', '.join(CENTRES)}.")
     if not view.over_time:
         return
-    series = registry().series_for(view.indicator)
-    if series is None or view.level not in ("lad", "ca"):
+    series = registry().series_at(view.indicator, view.level)
+    if series is None:
         raise ParameterError(f"{view.spec.label} has no ONS time series at level {view.level!r}: years and changes "
                              "are offered for districts and combined authorities, for indicators with a series.")
     if view.year is not None and view.change is not None:
