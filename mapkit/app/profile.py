@@ -97,7 +97,7 @@ def show_compare_button(view: View, prof: AreaProfile) -> None:
     """"Add to compare" for the open profile's area (wards, districts and combined authorities)."""
     if view.level not in COMPARE_LEVELS:
         return
-    current = state.compare_list()
+    current = list(view.compare_areas)
     if prof.code in current:
         st.caption(f"{markdown_text(prof.name)} is in the compare list ({len(current)} of {MAX_COMPARE}): see the "
                    "Compare areas tab.")

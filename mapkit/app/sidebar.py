@@ -104,10 +104,8 @@ def sidebar(previous: View) -> View:
                            breaks_from=breaks_from, palette=palette, basemap=basemap, area=area, overlays=chosen,
                            statuses=statuses,
                            postcode=previous.postcode if previous.region == region else None,
-                           compare_areas=tuple(state.compare_list()), as_of=as_of,
+                           compare_areas=previous.compare_areas, as_of=as_of, similar=previous.similar,
                            overlay_ids=offered_overlays(), **time)
-    if list(view.compare_areas) != state.compare_list():
-        state.set_compare_list(view.compare_areas)  # another level: its areas left the list
     return view
 
 

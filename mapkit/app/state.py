@@ -9,6 +9,7 @@ and the buttons that open or close a profile.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 from collections.abc import Hashable, Sequence
@@ -47,7 +48,6 @@ class Slot(Generic[T]):
 
 VIEW: Slot[View] = Slot("view", "The current view (written only by set_view).")
 NOTICES: Slot[list[str]] = Slot("notices", "Plain-text notices about the link the session opened with.")
-COMPARE_LIST: Slot[list[str]] = Slot("compare_list", "Codes being compared; outlives the Compare tab's widget.")
 USER_LAYER: Slot[Any] = Slot("user_layer", "The user's uploaded layer (mapkit.app.upload.UserLayer), this session.")
 UPLOAD_NEARBY: Slot[dict] = Slot("upload_nearby", "Residents near features of the user's layer, by content hash.")
 PREPARED_EXPORT: Slot[Any] = Slot("export", "The last file made in the Export tab (mapkit.app.export_tab).")
@@ -142,7 +142,6 @@ def seed_widgets(view: View) -> None:
     if view.change is not None:
         st.session_state[Widget.CHANGE] = tuple(view.change)
     st.session_state[Widget.CENTRE] = view.centre
-    COMPARE_LIST.set(list(view.compare_areas))
 
 
 def first_time(event: str, token: Hashable) -> bool:
@@ -155,14 +154,12 @@ def first_time(event: str, token: Hashable) -> bool:
     return True
 
 
-def compare_list() -> list[str]:
-    """Codes of the areas being compared."""
-    return list(COMPARE_LIST.get() or [])
-
-
 def set_compare_list(codes: Sequence[str]) -> None:
-    """The compare list becomes ``codes`` (at most :data:`~mapkit.view.MAX_COMPARE`, once each); also a callback."""
-    COMPARE_LIST.set(list(dict.fromkeys(codes))[:MAX_COMPARE])
+    """The current view compares ``codes`` (at most :data:`~mapkit.view.MAX_COMPARE`, once each); a callback of
+    the buttons and the picker that change the list. The list is held in one place, the view
+    (:attr:`~mapkit.view.View.compare_areas`): the Compare tab's picker shows it, the link carries it."""
+    view = current_view()
+    set_view(dataclasses.replace(view, compare_areas=tuple(dict.fromkeys(codes))[:MAX_COMPARE]))
 
 
 def digest(token: Hashable) -> str:
