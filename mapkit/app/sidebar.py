@@ -79,8 +79,8 @@ def sidebar(previous: View) -> View:
 
     sb.header("Classes and colours")
     schemes = class_specs.available_schemes(spec)
-    state.keep_option(Widget.SCHEME, schemes, "quantiles")
-    scheme = sb.selectbox("Classification", schemes, key=Widget.SCHEME,
+    state.set_widget(Widget.SCHEME, state.scheme_for(indicator, schemes))
+    scheme = sb.selectbox("Classification", schemes, key=Widget.SCHEME, on_change=state.remember_scheme,
                           format_func=lambda s: class_specs.SCHEMES[s].label, disabled="change" in time,
                           help="A change map has equal steps either side of its centre." if "change" in time else None)
     deciles = class_specs.SCHEMES[scheme].needs_deciles

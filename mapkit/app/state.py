@@ -55,6 +55,8 @@ COMPARE_PAGE: Slot[tuple] = Slot("compare_page_file", "The last comparison page 
 PAGE_DRAWN: Slot[bool] = Slot("page_drawn", "The whole page was sent once (the first run sends the map alone).")
 REST_PENDING: Slot[bool] = Slot("rest_pending", "The first run's timer is waiting to ask for the whole page.")
 FIRST_TAB: Slot[str | None] = Slot("first_tab", "The tab open at the session's start (Compare if the link has areas).")
+SCHEME_CHOICE: Slot[str | None] = Slot("scheme_choice", "The classification the user chose (None: each indicator's "
+                                      "own default), kept while indicators without it show another.")
 EVENTS: Slot[dict[str, Hashable]] = Slot("events", "The last token seen per event (see first_time).")
 
 
@@ -142,6 +144,24 @@ def seed_widgets(view: View) -> None:
     if view.change is not None:
         st.session_state[Widget.CHANGE] = tuple(view.change)
     st.session_state[Widget.CENTRE] = view.centre
+    SCHEME_CHOICE.set(view.scheme if view.scheme != default_scheme(view.indicator) else None)
+
+
+def default_scheme(indicator: str) -> str:
+    """An indicator's own classification: national deciles where published, else quantiles."""
+    return View(indicator=indicator).scheme_name
+
+
+def scheme_for(indicator: str, offered: Sequence[str]) -> str:
+    """The classification to show for ``indicator``: the user's choice where it is offered, else the indicator's own
+    default (so a level or indicator without the chosen scheme does not change it for the next one)."""
+    choice = SCHEME_CHOICE.get()
+    return choice if choice in offered else default_scheme(indicator)
+
+
+def remember_scheme() -> None:
+    """The classification widget's callback: the user's choice outlives indicators that do not offer it."""
+    SCHEME_CHOICE.set(st.session_state[Widget.SCHEME])
 
 
 def first_time(event: str, token: Hashable) -> bool:

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from mapkit.view import View
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
+APP = str(next(p / "app.py" for p in Path(__file__).resolve().parents if (p / "app.py").exists()))
 RESULT = "test_part_result"
 TIMEOUT = 120
 
