@@ -3,7 +3,6 @@ streamlit-folium; a click on an area opens its profile. Also the map's live anno
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -12,21 +11,21 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import mapkit
-from mapkit.analysis import describe, similar
+from mapkit.analysis import describe
 from mapkit.analysis.map_data import MapData
 from mapkit.app import state
 from mapkit.app.cached import geometry, in_brief, outlines, overlay_frame, similar_table
-from mapkit.app.state import Widget
 from mapkit.app.upload import UserLayer
 from mapkit.text import wording
 from mapkit.text.markup import escape, markdown_text
 from mapkit.view import View
 from mapkit.web import assets
 from mapkit.web import overlays as overlay_drawing
-from mapkit.web.choropleth import SIMILAR_STYLE, WebMap, build_map, highlight_group
+from mapkit.web.choropleth import WebMap, build_map
 from mapkit.web.elements import Legend
 from mapkit.web.encode import GeometryPayload
 from mapkit.web.geometry_files import remove_unused, write_geometry
+from mapkit.web.highlights import bounds_of, similar_group
 from mapkit.web.upload_layer import upload_layer
 
 # Encoded areas as content-hashed files, served by Streamlit at app/static/geometry/ (static serving on in
@@ -81,21 +80,25 @@ def overlay_layers(view: View, user_layer: UserLayer | None = None) -> list[foli
     return layers
 
 
-def similar_layers(view: View) -> list[folium.FeatureGroup]:
-    """The open area's similar areas outlined on the map, when the user asked for it."""
-    if not (view.area and view.level in similar.LEVELS and state.widget(Widget.SHOW_SIMILAR)):
-        return []
+def similar_layers(view: View, data: MapData) -> tuple[list[folium.FeatureGroup], list[list[float]] | None]:
+    """The open area's similar areas, outlined, numbered and named in a key, and the bounds around them and the
+    area (the map is fitted to them: they can lie anywhere in England), when the view asks for them."""
+    if not view.similar:
+        return [], None
     try:
-        codes = list(similar_table(view.area, view.level)["code"])
+        table = similar_table(view.area, view.level)
     except mapkit.MapkitError:
-        return []
-    return [highlight_group(view.level, codes, "Similar areas", SIMILAR_STYLE)]
+        return [], None
+    names = data.frame.loc[data.frame["code"] == view.area, "name"]
+    group = similar_group(view.level, str(names.iloc[0]) if len(names) else view.area, table)
+    return [group], bounds_of(view.level, [view.area, *table["code"]])
 
 
 def make_map(view: View, data: MapData, user_layer: UserLayer | None = None) -> WebMap:
-    return build_map(view, data=data, extra_layers=[*similar_layers(view), *overlay_layers(view, user_layer)],
+    similar_outlines, fit = similar_layers(view, data)
+    return build_map(view, data=data, extra_layers=[*similar_outlines, *overlay_layers(view, user_layer)],
                      geometry=geometry(view.level, view.region), outlines=outlines(view.level, view.region),
-                     geometry_url=geometry_url)
+                     geometry_url=geometry_url, bounds=fit)
 
 
 def use_local_assets(view_map: WebMap) -> None:
@@ -126,7 +129,7 @@ def show_map(view: View, data: MapData, user_layer: UserLayer | None) -> None:
     code = clicked_code(result)
     if code and state.first_time("map_click", code):
         if code != view.area and code in set(data.frame["code"]):
-            state.set_view(dataclasses.replace(view, area=code))
+            state.set_view(view.with_area(code))
             st.rerun()
 
 

@@ -3,7 +3,6 @@ similar areas; under the map every indicator in one table. Without a selected ar
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 import pandas as pd
@@ -65,7 +64,7 @@ def show_profile(view: View) -> AreaProfile | None:
     show_compare_button(view, prof)
     guarded(show_similar, view, prof)
     if st.button("Close profile", key="close_profile"):
-        state.set_view(dataclasses.replace(view, area=None))
+        state.set_view(view.with_area(None))
         st.rerun()
     return prof
 
@@ -130,8 +129,10 @@ def show_similar(view: View, prof: AreaProfile) -> None:
             f" · {row.population:,.0f} residents" for row in table.itertuples()))
         st.caption("Similarity = 100 / (1 + distance): 100 would be identical on every input. IMD score: MHCLG, "
                    "IoD2025; residents: ONS, Census 2021.")
-        st.checkbox("Outline them on the map", key=Widget.SHOW_SIMILAR,
-                    help="Drawn in magenta; areas outside the region on the map are off-screen (choose England).")
+        state.set_widget(Widget.SHOW_SIMILAR, view.similar)
+        st.checkbox("Outline them on the map", key=Widget.SHOW_SIMILAR, on_change=state.outline_similar,
+                    help="Outlined in magenta and numbered, with a key naming each; the map is fitted to them "
+                         "(they can lie anywhere in England). Kept in the page's link.")
         nearest = list(table["code"])[:MAX_COMPARE - 1]
         st.button(f"Compare {prof.name} with these", key="compare_similar", on_click=state.set_compare_list,
                   args=([prof.code, *nearest],),

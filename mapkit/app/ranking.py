@@ -3,7 +3,6 @@ same rows as a plain HTML table, and the CSV of every area."""
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 
 import pandas as pd
@@ -86,7 +85,7 @@ def show_ranking(view: View) -> None:
         code = str(page_rows.iloc[picked[0]]["code"])
         current = state.current_view()
         if code != current.area and state.first_time("table_pick", code):
-            state.set_view(dataclasses.replace(current, area=code))
+            state.set_view(current.with_area(code))
             st.rerun()
     if st.checkbox("Show as a plain table", key=Widget.PLAIN_TABLE,
                    help="The rows of this page as an HTML table with headers, for screen readers and printing."):

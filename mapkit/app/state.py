@@ -182,6 +182,11 @@ def set_compare_list(codes: Sequence[str]) -> None:
     set_view(dataclasses.replace(view, compare_areas=tuple(dict.fromkeys(codes))[:MAX_COMPARE]))
 
 
+def outline_similar() -> None:
+    """The "Outline them on the map" checkbox's callback: the view's :attr:`~mapkit.view.View.similar`."""
+    set_view(dataclasses.replace(current_view(), similar=bool(st.session_state[Widget.SHOW_SIMILAR])))
+
+
 def digest(token: Hashable) -> str:
     """A short stable name for ``token``, for widget keys that belong to one state of the page."""
     return hashlib.sha1(repr(token).encode()).hexdigest()[:12]
