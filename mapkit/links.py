@@ -14,7 +14,7 @@ from mapkit.view import DEFAULT, View, excerpt
 
 QUERY_KEYS: tuple[str, ...] = ("region", "level", "indicator", "scheme", "k", "breaks", "palette", "basemap",
                                "area", "overlays", "statuses", "pc", "year", "change", "centre", "compare_areas",
-                               "asof", "similar")
+                               "asof", "similar", "place")
 RESERVED_KEYS = frozenset({"embed", "embed_options"})
 """Parameters that belong to Streamlit itself and are left alone."""
 OLD_KEYS = {"compare": "breaks"}
@@ -104,7 +104,8 @@ def parse_query(params: Mapping[str, str | Sequence[str]], *,
         fields["breaks_from"] = values["breaks"]
     view, more = View.lenient(overlay_ids=overlay_ids, k=k, overlays=overlays, statuses=statuses,
                               postcode=values.get("pc") or None, compare_areas=compare_areas,
-                              as_of=values.get("asof") or None, similar=similar, **time, **fields)
+                              as_of=values.get("asof") or None, similar=similar, place=values.get("place") or None,
+                              **time, **fields)
     return view, _capped(notices + more)
 
 
@@ -162,4 +163,6 @@ def to_query(view: View) -> dict[str, str]:
         query["asof"] = view.as_of
     if view.similar:
         query["similar"] = "1"
+    if view.place:
+        query["place"] = view.place
     return query

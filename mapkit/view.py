@@ -29,6 +29,7 @@ from mapkit.errors import ParameterError, UnknownNameError
 from mapkit.specs.registry import LEVELS, IndicatorSpec, overlay_declarations, overlay_specs, registry
 from mapkit.specs.palettes import DEFAULT as DEFAULT_PALETTE
 from mapkit.specs.palettes import PALETTES, resolve
+from mapkit.data.overlays import feature_ids
 from mapkit.data.postcodes import formatted, lookup
 from mapkit.data.series import change_years, years
 from mapkit.data.status_dates import check_as_of
@@ -101,6 +102,9 @@ class View:
     similar
         Outline the open area's most similar areas in England on the map (:mod:`mapkit.analysis.similar`), the
         map fitted to them; only with an open :attr:`area` of a level in :data:`SIMILAR_LEVELS`.
+    place
+        ``overlay_id:feature_id``: a feature of one of :attr:`overlays` the page is opened on (a growth zone, a
+        scheme found by a search): the map is fitted to it and "Who lives near" shows it; ``None`` for none.
     """
 
     region: str = WMCA
@@ -121,6 +125,7 @@ class View:
     compare_areas: tuple[str, ...] = ()
     as_of: str | None = None
     similar: bool = False
+    place: str | None = None
 
     @property
     def as_of_date(self) -> dt.date | None:
@@ -194,6 +199,10 @@ class View:
         if self.similar and (self.area is None or self.level not in SIMILAR_LEVELS):
             raise ParameterError("Similar areas are outlined around an open area (--area) of wards, districts or "
                                  f"combined authorities, not at level {self.level!r} with area {self.area!r}.")
+        if self.place is not None:
+            problem = place_problem(self.place, self.overlays)
+            if problem:
+                raise UnknownNameError(f"Place {self.place!r}: {problem}.")
         if self.compare_areas:
             if len(self.compare_areas) > MAX_COMPARE:
                 raise ParameterError(f"Compare at most {MAX_COMPARE} areas ({len(self.compare_areas)} given).")
@@ -393,9 +402,16 @@ def _lenient(candidate: View, overlay_ids: Collection[str]) -> tuple[View, list[
                            "1990 and ten years ahead: the overlays are shown as of today.")
             as_of = None
     similar = _lenient_similar(candidate.similar, area, level, notices)
+    place = candidate.place or None
+    if place is not None:
+        problem = place_problem(place, overlays)
+        if problem:
+            notices.append(f"The link's place {excerpt(str(place))} is not shown: {problem}.")
+            place = None
     view = View(region=region, level=level, indicator=indicator, scheme=scheme, k=k, breaks_from=breaks_from,
                 palette=palette, basemap=basemap, area=area, overlays=tuple(overlays), statuses=statuses,
-                postcode=postcode, compare_areas=compare_areas, as_of=as_of, similar=similar)
+                postcode=postcode, compare_areas=compare_areas, as_of=as_of, similar=similar,
+                place=place)
     return _lenient_time(view, candidate, notices), notices
 
 
@@ -429,6 +445,18 @@ def postcode_problem(postcode: str, region: str) -> str | None:
         return "the sources give it no point or no area"
     if region != ENGLAND and region not in (found.lad_code, found.ca_code):
         return f"it lies outside {region_name(region)}"
+    return None
+
+
+def place_problem(place: str, overlays: Collection[str]) -> str | None:
+    """Why ``place`` (``overlay_id:feature_id``) cannot be opened with these overlays on, or ``None``."""
+    overlay_id, _, feature_id = place.partition(":") if isinstance(place, str) else ("", "", "")
+    if not feature_id:
+        return "write it as overlay:feature"
+    if overlay_id not in overlays:
+        return f"its overlay group {excerpt(overlay_id, 30)} is not turned on"
+    if feature_id not in feature_ids(overlay_id):
+        return f"{excerpt(feature_id, 30)} is not a mapped feature of that group"
     return None
 
 

@@ -77,6 +77,13 @@ def load_overlay(overlay: str | OverlaySpec, *, layers_dir: Path = LAYERS_DIR) -
     return frame
 
 
+@lru_cache(maxsize=None)
+def feature_ids(overlay_id: str, *, layers_dir: Path = LAYERS_DIR) -> frozenset[str]:
+    """The ids of an overlay group's mapped features (read once)."""
+    return frozenset(str(f["properties"]["id"]) for f in _collection(overlay_spec(overlay_id, layers_dir)
+                                                                      .path(layers_dir))["features"])
+
+
 def not_mapped(overlay: str | OverlaySpec, *, region: str = ENGLAND, layers_dir: Path = LAYERS_DIR) -> pd.DataFrame:
     """Rows of the research that have no coordinate, with the reason and notes (for a "not mapped" list).
 

@@ -49,7 +49,7 @@ def test_an_empty_link_opens_the_default_view() -> None:
 def test_links_carry_every_setting_and_the_selected_area() -> None:
     query = to_query(dataclasses.replace(DEFAULT, area=BINLEY, overlays=("a", "b"), postcode="B9 5RP",
                                          compare_areas=(BINLEY,)))
-    assert set(query) == set(links.QUERY_KEYS) - {"year", "change", "centre", "asof", "similar"}  # only when chosen
+    assert set(query) == set(links.QUERY_KEYS) - {"year", "change", "centre", "asof", "similar", "place"}  # if chosen
     assert query["compare_areas"] == BINLEY
     assert query["overlays"] == "a,b"
     assert "area" not in to_query(DEFAULT)
@@ -87,6 +87,10 @@ MALFORMED = [
     ({"level": "lad", "indicator": "gva_per_hour", "change": "2013:2023", "centre": "<i>"}, "centre", "zero",
      "centre `?i?` is not known"),
     ({"area": BINLEY, "similar": "yes"}, "similar", False, "similar `yes` is not 1 or 0"),
+    ({"place": "transport_schemes:nowhere", "overlays": "transport_schemes"}, "place", None,
+     "`nowhere` is not a mapped feature of that group"),
+    ({"place": "transport_schemes:cov-vlr-wards"}, "place", None, "group `transport_schemes` is not turned on"),
+    ({"place": "<b>"}, "place", None, "write it as overlay:feature"),
     ({"region": COVENTRY, "level": "lsoa", "area": "E01009522", "similar": "1"}, "similar", False,
      "not LSOAs: none are outlined"),
 ]
@@ -192,7 +196,8 @@ EVERY_FIELD = View(region="E92000001", level="lad", indicator="gva_per_hour", sc
                    breaks_from="region", palette="viridis", basemap="osm", area="E08000026",
                    overlays=("transport_schemes", "growth_locations"), statuses=("open", "planned"),
                    postcode="B9 5RP", change=(2013, 2023), centre="england",
-                   compare_areas=("E08000025", "E08000026", "E08000027"), as_of="2024-05-01", similar=True)
+                   compare_areas=("E08000025", "E08000026", "E08000027"), as_of="2024-05-01", similar=True,
+                   place="growth_locations:wm-investment-zone-birmingham-knowledge-quarter-zone")
 """A view with every field set to something other than its default (a year is the other view: a view maps one
 year or one change, not both)."""
 EVERY_FIELD_YEAR = dataclasses.replace(EVERY_FIELD, change=None, centre=View.centre, year=2015)

@@ -81,6 +81,7 @@ def test_a_valid_view_passes_the_strict_check() -> None:
     ({"statuses": ("gone",)}, UnknownNameError, r"Unknown overlay status\(es\) 'gone': use open"),
     ({"area": "E05000001"}, UnknownNameError, r"Area 'E05000001' is not one of the wards of West Midlands"),
     ({"similar": True}, ParameterError, r"Similar areas are outlined around an open area \(--area\)"),
+    ({"place": "growth_locations:x"}, UnknownNameError, r"overlay group `growth_locations` is not turned on"),
 ])
 def test_the_strict_check_names_the_fix(fields: dict, error: type[Exception], message: str) -> None:
     with pytest.raises(error, match=message):
