@@ -94,6 +94,12 @@ def zone_residents(overlay_id: str, region: str, feature_id: str) -> zones.ZoneR
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
+def zone_wards(codes: tuple[str, ...], indicator: str) -> pd.DataFrame:
+    """A zone's wards in rank order on an indicator, with their figures."""
+    return zones.zone_wards(codes, indicator)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
 def decile_comparison(shares: tuple[float, ...], ca_code: str | None) -> pd.DataFrame:
     """Share of residents by decile here, in the combined authority and in England."""
     return zones.comparison(pd.DataFrame({"share": list(shares)}), ca_code)

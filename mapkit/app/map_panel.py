@@ -94,8 +94,22 @@ def similar_layers(view: View, data: MapData) -> tuple[list[folium.FeatureGroup]
     return [group], bounds_of(view.level, [view.area, *table["code"]])
 
 
+def place_bounds(view: View) -> list[list[float]] | None:
+    """The bounds of the view's place (a zone or a line; a point keeps the region's), when it is drawn."""
+    if not view.place:
+        return None
+    overlay_id, _, feature_id = view.place.partition(":")
+    frame = overlay_frame(overlay_id, view.region, view.statuses, view.as_of)
+    shapes = frame.geometry[frame["id"] == feature_id]
+    if shapes.empty or shapes.iloc[0].geom_type == "Point":
+        return None
+    west, south, east, north = (float(v) for v in shapes.iloc[0].bounds)
+    return [[south, west], [north, east]]
+
+
 def make_map(view: View, data: MapData, user_layer: UserLayer | None = None) -> WebMap:
     similar_outlines, fit = similar_layers(view, data)
+    fit = fit or place_bounds(view)
     return build_map(view, data=data, extra_layers=[*similar_outlines, *overlay_layers(view, user_layer)],
                      geometry=geometry(view.level, view.region), outlines=outlines(view.level, view.region),
                      geometry_url=geometry_url, bounds=fit)

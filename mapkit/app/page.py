@@ -22,6 +22,7 @@ from mapkit.app.export_tab import show_export
 from mapkit.app.guarded import guarded
 from mapkit.app.map_panel import announce, show_map
 from mapkit.app.nearby import show_nearby
+from mapkit.app.place import open_place
 from mapkit.app.profile import show_profile, show_profile_table
 from mapkit.app.ranking import show_ranking
 from mapkit.app.sidebar import sidebar
@@ -105,7 +106,7 @@ def main() -> None:
         state.NOTICES.set([])
         st.rerun()
 
-    data = prepare(dataclasses.replace(view, overlays=()))  # overlays come from this app's shared cache
+    data = prepare(dataclasses.replace(view, overlays=(), place=None))  # overlays: from this app's shared cache
     spec, region_name, frame, classes = data.spec, data.region_name, data.frame, data.classification
     plural = mapkit.registry().boundary(view.level).plural
     st.caption(f"{spec.label} ({spec.unit}, {spec.period}) for the {len(frame):,} {plural} of {region_name}. "
@@ -124,6 +125,7 @@ def main() -> None:
         prof = show_profile(view)
     if prof is not None:
         show_profile_table(view, prof)
+    open_place(view, TABS["nearby"])
     # "Who lives near" runs only while its tab is open (st.tabs with a key tells which is): it is the heavy part.
     first_tab = state.FIRST_TAB.setdefault(TABS["compare"] if view.compare_areas else None)
     ranking_tab, compare_tab, nearby_tab, export_tab = st.tabs(

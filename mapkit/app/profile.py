@@ -14,6 +14,7 @@ from mapkit.analysis.profile import AreaProfile
 from mapkit.app import state
 from mapkit.app.cached import in_brief, profile, region_trend, similar_csv, similar_table
 from mapkit.app.guarded import guarded
+from mapkit.app.place import show_place
 from mapkit.app.state import Widget
 from mapkit.app.trends import show_trend
 from mapkit.text.markup import markdown_text
@@ -24,6 +25,8 @@ from mapkit.view import COMPARE_LEVELS, MAX_COMPARE, View
 def show_profile(view: View) -> AreaProfile | None:
     """The selected area beside the map: the mapped indicator's figures and the theme's positions."""
     if not view.area:
+        if show_place(view):
+            return None
         st.info("Click an area on the map, or a row of the table below, to see its profile here.")
         sentences = in_brief(view.indicator, view.level, view.region)
         trend = region_trend(view.indicator, view.region, view.change)

@@ -105,6 +105,7 @@ def sidebar(previous: View) -> View:
                            statuses=statuses,
                            postcode=previous.postcode if previous.region == region else None,
                            compare_areas=previous.compare_areas, as_of=as_of, similar=previous.similar,
+                           place=previous.place if previous.region == region else None,
                            overlay_ids=offered_overlays(), **time)
     return view
 
