@@ -144,6 +144,7 @@ def show_map(view: View, data: MapData, user_layer: UserLayer | None) -> None:
     if code and state.first_time("map_click", code):
         if code != view.area and code in set(data.frame["code"]):
             state.set_view(view.with_area(code))
+            state.ask_reveal()
             st.rerun()
 
 

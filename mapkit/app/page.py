@@ -25,6 +25,7 @@ from mapkit.app.nearby import show_nearby
 from mapkit.app.place import open_place
 from mapkit.app.profile import show_profile, show_profile_table
 from mapkit.app.ranking import show_ranking
+from mapkit.app.share import PROFILE_KEY, copy_link, reveal_profile_after_pick
 from mapkit.app.sidebar import sidebar
 from mapkit.app.state import Widget
 from mapkit.app.trends import show_series_ranking
@@ -98,7 +99,10 @@ def main() -> None:
     sync_url(view)
 
     st.html(PAGE_STYLE)
-    st.title("England policy map")
+    title_column, share_column = st.columns([4, 1], vertical_alignment="center")
+    title_column.title("England policy map")
+    with share_column:
+        copy_link(view)
     show_help(folded_only=map_first)
     for notice in state.NOTICES.get() or []:
         st.info(notice, icon="ℹ️")
@@ -121,8 +125,9 @@ def main() -> None:
         state.PAGE_DRAWN.set(True)
         rest_of_page_soon()
         return
-    with profile_column:
+    with profile_column, st.container(key=PROFILE_KEY):
         prof = show_profile(view)
+    reveal_profile_after_pick()
     if prof is not None:
         show_profile_table(view, prof)
     open_place(view, TABS["nearby"])

@@ -86,6 +86,7 @@ def show_ranking(view: View) -> None:
         current = state.current_view()
         if code != current.area and state.first_time("table_pick", code):
             state.set_view(current.with_area(code))
+            state.ask_reveal()
             st.rerun()
     if st.checkbox("Show as a plain table", key=Widget.PLAIN_TABLE,
                    help="The rows of this page as an HTML table with headers, for screen readers and printing."):

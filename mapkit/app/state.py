@@ -57,6 +57,7 @@ REST_PENDING: Slot[bool] = Slot("rest_pending", "The first run's timer is waitin
 FIRST_TAB: Slot[str | None] = Slot("first_tab", "The tab open at the session's start (Compare if the link has areas).")
 SCHEME_CHOICE: Slot[str | None] = Slot("scheme_choice", "The classification the user chose (None: each indicator's "
                                       "own default), kept while indicators without it show another.")
+REVEAL: Slot[bool] = Slot("reveal", "A search pick or a tap opened an area: on a phone, bring its profile into view.")
 EVENTS: Slot[dict[str, Hashable]] = Slot("events", "The last token seen per event (see first_time).")
 
 
@@ -162,6 +163,12 @@ def scheme_for(indicator: str, offered: Sequence[str]) -> str:
 def remember_scheme() -> None:
     """The classification widget's callback: the user's choice outlives indicators that do not offer it."""
     SCHEME_CHOICE.set(st.session_state[Widget.SCHEME])
+
+
+def ask_reveal() -> None:
+    """A search pick or a tap on the map opened something: the next draw brings the profile into view on a phone
+    (:func:`mapkit.app.share.reveal_profile_after_pick`)."""
+    REVEAL.set(True)
 
 
 def first_time(event: str, token: Hashable) -> bool:

@@ -50,3 +50,108 @@ def test_similar_areas_from_a_link_are_outlined_fitted_and_named(page: Any, app_
         assert west <= x0 and x1 <= east and south <= y0 and y1 <= north, code
     e_west, e_south, e_east, e_north = mapkit.load_boundaries("lad").total_bounds
     assert (east - west) < 0.7 * (e_east - e_west) and (north - south) < 0.7 * (e_north - e_south)  # not England's
+
+
+def phone_page(browser: Any) -> tuple[Any, Any]:
+    """A page in a phone-sized context (390 x 844, touch), CDN requests answered locally."""
+    from conftest import RouteLog, install_routes
+
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2,
+                                  service_workers="block")
+    context.set_default_timeout(30_000)
+    install_routes(context, log=RouteLog())
+    return context, context.new_page()
+
+
+def in_view(page: Any, selector: str) -> bool:
+    """Whether the element's top lies within the window."""
+    return page.evaluate("""(s) => { const e = document.querySelector(s); if (!e) return false;
+        const r = e.getBoundingClientRect(); return r.height > 0 && r.top >= -2 && r.top < window.innerHeight; }""",
+                         selector)
+
+
+SIDEBAR_OPEN = """() => { const r = document.querySelector('[data-testid="stSidebar"]').getBoundingClientRect();
+    return r.width > 0 && r.right > 0; }"""
+
+
+def sidebar_open(page: Any) -> bool:
+    """Whether the sidebar is laid over the page (Streamlit moves a folded one off the left edge)."""
+    return page.evaluate(SIDEBAR_OPEN)
+
+
+def test_on_a_phone_a_search_pick_closes_the_sidebar_and_shows_the_profile(browser: Any, app_url: str,
+                                                                          artifacts_dir: Path) -> None:
+    from playwright.sync_api import expect
+
+    context, page = phone_page(browser)
+    try:
+        frame = open_app(page, app_url)
+        wait_for_areas(frame, 192)
+        assert not sidebar_open(page)  # a phone opens with the sidebar folded
+        page.locator('[data-testid="stExpandSidebarButton"]').click()
+        page.wait_for_function(SIDEBAR_OPEN)
+        box = page.locator('[data-testid="stSidebar"] [data-testid="stTextInput"] input').first
+        box.fill("B9 5RP")
+        box.press("Enter")
+        page.get_by_role("heading", name="Bordesley Green").wait_for(timeout=LOAD_TIMEOUT)
+        page.wait_for_function(f"() => !({SIDEBAR_OPEN})()", timeout=LOAD_TIMEOUT)
+        page.wait_for_function("""() => { const e = document.querySelector('.st-key-profile');
+            const r = e && e.getBoundingClientRect(); return r && r.top >= -2 && r.top < window.innerHeight / 2; }""",
+                               timeout=LOAD_TIMEOUT)
+        expect(page.get_by_role("heading", name="Bordesley Green")).to_be_in_viewport()
+        page.screenshot(path=str(artifacts_dir / "phone_after_search.png"))
+    finally:
+        context.close()
+
+
+def test_on_a_phone_a_tap_on_the_map_brings_the_profile_into_view(browser: Any, app_url: str,
+                                                                  artifacts_dir: Path) -> None:
+    from test_app_browser import page_point
+
+    context, page = phone_page(browser)
+    try:
+        frame = open_app(page, app_url)
+        wait_for_areas(frame, 192)
+        wards = mapkit.load_boundaries("ward", "E47000007").set_index("code")
+        point = wards.loc["E05001219", "geometry"].representative_point()  # Binley and Willenhall, Coventry
+        page.locator(MAP_FRAME).scroll_into_view_if_needed()
+        settle(page, frame)
+        x, y = page_point(page, frame, point.y, point.x)
+        assert not in_view(page, ".st-key-profile h2")  # the profile is a screen below the map
+        page.touchscreen.tap(x, y)
+        page.get_by_role("heading", name="Binley and Willenhall").wait_for(timeout=LOAD_TIMEOUT)
+        page.wait_for_function("""() => { const e = document.querySelector('.st-key-profile h2');
+            const r = e && e.getBoundingClientRect(); return r && r.top >= -2 && r.top < window.innerHeight; }""",
+                               timeout=LOAD_TIMEOUT)
+        page.screenshot(path=str(artifacts_dir / "phone_after_tap.png"))
+    finally:
+        context.close()
+
+
+def test_copy_link_copies_the_views_link(page: Any, app_url: str, browser_context: Any) -> None:
+    from playwright.sync_api import expect
+
+    browser_context.grant_permissions(["clipboard-read", "clipboard-write"])
+    frame = open_app(page, app_url + "/?region=E08000026&level=ward&indicator=income_score&overlays=transport_schemes")
+    wait_for_areas(frame, 18)
+    page.get_by_role("button", name="Copy link").click()
+    expect(page.get_by_text("Link copied")).to_be_visible(timeout=LOAD_TIMEOUT)
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    assert copied == page.url
+    assert all(part in copied for part in ("region=E08000026", "indicator=income_score", "overlays=transport_schemes"))
+
+
+def test_where_the_clipboard_is_refused_the_link_is_selected_to_copy_by_hand(page: Any, app_url: str) -> None:
+    from playwright.sync_api import expect
+
+    page.add_init_script("""Object.defineProperty(navigator, 'clipboard', {value: {writeText: () =>
+        Promise.reject(new DOMException('Write permission denied.', 'NotAllowedError'))}});""")
+    frame = open_app(page, app_url)
+    wait_for_areas(frame, 192)
+    page.get_by_role("button", name="Copy link").click()
+    expect(page.get_by_text("press Ctrl+C")).to_be_visible(timeout=LOAD_TIMEOUT)
+    field = page.get_by_role("textbox", name="Link to this view")
+    expect(field).to_be_visible()
+    assert field.input_value() == page.url
+    assert page.evaluate("() => { const f = document.activeElement; "
+                         "return f.selectionStart === 0 && f.selectionEnd === f.value.length; }")
