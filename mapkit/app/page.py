@@ -25,6 +25,7 @@ from mapkit.app.nearby import show_nearby
 from mapkit.app.place import open_place
 from mapkit.app.profile import show_profile, show_profile_table
 from mapkit.app.ranking import show_ranking
+from mapkit.app.scorecard import show_scorecard
 from mapkit.app.share import PROFILE_KEY, copy_link, reveal_profile_after_pick
 from mapkit.app.sidebar import sidebar
 from mapkit.app.state import Widget
@@ -143,6 +144,7 @@ def main() -> None:
     with nearby_tab:
         if nearby_tab.open:
             guarded(show_nearby, view, user_layer)
+            guarded(show_scorecard, view)
     with export_tab:
         guarded(show_export, view)
     show_footer(view, user_layer)

@@ -25,13 +25,14 @@ from matplotlib.figure import Figure
 from mapkit.errors import UnknownNameError
 from mapkit.export import cartography as carto
 from mapkit.export import labels as area_labels
-from mapkit.export.legend import GREY_TEXT, draw_legend, line_height, wrap
+from mapkit.export.page_text import FONT_FAMILY, GREY_TEXT, line_height, wrap
+from mapkit.export.legend import draw_legend
 from mapkit.export.options import DEFAULT_DPI, PAGES, FigureOptions
 from mapkit.analysis.map_data import MapData
 from mapkit.export.wording import parent_levels, source_lines, subtitle, title, worst_best
 
 RC: dict[str, Any] = {
-    "font.family": "DejaVu Sans",
+    "font.family": FONT_FAMILY,
     "svg.fonttype": "none",
     "svg.hashsalt": "mapkit",
     "pdf.fonttype": 42,
@@ -74,6 +75,8 @@ def footer_text(data: MapData) -> list[str]:
     worst = worst_best(data)[0]
     method = (f"Classes: {subtitle(data)}. Rank and decile 1 = {worst}. Projection: British National Grid "
               "(EPSG:27700); north is grid north.")
+    if data.versus is not None:
+        method = f"{data.versus.palette.source}. {method}"
     return [*source_lines(data), method]
 
 
