@@ -19,7 +19,7 @@ RESULT = "test_part_result"
 TIMEOUT = 120
 
 
-def _script(module, function, view, more, result_key):  # the source runs alone: no annotations to resolve
+def _script(module, function, view, more, result_key, view_first):  # the source runs alone: no annotations
     import importlib
 
     import streamlit as st
@@ -29,12 +29,16 @@ def _script(module, function, view, more, result_key):  # the source runs alone:
     if not state.started():
         state.set_view(view, widgets=True)
     part = getattr(importlib.import_module(f"mapkit.app.{module}"), function)
-    st.session_state[result_key] = part(state.current_view(), *more)
+    args = (state.current_view(), *more) if view_first else more
+    st.session_state[result_key] = part(*args)
 
 
-def part(module: str, function: str, view: View, *more: Any, session: dict[str, Any] | None = None) -> AppTest:
-    """``mapkit.app.<module>.<function>(view, *more)`` drawn once (rerun it with ``.run()``)."""
-    at = AppTest.from_function(_script, args=(module, function, view, more, RESULT), default_timeout=TIMEOUT)
+def part(module: str, function: str, view: View, *more: Any, session: dict[str, Any] | None = None,
+         view_first: bool = True) -> AppTest:
+    """``mapkit.app.<module>.<function>(view, *more)`` drawn once (rerun it with ``.run()``); with ``view_first``
+    false, ``function(*more)`` (a part that reads the view from the state, e.g. the uploader)."""
+    at = AppTest.from_function(_script, args=(module, function, view, more, RESULT, view_first),
+                               default_timeout=TIMEOUT)
     for key, value in (session or {}).items():
         at.session_state[key] = value
     at.run()

@@ -64,3 +64,18 @@ def test_a_zone_found_by_a_search_opens_as_the_zone(text: str, overlay: str, fea
     assert "place" not in at.query_params
     region = mapkit.load_boundaries("ward", mapkit.view.WMCA).total_bounds
     assert fitted_bounds(at) == [[region[1], region[0]], [region[3], region[2]]]
+
+
+def test_a_postcode_marks_its_point_and_its_card_names_where_it_lies() -> None:
+    from app_parts import RESULT, part
+
+    from mapkit.view import DEFAULT
+
+    at = part("find", "search_box", DEFAULT)
+    at.text_input(key="w_find").input("b9 5rp").run()
+    view = at.session_state[RESULT]
+    assert (view.postcode, view.area, view.region) == ("B9 5RP", "E05011127", "E47000007")
+    card = next(m.value for m in at.sidebar.markdown if m.value.startswith("**B9 5RP**"))
+    assert "Ward: Bordesley Green (E05011127)" in card and "LSOA: Birmingham 139D (E01009331)" in card
+    at.text_input(key="w_find").input("ZZ1 1ZZ").run()
+    assert at.sidebar.warning[0].value.startswith("ZZ1 1ZZ is not a live English postcode")

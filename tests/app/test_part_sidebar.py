@@ -56,3 +56,23 @@ def test_a_link_written_with_the_indicators_default_follows_the_default() -> Non
     at.radio(key="w_level").set_value("ward").run()
     assert at.selectbox(key="w_indicator").value == "imd_score"
     assert classes(at) == ("national_deciles", "national_deciles")
+
+
+def test_the_sidebar_returns_the_view_its_controls_show() -> None:
+    from app_parts import RESULT, part
+
+    from mapkit.view import View
+
+    at = part("sidebar", "sidebar", View(region="E08000026", level="lsoa", indicator="health_score"))
+    assert at.session_state[RESULT] == View(region="E08000026", level="lsoa", indicator="health_score",
+                                            scheme="national_deciles")
+    assert at.radio(key="w_level").options == ["Districts", "Wards", "LSOAs"]
+    assert at.radio(key="w_breaks").disabled  # national deciles: breaks are England's whatever the region
+    at.selectbox(key="w_palette").set_value("print").run()
+    assert (at.session_state[RESULT].breaks_from, at.session_state[RESULT].palette) == ("england", "print")
+    at.selectbox(key="w_scheme").set_value("quantiles").run()
+    at.radio(key="w_breaks").set_value("region").run()
+    assert (at.session_state[RESULT].scheme, at.session_state[RESULT].breaks_from) == ("quantiles", "region")
+    at.checkbox(key="w_overlay_transport_schemes").check().run()
+    assert at.session_state[RESULT].overlays == ("transport_schemes",)
+    assert any(e.label == "Key to the overlay symbols" for e in at.sidebar.expander)

@@ -88,3 +88,14 @@ def test_set_compare_list_keeps_each_area_once_and_ten_at_most() -> None:
     at = AppTest.from_function(script, args=(codes,)).run()
     assert at.session_state["view"].compare_areas == tuple(codes[:10])
     assert isinstance(at.session_state["view"], View)
+
+
+NOT_PARTS = {"__init__.py", "cached.py", "guarded.py"}  # guarded: tests/app/test_app_damaged_data.py
+
+
+@pytest.mark.parametrize("path", PAGE_MODULES, ids=lambda p: p.name)
+def test_each_part_is_small_and_has_its_own_apptests(path: Path) -> None:
+    assert len(path.read_text().splitlines()) <= 300, f"{path.name}: split it (a part draws one region)"
+    if path.name not in NOT_PARTS:
+        tests = Path(__file__).parent
+        assert any(tests.glob(f"test_*{path.stem}*.py")), f"{path.name}: add tests/app/test_part_{path.name}"
