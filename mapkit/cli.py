@@ -1,14 +1,25 @@
-"""Argument parsing for ``python -m mapkit``; each subcommand is a small function in ``COMMANDS``."""
+"""Argument parsing for ``python -m mapkit``; each subcommand is a small function in ``COMMANDS``.
+
+Errors end in one ``error:`` line on standard error and exit status 2, never a traceback; that includes output that
+cannot be written (a full disk). Output whose reader has gone (``| head``) ends the command quietly with status 141,
+as a Unix tool killed by SIGPIPE does.
+"""
 
 from __future__ import annotations
 
 import argparse
+import io
 import signal
 import sys
 from pathlib import Path
 from typing import Callable
 
 from mapkit.errors import MapkitError, ParameterError
+from mapkit.files import OutputClosed
+from mapkit.files import write_output
+
+CLOSED_OUTPUT = 128 + 13
+"""Exit status when the reader of the output has gone: 128 + SIGPIPE, as the shell reports a Unix tool's."""
 
 
 def _build_data(args: argparse.Namespace) -> int:
@@ -61,9 +72,11 @@ def _indicators(args: argparse.Namespace) -> int:
 
     from mapkit.text.csvsafe import write_rows
 
-    write_rows(sys.stdout, [["id", "label", "theme", "levels", "unit", "period", "source"]] + [
+    text = io.StringIO()
+    write_rows(text, [["id", "label", "theme", "levels", "unit", "period", "source"]] + [
         [spec.id, spec.label, spec.theme, " ".join(spec.levels), spec.unit, spec.period,
          registry().sources[spec.source].publisher] for spec in registry().indicators.values()])
+    write_output(text.getvalue())
     return 0
 
 
@@ -84,7 +97,7 @@ def _regions(args: argparse.Namespace) -> int:
 
     from mapkit.text.csvsafe import csv_text
 
-    sys.stdout.write(csv_text(regions()))
+    write_output(csv_text(regions()))
     return 0
 
 
@@ -94,7 +107,7 @@ def _table(args: argparse.Namespace) -> int:
     from mapkit.analysis.tables import indicator_csv
 
     if args.versus:
-        sys.stdout.write(_versus_csv(args))
+        write_output(_versus_csv(args))
         return 0
     if args.versus_year is not None or args.versus_change is not None:
         raise ParameterError("--versus-year and --versus-change give the period of a second indicator: add --versus.")
@@ -106,7 +119,7 @@ def _table(args: argparse.Namespace) -> int:
         text = series_tables.years_csv(args.indicator, args.level, args.region)
     else:
         text = indicator_csv(args.indicator, args.level, args.region)
-    sys.stdout.write(text)
+    write_output(text)
     return 0
 
 
@@ -132,7 +145,7 @@ def _versus_csv(args: argparse.Namespace) -> str:
 def _series(args: argparse.Namespace) -> int:
     from mapkit.analysis.series_tables import area_series_csv
 
-    sys.stdout.write(area_series_csv(args.indicator, args.region))
+    write_output(area_series_csv(args.indicator, args.region))
     return 0
 
 
@@ -215,6 +228,8 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     try:
         return COMMANDS[args.command](args)
+    except OutputClosed:
+        return CLOSED_OUTPUT
     except MapkitError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

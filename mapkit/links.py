@@ -40,7 +40,9 @@ def _single(value: object) -> str | None:
 
 
 def _capped(notices: list[str]) -> list[str]:
-    """At most :data:`MAX_NOTICES` notices, the last saying how many more there were."""
+    """Each notice once (twenty copies of one bad value give one notice), at most :data:`MAX_NOTICES`, the last
+    saying how many more there were."""
+    notices = list(dict.fromkeys(notices))
     if len(notices) <= MAX_NOTICES:
         return notices
     more = len(notices) - MAX_NOTICES + 1

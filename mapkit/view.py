@@ -482,7 +482,8 @@ def _compare_areas_rule(view: View, offered: Collection[str]) -> Outcome:
     unknown: list[Any] = []
     for code in codes:
         if not isinstance(code, str) or code not in known:
-            unknown.append(code)
+            if code not in unknown:  # twenty copies of one bad code: one mention
+                unknown.append(code)
         elif code not in kept:
             kept.append(code)
     notices, error = [], None

@@ -6,11 +6,14 @@
 
 from __future__ import annotations
 
+import threading
+
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
 import mapkit
+from mapkit import workers
 from mapkit.analysis import nearby, scorecard, search, series_tables, similar, zones
 from mapkit.analysis import series as time_series
 from mapkit.analysis.compare import Comparison
@@ -209,3 +212,19 @@ def area_labels(level: str) -> dict[str, str]:
     if parent is None:
         return dict(zip(frame["code"], frame["name"].astype(str)))
     return {c: f"{n} ({p})" for c, n, p in zip(frame["code"], frame["name"], frame[parent])}
+
+
+@st.cache_resource(show_spinner=False)
+def upload_workers() -> workers.Pool:
+    """This server's pool of upload workers (:mod:`mapkit.workers`), its launcher started in the background on the
+    first call (the page's first run), so that the first upload does not wait for it to load."""
+    pool = workers.default_pool()
+    threading.Thread(target=_start_quietly, args=(pool,), name="mapkit-workers-start", daemon=True).start()
+    return pool
+
+
+def _start_quietly(pool: workers.Pool) -> None:
+    try:
+        pool.start()
+    except (OSError, EOFError):  # the first upload starts it again, and says so if it cannot
+        pass

@@ -16,6 +16,7 @@ from mapkit.analysis.map_data import MapData
 from mapkit.app import state
 from mapkit.app.cached import geometry, in_brief, outlines, overlay_frame, similar_table
 from mapkit.app.upload import UserLayer
+from mapkit.app.upload_store import upload_url
 from mapkit.text import wording
 from mapkit.text.markup import escape, markdown_text
 from mapkit.view import View
@@ -76,7 +77,8 @@ def overlay_layers(view: View, user_layer: UserLayer | None = None) -> list[foli
                attribution=wording.overlay_attribution(drawn)).add_to(key)
         layers.append(key)
     if user_layer is not None and user_layer.frame is not None:
-        layers.append(upload_layer(user_layer.frame, user_layer.name))
+        layers.append(upload_layer(user_layer.frame, user_layer.name, payload=user_layer.payload,
+                                   url=None if user_layer.payload is None else upload_url(user_layer.payload)))
     return layers
 
 

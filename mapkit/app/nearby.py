@@ -16,11 +16,11 @@ from mapkit.app import state
 from mapkit.app.cached import (decile_comparison, feature_nearby, overlay_frame, overlay_summary_text,
                                zone_residents)
 from mapkit.app.state import Widget
-from mapkit.app.upload import UserLayer
+from mapkit.app.upload import UserLayer, waiting_notice
 from mapkit.data import overlays
 from mapkit.errors import UploadError
 from mapkit.specs.registry import overlay_declarations, overlay_specs
-from mapkit.text.markup import markdown_text, safe_url
+from mapkit.text.markup import markdown_text, safe_url, without_bidi_controls
 from mapkit.view import View
 
 
@@ -55,8 +55,11 @@ def upload_nearby(place: Place, distance_km: float) -> nearby.Nearby:
     if key not in cache:
         if len(cache) >= 64:
             cache.clear()
+        waiting = st.empty()
         cache[key] = nearby.population_near_bounded(place.geometry, distance_km=distance_km,
-                                                    what=f"Counting residents near {place.label}")
+                                                    what=f"Counting residents near {place.label}",
+                                                    on_wait=waiting_notice(waiting))
+        waiting.empty()
     return cache[key]
 
 
@@ -71,7 +74,8 @@ def places(view: View, user_layer: UserLayer | None) -> dict[str, Place]:
                                                       zone=bool(zone), ca_code=ca if isinstance(ca, str) else None)
     if user_layer is not None and user_layer.frame is not None:
         for i, row in enumerate(user_layer.frame.itertuples()):
-            out[f"upload:{user_layer.file_id}:{i}"] = Place(label=f"{row.name} (your layer)", geometry=row.geometry,
+            label = f"{without_bidi_controls(row.name)} (your layer)"
+            out[f"upload:{user_layer.file_id}:{i}"] = Place(label=label, geometry=row.geometry,
                                                             upload_key=(user_layer.digest, i))
     return out
 

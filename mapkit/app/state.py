@@ -50,6 +50,8 @@ VIEW: Slot[View] = Slot("view", "The current view (written only by set_view).")
 NOTICES: Slot[list[str]] = Slot("notices", "Plain-text notices about the link the session opened with.")
 USER_LAYER: Slot[Any] = Slot("user_layer", "The user's uploaded layer (mapkit.app.upload.UserLayer), this session.")
 UPLOAD_NEARBY: Slot[dict] = Slot("upload_nearby", "Residents near features of the user's layer, by content hash.")
+UPLOADS_READ: Slot[int] = Slot("uploads_read", "Files this session's uploader has read (at most "
+                                               "mapkit.data.uploads.MAX_SESSION_FILES).")
 PREPARED_EXPORT: Slot[Any] = Slot("export", "The last file made in the Export tab (mapkit.app.export_tab).")
 COMPARE_PAGE: Slot[tuple] = Slot("compare_page_file", "The last comparison page made: (request, bytes).")
 PAGE_DRAWN: Slot[bool] = Slot("page_drawn", "The whole page was sent once (the first run sends the map alone).")

@@ -9,6 +9,8 @@ page defines it once however often streamlit-folium re-runs a layer's script:
   (pure functions, also a CommonJS module for ``node --test tests/js/``);
 * ``areas.js``: the canvas layer of all areas (``window.mapkit.areas``), sent with the choropleth;
 * ``keyboard.js``: stepping through the areas by keyboard, announced in a live region (``window.mapkit.keyboard``);
+* ``uploads.js``: the canvas layer of a user's uploaded points, lines and polygons (``window.mapkit.uploads``), sent
+  with the upload layer (:mod:`mapkit.web.upload_layer`);
 * ``map.js`` and ``map.css``: fit, legends, focus and styles around the layers, sent with the base map;
 * ``site.js``, ``site.css`` and ``site.html``: the page of a static site (:mod:`mapkit.publish.site`), which loads the
   files above as files rather than inline;
@@ -25,6 +27,8 @@ from importlib import resources
 
 AREAS_RUNTIME = ("geometry.js", "keyboard.js", "areas.js")
 """Files sent with the choropleth layer, in order."""
+UPLOADS_RUNTIME = ("geometry.js", "uploads.js")
+"""Files sent with a user's upload layer, in order."""
 MAP_RUNTIME = ("map.js",)
 """Files sent with the base map."""
 SITE_RUNTIME = ("site.js",)

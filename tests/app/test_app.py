@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import struct
 import zipfile
 from pathlib import Path
 from typing import Any
+from unittest.mock import ANY
 
 import pytest
 import shapely
@@ -384,9 +386,14 @@ def test_an_accepted_upload_is_drawn_with_escaped_text() -> None:
     assert not at.sidebar.error
     assert any("(2 features)" in c.value and "never saved" in c.value for c in at.sidebar.caption)
     script = map_args(at)["feature_group"]
-    assert script.count("L.circleMarker(") == 2
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; depot" in script and "<script>alert" not in script
-    assert "&lt;b&gt;bold&lt;/b&gt;" in script and "`${x}`" not in script
+    # Drawn from a reference to the encoded layer, which the page fetches once from Streamlit's media store.
+    (reference,) = re.findall(r"window\.mapkit\.uploads\.layer\((\{.*?\}), \{", script)
+    assert json.loads(reference) == {"url": json.loads(reference)["url"], "version": ANY, "n": 2}
+    assert json.loads(reference)["url"].startswith("/mock/media/") and "<script>alert" not in script
+    payload = json.loads(at.session_state["user_layer"].payload.json)
+    assert payload["kinds"] == ["point", "point"]
+    assert payload["names"][0] == "&lt;script&gt;alert(1)&lt;/script&gt; depot"
+    assert payload["details"][0] == [["note", "&#96;&#36;{x}&#96; &lt;b&gt;bold&lt;/b&gt;"]]
     control = map_args(at)["layer_control"]  # layer names travel as JSON, escaped for HTML first
     assert "Your layer: my\\u0026lt;i\\u0026gt;layer" in control and "<i>" not in control
     # The upload's features are offered under "who lives near", computed for this session only.

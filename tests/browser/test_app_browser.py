@@ -284,8 +284,10 @@ OVERLAYS_JS = """() => {
         } else if (l instanceof L.Marker && l.options.icon
                    && l.options.icon.options.className === 'mapkit-overlay-square') {
             out.squares++;
+        } else if (l.mapkitUploadList) {  // a user's upload, one canvas: count its points
+            l.mapkitUploadList().forEach(([, kind, parts]) => { if (kind === 'point') { out.upload += parts; } });
         } else if (l instanceof L.CircleMarker) {
-            if (l.options.fillColor === '#F0E442') { out.upload++; } else { out.circles++; }
+            out.circles++;
         } else if (l instanceof L.Polyline && !(l instanceof L.Polygon) && !l.feature) {
             out.lines++;
         }

@@ -162,6 +162,25 @@ def test_overlays_keep_known_ids_once_in_order() -> None:
     assert len(notices) == 1
 
 
+@pytest.mark.parametrize(("params", "notice"), [
+    ({"overlays": ",".join(["nope"] * 20)}, "The link's overlay `nope` is not available and was left out."),
+    ({"overlays": "transport_schemes", "statuses": ",".join(["bad"] * 20 + ["open"])},
+     "The link's overlay status `bad` is not known and was left out (use open, under construction, planned, "
+     "proposed, unclassified)."),
+    ({"compare_areas": ",".join(["E0"] * 20)}, "Not wards of England, so left out of the comparison: `E0`."),
+], ids=["overlays", "statuses", "compare areas"])
+def test_twenty_copies_of_one_bad_value_give_one_notice(params: dict, notice: str) -> None:
+    """Issue 27: twenty copies of one bad link parameter gave seven identical notices and "13 more problems"."""
+    _view, notices = parse_query(params, overlay_ids={"transport_schemes"})
+    assert notices == [notice]
+
+
+def test_different_problems_are_each_kept_once_and_capped() -> None:
+    _view, notices = parse_query({"overlays": ",".join(f"b{i % 12}" for i in range(40))}, overlay_ids={"a"})
+    assert len(notices) == links.MAX_NOTICES and len(set(notices)) == links.MAX_NOTICES
+    assert notices[-1] == "The link has 5 more problems, not listed here."
+
+
 @pytest.mark.parametrize(("text", "statuses"), [
     ("all", None),
     ("none", ()),

@@ -94,7 +94,7 @@ def test_an_unwritable_folder_fails_with_one_line(tmp_path: Path, monkeypatch: p
     def refuse(*args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("tempfile.mkstemp", refuse)
+    monkeypatch.setattr("mapkit.files._temporary", refuse)
     out = tmp_path / "map.csv"
     assert main([*BASE, "--format", "csv", "-o", str(out)]) == 2
     assert capsys.readouterr().err.strip().splitlines()[-1] == f"error: {out}: Permission denied"
