@@ -22,6 +22,34 @@ CLOSED_OUTPUT = 128 + 13
 """Exit status when the reader of the output has gone: 128 + SIGPIPE, as the shell reports a Unix tool's."""
 
 
+def _area(args: argparse.Namespace) -> int:
+    from mapkit.analysis.own_area import own_area_profile
+    from mapkit.data import own_areas
+    from mapkit.export.own_area import export_own_area
+
+    if args.geojson is not None:
+        try:
+            data = args.geojson.read_bytes()
+        except OSError as exc:
+            raise MapkitError(f"Cannot read {args.geojson}: {exc.strerror or exc}.") from None
+        area = own_areas.from_geojson(data, args.geojson.name, name=args.name)
+    else:
+        area = own_areas.from_codes(args.codes, name=args.name or own_areas.DEFAULT_NAME)
+    for note in area.notes:
+        print(f"note: {note}", file=sys.stderr)
+    output = export_own_area(own_area_profile(area), args.format)
+    if args.output is None:
+        if args.format in ("png", "pdf"):
+            raise MapkitError(f"--format {args.format} writes a file: add -o FILE.")
+        sys.stdout.write(output.decode("utf-8"))
+    else:
+        from mapkit.files import write_atomic
+
+        write_atomic(args.output, output)
+        print(f"Wrote {args.output} ({len(output):,} bytes).", file=sys.stderr)
+    return 0
+
+
 def _build_data(args: argparse.Namespace) -> int:
     from mapkit.pipeline import build_data
 
@@ -131,15 +159,15 @@ def _scorecard(args: argparse.Namespace) -> int:
 
 def _versus_csv(args: argparse.Namespace) -> str:
     """``table --versus``: one row per area with both measures and the area's cell (tidy, no comment lines)."""
+    from mapkit.analysis.map_data import prepare
     from mapkit.analysis.versus_tables import versus_table
-    from mapkit.export.command import periods, prepared
+    from mapkit.export.command import periods
     from mapkit.text.csvsafe import csv_text
     from mapkit.view import View
 
-    when, versus = periods(args)
-    view = View(region=args.region, level=args.level, indicator=args.indicator,
-                breaks_from=args.breaks_from, **when)
-    return csv_text(versus_table(prepared(view, versus)))
+    view = View(region=args.region, level=args.level, indicator=args.indicator, breaks_from=args.breaks_from,
+                **periods(args))
+    return csv_text(versus_table(prepare(view)))
 
 
 def _series(args: argparse.Namespace) -> int:
@@ -150,6 +178,7 @@ def _series(args: argparse.Namespace) -> int:
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "area": _area,
     "build-data": _build_data,
     "build-overlays": _build_overlays,
     "build-web": _build_web,
@@ -175,6 +204,17 @@ def parser() -> argparse.ArgumentParser:
 
     root = argparse.ArgumentParser(prog="python -m mapkit", description="England policy map: data and exports.")
     sub = root.add_subparsers(dest="command", required=True)
+    area = sub.add_parser("area", help="the profile of your own area: an outline (GeoJSON) or a list of ward or "
+                                       "LSOA codes")
+    given = area.add_mutually_exclusive_group(required=True)
+    given.add_argument("--geojson", type=Path, help="a GeoJSON file of polygons (EPSG:4326 or 27700)")
+    given.add_argument("--codes", help="ward codes (E05...) or LSOA codes (E01...), comma-separated")
+    area.add_argument("--name", default=None, help="the area's name (default: the file's, else 'My area')")
+    area.add_argument("--format", default="json", choices=("json", "csv", "lsoas", "geojson", "png", "pdf"),
+                      help="json: the profile; csv: its measures as a tidy table; lsoas: its LSOAs with their "
+                           "weights; geojson: its outline; png/pdf: the map with its outline (pdf: and the profile)")
+    area.add_argument("-o", "--output", type=Path, default=None, help="write to this file (default: standard "
+                                                                      "output; png and pdf need a file)")
     build = sub.add_parser("build-data", help="build data/ from the raw official files")
     build.add_argument("--raw", type=Path, default=None, help="raw folder (default ../shared/data/raw)")
     build.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default data/)")

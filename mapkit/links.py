@@ -10,17 +10,21 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping, Sequence
 
+from mapkit.data.area_link import MAX_TOKEN_CHARS
 from mapkit.view import DEFAULT, View, excerpt
 
 QUERY_KEYS: tuple[str, ...] = ("region", "level", "indicator", "scheme", "k", "breaks", "palette", "basemap",
+                               "versus", "versus_year", "versus_change",
                                "area", "overlays", "statuses", "pc", "year", "change", "centre", "compare_areas",
-                               "asof", "similar", "place")
+                               "asof", "similar", "place", "own", "own_name")
 RESERVED_KEYS = frozenset({"embed", "embed_options"})
 """Parameters that belong to Streamlit itself and are left alone."""
 OLD_KEYS = {"compare": "breaks"}
 """Parameters of older links, read as their new names (``compare=england`` was ``View.breaks_from``'s first name)."""
 
 MAX_PARAM_LENGTH = 200
+PARAM_LENGTHS = {"own": MAX_TOKEN_CHARS}
+"""Longer limits for the parameters that need them: an own area's codes or outline (:mod:`mapkit.data.area_link`)."""
 MAX_NOTICES = 8
 ALL_STATUSES, NO_STATUSES = "all", "none"
 """``statuses`` values in a link for every overlay status and for none; otherwise a comma-separated list such as
@@ -78,7 +82,7 @@ def parse_query(params: Mapping[str, str | Sequence[str]], *,
             notices.append(f"The link's {key} value is not text and was ignored.")
             continue
         value = value.strip()
-        if len(value) > MAX_PARAM_LENGTH:
+        if len(value) > PARAM_LENGTHS.get(key, MAX_PARAM_LENGTH):
             notices.append(f"The link's {key} value is too long to be valid and was ignored.")
             continue
         values[key] = value
@@ -100,6 +104,7 @@ def parse_query(params: Mapping[str, str | Sequence[str]], *,
     if values.get("similar") not in (None, "", "0", "1"):
         notices.append(f"The link's similar {excerpt(values['similar'])} is not 1 or 0: no similar areas are outlined.")
     time = _time_fields(values, notices)
+    versus = _versus_fields(values, notices)
     fields = {key: values[key] for key in ("region", "level", "indicator", "scheme", "palette", "basemap", "area")
               if values.get(key)}
     if values.get("breaks"):
@@ -107,7 +112,8 @@ def parse_query(params: Mapping[str, str | Sequence[str]], *,
     view, more = View.lenient(overlay_ids=overlay_ids, k=k, overlays=overlays, statuses=statuses,
                               postcode=values.get("pc") or None, compare_areas=compare_areas,
                               as_of=values.get("asof") or None, similar=similar, place=values.get("place") or None,
-                              **time, **fields)
+                              own=values.get("own") or None, own_name=values.get("own_name") or None,
+                              **time, **versus, **fields)
     return view, _capped(notices + more)
 
 
@@ -128,6 +134,28 @@ def _time_fields(values: Mapping[str, str], notices: list[str]) -> dict[str, obj
                            "latest figures.")
     if values.get("centre"):
         fields["centre"] = values["centre"]
+    return fields
+
+
+def _versus_fields(values: Mapping[str, str], notices: list[str]) -> dict[str, object]:
+    """``versus=gva_per_hour`` with ``versus_change=2013:2023`` or ``versus_year=2019`` as View fields; a malformed
+    period is reported and left out (the second measure then shows its own figures)."""
+    if not values.get("versus"):
+        return {}
+    fields: dict[str, object] = {"versus": values["versus"]}
+    if values.get("versus_year"):
+        if re.fullmatch(r"\d{4}", values["versus_year"]):
+            fields["versus_year"] = int(values["versus_year"])
+        else:
+            notices.append(f"The link's versus_year {excerpt(values['versus_year'])} is not a year: the second "
+                           "measure shows its latest figures.")
+    if values.get("versus_change"):
+        match = re.fullmatch(r"(\d{4})[:-](\d{4})", values["versus_change"])
+        if match:
+            fields["versus_change"] = (int(match[1]), int(match[2]))
+        else:
+            notices.append(f"The link's versus_change {excerpt(values['versus_change'])} is not of the form "
+                           "2013:2023: the second measure shows its latest figures.")
     return fields
 
 
@@ -167,4 +195,14 @@ def to_query(view: View) -> dict[str, str]:
         query["similar"] = "1"
     if view.place:
         query["place"] = view.place
+    if view.own:
+        query["own"] = view.own
+        if view.own_name:
+            query["own_name"] = view.own_name
+    if view.versus:
+        query["versus"] = view.versus
+        if view.versus_year is not None:
+            query["versus_year"] = str(view.versus_year)
+        if view.versus_change is not None:
+            query["versus_change"] = f"{view.versus_change[0]}:{view.versus_change[1]}"
     return query

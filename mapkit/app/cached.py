@@ -20,10 +20,11 @@ from mapkit.analysis.compare import Comparison
 from mapkit.analysis.compare import compare as compare_areas
 from mapkit.analysis.compare import comparison_csv as make_comparison_csv
 from mapkit.analysis.map_data import prepare
+from mapkit.analysis.own_area import OwnAreaProfile, own_area_profile, with_own_area
 from mapkit.analysis.profile import AreaProfile, area_profile
 from mapkit.analysis.scorecard import Scorecard
 from mapkit.analysis.tables import indicator_csv, ranking_table
-from mapkit.data import overlays, status_dates
+from mapkit.data import overlays, own_areas, status_dates
 from mapkit.data.series import years as series_years_of
 from mapkit.specs.registry import overlay_specs
 from mapkit.view import View
@@ -228,3 +229,15 @@ def _start_quietly(pool: workers.Pool) -> None:
         pool.start()
     except (OSError, EOFError):  # the first upload starts it again, and says so if it cannot
         pass
+
+
+@st.cache_data(show_spinner="Measuring your area...", max_entries=32)
+def own_profile(token: str, name: str | None) -> OwnAreaProfile:
+    """The profile of an own area by its link token (the same token, the same figures, for every session)."""
+    return own_area_profile(own_areas.from_token(token, name=name or own_areas.DEFAULT_NAME))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def own_comparison(codes: tuple[str, ...], level: str, theme: str | None, token: str, name: str | None) -> Comparison:
+    """A comparison with the own area's row under each indicator's compared areas."""
+    return with_own_area(comparison(codes, level, theme), own_profile(token, name))

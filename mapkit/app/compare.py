@@ -8,7 +8,7 @@ import streamlit as st
 import mapkit
 from mapkit.analysis.compare import themes_for
 from mapkit.app import state
-from mapkit.app.cached import area_labels, comparison, comparison_csv
+from mapkit.app.cached import area_labels, comparison, comparison_csv, own_comparison
 from mapkit.app.state import Widget
 from mapkit.export import compare_page
 from mapkit.export.menu import size_text
@@ -46,7 +46,11 @@ def show_compare(view: View) -> None:
         help=f"At most {MAX_COMPARE} areas; they are outlined in blue on the map and kept in the page's link.")
     if len(picked) >= MAX_COMPARE:
         st.caption(f"The list is full: it holds at most {MAX_COMPARE} areas. Remove one to add another.")
-    if not picked:
+    own = view.own if view.own and state.OWN_IN_COMPARE.get(False) else None
+    if own:
+        st.caption(f"Your own area, {markdown_text(view.own_name or 'My area')}, is compared too (its figures are "
+                   "computed from its LSOAs; see Your own area).")
+    if not picked and not own:
         st.caption("No area chosen yet. The comparison shows every indicator of a theme for each area, with its "
                    "rank and decile in England, beside its combined authority, region and England.")
         return
@@ -54,10 +58,11 @@ def show_compare(view: View) -> None:
     current = registry.indicator(view.indicator).theme
     theme = st.selectbox("Theme", themes, index=themes.index(current) if current in themes else 0,
                          key=Widget.COMPARE_THEME)
-    result = comparison(tuple(picked), view.level, theme)
+    result = (own_comparison(tuple(picked), view.level, theme, own, view.own_name) if own
+              else comparison(tuple(picked), view.level, theme))
     table = result.table
     st.table(compare_grid(table, "value_text"))
-    areas = table[table["kind"] == "area"]
+    areas = table[table["kind"].isin(["area", "own area"])]
     with st.expander("Ranks and national deciles in England"):
         st.table(compare_grid(areas.assign(position=[
             rank_text(r, n) + (f" (decile {int(d)})" if pd.notna(d) else "")

@@ -1,5 +1,6 @@
 """The map: the view's choropleth with its overlays, the user's layer and outlined areas, drawn by
-streamlit-folium; a click on an area opens its profile. Also the map's live announcement and text description."""
+streamlit-folium; a click on an area opens its profile (or, while you draw or pick your own area, goes to it:
+:mod:`mapkit.app.own_area`). Also the map's live announcement and text description."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from mapkit.analysis import describe
 from mapkit.analysis.map_data import MapData
 from mapkit.app import state
 from mapkit.app.cached import geometry, in_brief, outlines, overlay_frame, similar_table
+from mapkit.app.own_area import MapExtras, map_extras, take_map_result
 from mapkit.app.upload import UserLayer
 from mapkit.app.upload_store import upload_url
 from mapkit.text import wording
@@ -109,12 +111,17 @@ def place_bounds(view: View) -> list[list[float]] | None:
     return [[south, west], [north, east]]
 
 
-def make_map(view: View, data: MapData, user_layer: UserLayer | None = None) -> WebMap:
+def make_map(view: View, data: MapData, user_layer: UserLayer | None = None,
+             own: MapExtras = MapExtras()) -> WebMap:
     similar_outlines, fit = similar_layers(view, data)
     fit = fit or place_bounds(view)
-    return build_map(view, data=data, extra_layers=[*similar_outlines, *overlay_layers(view, user_layer)],
-                     geometry=geometry(view.level, view.region), outlines=outlines(view.level, view.region),
-                     geometry_url=geometry_url, bounds=fit)
+    view_map = build_map(view, data=data, extra_layers=[*similar_outlines, *overlay_layers(view, user_layer),
+                                                        *own.layers],
+                         geometry=geometry(view.level, view.region), outlines=outlines(view.level, view.region),
+                         geometry_url=geometry_url, bounds=fit)
+    for tool in own.tools:  # the drawing tools sit on the base map, with their editable layer
+        tool.add_to(view_map.base)
+    return view_map
 
 
 def use_local_assets(view_map: WebMap) -> None:
@@ -136,12 +143,15 @@ def clicked_code(result: Any) -> str | None:
 
 def show_map(view: View, data: MapData, user_layer: UserLayer | None) -> None:
     """The map, its text description, and a click on an area opening that area's profile."""
-    view_map = make_map(view, data, user_layer)
+    own = map_extras(view)
+    view_map = make_map(view, data, user_layer, own)
     use_local_assets(view_map)
     result = st_folium(view_map.base, key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
                        feature_group_to_add=list(view_map.layers), layer_control=view_map.layer_control(),
-                       returned_objects=["last_active_drawing"])
+                       returned_objects=["last_active_drawing", *own.returned])
     show_map_text(view, data)
+    if take_map_result(view, data, result):  # drawing or picking your own area: a click opens no profile
+        return
     code = clicked_code(result)
     if code and state.first_time("map_click", code):
         if code != view.area and code in set(data.frame["code"]):

@@ -12,6 +12,7 @@ import streamlit as st
 
 import mapkit
 from mapkit.app import state
+from mapkit.app.bivariate import versus_controls
 from mapkit.app.cached import offered_overlays
 from mapkit.app.find import search_box
 from mapkit.app.state import Widget
@@ -76,6 +77,7 @@ def sidebar(previous: View) -> View:
                 st.caption(f"**{other.label}** ({other.theme}): {reason}")
 
     time = time_controls(indicator, level)
+    versus = versus_controls(indicator, level)
 
     sb.header("Classes and colours")
     schemes = class_specs.available_schemes(spec)
@@ -86,11 +88,13 @@ def sidebar(previous: View) -> View:
     deciles = class_specs.SCHEMES[scheme].needs_deciles
     k = sb.slider("Number of classes", class_specs.K_MIN, class_specs.K_MAX, key=Widget.K, disabled=deciles,
                   help="Official national deciles always have ten classes." if deciles else None)
-    breaks_from = sb.radio("Class breaks", list(class_specs.BREAKS_FROM), key=Widget.BREAKS,
-                           format_func=lambda c: sentence_case(class_specs.BREAKS_FROM[c]), disabled=deciles,
+    breaks_from = sb.radio("Class breaks" if not versus else "Thirds of each measure", list(class_specs.BREAKS_FROM),
+                           key=Widget.BREAKS, format_func=lambda c: sentence_case(class_specs.BREAKS_FROM[c]),
+                           disabled=deciles and not versus,
                            help="Compared with England: breaks from every area of this level in England, so the "
                                 "region reads against the national picture. Within this region: breaks from the "
-                                "region's areas only, to show differences inside it.")
+                                "region's areas only, to show differences inside it. With a second measure, each "
+                                "measure is cut into thirds of those areas.")
     palette_names = [palettes.DEFAULT, *palettes.PALETTES]
     palette = sb.selectbox("Palette", palette_names, key=Widget.PALETTE,
                            format_func=lambda p: palette_label(p, indicator),
@@ -106,7 +110,8 @@ def sidebar(previous: View) -> View:
                            postcode=previous.postcode if previous.region == region else None,
                            compare_areas=previous.compare_areas, as_of=as_of, similar=previous.similar,
                            place=previous.place if previous.region == region else None,
-                           overlay_ids=offered_overlays(), **time)
+                           own=previous.own, own_name=previous.own_name,
+                           overlay_ids=offered_overlays(), **time, **versus)
     return view
 
 

@@ -61,6 +61,10 @@ SCHEME_CHOICE: Slot[str | None] = Slot("scheme_choice", "The classification the 
                                       "own default), kept while indicators without it show another.")
 REVEAL: Slot[bool] = Slot("reveal", "A search pick or a tap opened an area: on a phone, bring its profile into view.")
 EVENTS: Slot[dict[str, Hashable]] = Slot("events", "The last token seen per event (see first_time).")
+OWN_EXPORT: Slot[Any] = Slot("own_export", "The last file made of the user's own area: (request, bytes, name, mime).")
+OWN_IN_COMPARE: Slot[bool] = Slot("own_in_compare", "The user's own area is a row of the Compare areas tab.")
+OWN_PROBLEM: Slot[str | None] = Slot("own_problem", "Why the last drawing, pick, list or file made no own area.")
+OWN_NOTES: Slot[list[str]] = Slot("own_notes", "What was done to the last own area made (repaired, simplified).")
 
 
 class Widget:
@@ -77,6 +81,10 @@ class Widget:
     NEAR_PLACE, NEAR_KM = "w_near_place", "w_near_km"
     SCORECARD = "w_scorecard"
     EXPORT_FORMAT, EXPORT_LABELS = "w_export_format", "w_export_labels"
+    OWN_MODE, OWN_NAME, OWN_CODES, OWN_FILE, OWN_FORMAT = "w_own_mode", "w_own_name", "w_own_codes", "w_own_file", \
+        "w_own_format"
+    VERSUS, VERSUS_MODE, VERSUS_YEAR, VERSUS_CHANGE = "w_versus", "w_versus_mode", "w_versus_year", "w_versus_change"
+    SCATTER = "w_scatter"
 
     @staticmethod
     def overlay(overlay_id: str) -> str:
@@ -148,6 +156,13 @@ def seed_widgets(view: View) -> None:
     if view.change is not None:
         st.session_state[Widget.CHANGE] = tuple(view.change)
     st.session_state[Widget.CENTRE] = view.centre
+    st.session_state[Widget.VERSUS] = view.versus or ""
+    st.session_state[Widget.VERSUS_MODE] = ("change" if view.versus_change is not None else
+                                            "year" if view.versus_year is not None else "latest")
+    if view.versus_year is not None:
+        st.session_state[Widget.VERSUS_YEAR] = view.versus_year
+    if view.versus_change is not None:
+        st.session_state[Widget.VERSUS_CHANGE] = tuple(view.versus_change)
     SCHEME_CHOICE.set(view.scheme if view.scheme != default_scheme(view.indicator) else None)
 
 

@@ -39,7 +39,7 @@ from mapkit.specs.registry import LEVELS, registry
 from mapkit.analysis.map_data import prepare
 from mapkit.view import DEFAULT, View, default_indicator, indicators_for, levels_for
 from mapkit import web
-from mapkit.web.choropleth import area_style, choropleth_parts, map_text, outline_style
+from mapkit.web.choropleth import area_style, choropleth_parts, map_text, outline_style, versus_parts
 from mapkit.web.elements import area_options
 from mapkit.web.encode import (PARENT_NAME_COLUMN, GeometryPayload, area_geometry, outline_geometry,
                                script_json)
@@ -177,16 +177,14 @@ def _versus_entries(site: Path, region: str, level: str, geometry: GeometryPaylo
     """The view's bivariate maps: the level's default pair (:data:`mapkit.specs.bivariate.DEFAULT_PAIRS`), each
     one content-hashed file of per-area arrays and legend like an indicator's (:func:`mapkit.web.bivariate
     .versus_parts`)."""
-    from mapkit.analysis.versus import Versus, with_versus
     from mapkit.specs.bivariate import DEFAULT_PAIRS
-    from mapkit.web.bivariate import versus_parts
 
     pair = DEFAULT_PAIRS.get(level)
     if pair is None:
         return []
     try:
-        data = with_versus(prepare(View(region=region, level=level, indicator=pair.indicator)),
-                           Versus(indicator=pair.versus, change=pair.versus_change))
+        data = prepare(View(region=region, level=level, indicator=pair.indicator, versus=pair.versus,
+                            versus_change=pair.versus_change))
     except MapkitError as exc:
         skipped.append(f"{region_label(region)}, {level}, {pair.indicator} against {pair.versus}: {exc}")
         return []

@@ -124,3 +124,16 @@ def table_number_format(number_format: str) -> str | None:
         prefix, digits, suffix = match.groups()
         return f"{prefix}%.{digits}f{suffix.replace('%', '%%')}"
     return None
+
+
+def publisher_short(publisher: str) -> str:
+    """A publisher's abbreviation when its name ends with one in brackets ("... (MHCLG)"), else the name."""
+    match = re.search(r"\(([^()]+)\)\s*$", publisher)
+    return match.group(1) if match else publisher
+
+
+def tooltip_unit(spec: IndicatorSpec) -> str:
+    """The unit after a formatted value in the tooltip: "9.1%" reads on as "of people"; "%" adds nothing."""
+    if spec.unit_kind == "percent":
+        return spec.unit.removeprefix("%").strip()
+    return spec.unit

@@ -12,6 +12,8 @@ page defines it once however often streamlit-folium re-runs a layer's script:
 * ``uploads.js``: the canvas layer of a user's uploaded points, lines and polygons (``window.mapkit.uploads``), sent
   with the upload layer (:mod:`mapkit.web.upload_layer`);
 * ``map.js`` and ``map.css``: fit, legends, focus and styles around the layers, sent with the base map;
+* ``own_area.js``: the glue between Leaflet.draw and your own area (``window.mapkit.ownArea``), sent with the
+  drawing tools;
 * ``site.js``, ``site.css`` and ``site.html``: the page of a static site (:mod:`mapkit.publish.site`), which loads the
   files above as files rather than inline;
 * ``page.js`` and ``page.css``: the Streamlit page's own behaviour around the map ("Copy link", the profile brought
@@ -31,6 +33,8 @@ UPLOADS_RUNTIME = ("geometry.js", "uploads.js")
 """Files sent with a user's upload layer, in order."""
 MAP_RUNTIME = ("map.js",)
 """Files sent with the base map."""
+OWN_AREA_RUNTIME = ("own_area.js",)
+"""Sent with the drawing tools of your own area (:mod:`mapkit.web.own_area`)."""
 SITE_RUNTIME = ("site.js",)
 """The static site's page script (:mod:`mapkit.publish.site`), loaded after the areas' and the map's runtime."""
 SITE_STYLES = ("map.css", "site.css")

@@ -37,3 +37,35 @@ def trend_chart(lines: pd.DataFrame, spec: SeriesSpec, *, height: int = 190) -> 
         height=height, title=alt.TitleParams(spec.label, fontSize=12, subtitle=f"ONS, released {spec.release_date}"))
     # SVG keeps every point in the page with an aria-label (area, year, value): screen readers and tests read it.
     return chart.properties(usermeta={"embedOptions": {"renderer": "svg"}})
+
+
+def decile_chart(deciles: pd.DataFrame, series: dict[str, str], *, height: int = 220) -> alt.Chart:
+    """Residents by IMD national decile, 1 to 10 in order, a bar per series side by side (the area first).
+
+    Parameters
+    ----------
+    deciles
+        ``decile`` and one column per series of shares (0-1), e.g. :attr:`mapkit.analysis.own_area.OwnAreaProfile
+        .deciles` (``share``, ``ca_share``, ``england_share``).
+    series
+        Column -> label, in the order drawn; columns without a figure are left out.
+    """
+    from mapkit.analysis.compare import AREA_COLOUR, CONTEXT_COLOUR, MEDIAN_COLOUR
+
+    shown = {column: label for column, label in series.items() if deciles[column].notna().any()}
+    data = pd.concat([pd.DataFrame({"decile": deciles["decile"].astype(int), "series": label,
+                                    "share": 100 * deciles[column].astype(float)})
+                      for column, label in shown.items()], ignore_index=True)
+    order = list(shown.values())
+    colours = [AREA_COLOUR, CONTEXT_COLOUR, MEDIAN_COLOUR][:len(order)]
+    chart = alt.Chart(data).mark_bar().encode(
+        x=alt.X("decile:O", sort=list(range(1, 11)), title="IMD national decile (1 = most deprived 10% of LSOAs)",
+                axis=alt.Axis(labelAngle=0)),
+        xOffset=alt.XOffset("series:N", sort=order),
+        y=alt.Y("share:Q", title="% of residents"),
+        color=alt.Color("series:N", sort=order, scale=alt.Scale(domain=order, range=colours), title=None,
+                        legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("series:N", title="Residents of"), alt.Tooltip("decile:O", title="Decile"),
+                 alt.Tooltip("share:Q", title="% of residents", format=".1f")],
+    )
+    return chart.properties(height=height, usermeta={"embedOptions": {"renderer": "svg"}})

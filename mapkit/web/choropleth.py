@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import dataclasses
 import html
-import re
 from typing import Any, Callable, Iterable, Literal, Sequence
 
 import folium
@@ -45,7 +44,9 @@ from mapkit.web.elements import (AREA_LINE, AREA_LINE_DENSE, AreaLayer, FitRegio
                                  stable_ids, tile_layer)
 from mapkit.web.encode import (PARENT_OUTLINE, GeometryPayload, area_geometry, display_text, encode_geometry,
                                outline_geometry)
+from mapkit.web.bivariate import versus_arrays, versus_legend_html
 from mapkit.web.marker import postcode_layer
+from mapkit.text.wording import publisher_short, tooltip_unit
 
 OUTLINE_STYLE = {"color": "#1a1a1a", "weight": 1.6, "opacity": 0.9, "fill": False}
 OUTLINE_STYLE_DENSE = {"color": "#1a1a1a", "weight": 0.8, "opacity": 0.8, "fill": False}
@@ -80,19 +81,6 @@ def map_text(spec: IndicatorSpec, level: str, region_label: str) -> MapText:
     return MapText(region_label=region_label, level_plural=registry().boundary(level).plural,
                    source_short=f"{publisher_short(source.publisher)}, {source.title}",
                    source_licence=source.licence)
-
-
-def publisher_short(publisher: str) -> str:
-    """A publisher's abbreviation when its name ends with one in brackets ("... (MHCLG)"), else the name."""
-    match = re.search(r"\(([^()]+)\)\s*$", publisher)
-    return match.group(1) if match else publisher
-
-
-def tooltip_unit(spec: IndicatorSpec) -> str:
-    """The unit after a formatted value in the tooltip: "9.1%" reads on as "of people"; "%" adds nothing."""
-    if spec.unit_kind == "percent":
-        return spec.unit.removeprefix("%").strip()
-    return spec.unit
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -247,6 +235,31 @@ def choropleth_parts(frame: pd.DataFrame, spec: IndicatorSpec, classification: C
     return data, legend_html(spec, classification, colours, ramp.no_data, text)
 
 
+def versus_parts(data: MapData, geometry: GeometryPayload, text: MapText, *,
+                 selected: str | None = None) -> tuple[dict[str, Any], str]:
+    """What the browser needs to draw a bivariate map on ``geometry`` (any encoded areas: the map's or a hex
+    layout's): the per-area arrays with their ``versus`` block, and the 2-D legend (:mod:`mapkit.web.bivariate`)."""
+    no_data = data.versus.palette.no_data
+    arrays = choropleth_data(data.frame, data.spec, data.classification, data.colours, no_data, text,
+                             order=geometry.codes, selected=selected)
+    arrays["versus"] = versus_arrays(data, geometry.codes)
+    return arrays, versus_legend_html(data, source_short=text.source_short, source_licence=text.source_licence)
+
+
+def versus_group(data: MapData, geometry: GeometryPayload, *, selected: str | None = None, attribution: str = "",
+                 url: str | None = None) -> folium.FeatureGroup:
+    """The bivariate map as a feature group holding the areas and the 2-D legend (as
+    :func:`mapkit.web.choropleth.choropleth_group` for one measure)."""
+    text = map_text(data.spec, data.view.level, data.region_name)
+    arrays, legend = versus_parts(data, geometry, text, selected=selected)
+    label = f"{data.spec.label} and {data.versus.y.spec.label}"
+    group = folium.FeatureGroup(name=f"{label} ({text.level_plural})", overlay=True, control=True)
+    AreaLayer(geometry, data=arrays, style=area_style(geometry), attribution=attribution, name=label,
+              url=url).add_to(group)
+    Legend(legend).add_to(group)
+    return group
+
+
 def area_style(geometry: GeometryPayload) -> dict[str, Any]:
     """Line style of a view's areas: thinner lines where there are many (:data:`DENSE_AREAS`)."""
     return AREA_LINE_DENSE if len(geometry) > DENSE_AREAS else AREA_LINE
@@ -362,9 +375,7 @@ def build_map(view: View, *, data: MapData | None = None, extra_layers: Iterable
     text = map_text(data.spec, level, data.region_name)
     publish = geometry_url or (lambda payload: None)
     attribution = registry().sources["ons_boundaries"].attribution
-    if data.versus is not None:  # two measures: the nine cells and the 2-D legend (mapkit.web.bivariate)
-        from mapkit.web.bivariate import versus_group
-
+    if data.versus is not None:  # two measures: the nine cells and the 2-D legend
         layers = [versus_group(data, geometry, selected=view.area, attribution=attribution, url=publish(geometry))]
     else:
         layers = [choropleth_group(data.frame, data.spec, data.classification, data.ramp, geometry, text,

@@ -14,6 +14,8 @@ from mapkit.analysis.compare import AREA_COLOUR, CONTEXT_COLOUR, MEDIAN_COLOUR, 
 from mapkit.specs.registry import registry
 
 ROW_HEIGHT = 22
+COMPARED_KINDS = ("area", "own area")
+"""Rows drawn as compared areas: the areas chosen, and the user's own area (mapkit.analysis.own_area)."""
 
 
 def chart_rows(rows: pd.DataFrame) -> pd.DataFrame:
@@ -21,7 +23,7 @@ def chart_rows(rows: pd.DataFrame) -> pd.DataFrame:
     shown = rows[(rows["kind"] != "england median") & rows["value"].notna()]
     return pd.DataFrame({
         "row": [row_label(k, n) for k, n in zip(shown["kind"], shown["name"])],
-        "group": ["Compared" if k == "area" else "Context" for k in shown["kind"]],
+        "group": ["Compared" if k in COMPARED_KINDS else "Context" for k in shown["kind"]],
         "value": shown["value"].astype(float).to_numpy(),
         "figure": shown["value_text"].to_numpy(),
         "note": shown["note"].fillna("").to_numpy(),

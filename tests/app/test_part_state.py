@@ -97,5 +97,7 @@ NOT_PARTS = {"__init__.py", "cached.py", "guarded.py"}  # guarded: tests/app/tes
 def test_each_part_is_small_and_has_its_own_apptests(path: Path) -> None:
     assert len(path.read_text().splitlines()) <= 300, f"{path.name}: split it (a part draws one region)"
     if path.name not in NOT_PARTS:
-        tests = Path(__file__).parent
-        assert any(tests.glob(f"test_*{path.stem}*.py")), f"{path.name}: add tests/app/test_part_{path.name}"
+        tests = list(Path(__file__).parent.glob("test_*.py"))
+        names = (f"mapkit.app.{path.stem}", f'part("{path.stem}"')
+        assert any(path.stem in t.name or any(n in t.read_text() for n in names) for t in tests), \
+            f"{path.name}: add tests/app/test_part_{path.name}"

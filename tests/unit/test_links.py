@@ -49,7 +49,8 @@ def test_an_empty_link_opens_the_default_view() -> None:
 def test_links_carry_every_setting_and_the_selected_area() -> None:
     query = to_query(dataclasses.replace(DEFAULT, area=BINLEY, overlays=("a", "b"), postcode="B9 5RP",
                                          compare_areas=(BINLEY,)))
-    assert set(query) == set(links.QUERY_KEYS) - {"year", "change", "centre", "asof", "similar", "place"}  # if chosen
+    assert set(query) == set(links.QUERY_KEYS) - {"year", "change", "centre", "asof", "similar", "place", "own",
+                                                  "own_name", "versus", "versus_year", "versus_change"}  # if chosen
     assert query["compare_areas"] == BINLEY
     assert query["overlays"] == "a,b"
     assert "area" not in to_query(DEFAULT)
@@ -216,16 +217,18 @@ EVERY_FIELD = View(region="E92000001", level="lad", indicator="gva_per_hour", sc
                    overlays=("transport_schemes", "growth_locations"), statuses=("open", "planned"),
                    postcode="B9 5RP", change=(2013, 2023), centre="england",
                    compare_areas=("E08000025", "E08000026", "E08000027"), as_of="2024-05-01", similar=True,
-                   place="growth_locations:wm-investment-zone-birmingham-knowledge-quarter-zone")
+                   place="growth_locations:wm-investment-zone-birmingham-knowledge-quarter-zone",
+                   versus="median_weekly_pay", versus_change=(2014, 2024), own="wnoBpzJH", own_name="Three wards")
 """A view with every field set to something other than its default (a year is the other view: a view maps one
-year or one change, not both)."""
-EVERY_FIELD_YEAR = dataclasses.replace(EVERY_FIELD, change=None, centre=View.centre, year=2015)
+year or one change, not both; so does its second measure)."""
+EVERY_FIELD_YEAR = dataclasses.replace(EVERY_FIELD, change=None, centre=View.centre, year=2015, versus_change=None,
+                                       versus_year=2016)
 
 
 @pytest.mark.parametrize("field", [f.name for f in dataclasses.fields(View)])
 def test_every_field_of_the_view_travels_in_the_link(field: str) -> None:
     """A new View field without a link form fails here (the field keeps its default after the round trip)."""
-    view = EVERY_FIELD_YEAR if field == "year" else EVERY_FIELD
+    view = EVERY_FIELD_YEAR if field in ("year", "versus_year") else EVERY_FIELD
     assert getattr(view, field) != getattr(View(), field), f"give {field!r} a non-default value above"
     parsed, notices = parse_query(to_query(view))
     assert notices == []
@@ -236,3 +239,33 @@ def test_every_field_of_the_view_travels_in_the_link(field: str) -> None:
 def test_a_view_with_every_field_set_round_trips_whole(view: View) -> None:
     assert view.check() == view
     assert parse_query(to_query(view)) == (view, [])
+def test_an_own_area_travels_in_the_link_as_codes_or_outline() -> None:
+    from shapely.geometry import Point
+
+    from mapkit.data import own_areas
+
+    wards = own_areas.from_codes("E05011120,E05011127,E05001287", name="Three wards")
+    outline = own_areas.from_shape(Point(-1.8, 52.48).buffer(0.05, quad_segs=200))  # 800 vertices
+    for area in (wards, outline):
+        view = dataclasses.replace(DEFAULT, own=area.link[0], own_name=area.name)
+        query = to_query(view)
+        assert len(query["own"]) < 1_500
+        back, notices = parse_query(query)
+        assert notices == [] and back.own == query["own"] and back.own_area.name == area.name
+    assert parse_query(to_query(dataclasses.replace(DEFAULT, own=wards.link[0])))[0].own_area.codes == wards.codes
+    written, notices = parse_query({"own": "e05011120, E05011127"})  # codes written out are read too
+    assert notices == [] and written.own_area.codes == ("E05011120", "E05011127")
+
+
+@pytest.mark.parametrize("own, notice", [
+    ("s<script>alert(1)</script>", "could not be read"),
+    ("wAAAA%", "could not be read"),
+    ("E05011120,E05999999", "Left out, not wards"),
+    ("E05011120,<img src=x>", "could not be read"),
+])
+def test_a_bad_own_area_in_a_link_is_left_out_with_a_plain_notice(own: str, notice: str) -> None:
+    view, notices = parse_query({"own": own, "own_name": "<b>x</b>"})
+    assert any(notice in n for n in notices)
+    assert not any("<" in n or ">" in n for n in notices)
+    if "Left out" not in notice:
+        assert view.own is None and view.own_area is None
