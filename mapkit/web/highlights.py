@@ -53,7 +53,8 @@ def similar_key_html(area_name: str, table: pd.DataFrame) -> str:
     return ('<div class="mapkit-similar-key" style="background:rgba(255,255,255,0.94);padding:6px 8px;'
             'font:11px/1.3 sans-serif;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,0.3);max-width:230px">'
             f'<details open><summary style="cursor:pointer;font-weight:bold">Similar to {escape(area_name)}</summary>'
-            f'<ol style="list-style:none;margin:4px 0 0;padding:0">{rows}</ol>'
+            '<ol style="list-style:none;margin:4px 0 0;padding:0;max-height:150px;overflow-y:auto" tabindex="0">'
+            f'{rows}</ol>'
             '<div style="color:#333;margin-top:3px">Outlined in magenta; similarity 100 = identical.</div></details>'
             '</div>')
 

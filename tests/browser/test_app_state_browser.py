@@ -52,6 +52,24 @@ def test_similar_areas_from_a_link_are_outlined_fitted_and_named(page: Any, app_
     assert (east - west) < 0.7 * (e_east - e_west) and (north - south) < 0.7 * (e_north - e_south)  # not England's
 
 
+
+def test_beside_a_two_measure_key_the_similar_key_stays_inside_the_map(page: Any, app_url: str) -> None:
+    from playwright.sync_api import expect
+
+    frame = open_app(page, app_url + f"/?region=E92000001&level=lad&indicator=imd_score&area={SANDWELL}&similar=1"
+                               "&versus=median_weekly_pay")
+    wait_for_areas(frame, 296)
+    key = page.frame_locator(MAP_FRAME).locator(".mapkit-legend-extra").filter(has_text="Similar to Sandwell")
+    expect(key).to_be_visible(timeout=LOAD_TIMEOUT)
+    settle(page, frame)
+    top, map_top = frame.evaluate("""() => [
+        [...document.querySelectorAll('.mapkit-similar-key')].at(-1).getBoundingClientRect().top,
+        window.map.getContainer().getBoundingClientRect().top]""")
+    assert top >= map_top  # its title is on the map, not cut off above it
+    last = key.locator("li").last
+    last.scroll_into_view_if_needed()
+    expect(last).to_be_in_viewport()  # the list scrolls inside the key
+
 def phone_page(browser: Any) -> tuple[Any, Any]:
     """A page in a phone-sized context (390 x 844, touch), CDN requests answered locally."""
     from conftest import RouteLog, install_routes
