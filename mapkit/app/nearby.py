@@ -155,7 +155,7 @@ def grid_height(rows: int) -> int:
 def show_not_mapped(overlay_id: str, region: str) -> None:
     """The research rows of an overlay group that have no coordinate, so users can see what the map leaves out."""
     spec = overlay_specs()[overlay_id]
-    rows = overlays.not_mapped(overlay_id, region=region)
+    rows = overlays.not_mapped_for_readers(overlay_id, region=region)
     region_name = mapkit.region_name(region)
     with st.expander(f"{spec.label} not on the map in {region_name}: {len(rows)} without a coordinate"):
         if rows.empty:
@@ -170,7 +170,6 @@ def show_not_mapped(overlay_id: str, region: str) -> None:
             "Status": rows["status"],
             "District": rows["lad"],
             "Why not mapped": rows["reason"],
-            "Notes": rows["notes"],
             "Source": rows["source_title"],
             "Link": first_url,
         })

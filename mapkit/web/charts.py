@@ -69,3 +69,31 @@ def decile_chart(deciles: pd.DataFrame, series: dict[str, str], *, height: int =
                  alt.Tooltip("share:Q", title="% of residents", format=".1f")],
     )
     return chart.properties(height=height, usermeta={"embedOptions": {"renderer": "svg"}})
+
+
+POSITION_DOMAIN = (0, 100)
+"""The position chart's fixed scale: 0 and 100 are the ends of England's ranking, whatever the areas shown."""
+
+
+def position_chart(rows: pd.DataFrame, *, key: str, height_per_row: int = 30) -> alt.Chart:
+    """A bar per indicator: the area's position among England's areas of its level, on a fixed 0-100 axis (one
+    area at 50 must not read as the top of the scale).
+
+    Parameters
+    ----------
+    rows
+        :class:`mapkit.analysis.profile.AreaProfile` table rows: ``label, england_position, value_text``.
+    key
+        What 0 and 100 mean (e.g. "100 = most deprived, 0 = least deprived"), the axis title.
+    """
+    data = rows.dropna(subset=["england_position"]).assign(
+        position=lambda f: f["england_position"].astype(float).round(1))
+    order = list(data["label"])
+    return alt.Chart(data).mark_bar(color="#0a58ca").encode(
+        x=alt.X("position:Q", title=f"Position in England ({key})",
+                scale=alt.Scale(domain=list(POSITION_DOMAIN), clamp=True, nice=False),
+                axis=alt.Axis(values=[0, 25, 50, 75, 100])),
+        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False)),
+        tooltip=[alt.Tooltip("label:N", title="Indicator"), alt.Tooltip("value_text:N", title="Figure"),
+                 alt.Tooltip("position:Q", title="Position (0-100)")],
+    ).properties(height=alt.Step(height_per_row), width="container")

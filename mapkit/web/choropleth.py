@@ -37,8 +37,8 @@ from mapkit.specs.registry import IndicatorSpec, registry
 from mapkit.specs.palettes import NoDataStyle, Ramp, class_colours
 from mapkit.data.postcodes import lookup
 from mapkit.analysis.map_data import MapData, prepare
-from mapkit.analysis.ranking import rank_worst_first
-from mapkit.text.ranks import RANK_HINT, RANK_ONE, colour_key
+from mapkit.analysis.ranking import rank_in_region
+from mapkit.text.ranks import colour_key, decile_hint, rank_hint, rank_one
 from mapkit.view import View
 from mapkit.web.elements import (AREA_LINE, AREA_LINE_DENSE, AreaLayer, FitRegion, FocusWithoutScroll, Legend, MapStyle,
                                  stable_ids, tile_layer)
@@ -105,7 +105,8 @@ def choropleth_data(frame: pd.DataFrame, spec: IndicatorSpec, classification: Cl
         "decile": frame["decile"].to_numpy() if "decile" in frame else np.nan,
         "note": frame["note"].to_numpy() if "note" in frame else "",
     }, index=pd.Index(frame["code"].astype(str), name="code"))
-    table["rank_region"] = rank_worst_first(table["value"], spec.higher_is)
+    table["rank_region"] = rank_in_region(table["value"], table["rank"] if "rank" in frame else None,
+                                          spec.higher_is)
     table = table.reindex(list(order))
     table["cls"] = table["cls"].fillna(NO_DATA).astype(int)
     notes = [""]
@@ -123,8 +124,8 @@ def choropleth_data(frame: pd.DataFrame, spec: IndicatorSpec, classification: Cl
         "label": html.escape(spec.label),
         "unit": html.escape(tooltip_unit(spec)),
         "regionLabel": html.escape(text.region_label),
-        "rankHint": html.escape(RANK_HINT[spec.higher_is]),
-        "decileHint": html.escape(f"1 = {RANK_ONE[spec.higher_is]} 10% of {text.level_plural} in England"),
+        "rankHint": html.escape(rank_hint(spec)),
+        "decileHint": html.escape(decile_hint(spec, text.level_plural)),
         "source": html.escape(f"Source: {text.source_short}; {spec.period}"),
         "nRegion": int(table["value"].notna().sum()),
         "nEngland": None if pd.isna(n_england) else int(n_england),
@@ -154,7 +155,7 @@ def legend_html(spec: IndicatorSpec, classification: Classification, colours: Se
     key = colour_key(spec.higher_is, classification.centre_label)
     deciles = classification.scheme == "national_deciles"
     if deciles:
-        how = f"National decile (1 = {RANK_ONE[spec.higher_is]} 10%) among {classification.reference}"
+        how = f"National decile (1 = {rank_one(spec)} 10%) among {classification.reference}"
     else:
         how = f"{SCHEMES[classification.scheme].label}; breaks from {classification.reference}"
     counts = classification.counts

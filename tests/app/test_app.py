@@ -186,10 +186,9 @@ def test_a_neutral_indicator_is_ranked_highest_first_never_worst() -> None:
     at = start({"region": WMCA, "level": "ward", "indicator": "population", "area": BINLEY})
     captions = [c.value for c in at.caption]
     assert any(c.startswith("Rank 1 = highest.") for c in captions)
-    neutral = "Households without a car or van, Usual residents"  # the profile's own order
-    assert any(f"100 = worst, 0 = best; for {neutral}: 100 = highest" in c for c in captions)
-    assert any(f"for {neutral} (sizes, not performance measures) rank 1 = highest" in c for c in captions)
-    assert not any(c.startswith("Rank 1 = worst.") for c in captions)
+    # one wording per indicator (mapkit.text.ranks): rates where higher is better read "lowest", never "worst"
+    assert any("100 = lowest for Residents 16+ in employment, Level 4+ qualifications" in c for c in captions)
+    assert not any(re.search(r"\bworst\b", c) for c in captions)
     palette = at.sidebar.selectbox(key="w_palette")
     assert "Darker = higher." in palette.help and "worse" not in palette.help
 
@@ -465,7 +464,8 @@ CHECKS = {
     "pdf": lambda c: c.startswith(b"%PDF-"),
     "svg": lambda c: c.lstrip().startswith(b"<?xml") and b"<svg" in c[:2000],
     "html": lambda c: c.lstrip().lower().startswith(b"<!doctype html>"),
-    "csv": lambda c: c.startswith(b"#"),
+    "csv": lambda c: c.startswith(b"area_code,area_name,area_level,indicator_id,"),  # tidy: no comment lines
+    "xlsx": lambda c: c.startswith(b"PK\x03\x04") and b"xl/worksheets/" in c,
     "pack": lambda c: c.startswith(b"%PDF-"),
     "zip": lambda c: c.startswith(b"PK\x03\x04"),
 }
@@ -560,5 +560,7 @@ def test_a_bad_as_of_date_in_a_link_is_reported() -> None:
 
 def test_the_ranked_tables_csv_is_made_when_asked_for() -> None:
     at = start({"region": mapkit.ENGLAND, "level": "ward", "indicator": "imd_score"})
-    (button,) = [b for b in at.get("download_button") if "Download CSV of all 6,817 wards" in b.proto.label]
-    assert button.proto.deferred_file_id and not button.proto.url  # made on the click (browser test downloads it)
+    buttons = [b for b in at.get("download_button") if b.proto.label.startswith("Download all 6,817 wards")]
+    assert [b.proto.label for b in buttons] == ["Download all 6,817 wards (CSV)",
+                                                 "Download all 6,817 wards (Excel, with sources)"]
+    assert all(b.proto.deferred_file_id and not b.proto.url for b in buttons)  # made on the click

@@ -22,9 +22,11 @@ def test_areas_side_by_side_with_their_published_figures() -> None:
     row = wide.loc[f"{spec.label} ({spec.unit})"]
     assert row["Birmingham"] == spec.format_value(float(values[BIRMINGHAM]))
     assert row["Manchester"] == spec.format_value(float(values[MANCHESTER]))
-    assert {"England", "West Midlands (CA)", "Greater Manchester (CA)"} <= set(wide.columns)
-    (csv,) = [b for b in at.get("download_button") if b.proto.label.startswith("Download the comparison")]
-    assert csv is not None
+    assert {"West Midlands (CA)", "Greater Manchester (CA)", "Median of England's districts"} <= set(wide.columns)
+    assert "No England figure: MHCLG publishes IoD2025 figures for LSOAs and local authority districts, not for " \
+        "England or regions." in [c.value for c in at.caption]  # missing, with the reason
+    assert [b.proto.label for b in at.get("download_button")] == [
+        "Download the comparison, every theme (CSV)", "Download the comparison, every theme (Excel, with sources)"]
 
 
 def test_no_area_and_lsoas_say_what_to_do() -> None:

@@ -26,8 +26,8 @@ def test_the_page_lists_the_areas_in_rank_order_with_their_figures() -> None:
     assert list(shown["rank_in_region"]) == list(range(1, len(expected) + 1))
     spec = mapkit.registry().indicator("income_score")
     assert [h.value for h in at.header] == [f"{spec.label}: wards of Coventry, ranked"]
-    (csv,) = [b for b in at.get("download_button") if "Download CSV" in b.proto.label]
-    assert csv.proto.label.startswith(f"Download CSV of all {len(expected)} wards")
+    assert [b.proto.label for b in at.get("download_button")] == [
+        f"Download all {len(expected)} wards (CSV)", f"Download all {len(expected)} wards (Excel, with sources)"]
 
 
 def test_search_filters_the_rows_and_the_plain_table_shows_the_same() -> None:

@@ -171,7 +171,7 @@ def test_default_view_draws_every_ward_in_its_legend_colour(page: Any, app_url: 
     assert_pixels_show_colours(page, frame, wards, expected)
 
     legend = frame.locator(".mapkit-legend").inner_text()
-    for text in ("IMD score", "(score)", "1 = worst 10%", "6,784 wards in England", "No data", "MHCLG"):
+    for text in ("IMD score", "(score)", "1 = most deprived 10%", "6,784 wards in England", "No data", "MHCLG"):
         assert text in legend
     assert re.search(r"1: \d+\.\d\d to \d+\.\d\d", legend)  # IMD score to 2 dp, as MHCLG publishes it
     assert "Contains OS data" in frame.locator(".leaflet-control-attribution").inner_text()
@@ -508,7 +508,8 @@ def test_the_export_tab_prepares_and_downloads_a_file_of_the_view(page: Any, app
         button.click()
     assert download.value.suggested_filename == "E08000026_coventry_income_score_ward.csv"
     text = Path(download.value.path()).read_text(encoding="utf-8")
-    assert text.startswith("#") and text.count("\nE05") == len(mapkit.load_boundaries("ward", COVENTRY))
+    assert text.startswith("area_code,area_name,area_level,")  # the tidy table: no comment lines
+    assert text.count("\nE05") == len(mapkit.load_boundaries("ward", COVENTRY))
 
 
 def test_search_opens_a_postcode_and_places_and_refuses_a_bad_postcode(page: Any, app_url: str) -> None:
@@ -714,12 +715,16 @@ def test_compare_cities_export_them_similar_to_sandwell_and_reopen_from_a_link(p
     assert frame.evaluate(outlined) == sorted(cities)  # outlined on the map
 
     with page.expect_download() as download:
-        page.get_by_role("button", name=re.compile("^Download the comparison")).click()
+        page.get_by_role("button", name="Download the comparison, every theme (CSV)").click()
     text = Path(download.value.path()).read_text(encoding="utf-8")
-    assert text.startswith("#") and "Office for National Statistics" in text
+    assert text.startswith("area_code,area_name,area_level,") and "Office for National Statistics" in text
     for code in cities:
-        assert f",area,{code}," in text
-    assert ",england,E92000001,England," in text and "imd_score" in text and "gva_per_hour" in text
+        assert f"\n{code}," in text and ",area," in text
+    assert "\nE92000001,England,england," in text and "imd_score" in text and "gva_per_hour" in text
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the comparison, every theme (Excel, with sources)").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    assert Path(download.value.path()).read_bytes()[:2] == b"PK"
 
     from conftest import RouteLog, install_routes
 
@@ -746,10 +751,10 @@ def test_the_ranked_table_shows_a_page_and_a_row_on_another_page_opens_its_profi
     open_app(page, app_url + f"/?region={mapkit.ENGLAND}&level=ward&indicator=imd_score")
     expect(page.get_by_text("Rows 1 to 250 of the 6,817 wards (page 1 of 28).")).to_be_visible(timeout=LOAD_TIMEOUT)
     with page.expect_download() as got:  # made on the click: every ward, not only the page shown
-        page.get_by_role("button", name="Download CSV of all 6,817 wards (with source header)").click()
-    lines = Path(got.value.path()).read_text(encoding="utf-8").splitlines()
-    rows = [line for line in lines if not line.startswith("#")]
+        page.get_by_role("button", name="Download all 6,817 wards (CSV)").click()
+    rows = Path(got.value.path()).read_text(encoding="utf-8").splitlines()
     assert len(rows) == 1 + 6817 and rows[1].startswith(f"{wards.iloc[0]['code']},")
+    assert rows[0].startswith("area_code,area_name,area_level,indicator_id,indicator,period,value,unit")
     page.get_by_role("spinbutton", name="Page").fill("2")
     page.keyboard.press("Enter")
     expect(page.get_by_text("Rows 251 to 500 of the 6,817 wards (page 2 of 28).")).to_be_visible(

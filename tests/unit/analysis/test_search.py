@@ -126,3 +126,13 @@ def test_a_station_is_the_views_place_and_another_search_clears_it() -> None:
     assert view.place == f"transport_schemes:{station.code}" and view.area == "E05011154"
     ward = search.search("Bordesley and Highgate").places[0]
     assert search.view_for(view, place=ward)[0].place is None
+@pytest.mark.parametrize("typed", ["Ｂ９　５ＲＰ", "ｂ９５ｒｐ", "B９ 5RP"])
+def test_a_postcode_in_full_width_characters_finds_the_postcode(typed):
+    """Audit (issue 26): a postcode typed on a full-width keyboard returned LSOA names; input is NFKC-normalised."""
+    result = search.search(typed)
+    assert result.postcode is not None and result.postcode.postcode == "B9 5RP" and not result.places
+
+
+def test_a_place_in_full_width_characters_finds_the_place():
+    assert search.find_places("Ｓａｎｄｗｅｌｌ") == search.find_places("Sandwell")
+    assert search.find_places("Ｓａｎｄｗｅｌｌ")[0].code == "E08000028"
