@@ -116,6 +116,12 @@ def zone_residents(overlay_id: str, region: str, feature_id: str) -> zones.ZoneR
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
+def zone_wards(codes: tuple[str, ...], indicator: str) -> pd.DataFrame:
+    """A zone's wards in rank order on an indicator, with their figures."""
+    return zones.zone_wards(codes, indicator)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
 def decile_comparison(shares: tuple[float, ...], ca_code: str | None) -> pd.DataFrame:
     """Share of residents by decile here, in the combined authority and in England."""
     return zones.comparison(pd.DataFrame({"share": list(shares)}), ca_code)
@@ -171,14 +177,9 @@ def series_years(series_id: str) -> list[int]:
 def region_trend(indicator: str, region: str, period: tuple[int, int] | None) -> str | None:
     """The "In brief" sentence on the region's own change (computed from ONS's series)."""
     try:
-        return time_series.region_sentence(indicator, region, region_label_plain(region), period)
+        return time_series.region_sentence(indicator, region, period)
     except mapkit.MapkitError:
         return None
-
-
-def region_label_plain(code: str) -> str:
-    name = mapkit.region_name(code)
-    return f"the {name} CA" if mapkit.region_kind(code) == "ca" else name
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -188,7 +189,7 @@ def trends(series_id: str, level: str, codes: tuple[str, ...]) -> dict[str, list
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def area_trend(series_id: str, code: str, level: str, ca_code: str | None) -> pd.DataFrame:
-    names = {code: mapkit.region_name(code) if level in ("lad", "ca") else code}
+    names = {code: mapkit.region_name(code)}  # a series' areas are districts and CAs, which have region names
     if ca_code:
         names[ca_code] = f"{mapkit.region_name(ca_code)} CA"
     return time_series.area_lines(series_id, code, level, ca_code=ca_code, names=names)

@@ -9,7 +9,6 @@ for another."""
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 import folium
@@ -17,7 +16,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import mapkit
-from mapkit.analysis import describe, similar
+from mapkit.analysis import describe
 from mapkit.analysis.map_data import MapData
 from mapkit.app import state
 from mapkit.app.cached import in_brief, overlay_frame, own_figures, similar_table, static_files
@@ -31,8 +30,9 @@ from mapkit.text.markup import escape, markdown_text
 from mapkit.view import View
 from mapkit.web import assets
 from mapkit.web import overlays as overlay_drawing
-from mapkit.web.webmap import SIMILAR_STYLE, WebMap, build_map, highlight_group
 from mapkit.web.elements import Legend
+from mapkit.web.highlights import bounds_of, similar_group
+from mapkit.web.webmap import WebMap, build_map
 from mapkit.web.upload_layer import upload_layer
 
 MAP_HEIGHT = 660
@@ -60,22 +60,40 @@ def overlay_layers(view: View, user_layer: UserLayer | None = None) -> list[foli
     return layers
 
 
-def similar_layers(view: View) -> list[folium.FeatureGroup]:
-    """The open area's similar areas outlined on the map, when the user asked for it."""
-    if not (view.area and view.level in similar.LEVELS and state.widget(Widget.SHOW_SIMILAR)):
-        return []
+def similar_layers(view: View, data: MapData) -> tuple[list[folium.FeatureGroup], list[list[float]] | None]:
+    """The open area's similar areas, outlined, numbered and named in a key, and the bounds around them and the
+    area (the map is fitted to them: they can lie anywhere in England), when the view asks for them."""
+    if not view.similar:
+        return [], None
     try:
-        codes = list(similar_table(view.area, view.level)["code"])
+        table = similar_table(view.area, view.level)
     except mapkit.MapkitError:
-        return []
-    return [highlight_group(view.level, codes, "Similar areas", SIMILAR_STYLE)]
+        return [], None
+    names = data.frame.loc[data.frame["code"] == view.area, "name"]
+    group = similar_group(view.level, str(names.iloc[0]) if len(names) else view.area, table)
+    return [group], bounds_of(view.level, [view.area, *table["code"]])
+
+
+def place_bounds(view: View) -> list[list[float]] | None:
+    """The bounds of the view's place (a zone or a line; a point keeps the region's), when it is drawn."""
+    if not view.place:
+        return None
+    overlay_id, _, feature_id = view.place.partition(":")
+    frame = overlay_frame(overlay_id, view.region, view.statuses, view.as_of)
+    shapes = frame.geometry[frame["id"] == feature_id]
+    if shapes.empty or shapes.iloc[0].geom_type == "Point":
+        return None
+    west, south, east, north = (float(v) for v in shapes.iloc[0].bounds)
+    return [[south, west], [north, east]]
 
 
 def make_map(view: View, data: MapData, user_layer: UserLayer | None = None,
              own: MapExtras = MapExtras()) -> WebMap:
-    view_map = build_map(view, data=data, extra_layers=[*similar_layers(view), *overlay_layers(view, user_layer),
+    similar_outlines, fit = similar_layers(view, data)
+    fit = fit or place_bounds(view)
+    view_map = build_map(view, data=data, extra_layers=[*similar_outlines, *overlay_layers(view, user_layer),
                                                         *own.layers],
-                         files=static_files())
+                         files=static_files(), bounds=fit)
     for tool in own.tools:  # the drawing tools sit on the base map, with their editable layer
         tool.add_to(view_map.base)
     return view_map
@@ -107,7 +125,8 @@ def open_clicked_area() -> None:
     view = state.current_view()
     if code and state.first_time("map_click", code) and code != view.area \
             and code in area_codes(view.level, view.region):
-        state.set_view(dataclasses.replace(view, area=code))
+        state.set_view(view.with_area(code))
+        state.ask_reveal()
 
 
 def show_map(view: View, data: MapData, user_layer: UserLayer | None) -> None:

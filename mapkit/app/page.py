@@ -25,9 +25,11 @@ from mapkit.app.guarded import guarded
 from mapkit.app.map_panel import announce, show_map
 from mapkit.app.nearby import show_nearby
 from mapkit.app.own_area import show_own_area
+from mapkit.app.place import open_place
 from mapkit.app.profile import show_profile, show_profile_table
 from mapkit.app.ranking import show_ranking
 from mapkit.app.scorecard import show_scorecard
+from mapkit.app.share import PROFILE_KEY, copy_link, reveal_profile_after_pick
 from mapkit.app.sidebar import sidebar
 from mapkit.app.state import Widget
 from mapkit.app.trends import show_series_ranking
@@ -115,7 +117,10 @@ def main() -> None:
     sync_url(view)
 
     st.html(PAGE_STYLE)
-    st.title("England policy map")
+    title_column, share_column = st.columns([4, 1], vertical_alignment="center")
+    title_column.title("England policy map")
+    with share_column:
+        copy_link(view)
     show_help(folded_only=map_first)
     for notice in state.NOTICES.get() or []:
         st.info(notice, icon="ℹ️")
@@ -123,7 +128,7 @@ def main() -> None:
         state.NOTICES.set([])
         st.rerun()
 
-    data = prepare(dataclasses.replace(view, overlays=()))  # overlays come from this app's shared cache
+    data = prepare(dataclasses.replace(view, overlays=(), place=None))  # overlays: from this app's shared cache
     spec, region_name, frame, classes = data.spec, data.region_name, data.frame, data.classification
     plural = mapkit.registry().boundary(view.level).plural
     if data.versus is not None:
@@ -145,10 +150,12 @@ def main() -> None:
         state.PAGE_DRAWN.set(True)
         rest_of_page_soon()
         return
-    with profile_column:
+    with profile_column, st.container(key=PROFILE_KEY):
         prof = show_profile(view, data)
+    reveal_profile_after_pick()
     if prof is not None:
         show_profile_table(view, prof)
+    open_place(view, TABS["nearby"])
     # "Who lives near" runs only while its tab is open (st.tabs with a key tells which is): it is the heavy part.
     first_tab = state.FIRST_TAB.setdefault(TABS["own"] if view.own else TABS["compare"] if view.compare_areas
                                            else None)
@@ -215,18 +222,13 @@ def show_change_note(view: View) -> None:
 
 
 def show_footer(view: View, user_layer: UserLayer | None = None) -> None:
-    tiles = BASEMAPS[view.basemap]
-    basemap = None
-    if tiles.provider:
-        import xyzservices
-
-        basemap = xyzservices.providers.query_name(tiles.provider).attribution
     extra = [postcodes.SOURCE_KEY] if view.postcode else []
     if view.own:
         extra += list(own_area.SOURCE_KEYS)  # your own area's profile
     lines = wording.footer_lines(mapkit.registry().indicator(view.indicator), overlays=view.overlays,
                                  extra_sources=extra,
-                                 nearby_method=nearby.METHOD, basemap_attribution=basemap,
+                                 nearby_method=nearby.METHOD,
+                                 basemap_attribution=BASEMAPS[view.basemap].attribution,
                                  upload_name=None if user_layer is None else markdown_text(user_layer.name))
     st.divider()
     st.markdown("**Sources and licences of everything shown**\n\n" + "\n".join(lines))

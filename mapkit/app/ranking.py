@@ -3,7 +3,6 @@ same rows as a plain HTML table, and every area as a tidy CSV or an Excel workbo
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 
 import pandas as pd
@@ -60,15 +59,15 @@ def show_ranking(view: View, data: MapData | None = None) -> None:
     query = str(state.widget(Widget.TABLE_SEARCH) or "").strip()
     st.caption(page.summary(plural, markdown_text(query)))
     rows = page.rows
-    shown = rows.assign(value_text=[spec.format_value(None if pd.isna(v) else float(v)) for v in rows["value"]])
-    shown, trend_column = with_trend(shown, view)
+    page_rows = rows.assign(value_text=[spec.format_value(None if pd.isna(v) else float(v)) for v in rows["value"]])
+    page_rows, trend_column = with_trend(page_rows, view)
     # A key per page: a selection belongs to the rows it was made on, not to the same position on another page.
     key = "ranking_table_" + state.digest((signature, page.page))
     columns = [*(["rank_in_region"] if view.region != mapkit.ENGLAND else []), "name", "code", "value",
                *trend_column, "rank_in_england", "n_england", "decile_in_england", "note"]
     st.dataframe(
-        shown[columns], hide_index=True, width="stretch", height=320, key=key,  # only the columns shown are sent
-        on_select=functools.partial(open_picked_row, key, list(shown["code"].astype(str))),
+        page_rows[columns], hide_index=True, width="stretch", height=320, key=key,  # only the columns shown are sent
+        on_select=functools.partial(open_picked_row, key, list(page_rows["code"].astype(str))),
         selection_mode="single-row", column_order=columns,
         column_config={
             **trend_config(view),
@@ -86,7 +85,7 @@ def show_ranking(view: View, data: MapData | None = None) -> None:
     )
     if st.checkbox("Show as a plain table", key=Widget.PLAIN_TABLE,
                    help="The rows of this page as an HTML table with headers, for screen readers and printing."):
-        plain_table(shown, view)
+        plain_table(page_rows, view)
     table_downloads(f"Download all {len(table):,} {plural}", "indicator", (view.indicator, view.level, view.region),
                     stem=table_file_name(view.indicator, view.level, view.region).removesuffix(".csv"),
                     key="ranking_download")
@@ -94,15 +93,17 @@ def show_ranking(view: View, data: MapData | None = None) -> None:
 
 
 def open_picked_row(key: str, codes: list[str]) -> None:
-    """The table's ``on_select`` callback: the picked row's area opens its profile before the page runs (one run)."""
+    """The table's ``on_select`` callback: the picked row's area opens its profile before the page runs (one run),
+    and on a phone the profile is brought into view."""
     picked = getattr(getattr(state.widget(key), "selection", None), "rows", None) or []
     if picked and picked[0] < len(codes):
         code, current = codes[picked[0]], state.current_view()
         if code != current.area and state.first_time("table_pick", code):
-            state.set_view(dataclasses.replace(current, area=code))
+            state.set_view(current.with_area(code))
+            state.ask_reveal()
 
 
-def plain_table(shown: pd.DataFrame, view: View) -> None:
+def plain_table(page_rows: pd.DataFrame, view: View) -> None:
     """The page's rows as a real HTML table (st.table): the same rows, in the same order, as the grid above."""
     spec = mapkit.registry().indicator(view.indicator)
     region_name = mapkit.region_name(view.region)
@@ -111,5 +112,5 @@ def plain_table(shown: pd.DataFrame, view: View) -> None:
                "decile_in_england": "National decile", "note": "Note"}
     if view.region == mapkit.ENGLAND:  # England is the region: its rank is the rank in England (as in the grid)
         columns.pop("rank_in_region")
-    table = shown[[c for c in columns if c in shown.columns]].rename(columns=columns)
+    table = page_rows[[c for c in columns if c in page_rows.columns]].rename(columns=columns)
     st.table(table.astype(str).replace({"nan": "", "<NA>": "", "None": ""}))

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import html
+import re
 
 
 @dataclasses.dataclass(frozen=True)
@@ -18,6 +20,15 @@ class Basemap:
     name: str
     label: str
     provider: str | None
+
+    @property
+    def attribution(self) -> str | None:
+        """The provider's attribution as plain text (``Tiles © Esri — Esri, DeLorme, NAVTEQ``), for a page's list
+        of sources; ``None`` for no tiles."""
+        tiles = self.tiles()
+        if tiles is None:
+            return None
+        return " ".join(html.unescape(re.sub(r"<[^>]*>", "", str(tiles["attribution"]))).split())
 
     def tiles(self) -> dict[str, object] | None:
         """``{"url", "attribution", "maxZoom"}`` for Leaflet (``{r}`` in the URL: Leaflet's retina suffix), or

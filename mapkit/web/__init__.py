@@ -19,7 +19,9 @@ layer's script:
 * ``own_area.js``: the glue between Leaflet.draw and your own area (``window.mapkit.ownArea``), sent with the
   drawing tools;
 * ``site.js``, ``site.css`` and ``site.html``: the page of a static site (:mod:`mapkit.publish.site`), which loads the
-  files above as files rather than inline.
+  files above as files rather than inline;
+* ``page.js`` and ``page.css``: the Streamlit page's own behaviour around the map ("Copy link", the profile brought
+  into view on a phone), sent by :mod:`mapkit.app.share`.
 
 Python configures them with small JSON objects; the Jinja templates in :mod:`mapkit.web.elements` only call them.
 """
@@ -41,6 +43,8 @@ SITE_RUNTIME = ("site.js",)
 """The static site's page script (:mod:`mapkit.publish.site`), loaded after the areas' and the map's runtime."""
 SITE_STYLES = ("map.css", "site.css")
 """The static site's stylesheets (its page is ``site.html``)."""
+PAGE_RUNTIME, PAGE_STYLES = ("page.js",), ("page.css",)
+"""The Streamlit page's own script and stylesheet (:mod:`mapkit.app.share`)."""
 
 
 @cache

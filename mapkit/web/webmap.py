@@ -128,7 +128,7 @@ class WebMap:
 def build_map(view: View, *, data: MapData | None = None, extra_layers: Iterable[folium.FeatureGroup] = (),
               geometry: GeometryPayload | None = None,
               outlines: GeometryPayload | None | Literal["cached"] = "cached",
-              files: StaticFiles | None = None) -> WebMap:
+              files: StaticFiles | None = None, bounds: list[list[float]] | None = None) -> WebMap:
     """The web map of a view: its choropleth, the parent outlines, then ``extra_layers``, on the view's basemap.
 
     Parameters
@@ -148,6 +148,9 @@ def build_map(view: View, *, data: MapData | None = None, extra_layers: Iterable
         Where the areas, outlines and runtime are published as files the page fetches once and keeps (the app); by
         default, or when the folder cannot be written, they are sent inline, so the map is one self-contained page
         (the HTML export, tests).
+    bounds
+        ``[[south, west], [north, east]]`` to fit the map to instead of the region (a place or areas the page
+        picks out, e.g. :func:`mapkit.web.highlights.bounds_of`).
     """
     data = prepare(view) if data is None else data
     level, region = view.level, view.region
@@ -178,7 +181,7 @@ def build_map(view: View, *, data: MapData | None = None, extra_layers: Iterable
         if marker is not None:
             layers.append(marker)
     stable_ids(layers)
-    return WebMap(base=base_map(geometry.bounds, view.basemap, runtime=runtime), layers=tuple(layers))
+    return WebMap(base=base_map(bounds or geometry.bounds, view.basemap, runtime=runtime), layers=tuple(layers))
 
 
 def _published(publish: Callable[..., Any], *args: Any) -> Any:

@@ -48,7 +48,7 @@ def indicator_view(indicator: str = "imd_score", level: str = "ward", region: st
                    scheme: str = "quantiles", k: int = 5, palette: str = "default", basemap: str = "none",
                    selected: str | None = None, extra_layers=()) -> tuple[webmap.WebMap, pd.DataFrame,
                                                                            classify.Classification, list[str]]:
-    view = View(region=region, level=level, indicator=indicator, scheme=scheme, k=k, compare="region",
+    view = View(region=region, level=level, indicator=indicator, scheme=scheme, k=k, breaks_from="region",
                 palette=palette, basemap=basemap, area=selected)
     data = prepare(view)
     return build_map(view, extra_layers=extra_layers), data.frame, data.classification, list(data.colours)
@@ -129,7 +129,7 @@ def test_legend_names_the_indicator_unit_classes_no_data_and_source() -> None:
     spec = mapkit.registry().indicator("imd_score")
     frame = mapkit.load_indicator("imd_score", "ward", WMCA)
     classes = classify.classify_indicator(frame, "imd_score", "ward", WMCA, scheme_name="national_deciles", k=5,
-                                          compare="england", region_label="West Midlands")
+                                          breaks_from="england", region_label="West Midlands")
     colours = palettes.class_colours(palettes.PALETTES["Reds"], classes.k, spec.higher_is)
     text = choropleth.map_text(spec, "ward", "West Midlands")
     legend = legend_html(spec, classes, colours, palettes.NO_DATA, text)
@@ -356,7 +356,7 @@ def test_a_legend_with_many_classes_lists_them_in_two_columns(scheme: str, k: in
     spec = mapkit.registry().indicator("imd_score")
     frame = mapkit.load_indicator("imd_score", "ward", WMCA)
     classes = classify.classify_indicator(frame, "imd_score", "ward", WMCA, scheme_name=scheme, k=k,
-                                          compare="england", region_label="West Midlands")
+                                          breaks_from="england", region_label="West Midlands")
     colours = palettes.class_colours(palettes.PALETTES["Reds"], classes.k, spec.higher_is)
     legend = legend_html(spec, classes, colours, palettes.NO_DATA, choropleth.map_text(spec, "ward", "WM"))
     assert ("grid-auto-flow:column" in legend) == (columns == 2)

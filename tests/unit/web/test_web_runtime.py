@@ -78,7 +78,8 @@ def test_every_static_file_is_sent() -> None:
     sent = (set(web.AREAS_RUNTIME) | set(web.UPLOADS_RUNTIME) | set(web.MAP_RUNTIME) | set(web.OWN_AREA_RUNTIME)
             | {"map.css"})
     published = set(web.SITE_RUNTIME) | set(web.SITE_STYLES)  # the static site's page (mapkit.publish.site)
-    assert {p.name for p in STATIC.iterdir() if p.suffix in {".js", ".css"}} == sent | published
+    page = set(web.PAGE_RUNTIME) | set(web.PAGE_STYLES)  # the Streamlit page's own (mapkit.app.share)
+    assert {p.name for p in STATIC.iterdir() if p.suffix in {".js", ".css"}} == sent | published | page
 
 
 def test_the_map_carries_each_runtime_file_as_it_is() -> None:
