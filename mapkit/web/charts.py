@@ -90,10 +90,12 @@ def position_chart(rows: pd.DataFrame, *, key: str, height_per_row: int = 30) ->
         position=lambda f: f["england_position"].astype(float).round(1))
     order = list(data["label"])
     return alt.Chart(data).mark_bar(color="#0a58ca").encode(
-        x=alt.X("position:Q", title=f"Position in England ({key})",
+        x=alt.X("position:Q", title=["Position in England", f"({key})"],  # two lines: it fits a phone
                 scale=alt.Scale(domain=list(POSITION_DOMAIN), clamp=True, nice=False),
                 axis=alt.Axis(values=[0, 25, 50, 75, 100])),
-        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False)),
+        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=150, labelOverlap=False)),
         tooltip=[alt.Tooltip("label:N", title="Indicator"), alt.Tooltip("value_text:N", title="Figure"),
                  alt.Tooltip("position:Q", title="Position (0-100)")],
-    ).properties(height=alt.Step(height_per_row), width="container")
+    ).properties(height=alt.Step(height_per_row), width="container",
+                 # the labels count in the width: on a phone the whole chart, labels and bars, fits the column
+                 autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))

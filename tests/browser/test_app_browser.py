@@ -102,7 +102,8 @@ def settle(page: Any, frame: Any) -> None:
 
 
 def page_point(page: Any, frame: Any, lat: float, lng: float) -> tuple[float, float]:
-    """Page coordinates of a point on the map."""
+    """Page coordinates of a point on the map (scrolled into view first: a click below the fold would miss)."""
+    page.locator(MAP_FRAME).scroll_into_view_if_needed()
     settle(page, frame)
     inner = frame.evaluate("""([lat, lng]) => {
         const p = window.map.latLngToContainerPoint([lat, lng]);

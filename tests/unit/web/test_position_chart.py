@@ -16,5 +16,5 @@ def test_the_axis_runs_0_to_100_for_an_area_near_the_middle():
     spec = position_chart(rows, key=key).to_dict()
     x = spec["encoding"]["x"]
     assert x["scale"]["domain"] == list(POSITION_DOMAIN) == [0, 100] and x["axis"]["values"][-1] == 100
-    assert x["title"] == f"Position in England ({key})"
+    assert x["title"] == ["Position in England", f"({key})"]
     assert spec["height"] == {"step": 30} and len(spec["datasets"][spec["data"]["name"]]) == len(rows)
