@@ -9,6 +9,7 @@ from __future__ import annotations
 from mapkit.specs.classes import COMPARES, SCHEMES
 from mapkit.analysis.map_data import MapData
 from mapkit.specs.registry import overlay_specs, registry
+from mapkit.text.wording import singular_label as singular
 
 DEPRIVATION_SOURCES: frozenset[str] = frozenset({"iod2025"})
 """Sources whose rank 1 means "most deprived" (the Indices of Deprivation); others say "highest" or "lowest"."""
@@ -33,12 +34,6 @@ def place(name: str, kind: str) -> str:
 def place_title(name: str, kind: str) -> str:
     """The region as written in a title: "West Midlands combined authority area"."""
     return PLACE_PATTERNS[kind][1].format(name=name)
-
-
-def singular(level: str) -> str:
-    """One area of ``level`` inside a sentence: "ward", "district", "LSOA (neighbourhood)"."""
-    label = registry().boundary(level).label
-    return label if label[:2].isupper() else label[0].lower() + label[1:]
 
 
 def plural(level: str) -> str:
