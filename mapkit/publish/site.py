@@ -44,11 +44,13 @@ from mapkit.web.elements import area_options
 from mapkit.web.encode import (PARENT_NAME_COLUMN, GeometryPayload, area_geometry, outline_geometry,
                                script_json)
 from mapkit.web.geometry_files import write_geometry
+from mapkit.web.hexmap import LABELS_RUNTIME, hex_credit, hex_geometry, hex_label_points, hex_outlines, note_html
+from mapkit.data.hexes import hex_problem
 from mapkit.text.wording import level_label, region_label, source_statement
 
 MARK = ".mapkit-site"
 """File that marks a folder as a site written here: only such a folder (or an empty one) is replaced."""
-RUNTIME = web.AREAS_RUNTIME + web.MAP_RUNTIME + web.SITE_RUNTIME
+RUNTIME = web.AREAS_RUNTIME + web.MAP_RUNTIME + LABELS_RUNTIME + web.SITE_RUNTIME
 """The page's scripts from ``mapkit/web/static``, in load order (``site.js`` last: it starts the page)."""
 TITLE = "England policy map"
 
@@ -155,6 +157,7 @@ def _view_entry(site: Path, region: str, level: str, log: Callable[[str], None],
     if outlines is not None:
         entry["outlines"] = _ref(outlines, write_geometry(outlines, folder))
         entry["outlineOptions"] = area_options(outline_style(outlines), interactive=False)
+    entry["hex"] = _hex_entry(folder, region, level, geometry)
     for indicator in indicators_for(level):
         try:
             data = prepare(View(region=region, level=level, indicator=indicator, scheme=None))
@@ -169,6 +172,21 @@ def _view_entry(site: Path, region: str, level: str, log: Callable[[str], None],
     log(f"{region_label(region)}, {registry().boundary(level).plural}: {len(geometry):,} areas, "
         f"{len(entry['data'])} indicators")
     return entry if entry["data"] else None
+
+
+def _hex_entry(folder: Path, region: str, level: str, geometry: GeometryPayload) -> dict[str, Any] | None:
+    """The view's hex map (:mod:`mapkit.web.hexmap`), or ``None`` where there is none. Its hexagons have the
+    areas' codes in the areas' order, so each indicator's data file draws on either."""
+    if hex_problem(level, region) is not None:
+        return None
+    hexes, outlines = hex_geometry(level, region), hex_outlines(level, region)
+    if hexes.codes != geometry.codes:
+        return None
+    return {"bounds": hexes.bounds, "areas": _ref(hexes, write_geometry(hexes, folder)),
+            "areaOptions": area_options(area_style(hexes), interactive=True, attribution=hex_credit()),
+            "outlines": None if outlines is None else _ref(outlines, write_geometry(outlines, folder)),
+            "outlineOptions": None if outlines is None else area_options(outline_style(outlines), interactive=False),
+            "labels": hex_label_points(level, region), "note": note_html(level, region)}
 
 
 def _parent_head(level: str) -> str:
@@ -190,6 +208,7 @@ def build_site(site: Path, views: Sequence[tuple[str, str]], *, log: Callable[[s
     skipped: list[str] = []
     manifest: dict[str, Any] = {"title": TITLE, "regions": [], "levels": {}, "indicators": {}, "views": {},
                                 "boundarySources": [source_statement("ons_boundaries")],
+                                "hexSources": [source_statement("hexmaps")],
                                 "tiles": BASEMAPS[DEFAULT.basemap].tiles()}  # the app's default basemap
     for region, level in views:
         entry = _view_entry(site, region, level, log, skipped)

@@ -13,18 +13,19 @@ const manifest = {
     gva: {label: "GVA per hour", theme: "Economy"},
   },
   views: {
-    "E92000001/lad": {data: {imd_score: "data/a.json", gva: "data/b.json"}},
-    "E47000007/lad": {data: {gva: "data/c.json", imd_score: "data/d.json"}},
-    "E47000007/ward": {data: {imd_score: "data/e.json", income_score: "data/f.json"}},
+    "E92000001/lad": {data: {imd_score: "data/a.json", gva: "data/b.json"}, hex: {areas: {url: "geometry/h.json"}}},
+    "E47000007/lad": {data: {gva: "data/c.json", imd_score: "data/d.json"}, hex: null},
+    "E47000007/ward": {data: {imd_score: "data/e.json", income_score: "data/f.json"}, hex: {}},
   },
   default: {region: "E47000007", level: "ward", indicator: "imd_score"},
 };
 
 test("an address names the view; missing parts take the site's default", () => {
   assert.deepEqual(site.parseState("", "#region=E92000001&level=lad&indicator=gva", manifest),
-                   {region: "E92000001", level: "lad", indicator: "gva", embed: false, notices: []});
+                   {region: "E92000001", level: "lad", indicator: "gva", layout: "map", embed: false, notices: []});
   assert.deepEqual(site.parseState("?embed=1", "", manifest),
-                   {region: "E47000007", level: "ward", indicator: "imd_score", embed: true, notices: []});
+                   {region: "E47000007", level: "ward", indicator: "imd_score", layout: "map", embed: true,
+                    notices: []});
 });
 
 test("what the site does not hold falls back to the default, with a notice", () => {
@@ -42,10 +43,13 @@ test("what the site does not hold falls back to the default, with a notice", () 
 });
 
 test("a link round-trips and the embed snippet escapes what it quotes", () => {
-  const state = {region: "E47000007", level: "ward", indicator: "income_score"};
+  const state = {region: "E47000007", level: "ward", indicator: "income_score", layout: "map"};
   assert.equal(site.stateHash(state), "#region=E47000007&level=ward&indicator=income_score");
   assert.deepEqual(site.parseState("", site.stateHash(state), manifest),
                    {...state, embed: false, notices: []});
+  const hex = {...state, layout: "hex"};
+  assert.equal(site.stateHash(hex), "#region=E47000007&level=ward&indicator=income_score&layout=hex");
+  assert.deepEqual(site.parseState("", site.stateHash(hex), manifest), {...hex, embed: false, notices: []});
   assert.equal(site.embedSnippet("https://maps.example.org/wmca/", state, "Income \"score\" <b>"),
                "<iframe src=\"https://maps.example.org/wmca/?embed=1#region=E47000007&amp;level=ward&amp;" +
                "indicator=income_score\" title=\"Income &quot;score&quot; &lt;b&gt;\" width=\"100%\" " +
@@ -61,6 +65,19 @@ test("pickers: a region's levels and a view's indicators grouped by theme, in th
   ]);
   assert.equal(site.titleOf(manifest, {region: "E92000001", level: "lad", indicator: "gva"}),
                "GVA per hour in England, by district");
+});
+
+test("the hex map is offered where the site holds one; elsewhere a link to it shows the map, with a notice", () => {
+  assert.deepEqual(site.layoutsOf(manifest, "E92000001", "lad"), ["map", "hex"]);
+  assert.deepEqual(site.layoutsOf(manifest, "E47000007", "lad"), ["map"]);
+  const none = site.parseState("", "#region=E47000007&level=lad&indicator=gva&layout=hex", manifest);
+  assert.equal(none.layout, "map");
+  assert.deepEqual(none.notices, ["This site has no hex map of districts here: showing the map."]);
+  const odd = site.parseState("", "#region=E92000001&level=lad&layout=%3Cb%3E", manifest);
+  assert.equal(odd.layout, "map");
+  assert.deepEqual(odd.notices, ["This site has no layout <b>: showing the map."]);  // shown as text, never markup
+  assert.equal(site.titleOf(manifest, {region: "E92000001", level: "lad", indicator: "gva", layout: "hex"}),
+               "GVA per hour in England, by district, hex map");
 });
 
 test("the table of the areas keeps Python's escaping and names its columns", () => {

@@ -22,6 +22,7 @@
   "use strict";
 
   var NARROW_MAP = 560;  // as mapkit.web.elements.NARROW_MAP: legends start folded on a narrower map
+  var LAYOUTS = {map: "Map", hex: "Hex map"};  // as a link writes them (layout=hex); "map" is the default
 
   function viewKey(region, level) { return region + "/" + level; }
 
@@ -48,16 +49,21 @@
     return out;
   }
 
+  /** Layouts of a region's level that the site holds: the map, and the hex map where there is one. */
+  function layoutsOf(manifest, region, level) {
+    return manifest.views[viewKey(region, level)].hex ? ["map", "hex"] : ["map"];
+  }
+
   /**
    * The view a page address asks for, falling back to the site's default for anything the site does not hold.
    * @param {string} search  location.search (?embed=1)
-   * @param {string} hash  location.hash (#region=...&level=...&indicator=...)
+   * @param {string} hash  location.hash (#region=...&level=...&indicator=...&layout=hex)
    * @param {object} manifest  the site's manifest (mapkit.publish.site.manifest)
-   * @returns {object}  {region, level, indicator, embed: boolean, notices: string[]}
+   * @returns {object}  {region, level, indicator, layout: "map"|"hex", embed: boolean, notices: string[]}
    */
   function parseState(search, hash, manifest) {
     var asked = params(hash), fallback = manifest["default"], notices = [], region, level, levels, indicators,
-        indicator;
+        indicator, layout;
     region = asked.region || fallback.region;
     if (!manifest.regions.some(function (r) { return r.code === region; })) {
       notices.push("This site has no map of region " + region + ": showing " + labelOf(manifest, fallback.region) +
@@ -77,7 +83,14 @@
       indicator = Object.prototype.hasOwnProperty.call(indicators, fallback.indicator) ?
         fallback.indicator : Object.keys(indicators)[0];
     }
-    return {region: region, level: level, indicator: indicator, embed: params(search).embed === "1",
+    layout = asked.layout || "map";
+    if (layoutsOf(manifest, region, level).indexOf(layout) < 0) {
+      notices.push(Object.prototype.hasOwnProperty.call(LAYOUTS, layout) ?
+        "This site has no hex map of " + manifest.levels[level].label.toLowerCase() + " here: showing the map." :
+        "This site has no layout " + layout + ": showing the map.");
+      layout = "map";
+    }
+    return {region: region, level: level, indicator: indicator, layout: layout, embed: params(search).embed === "1",
             notices: notices};
   }
 
@@ -86,10 +99,11 @@
     return found ? found.label : region;
   }
 
-  /** The address fragment of a view. */
+  /** The address fragment of a view (the layout only when it is not the map, so earlier links keep their form). */
   function stateHash(state) {
     return "#region=" + encodeURIComponent(state.region) + "&level=" + encodeURIComponent(state.level) +
-           "&indicator=" + encodeURIComponent(state.indicator);
+           "&indicator=" + encodeURIComponent(state.indicator) +
+           (state.layout && state.layout !== "map" ? "&layout=" + encodeURIComponent(state.layout) : "");
   }
 
   function attribute(text) {
@@ -125,11 +139,17 @@
     return groups;
   }
 
-  /** What the map shows, as a title: "IMD 2025 score in West Midlands, by ward". */
+  /** What the map shows, as a title: "IMD 2025 score in West Midlands, by ward" (", hex map" on a hex map). */
   function titleOf(manifest, state) {
     return manifest.indicators[state.indicator].label + " in " + labelOf(manifest, state.region) + ", by " +
-           manifest.levels[state.level].singular;
+           manifest.levels[state.level].singular + (state.layout === "hex" ? ", hex map" : "");
   }
+
+  /**
+   * What a view draws in a layout: {bounds, areas, areaOptions, outlines, outlineOptions} and on a hex map also
+   * {labels, note}. The hexagons list the areas' codes in the areas' order, so the view's data files draw on both.
+   */
+  function drawing(view, layout) { return layout === "hex" ? view.hex : view; }
 
   /**
    * The areas as an HTML table in rank order (rank 1 first, areas without a figure last), for readers who want the
@@ -193,7 +213,7 @@
    *   sources, embed: HTMLTextAreaElement, status, notices: HTMLElement}
    */
   function start(manifest, page) {
-    var map = null, shownView = null, group = null, docs = {}, state = null, generation = 0;
+    var map = null, shownView = null, shownDrawing = null, group = null, docs = {}, state = null, generation = 0;
     document.documentElement.classList.toggle("mapkit-embed", parseState(location.search, "", manifest).embed);
 
     function loadDoc(url) {
@@ -207,14 +227,14 @@
       return docs[url];
     }
 
-    function newMap(view) {
+    function newMap(view, layout) {  // view: a drawing(); a hex map has no tiles, its hexagons being no geography
       if (map) { map.remove(); }
       map = L.map(page.map, {zoomSnap: 0.25, center: [52.8, -1.6], zoom: 6});
-      if (manifest.tiles) {
+      if (manifest.tiles && layout !== "hex") {
         L.tileLayer(manifest.tiles.url, {attribution: manifest.tiles.attribution, maxZoom: manifest.tiles.maxZoom})
           .addTo(map);
       }
-      L.control.scale().addTo(map);
+      if (layout !== "hex") { L.control.scale().addTo(map); }  // distances on a hex map mean nothing
       window.mapkit.styleMap(map, {background: "#ffffff"});
       window.mapkit.focusWithoutScroll(map);
       if (view.outlines) { window.mapkit.areas(view.outlines, null, view.outlineOptions).addTo(map); }
@@ -242,6 +262,11 @@
       next.addLayer(areas);
       window.mapkit.legend(next, {html: doc.legend, position: "bottomright", narrowMap: NARROW_MAP,
                                   className: "mapkit-legend leaflet-bar"});
+      if (view.note) {
+        window.mapkit.legend(next, {html: view.note, position: "bottomright", narrowMap: NARROW_MAP,
+                                    className: "mapkit-legend-extra"});
+      }
+      if (view.labels) { window.mapkit.placeLabels(next, {points: view.labels}); }
       areas.on("click", function (e) { areas.showArea(areas.areaAt(e.latlng)); });  // a tap shows what a hover does
       if (group) { map.removeLayer(group); }
       group = next.addTo(map);
@@ -256,15 +281,16 @@
       document.title = title + " - " + manifest.title;
       page.description.textContent = spec.description + " Unit: " + spec.unit + ". Period: " + spec.period + ".";
       page.sources.textContent = "";
-      spec.sources.concat(manifest.boundarySources).forEach(function (line) {
-        page.sources.appendChild(element("li", {}, line));
-      });
+      spec.sources.concat(manifest.boundarySources, state.layout === "hex" ? manifest.hexSources : [])
+        .forEach(function (line) {
+          page.sources.appendChild(element("li", {}, line));
+        });
       page.embed.value = embedSnippet(location.href.split(/[?#]/)[0], state, title);
       page.full.href = location.pathname + stateHash(state);
     }
 
     function show() {
-      var view, url, mine = ++generation;
+      var view, drawn, url, mine = ++generation;
       state = parseState(location.search, location.hash, manifest);
       page.notices.textContent = state.notices.join(" ");
       fill(page.region, manifest.regions.map(function (r) { return {value: r.code, label: r.label}; }), state.region);
@@ -274,14 +300,19 @@
       fill(page.indicator, indicatorGroups(manifest, state.region, state.level).map(function (g) {
         return {group: g.theme, options: g.items.map(function (i) { return {value: i.id, label: i.label}; })};
       }), state.indicator);
+      fill(page.layout, layoutsOf(manifest, state.region, state.level).map(function (layout) {
+        return {value: layout, label: LAYOUTS[layout]};
+      }), state.layout);
+      page.layout.disabled = page.layout.options.length < 2;
       describe();
       view = manifest.views[viewKey(state.region, state.level)];
-      if (shownView !== view) { newMap(view); shownView = view; }
+      drawn = drawing(view, state.layout);
+      if (shownDrawing !== drawn) { newMap(drawn, state.layout); shownView = view; shownDrawing = drawn; }
       url = view.data[state.indicator];
       page.status.textContent = "Loading " + manifest.indicators[state.indicator].label + "...";
       return loadDoc(url).then(function (doc) {
         if (mine !== generation) { return null; }  // the reader moved on meanwhile
-        return draw(view, doc).then(function () {
+        return draw(drawn, doc).then(function () {
           page.status.textContent = "Showing " + titleOf(manifest, state) + ".";
         });
       }).catch(function (error) {
@@ -290,7 +321,7 @@
     }
 
     function choose(changes) {
-      var next = {region: state.region, level: state.level, indicator: state.indicator};
+      var next = {region: state.region, level: state.level, indicator: state.indicator, layout: state.layout};
       Object.keys(changes).forEach(function (key) { next[key] = changes[key]; });
       history.replaceState(null, "", location.pathname + location.search + stateHash(next));
       return show();
@@ -300,6 +331,7 @@
     page.region.addEventListener("change", function () { choose({region: page.region.value}); });
     page.level.addEventListener("change", function () { choose({level: page.level.value}); });
     page.indicator.addEventListener("change", function () { choose({indicator: page.indicator.value}); });
+    page.layout.addEventListener("change", function () { choose({layout: page.layout.value}); });
     window.addEventListener("hashchange", show);
     return show();
   }
@@ -308,7 +340,8 @@
   function startPage(doc) {
     var byId = function (id) { return doc.getElementById(id); };
     return start(JSON.parse(byId("mapkit-manifest").textContent), {
-      region: byId("pick-region"), level: byId("pick-level"), indicator: byId("pick-indicator"), map: byId("map"),
+      region: byId("pick-region"), level: byId("pick-level"), indicator: byId("pick-indicator"),
+      layout: byId("pick-layout"), map: byId("map"),
       title: byId("map-title"), description: byId("map-description"), sources: byId("map-sources"),
       embed: byId("embed-snippet"), status: byId("map-status"), notices: byId("map-notices"), full: byId("open-full"),
       table: byId("area-table"), tableBody: byId("area-table-body")
@@ -316,6 +349,6 @@
   }
 
   return {parseState: parseState, stateHash: stateHash, embedSnippet: embedSnippet, indicatorGroups: indicatorGroups,
-          levelsOf: levelsOf, titleOf: titleOf, tableHtml: tableHtml, loadProblem: loadProblem, start: start,
-          startPage: startPage};
+          levelsOf: levelsOf, layoutsOf: layoutsOf, titleOf: titleOf, tableHtml: tableHtml, loadProblem: loadProblem,
+          start: start, startPage: startPage};
 });
