@@ -156,6 +156,49 @@ def test_hover_and_keyboard_show_an_areas_figures(page: Any, site: Path, site_ur
     assert "IMD score: 38.12" in hovered.inner_text()
 
 
+def test_the_hex_map_of_england_draws_296_hexagons_in_the_maps_colours_and_hovers_a_district(
+        page: Any, site: Path, site_url: str, artifacts_dir: Path) -> None:
+    views = read_manifest(site)["views"]
+    view = views[f"{ENGLAND}/lad"]
+    page.goto(f"{site_url}#region={ENGLAND}&level=lad&indicator=imd_score")
+    on_map = drawn(page, 296)
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.select_option("#pick-layout", "hex")
+    page.wait_for_function("() => location.hash.endsWith('&layout=hex')")
+    page.wait_for_function(f"() => document.getElementById('map').mapkitLayer.mapkitList().length === 296 && "
+                           f"document.getElementById('map').mapkitLayer._geom && "
+                           f"document.getElementById('map').mapkitLayer._geom.codes.length === 296 && "
+                           f"document.getElementById('map').mapkitLayer.options.attribution.startsWith('Hex')",
+                           timeout=LOAD)
+    assert page.evaluate("document.getElementById('map').mapkitLayer.mapkitList()") == on_map == \
+        expected_fills(site, view, "imd_score"), "each district in the map's colour"
+    assert {urlparse(u).path for u in requests} == {"/" + view["hex"]["areas"]["url"],
+                                                   "/" + view["hex"]["outlines"]["url"]}, "no tiles, no data file"
+    assert page.locator("h1").inner_text() == "IMD score in England, by district, hex map"
+    assert "Hex layout: Open Innovations (MIT licence)" in page.locator(".leaflet-control-attribution").inner_text()
+    assert "Open Innovations" in page.locator("#map-sources").inner_text()
+    assert page.locator(".leaflet-control-scale").count() == 0
+    assert "447 of England's 749 pairs" in page.locator(".mapkit-hex-note").inner_text()
+    assert page.locator(".mapkit-place-label", has_text="Birmingham").is_visible()
+    shown = page.evaluate("Array.from(document.querySelectorAll('.mapkit-place-label span'))"
+                          ".filter(s => s.style.visibility !== 'hidden').map(s => s.textContent)")
+    assert shown[:2] == ["Birmingham", "Leeds"] and len(shown) >= 8
+    point = page.evaluate("""() => { const l = document.getElementById('map').mapkitLayer;
+        const i = l._geom.codes.indexOf('E08000025'); const c = l._box(i).getCenter();
+        const p = l._map.latLngToContainerPoint(c); return [p.x, p.y]; }""")
+    box = page.locator("#map").bounding_box()
+    page.mouse.move(box["x"] + point[0] + 3, box["y"] + point[1] + 3)  # beside the label, inside the hexagon
+    hovered = page.locator(".leaflet-tooltip", has_text="Birmingham")
+    hovered.wait_for(timeout=LOAD)
+    assert "IMD score: 38.12" in hovered.inner_text() and "(West Midlands)" in hovered.inner_text()
+    page.screenshot(path=str(artifacts_dir / "site-hex-england.png"))
+    assert axe(page) == [], "axe-core finds nothing on the hex map"
+    page.select_option("#pick-layout", "map")
+    page.wait_for_function("() => !location.hash.includes('layout')")
+    assert drawn(page, 296) == on_map
+
+
 def test_the_embed_snippet_shows_the_map_in_another_page(page: Any, site_url: str, artifacts_dir: Path) -> None:
     page.goto(f"{site_url}#region={WMCA}&level=lad&indicator=imd_average_rank")
     drawn(page, 7)
