@@ -44,13 +44,13 @@ from mapkit.web.elements import area_options
 from mapkit.web.encode import (PARENT_NAME_COLUMN, GeometryPayload, area_geometry, outline_geometry,
                                script_json)
 from mapkit.web.geometry_files import write_geometry
-from mapkit.web.hexmap import LABELS_RUNTIME, hex_credit, hex_geometry, hex_label_points, hex_outlines, note_html
+from mapkit.web.hexmap import hex_credit, hex_geometry, hex_label_points, hex_outlines, note_html
 from mapkit.data.hexes import hex_problem
 from mapkit.text.wording import level_label, region_label, source_statement
 
 MARK = ".mapkit-site"
 """File that marks a folder as a site written here: only such a folder (or an empty one) is replaced."""
-RUNTIME = web.AREAS_RUNTIME + web.MAP_RUNTIME + LABELS_RUNTIME + web.SITE_RUNTIME
+RUNTIME = web.AREAS_RUNTIME + web.MAP_RUNTIME + web.LABELS_RUNTIME + web.SITE_RUNTIME
 """The page's scripts from ``mapkit/web/static``, in load order (``site.js`` last: it starts the page)."""
 TITLE = "England policy map"
 

@@ -10,6 +10,8 @@ page defines it once however often streamlit-folium re-runs a layer's script:
 * ``areas.js``: the canvas layer of all areas (``window.mapkit.areas``), sent with the choropleth;
 * ``keyboard.js``: stepping through the areas by keyboard, announced in a live region (``window.mapkit.keyboard``);
 * ``map.js`` and ``map.css``: fit, legends, focus and styles around the layers, sent with the base map;
+* ``labels.js``: place names that keep clear of each other (``window.mapkit.placeLabels``), sent with a hex map's
+  labels (:mod:`mapkit.web.hexmap`);
 * ``site.js``, ``site.css`` and ``site.html``: the page of a static site (:mod:`mapkit.publish.site`), which loads the
   files above as files rather than inline.
 
@@ -25,6 +27,8 @@ AREAS_RUNTIME = ("geometry.js", "keyboard.js", "areas.js")
 """Files sent with the choropleth layer, in order."""
 MAP_RUNTIME = ("map.js",)
 """Files sent with the base map."""
+LABELS_RUNTIME = ("labels.js",)
+"""Files sent with place labels (:class:`mapkit.web.hexmap.PlaceLabels`)."""
 SITE_RUNTIME = ("site.js",)
 """The static site's page script (:mod:`mapkit.publish.site`), loaded after the areas' and the map's runtime."""
 SITE_STYLES = ("map.css", "site.css")

@@ -29,8 +29,6 @@ from mapkit.text.wording import hex_note
 from mapkit.web.elements import Legend
 from mapkit.web.encode import PARENT_NAME_COLUMN, GeometryPayload, encode_geometry, script_json
 
-LABELS_RUNTIME = ("labels.js",)
-"""The place labels' script, sent with :class:`PlaceLabels` (and loaded by the static site)."""
 NOTE_CLASS = "mapkit-hex-note"
 
 
@@ -107,7 +105,7 @@ class PlaceLabels(MacroElement):
         super().__init__()
         self._name = "PlaceLabels"
         self.points = points
-        self.runtime = web.runtime(LABELS_RUNTIME)
+        self.runtime = web.runtime(web.LABELS_RUNTIME)
         self.config_json = script_json({"points": points})
 
 
