@@ -14,7 +14,7 @@ from mapkit.view import DEFAULT, View, shown
 
 QUERY_KEYS: tuple[str, ...] = ("region", "level", "indicator", "scheme", "k", "compare", "palette", "basemap",
                                "area", "overlays", "statuses", "pc", "year", "change", "centre", "compare_areas",
-                               "asof")
+                               "asof", "layout")
 RESERVED_KEYS = frozenset({"embed", "embed_options"})
 """Parameters that belong to Streamlit itself and are left alone."""
 
@@ -90,7 +90,7 @@ def parse_query(params: Mapping[str, str | Sequence[str]], *,
         statuses = tuple(" ".join(t.replace("_", " ").split()) for t in status_text.split(",") if t.strip()) or None
     time = _time_fields(values, notices)
     fields = {key: values[key] for key in ("region", "level", "indicator", "scheme", "compare", "palette",
-                                           "basemap", "area") if values.get(key)}
+                                           "basemap", "area", "layout") if values.get(key)}
     view, more = View.lenient(overlay_ids=overlay_ids, k=k, overlays=overlays, statuses=statuses,
                               postcode=values.get("pc") or None, compare_areas=compare_areas,
                               as_of=values.get("asof") or None, **time, **fields)
@@ -149,4 +149,6 @@ def to_query(view: View) -> dict[str, str]:
         query["compare_areas"] = ",".join(view.compare_areas)
     if view.as_of:
         query["asof"] = view.as_of
+    if view.layout != DEFAULT.layout:  # links to the map keep their earlier form
+        query["layout"] = view.layout
     return query

@@ -22,6 +22,8 @@ from collections.abc import Collection
 from typing import Any
 
 from mapkit.specs.basemaps import BASEMAPS
+from mapkit.specs.layouts import DEFAULT_LAYOUT, LAYOUTS
+from mapkit.data.hexes import hex_problem
 from mapkit.specs.classes import CENTRES, COMPARES, K_MAX, K_MIN, SCHEMES, available_schemes
 from mapkit.specs.classes import scheme as scheme_spec
 from mapkit.data.products import ENGLAND, load_boundaries, region_kind, region_name, regions
@@ -95,6 +97,9 @@ class View:
     as_of
         An ISO date (``2025-01-31``): overlays show only schemes whose status was recorded by then, and popups
         flag statuses over a year older than it (:mod:`mapkit.data.status_dates`); ``None`` means today.
+    layout
+        A key of :data:`mapkit.specs.layouts.LAYOUTS`: ``map`` (areas as they lie) or ``hex`` (each area one equal
+        hexagon; districts anywhere, wards of a combined authority or a district).
     """
 
     region: str = WMCA
@@ -114,6 +119,7 @@ class View:
     centre: str = "zero"
     compare_areas: tuple[str, ...] = ()
     as_of: str | None = None
+    layout: str = DEFAULT_LAYOUT
 
     @property
     def as_of_date(self) -> dt.date | None:
@@ -181,6 +187,10 @@ class View:
             raise UnknownNameError(f"Area {self.area!r} is not one of the {registry().boundary(self.level).plural} "
                                    f"of {region_name(self.region)}: choose one of them, or none.")
         _check_time(self)
+        if self.layout not in LAYOUTS:
+            raise UnknownNameError(f"Unknown layout {self.layout!r}: use one of {', '.join(LAYOUTS)}.")
+        if self.layout == "hex" and hex_problem(self.level, self.region):
+            raise ParameterError(hex_problem(self.level, self.region))
         if self.compare_areas:
             if len(self.compare_areas) > MAX_COMPARE:
                 raise ParameterError(f"Compare at most {MAX_COMPARE} areas ({len(self.compare_areas)} given).")
@@ -374,9 +384,16 @@ def _lenient(candidate: View, overlay_ids: Collection[str]) -> tuple[View, list[
             notices.append(f"The link's as-of date {shown(str(as_of))} is not a date written YYYY-MM-DD between "
                            "1990 and ten years ahead: the overlays are shown as of today.")
             as_of = None
+    layout = candidate.layout
+    if layout not in LAYOUTS:
+        notices.append(f"The link's layout {shown(str(layout))} is not known: showing the {LAYOUTS['map'].lower()}.")
+        layout = DEFAULT_LAYOUT
+    elif layout == "hex" and hex_problem(level, region):
+        notices.append(f"{hex_problem(level, region)} Showing the map instead.")
+        layout = DEFAULT_LAYOUT
     view = View(region=region, level=level, indicator=indicator, scheme=scheme, k=k, compare=compare,
                 palette=palette, basemap=basemap, area=area, overlays=tuple(overlays), statuses=statuses,
-                postcode=postcode, compare_areas=compare_areas, as_of=as_of)
+                postcode=postcode, compare_areas=compare_areas, as_of=as_of, layout=layout)
     return _lenient_time(view, candidate, notices), notices
 
 

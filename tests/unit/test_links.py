@@ -29,6 +29,8 @@ VALID_VIEWS = [
     View(region="E92000001", level="ca", indicator="gva_per_hour", scheme="quantiles", k=9),
     View(region="E92000001", level="lad", indicator="gva_per_hour", scheme="quantiles",
          compare_areas=("E08000025", "E08000003", "E08000035")),
+    View(region="E92000001", level="lad", indicator="imd_score", scheme="national_deciles", layout="hex"),
+    dataclasses.replace(DEFAULT, layout="hex"),
 ]
 
 
@@ -49,7 +51,7 @@ def test_an_empty_link_opens_the_default_view() -> None:
 def test_links_carry_every_setting_and_the_selected_area() -> None:
     query = to_query(dataclasses.replace(DEFAULT, area=BINLEY, overlays=("a", "b"), postcode="B9 5RP",
                                          compare_areas=(BINLEY,)))
-    assert set(query) == set(links.QUERY_KEYS) - {"year", "change", "centre", "asof"}  # written only when chosen
+    assert set(query) == set(links.QUERY_KEYS) - {"year", "change", "centre", "asof", "layout"}  # only when chosen
     assert query["compare_areas"] == BINLEY
     assert query["overlays"] == "a,b"
     assert "area" not in to_query(DEFAULT)
@@ -115,6 +117,24 @@ def test_year_and_change_travel_in_the_link(extra: dict) -> None:
     query = to_query(view)
     assert {k: query[k] for k in extra} == extra
     assert parse_query(query)[0] == view
+
+
+def test_the_layout_travels_in_the_link_only_when_it_is_the_hex_map() -> None:
+    assert "layout" not in to_query(DEFAULT), "links to the map keep their earlier form"
+    assert to_query(dataclasses.replace(DEFAULT, layout="hex"))["layout"] == "hex"
+    view, notices = parse_query({"region": "E92000001", "level": "lad", "layout": "hex"})
+    assert (view.layout, notices) == ("hex", [])
+
+
+@pytest.mark.parametrize(("params", "notice"), [
+    ({"region": "E92000001", "level": "ward", "layout": "hex"}, "not for England as a whole"),
+    ({"level": "lsoa", "layout": "hex"}, "Hex maps are made of districts and of wards, not of LSOAs."),
+    ({"layout": "<b>globe</b>"}, "The link's layout `?b?globe??b?` is not known: showing the map."),
+])
+def test_a_layout_that_cannot_be_drawn_falls_back_to_the_map_with_a_notice(params: dict, notice: str) -> None:
+    view, notices = parse_query(params)
+    assert view.layout == "map"
+    assert len(notices) == 1 and notice in notices[0] and "<" not in notices[0]
 
 
 def test_unknown_parameters_are_reported_and_streamlits_own_ignored() -> None:
