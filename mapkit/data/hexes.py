@@ -73,8 +73,8 @@ def _layout(level: str, data_dir: Path) -> gpd.GeoDataFrame:
     return _product(LAYOUT_PRODUCT[level], (*region, *layout_columns(level), "geometry"), data_dir)
 
 
-WARDS_OF_ENGLAND = ("Ward hex maps are made per combined authority and per district: choose one (an E47 or "
-                    "district code). England's 6,817 wards would be hexagons too small to read.")
+WARDS_OF_ENGLAND = ("Ward hex maps are made per combined authority and per district (choose one), not for England "
+                    "as a whole: its 6,817 wards would be hexagons too small to read.")
 
 
 def _ward_region(region: str, data_dir: Path) -> str:

@@ -14,9 +14,11 @@ from mapkit.analysis.map_data import MapData
 
 
 def file_stem(data: MapData) -> str:
-    """``<region code>_<region name>_<indicator>_<level>``, e.g. ``E47000007_west-midlands_imd_score_ward``."""
+    """``<region code>_<region name>_<indicator>_<level>``, e.g. ``E47000007_west-midlands_imd_score_ward``; a hex
+    map's ends in ``_hex``."""
     view = data.view
-    return f"{view.region}_{slug(data.region_name)}_{view.indicator}_{view.level}"
+    hexed = "_hex" if view.layout == "hex" else ""
+    return f"{view.region}_{slug(data.region_name)}_{view.indicator}_{view.level}{hexed}"
 
 
 def table_file_name(indicator: str, level: str, region: str) -> str:

@@ -10,6 +10,7 @@ from mapkit.specs.classes import COMPARES, SCHEMES
 from mapkit.analysis.map_data import MapData
 from mapkit.specs.registry import overlay_specs, registry
 from mapkit.text.wording import singular_label as singular
+from mapkit.text.wording import source_statement
 
 DEPRIVATION_SOURCES: frozenset[str] = frozenset({"iod2025"})
 """Sources whose rank 1 means "most deprived" (the Indices of Deprivation); others say "highest" or "lowest"."""
@@ -60,7 +61,9 @@ def title(data: MapData) -> str:
     """"IMD score by ward: West Midlands combined authority area"."""
     view = data.view
     when = (f", {view.change[0]} to {view.change[1]}" if view.change else f", {view.year}" if view.year else "")
-    return f"{data.spec.label}{when} by {singular(view.level)}: {place_title(data.region_name, data.region_kind)}"
+    hexed = " (hex map)" if view.layout == "hex" else ""
+    return (f"{data.spec.label}{when} by {singular(view.level)}: "
+            f"{place_title(data.region_name, data.region_kind)}{hexed}")
 
 
 def subtitle(data: MapData) -> str:
@@ -89,6 +92,8 @@ def source_lines(data: MapData) -> list[str]:
     vintages = "; ".join(f"{reg.boundary(lvl).plural} {reg.boundary(lvl).vintage}" for lvl in levels)
     lines = [f"{source.attribution} Vintage: {source.vintage}; period: {data.spec.period}.",
              f"Boundaries: {boundaries.title}, {vintages}. {boundaries.attribution}"]
+    if data.view.layout == "hex":
+        lines.append(f"{source_statement('hexmaps')}.")
     specs = overlay_specs()
     for overlay_id in data.overlays:
         spec = specs[overlay_id]

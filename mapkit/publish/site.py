@@ -33,6 +33,7 @@ import folium
 
 from mapkit.web.assets import NODE_MODULES, VENDOR_DIR, cdn_file_for
 from mapkit.specs.basemaps import BASEMAPS
+from mapkit.specs.layouts import LAYOUTS
 from mapkit.data.products import regions as all_regions
 from mapkit.errors import AssetError, MapkitError, OutputError, ParameterError, UnknownNameError
 from mapkit.specs.registry import LEVELS, registry
@@ -208,7 +209,7 @@ def build_site(site: Path, views: Sequence[tuple[str, str]], *, log: Callable[[s
     skipped: list[str] = []
     manifest: dict[str, Any] = {"title": TITLE, "regions": [], "levels": {}, "indicators": {}, "views": {},
                                 "boundarySources": [source_statement("ons_boundaries")],
-                                "hexSources": [source_statement("hexmaps")],
+                                "hexSources": [source_statement("hexmaps")], "layouts": LAYOUTS,
                                 "tiles": BASEMAPS[DEFAULT.basemap].tiles()}  # the app's default basemap
     for region, level in views:
         entry = _view_entry(site, region, level, log, skipped)

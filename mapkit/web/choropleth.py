@@ -26,12 +26,14 @@ import re
 from typing import Any, Callable, Iterable, Literal, Sequence
 
 import folium
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from mapkit.specs.basemaps import BASEMAPS
 from mapkit.analysis.classify import NO_DATA, Classification
 from mapkit.specs.classes import SCHEMES
+from mapkit.data.hexes import hex_layout
 from mapkit.data.products import load_boundaries
 from mapkit.errors import UnknownNameError
 from mapkit.specs.registry import IndicatorSpec, registry
@@ -45,6 +47,7 @@ from mapkit.web.elements import (AREA_LINE, AREA_LINE_DENSE, AreaLayer, FitRegio
                                  stable_ids, tile_layer)
 from mapkit.web.encode import (PARENT_OUTLINE, GeometryPayload, area_geometry, display_text, encode_geometry,
                                outline_geometry)
+from mapkit.web import hexmap
 from mapkit.web.marker import postcode_layer
 
 OUTLINE_STYLE = {"color": "#1a1a1a", "weight": 1.6, "opacity": 0.9, "fill": False}
@@ -267,19 +270,22 @@ def outline_style(geometry: GeometryPayload) -> dict[str, Any]:
     return OUTLINE_STYLE_DENSE if len(geometry) > DENSE_OUTLINES else OUTLINE_STYLE
 
 
-def highlight_group(level: str, codes: Sequence[str], label: str, style: dict[str, Any]) -> folium.FeatureGroup:
+def highlight_group(level: str, codes: Sequence[str], label: str, style: dict[str, Any], *,
+                    shapes: gpd.GeoDataFrame | None = None) -> folium.FeatureGroup:
     """Outlines of chosen areas of ``level`` (anywhere in England), drawn above the choropleth, not interactive.
 
+    ``shapes`` are the areas to choose from (default: the level's boundaries; a hex map passes its hexagons).
     Like :func:`outline_group` it uses the runtime sent with the choropleth and must be added after it."""
-    shapes = load_boundaries(level)
+    shapes = load_boundaries(level) if shapes is None else shapes
     chosen = shapes[shapes["code"].isin(list(codes))]
     group = folium.FeatureGroup(name=label, overlay=True, control=True)
     AreaLayer(encode_geometry(chosen), style=style, interactive=False, name=label, runtime=False).add_to(group)
     return group
 
 
-def base_map(bounds: list[list[float]] | None, basemap: str, *, height: int | str = "100%") -> folium.Map:
-    """A map fitted to ``bounds`` with the chosen basemap (or none) and a white background.
+def base_map(bounds: list[list[float]] | None, basemap: str, *, height: int | str = "100%",
+             scale: bool = True) -> folium.Map:
+    """A map fitted to ``bounds`` with the chosen basemap (or none), a white background and (``scale``) a scale bar.
 
     Areas draw on their own canvases (:class:`AreaLayer`); everything else (overlays, uploads, hover outlines) uses
     Leaflet's SVG renderer, which lets the mouse through where nothing is drawn, so the areas below keep their
@@ -289,7 +295,7 @@ def base_map(bounds: list[list[float]] | None, basemap: str, *, height: int | st
         choice = BASEMAPS[basemap]
     except KeyError:
         raise UnknownNameError(f"Unknown basemap {basemap!r}: use one of {', '.join(BASEMAPS)}.") from None
-    m = folium.Map(location=[52.8, -1.6], zoom_start=6, tiles=None, control_scale=True,
+    m = folium.Map(location=[52.8, -1.6], zoom_start=6, tiles=None, control_scale=scale,
                    zoom_snap=0.25, height=height)
     m.default_js = [(name, url) for name, url in m.default_js if name in MAP_ASSETS]
     m.default_css = [(name, url) for name, url in m.default_css if name in MAP_ASSETS]
@@ -351,21 +357,36 @@ def build_map(view: View, *, data: MapData | None = None, extra_layers: Iterable
     geometry_url
         Publishes the areas and outlines as files the page fetches once and keeps (the app, a static site); by
         default they are sent inline, so the map is one self-contained page (the HTML export, tests).
+
+    A hex map (``view.layout == "hex"``, :mod:`mapkit.web.hexmap`) draws the same per-area arrays on hexagons, with
+    no tiles and no scale bar, the largest places named, a note and the layout's credit; ``extra_layers`` and the
+    postcode are not drawn on it, as its hexagons are not places.
     """
     data = prepare(view) if data is None else data
     level, region = view.level, view.region
-    geometry = area_geometry(level, region) if geometry is None else geometry
-    outlines = outline_geometry(level, region) if isinstance(outlines, str) else outlines
+    hexed = view.layout == "hex"
+    if hexed:
+        geometry = hexmap.hex_geometry(level, region) if geometry is None else geometry
+        outlines = hexmap.hex_outlines(level, region) if isinstance(outlines, str) else outlines
+        attribution = hexmap.hex_credit()
+    else:
+        geometry = area_geometry(level, region) if geometry is None else geometry
+        outlines = outline_geometry(level, region) if isinstance(outlines, str) else outlines
+        attribution = registry().sources["ons_boundaries"].attribution
     text = map_text(data.spec, level, data.region_name)
     publish = geometry_url or (lambda payload: None)
     layers = [choropleth_group(data.frame, data.spec, data.classification, data.ramp, geometry, text,
-                               selected=view.area, attribution=registry().sources["ons_boundaries"].attribution,
-                               url=publish(geometry))]
+                               selected=view.area, attribution=attribution, url=publish(geometry))]
     if outlines is not None:
         parent = registry().boundary(PARENT_OUTLINE[level])
         layers.append(outline_group(outlines, f"{parent.label} boundaries", url=publish(outlines)))
     if view.compare_areas:
-        layers.append(highlight_group(level, view.compare_areas, "Areas compared", COMPARE_STYLE))
+        shapes = hex_layout(level, region) if hexed else None
+        layers.append(highlight_group(level, view.compare_areas, "Areas compared", COMPARE_STYLE, shapes=shapes))
+    if hexed:
+        layers.append(hexmap.hex_group(level, region))
+        stable_ids(layers)
+        return WebMap(base=base_map(geometry.bounds, "none", scale=False), layers=tuple(layers))
     layers.extend(extra_layers)
     if view.postcode:
         found = lookup(view.postcode)

@@ -18,6 +18,7 @@ const manifest = {
     "E47000007/ward": {data: {imd_score: "data/e.json", income_score: "data/f.json"}, hex: {}},
   },
   default: {region: "E47000007", level: "ward", indicator: "imd_score"},
+  layouts: {map: "Map", hex: "Hex map"},
 };
 
 test("an address names the view; missing parts take the site's default", () => {

@@ -22,7 +22,6 @@
   "use strict";
 
   var NARROW_MAP = 560;  // as mapkit.web.elements.NARROW_MAP: legends start folded on a narrower map
-  var LAYOUTS = {map: "Map", hex: "Hex map"};  // as a link writes them (layout=hex); "map" is the default
 
   function viewKey(region, level) { return region + "/" + level; }
 
@@ -49,7 +48,8 @@
     return out;
   }
 
-  /** Layouts of a region's level that the site holds: the map, and the hex map where there is one. */
+  /** Layouts of a region's level that the site holds (keys of manifest.layouts): the map, and the hex map where
+   * there is one. */
   function layoutsOf(manifest, region, level) {
     return manifest.views[viewKey(region, level)].hex ? ["map", "hex"] : ["map"];
   }
@@ -85,7 +85,7 @@
     }
     layout = asked.layout || "map";
     if (layoutsOf(manifest, region, level).indexOf(layout) < 0) {
-      notices.push(Object.prototype.hasOwnProperty.call(LAYOUTS, layout) ?
+      notices.push(Object.prototype.hasOwnProperty.call(manifest.layouts, layout) ?
         "This site has no hex map of " + manifest.levels[level].label.toLowerCase() + " here: showing the map." :
         "This site has no layout " + layout + ": showing the map.");
       layout = "map";
@@ -301,7 +301,7 @@
         return {group: g.theme, options: g.items.map(function (i) { return {value: i.id, label: i.label}; })};
       }), state.indicator);
       fill(page.layout, layoutsOf(manifest, state.region, state.level).map(function (layout) {
-        return {value: layout, label: LAYOUTS[layout]};
+        return {value: layout, label: manifest.layouts[layout]};
       }), state.layout);
       page.layout.disabled = page.layout.options.length < 2;
       describe();

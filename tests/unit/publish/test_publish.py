@@ -108,6 +108,7 @@ def test_each_view_with_a_hex_layout_carries_its_hexagons_credit_labels_and_note
     assert "Hex map: each" in hexes["note"] and "side by side" in hexes["note"]
     assert any(line.startswith("Open Innovations, Hex cartogram") and "MIT licence" in line
                for line in manifest["hexSources"])
+    assert manifest["layouts"] == {"map": "Map", "hex": "Hex map"}
     page = (site / "index.html").read_text(encoding="utf-8")
     assert 'id="pick-layout"' in page and re.search(r'src="assets/labels\.[0-9a-f]{16}\.js"', page)
 

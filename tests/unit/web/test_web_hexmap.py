@@ -6,9 +6,11 @@ per-area arrays drawn on them are those of the geographic map, code for code.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 import math
+import re
 
 import numpy as np
 import pytest
@@ -135,3 +137,49 @@ def test_no_hex_map_where_there_is_no_layout(level: str, region: str, message: s
     for build in (hex_geometry, hex_outlines, hex_label_points):
         with pytest.raises(ParameterError, match=message):
             build(level, region)
+
+
+# --- the whole web map of a hex view (mapkit.web.choropleth.build_map) ---------------------------------------------
+
+def render(view: View, **kwargs) -> str:
+    from mapkit.web.choropleth import build_map
+
+    return build_map(view, **kwargs).to_map().get_root().render()
+
+
+@pytest.mark.parametrize(("level", "region"), [("lad", ENGLAND), ("ward", WMCA)])
+def test_the_hex_view_draws_the_maps_figures_on_hexagons_without_tiles(level: str, region: str) -> None:
+    from map_js import page_data, page_geometry
+
+    view = View(region=region, level=level, indicator="imd_score", scheme=None, basemap="light", layout="hex")
+    hexed, geographic = render(view), render(View(region=region, level=level, indicator="imd_score", scheme=None,
+                                                  basemap="light"))
+    assert page_geometry(hexed) == json.loads(hex_geometry(level, region).json)
+    assert page_data(hexed) == page_data(geographic), "same classes, colours, values and ranks per code"
+    assert "L.tileLayer" in geographic and "L.tileLayer" not in hexed
+    assert "L.control.scale" in geographic and "L.control.scale" not in hexed
+    assert '"attribution":"Hex layout: Open Innovations (MIT licence).' in hexed
+    assert "window.mapkit.placeLabels(" in hexed and '"name":"Birmingham"' in hexed
+    assert "About this hex map" in hexed
+    outlines = re.findall(r"window\.mapkit\.areas\(\s*JSON\.parse\((\".*?\")\),\s*/\*mapkit-data\*/null", hexed)
+    assert [json.loads(json.loads(o))["codes"] for o in outlines] == [list(hex_outlines(level, region).codes)]
+
+
+def test_a_hex_view_leaves_out_what_lies_on_real_places() -> None:
+    import folium
+
+    from mapkit.web.choropleth import build_map
+
+    overlay = folium.FeatureGroup(name="Growth locations")
+    view = View(region=WMCA, level="lad", indicator="imd_score", layout="hex", postcode="B9 5RP",
+                compare_areas=("E08000025", "E08000026"))
+    web = build_map(view, extra_layers=[overlay])
+    assert overlay not in web.layers
+    html_text = web.to_map().get_root().render()
+    assert "B9 5RP" not in html_text
+    assert "B9 5RP" in build_map(dataclasses.replace(view, layout="map")).to_map().get_root().render()
+    compared = [json.loads(json.loads(g)) for g in re.findall(
+        r"window\.mapkit\.areas\(\s*JSON\.parse\((\".*?\")\),\s*/\*mapkit-data\*/null", html_text)]
+    outline = next(g for g in compared if g["codes"] == ["E08000025", "E08000026"])
+    hexagons = json.loads(hex_geometry("lad", WMCA).json)
+    assert outline["shapes"] == [hexagons["shapes"][hexagons["codes"].index(c)] for c in outline["codes"]]
