@@ -72,3 +72,8 @@ def table(rows: Iterable[tuple[str, str]]) -> str:
         if value
     )
     return f'<table style="border-collapse:collapse">{body}</table>'
+
+
+def markdown_text(text: str) -> str:
+    """Text shown literally by Streamlit's Markdown: a file name cannot become a link, markup or a formula."""
+    return re.sub(r"([\\`*_\[\]<>#|~$])", r"\\\1", text)

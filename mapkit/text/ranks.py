@@ -7,6 +7,10 @@ ranked 1 = highest and are never called worse or better: the wording below is th
 
 from __future__ import annotations
 
+import pandas as pd
+
+from mapkit.specs.registry import registry
+
 RANK_HINT: dict[str, str] = {"worse": "1 = highest", "better": "1 = lowest", "neutral": "1 = highest"}
 """What rank 1 is, in values, per ``higher_is``."""
 RANK_ONE: dict[str, str] = {"worse": "worst", "better": "worst", "neutral": "highest"}
@@ -37,3 +41,30 @@ def colour_key(higher_is: str, centre_label: str = "") -> str:
     if centre_label:
         return f"Middle colour = {centre_label}; {DIVERGING_KEY[higher_is]}"
     return DARKER[higher_is]
+
+
+def rank_text(rank: object, n: object) -> str:
+    """"12 of 6,784", or "" when either is missing."""
+    return "" if pd.isna(rank) or pd.isna(n) else f"{int(rank):,} of {int(n):,}"
+
+
+def neutral_labels(table: pd.DataFrame) -> list[str]:
+    """Labels of the neutral (size) indicators among a profile's rows (columns ``indicator``, ``label``)."""
+    specs = registry()
+    return [label for ind, label in zip(table["indicator"], table["label"])
+            if specs.indicator(ind).higher_is == "neutral"]
+
+
+def neutral_key(table: pd.DataFrame) -> str:
+    """The exception to "rank 1 = worst" for the neutral indicators of a profile table ("" when there are none)."""
+    labels = neutral_labels(table)
+    return f"; for {', '.join(labels)} (sizes, not performance measures) rank 1 = highest" if labels else ""
+
+
+def position_key(table: pd.DataFrame) -> str:
+    """What 100 and 0 mean on the profile's position chart."""
+    labels = neutral_labels(table)
+    if len(labels) == len(table):
+        return "100 = highest, 0 = lowest"
+    key = "100 = worst, 0 = best"
+    return f"{key}; for {', '.join(labels)}: 100 = highest" if labels else key

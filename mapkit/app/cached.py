@@ -1,0 +1,183 @@
+"""Everything the page computes from its inputs alone, cached for every session of this server process.
+
+``st.cache_resource`` holds shared, read-only objects (geometry, overlay frames); ``st.cache_data`` holds copies
+(tables, text). A user's own upload is never cached here: see :mod:`mapkit.app.upload`.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+import mapkit
+from mapkit.analysis import nearby, search, series_tables, similar, zones
+from mapkit.analysis import series as time_series
+from mapkit.analysis.compare import Comparison
+from mapkit.analysis.compare import compare as compare_areas
+from mapkit.analysis.compare import comparison_csv as make_comparison_csv
+from mapkit.analysis.map_data import prepare
+from mapkit.analysis.profile import AreaProfile, area_profile
+from mapkit.analysis.tables import indicator_csv, ranking_table
+from mapkit.data import overlays, status_dates
+from mapkit.data.series import years as series_years_of
+from mapkit.specs.registry import overlay_specs
+from mapkit.view import View
+from mapkit.web.encode import GeometryPayload, area_geometry, outline_geometry
+
+
+@st.cache_resource(show_spinner="Loading boundaries...")
+def geometry(level: str, region: str) -> GeometryPayload:
+    """Encoded areas, shared by every session of this server process (one copy of the geometry)."""
+    return area_geometry(level, region)
+
+
+@st.cache_resource(show_spinner=False)
+def outlines(level: str, region: str) -> GeometryPayload | None:
+    return outline_geometry(level, region)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def ranking(indicator: str, level: str, region: str) -> pd.DataFrame:
+    return ranking_table(indicator, level, region)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def csv_text(indicator: str, level: str, region: str) -> str:
+    return indicator_csv(indicator, level, region, source_header=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def profile(code: str, level: str, region: str) -> AreaProfile:
+    return area_profile(code, level, region)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def in_brief(indicator: str, level: str, region: str) -> list[str]:
+    """The briefing pack's plain-English sentences for the areas on the map (each from computed values)."""
+    from mapkit.export import summarise
+
+    try:
+        return summarise(prepare(View(region=region, level=level, indicator=indicator)))
+    except mapkit.MapkitError:  # e.g. no area of the level in the region: the map says so itself
+        return []
+
+
+def offered_overlays() -> tuple[str, ...]:
+    """Overlay ids the app offers: every group declared in ``layers/overlays.toml``."""
+    return tuple(overlay_specs())
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def overlay_frame(overlay_id: str, region: str, statuses: tuple[str, ...] | None,
+                  as_of: str | None = None) -> gpd.GeoDataFrame:
+    """An overlay group's features in a region with the chosen statuses, as of a date (shared, read-only)."""
+    day = None if as_of is None else status_dates.check_as_of(as_of)
+    return overlays.overlay_in_region(overlay_id, region, statuses=statuses, as_of=day)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def overlay_summary_text(overlay_id: str, region: str, statuses: tuple[str, ...] | None, distance_km: float,
+                         as_of: str | None = None) -> str:
+    frame = overlay_frame(overlay_id, region, statuses, as_of)
+    spec = overlay_specs()[overlay_id]
+    return nearby.group_summary(frame, distance_km=distance_km, noun=spec.noun,
+                                noun_plural=spec.noun_plural).sentence()
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def zone_residents(overlay_id: str, region: str, feature_id: str) -> zones.ZoneResidents:
+    """Residents of a zone's wards (nested LSOAs whole, straddling ones apportioned)."""
+    frame = overlay_frame(overlay_id, region, None)
+    row = frame.loc[frame["id"] == feature_id].iloc[0]
+    return zones.residents_in_zone(row.to_dict(), row.geometry)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def decile_comparison(shares: tuple[float, ...], ca_code: str | None) -> pd.DataFrame:
+    """Share of residents by decile here, in the combined authority and in England."""
+    return zones.comparison(pd.DataFrame({"share": list(shares)}), ca_code)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def feature_nearby(overlay_id: str, region: str, feature_id: str, distance_km: float) -> nearby.Nearby:
+    """Residents near one published overlay feature (schematic lines are measured from their stops)."""
+    frame = overlay_frame(overlay_id, region, None)
+    row = frame.loc[frame["id"] == feature_id].iloc[0]
+    schematic = row.get("schematic")
+    shape = nearby.catchment(row.geometry, schematic=bool(pd.notna(schematic) and schematic))
+    return nearby.population_near(shape, distance_km=distance_km)
+
+
+@st.cache_data(show_spinner="Searching...", max_entries=256)
+def search_text(text: str) -> search.SearchResult:
+    return search.search(text)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def series_years(series_id: str) -> list[int]:
+    return series_years_of(series_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def region_trend(indicator: str, region: str, period: tuple[int, int] | None) -> str | None:
+    """The "In brief" sentence on the region's own change (computed from ONS's series)."""
+    try:
+        return time_series.region_sentence(indicator, region, region_label_plain(region), period)
+    except mapkit.MapkitError:
+        return None
+
+
+def region_label_plain(code: str) -> str:
+    name = mapkit.region_name(code)
+    return f"the {name} CA" if mapkit.region_kind(code) == "ca" else name
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def trends(series_id: str, level: str, codes: tuple[str, ...]) -> dict[str, list[float | None]]:
+    return time_series.trend_lists(series_id, level, list(codes))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def area_trend(series_id: str, code: str, level: str, ca_code: str | None) -> pd.DataFrame:
+    names = {code: mapkit.region_name(code) if level in ("lad", "ca") else code}
+    if ca_code:
+        names[ca_code] = f"{mapkit.region_name(ca_code)} CA"
+    return time_series.area_lines(series_id, code, level, ca_code=ca_code, names=names)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def series_csv(indicator: str, level: str, region: str, year: int | None, change: tuple[int, int] | None) -> str:
+    if change is not None:
+        return series_tables.change_csv(indicator, level, region, *change)
+    return series_tables.year_csv(indicator, level, region, int(year))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def comparison(codes: tuple[str, ...], level: str, theme: str | None) -> Comparison:
+    return compare_areas(codes, level, theme)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def comparison_csv(codes: tuple[str, ...], level: str) -> str:
+    return make_comparison_csv(comparison(codes, level, None))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def similar_table(code: str, level: str) -> pd.DataFrame:
+    return similar.similar_areas(code, level)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def similar_csv(code: str, level: str) -> str:
+    return similar.similar_csv(code, level)
+
+
+@st.cache_resource(show_spinner=False)
+def area_labels(level: str) -> dict[str, str]:
+    """Every area of a level in England by code, labelled for a picker with its parent (wards share names)."""
+    frame = mapkit.load_boundaries(level)
+    parent = {"ward": "lad_name", "lad": "rgn_name"}.get(level)
+    if parent is None:
+        return dict(zip(frame["code"], frame["name"].astype(str)))
+    return {c: f"{n} ({p})" for c, n, p in zip(frame["code"], frame["name"], frame[parent])}

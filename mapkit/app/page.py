@@ -1,0 +1,183 @@
+"""The whole page, part by part: sidebar, title, map and profile, the tabs under the map, the sources.
+
+The view travels one way: the link (first run) or the sidebar's widgets -> :func:`mapkit.app.state.set_view` ->
+prepared data -> the map and each part. A session's first run sends the map alone, so the browser mounts it
+without waiting for the scripts of the widgets and tables; the rest follows a moment later.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import streamlit as st
+
+import mapkit
+from mapkit import links
+from mapkit.analysis import edition_change, nearby
+from mapkit.analysis.map_data import prepare
+from mapkit.app import state
+from mapkit.app.cached import offered_overlays
+from mapkit.app.compare import show_compare
+from mapkit.app.export_tab import show_export
+from mapkit.app.guarded import guarded
+from mapkit.app.map_panel import announce, show_map
+from mapkit.app.nearby import show_nearby
+from mapkit.app.profile import show_profile, show_profile_table
+from mapkit.app.ranking import show_ranking
+from mapkit.app.sidebar import sidebar
+from mapkit.app.state import Widget
+from mapkit.app.trends import show_series_ranking
+from mapkit.app.upload import UserLayer, upload_control
+from mapkit.data import postcodes
+from mapkit.specs import classes as class_specs
+from mapkit.specs.basemaps import BASEMAPS
+from mapkit.text import guidance, wording
+from mapkit.text.markup import markdown_text
+from mapkit.view import View
+
+TABS = {"ranking": "Ranked table", "compare": "Compare areas", "nearby": "Who lives near the overlays",
+        "export": "Export"}
+PAGE_STYLE = """<style>
+[data-testid="stMainBlockContainer"] { padding: 1.2rem 1.6rem 2rem 1.6rem; }
+[data-testid="stMainBlockContainer"] h1 { font-size: 1.55rem; padding: 0; }
+[data-testid="stCaptionContainer"] { color: #4b4f58 !important; opacity: 1 !important; }
+[data-testid="stMainBlockContainer"] h2 { font-size: 1.5rem; }
+.mapkit-sr-only { position: absolute; width: 1px; height: 1px; margin: -1px; overflow: hidden; clip: rect(0,0,0,0);
+                  white-space: nowrap; border: 0; }
+@media (max-width: 900px) {
+  [data-testid="stMainBlockContainer"] { padding: 3.9rem 0.6rem 2rem 0.6rem; }
+  [data-testid="stMainBlockContainer"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap; }
+  [data-testid="stMainBlockContainer"] [data-testid="stColumn"] { min-width: 100%; }
+}
+</style>"""
+# Seconds between the map alone reaching the browser and the rest of the page being sent: about the time the
+# browser takes to mount the map (no bare strings here: Streamlit would write them on the page).
+REST_AFTER_S = 0.8
+
+
+def run() -> None:
+    """The page (``streamlit run app.py``)."""
+    st.set_page_config(page_title="England policy map", page_icon=":material/map:", layout="wide")
+    try:
+        main()
+    except mapkit.MapkitError as exc:
+        st.error(f"The map cannot be shown: {exc}")
+
+
+@st.fragment(run_every=REST_AFTER_S)
+def rest_of_page_soon() -> None:
+    """Run the whole page again :data:`REST_AFTER_S` seconds after the map alone was sent, once.
+
+    Drawn (empty) at the end of the session's first run; its timer then runs it by itself, and that run asks for
+    the whole page, which no longer draws this fragment, so the timer stops."""
+    if state.REST_PENDING.pop(False):
+        st.rerun()
+    state.REST_PENDING.set(True)
+
+
+def main() -> None:
+    if not state.started():
+        view, notices = links.parse_query(st.query_params.to_dict(), overlay_ids=offered_overlays())
+        state.set_view(view, widgets=True)
+        state.NOTICES.set(notices)
+    previous = state.current_view()
+    # The session's first run sends the map alone (with the title and its caption): the browser then mounts the
+    # map without waiting for the scripts of the sidebar's widgets and the tables, and the rest follows a moment
+    # later (rest_of_page_soon). The view comes from the link, which is what the sidebar would show.
+    map_first = not state.PAGE_DRAWN.get()
+    user_layer: UserLayer | None = None
+    if map_first:
+        view = previous
+        st.sidebar.header("What to map")  # the sidebar takes its room now: the map does not move when it fills
+        st.sidebar.caption("The controls are on their way.")
+    else:
+        view = sidebar(previous)
+        user_layer = upload_control()
+    state.set_view(view)
+    sync_url(view)
+
+    st.html(PAGE_STYLE)
+    st.title("England policy map")
+    show_help(folded_only=map_first)
+    for notice in state.NOTICES.get() or []:
+        st.info(notice, icon="ℹ️")
+    if state.NOTICES.get() and st.button("Dismiss notices"):
+        state.NOTICES.set([])
+        st.rerun()
+
+    data = prepare(dataclasses.replace(view, overlays=()))  # overlays come from this app's shared cache
+    spec, region_name, frame, classes = data.spec, data.region_name, data.frame, data.classification
+    plural = mapkit.registry().boundary(view.level).plural
+    st.caption(f"{spec.label} ({spec.unit}, {spec.period}) for the {len(frame):,} {plural} of {region_name}. "
+               f"Classes: {class_specs.SCHEMES[classes.scheme].label}, from {classes.reference}.")
+    show_change_note(view)
+
+    announce(view, data)
+    map_column, profile_column = st.columns([3, 1], gap="small")
+    with map_column:
+        show_map(view, data, user_layer)
+    if map_first:
+        state.PAGE_DRAWN.set(True)
+        rest_of_page_soon()
+        return
+    with profile_column:
+        prof = show_profile(view)
+    if prof is not None:
+        show_profile_table(view, prof)
+    # "Who lives near" runs only while its tab is open (st.tabs with a key tells which is): it is the heavy part.
+    first_tab = state.FIRST_TAB.setdefault(TABS["compare"] if view.compare_areas else None)
+    ranking_tab, compare_tab, nearby_tab, export_tab = st.tabs(
+        list(TABS.values()), key=Widget.TAB, on_change="rerun", default=first_tab)
+    with ranking_tab:
+        guarded(show_series_ranking if view.over_time else show_ranking, view)
+    with compare_tab:
+        if compare_tab.open:
+            guarded(show_compare, view)
+    with nearby_tab:
+        if nearby_tab.open:
+            guarded(show_nearby, view, user_layer)
+    with export_tab:
+        guarded(show_export, view)
+    show_footer(view, user_layer)
+
+
+def sync_url(view: View) -> None:
+    query = links.to_query(view)
+    if st.query_params.to_dict() != query:
+        st.query_params.from_dict(query)
+
+
+def show_help(*, folded_only: bool = False) -> None:
+    """How to read this map, and the glossary of IoD terms, folded under the title (``folded_only``: the folded
+    box alone, its text left for the next run, so the map below it does not move)."""
+    with st.expander("How to read this map, and what the terms mean"):
+        if folded_only:
+            return
+        st.markdown(guidance.HOW_TO_READ)
+        st.markdown("**Glossary**\n\n" + guidance.glossary_markdown())
+
+
+def show_change_note(view: View) -> None:
+    """For a change between editions, how many of the region's LSOAs could not be compared."""
+    text = edition_change.comparability_text(view.indicator, view.region)
+    if text:
+        st.caption(text)
+
+
+def show_footer(view: View, user_layer: UserLayer | None = None) -> None:
+    tiles = BASEMAPS[view.basemap]
+    basemap = None
+    if tiles.provider:
+        import xyzservices
+
+        basemap = xyzservices.providers.query_name(tiles.provider).attribution
+    extra = [postcodes.SOURCE_KEY] if view.postcode else []
+    lines = wording.footer_lines(mapkit.registry().indicator(view.indicator), overlays=view.overlays,
+                                 extra_sources=extra,
+                                 nearby_method=nearby.METHOD, basemap_attribution=basemap,
+                                 upload_name=None if user_layer is None else markdown_text(user_layer.name))
+    st.divider()
+    st.markdown("**Sources and licences of everything shown**\n\n" + "\n".join(lines))
+    st.caption(wording.NO_FILLING)
+    with st.expander("Accessibility statement"):
+        st.markdown(guidance.STATEMENT)

@@ -1,0 +1,112 @@
+"""The ranked table: a page of the view's areas in rank order (search, order, page), a row opening its profile, the
+same rows as a plain HTML table, and the CSV of every area."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+
+import pandas as pd
+import streamlit as st
+
+import mapkit
+from mapkit.analysis import paging
+from mapkit.app import state
+from mapkit.app.cached import csv_text, ranking
+from mapkit.app.state import Widget
+from mapkit.app.trends import trend_config, with_trend
+from mapkit.export.naming import table_file_name
+from mapkit.text import wording
+from mapkit.text.markup import markdown_text
+from mapkit.text.ranks import RANK_ONE
+from mapkit.text.wording import table_number_format
+from mapkit.view import View
+
+
+def table_controls(view: View, table: pd.DataFrame) -> tuple[paging.TablePage, tuple]:
+    """Search, order and page of the ranked table; a new view, search or order starts again at page 1.
+
+    Returns the page and what the table shows (the view's indicator, level and region, the search and the order)."""
+    spec = mapkit.registry().indicator(view.indicator)
+    search_column, order_column, page_column = st.columns([4, 3, 2], vertical_alignment="bottom")
+    query = search_column.text_input("Search by name or code", key=Widget.TABLE_SEARCH, placeholder="e.g. Aston",
+                                     max_chars=100).strip()
+    if state.widget(Widget.TABLE_ORDER) is None:
+        state.set_widget(Widget.TABLE_ORDER, paging.ORDERS[0])
+    order = order_column.radio("Order", paging.ORDERS, key=Widget.TABLE_ORDER, horizontal=True,
+                               format_func=lambda o: paging.order_label(o, spec.higher_is))
+    signature = (view.indicator, view.level, view.region, query, order)
+    if state.first_time("table", signature):
+        state.set_widget(Widget.TABLE_PAGE, 1)
+    pages = paging.pages_for(len(paging.name_filter(table, query)))
+    state.set_widget(Widget.TABLE_PAGE, min(max(1, int(state.widget(Widget.TABLE_PAGE) or 1)), pages))
+    page = page_column.number_input("Page", min_value=1, max_value=pages, step=1, key=Widget.TABLE_PAGE,
+                                    disabled=pages == 1, help=f"{paging.PAGE_ROWS} rows a page. Every row is in "
+                                                              "the CSV download below the table.")
+    return paging.table_page(table, query=query, order=order, page=int(page)), signature
+
+
+def show_ranking(view: View) -> None:
+    """A page of the ranked table (every area would be megabytes at each rerun for England), with its controls."""
+    spec = mapkit.registry().indicator(view.indicator)
+    region_name = mapkit.region_name(view.region)
+    plural = mapkit.registry().boundary(view.level).plural
+    st.header(f"{spec.label}: {plural} of {region_name}, ranked")
+    table = ranking(view.indicator, view.level, view.region)
+    page, signature = table_controls(view, table)
+    query = str(state.widget(Widget.TABLE_SEARCH) or "").strip()
+    st.caption(page.summary(plural, markdown_text(query)))
+    rows = page.rows
+    shown = rows.assign(value_text=[spec.format_value(None if pd.isna(v) else float(v)) for v in rows["value"]])
+    shown, trend_column = with_trend(shown, view)
+    # A key per page: a selection belongs to the rows it was made on, not to the same position on another page.
+    key = "ranking_table_" + state.digest((signature, page.page))
+    columns = [*(["rank_in_region"] if view.region != mapkit.ENGLAND else []), "name", "code", "value",
+               *trend_column, "rank_in_england", "n_england", "decile_in_england", "note"]
+    event = st.dataframe(
+        shown[columns], hide_index=True, width="stretch", height=320, key=key,  # only the columns shown are sent
+        on_select="rerun", selection_mode="single-row", column_order=columns,
+        column_config={
+            **trend_config(view),
+            "rank_in_region": st.column_config.NumberColumn(f"Rank in {region_name}",
+                                                            help=f"1 = {RANK_ONE[spec.higher_is]}"),
+            "name": st.column_config.TextColumn("Name"),
+            "code": st.column_config.TextColumn("Code"),
+            "value": st.column_config.NumberColumn(f"{spec.label} ({spec.unit})",
+                                                   format=table_number_format(spec.number_format)),
+            "rank_in_england": st.column_config.NumberColumn("Rank in England", help=f"1 = {RANK_ONE[spec.higher_is]}"),
+            "n_england": st.column_config.NumberColumn("Areas ranked in England"),
+            "decile_in_england": st.column_config.NumberColumn("National decile",
+                                                               help=f"1 = {RANK_ONE[spec.higher_is]} 10%"),
+            "note": st.column_config.TextColumn("Note"),
+        },
+    )
+    picked = getattr(getattr(event, "selection", None), "rows", None) or []
+    if picked and picked[0] < len(shown):
+        code = str(shown.iloc[picked[0]]["code"])
+        current = state.current_view()
+        if code != current.area and state.first_time("table_pick", code):
+            state.set_view(dataclasses.replace(current, area=code))
+            st.rerun()
+    if st.checkbox("Show as a plain table", key=Widget.PLAIN_TABLE,
+                   help="The rows of this page as an HTML table with headers, for screen readers and printing."):
+        plain_table(shown, view)
+    st.download_button(
+        f"Download CSV of all {len(table):,} {plural} (with source header)",
+        data=functools.partial(csv_text, view.indicator, view.level, view.region),  # made when clicked
+        file_name=table_file_name(view.indicator, view.level, view.region), mime="text/csv",
+        help="Every area of the table, with a header naming the source, vintage and licence.")
+    st.caption(wording.source_caption(spec))
+
+
+def plain_table(shown: pd.DataFrame, view: View) -> None:
+    """The page's rows as a real HTML table (st.table): the same rows, in the same order, as the grid above."""
+    spec = mapkit.registry().indicator(view.indicator)
+    region_name = mapkit.region_name(view.region)
+    columns = {"rank_in_region": f"Rank in {region_name}", "name": "Name", "code": "Code",
+               "value_text": f"{spec.label} ({spec.unit})", "rank_in_england": "Rank in England",
+               "decile_in_england": "National decile", "note": "Note"}
+    if view.region == mapkit.ENGLAND:  # England is the region: its rank is the rank in England (as in the grid)
+        columns.pop("rank_in_region")
+    table = shown[[c for c in columns if c in shown.columns]].rename(columns=columns)
+    st.table(table.astype(str).replace({"nan": "", "<NA>": "", "None": ""}))

@@ -1,0 +1,170 @@
+"""The page's state: every ``st.session_state`` key declared once with its type, the one writer of the current
+:class:`~mapkit.view.View`, and the one way to act once on a new event.
+
+No other module of the page touches ``st.session_state``. Widgets keep their values under the keys of
+:class:`Widget`; the page's own values are :class:`Slot` objects below. The current view is written only by
+:func:`set_view`: from the widgets (each run), a link (the first run), a search, a click on the map or the table,
+and the buttons that open or close a profile.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections.abc import Hashable, Sequence
+from typing import Any, Generic, TypeVar
+
+import streamlit as st
+
+from mapkit.specs.registry import overlay_specs
+from mapkit.view import MAX_COMPARE, View, status_order
+
+T = TypeVar("T")
+
+
+class Slot(Generic[T]):
+    """One session value the page keeps between runs (not a widget's)."""
+
+    def __init__(self, key: str, doc: str) -> None:
+        self.key = key
+        self.__doc__ = doc
+
+    def get(self, default: T | None = None) -> T | None:
+        return st.session_state.get(self.key, default)
+
+    def set(self, value: T) -> None:
+        st.session_state[self.key] = value
+
+    def setdefault(self, value: T) -> T:
+        return st.session_state.setdefault(self.key, value)
+
+    def pop(self, default: T | None = None) -> T | None:
+        return st.session_state.pop(self.key, default)
+
+    def present(self) -> bool:
+        return self.key in st.session_state
+
+
+VIEW: Slot[View] = Slot("view", "The current view (written only by set_view).")
+NOTICES: Slot[list[str]] = Slot("notices", "Plain-text notices about the link the session opened with.")
+COMPARE_LIST: Slot[list[str]] = Slot("compare_list", "Codes being compared; outlives the Compare tab's widget.")
+USER_LAYER: Slot[Any] = Slot("user_layer", "The user's uploaded layer (mapkit.app.upload.UserLayer), this session.")
+UPLOAD_NEARBY: Slot[dict] = Slot("upload_nearby", "Residents near features of the user's layer, by content hash.")
+PREPARED_EXPORT: Slot[Any] = Slot("export", "The last file made in the Export tab (mapkit.app.export_tab).")
+COMPARE_PAGE: Slot[tuple] = Slot("compare_page_file", "The last comparison page made: (request, bytes).")
+PAGE_DRAWN: Slot[bool] = Slot("page_drawn", "The whole page was sent once (the first run sends the map alone).")
+REST_PENDING: Slot[bool] = Slot("rest_pending", "The first run's timer is waiting to ask for the whole page.")
+FIRST_TAB: Slot[str | None] = Slot("first_tab", "The tab open at the session's start (Compare if the link has areas).")
+EVENTS: Slot[dict[str, Hashable]] = Slot("events", "The last token seen per event (see first_time).")
+
+
+class Widget:
+    """Keys of the page's widgets (Streamlit keeps a widget's value under its key)."""
+
+    REGION, LEVEL, INDICATOR, THEME = "w_region", "w_level", "w_indicator", "w_theme"
+    SCHEME, K, BREAKS, PALETTE, BASEMAP = "w_scheme", "w_k", "w_compare", "w_palette", "w_basemap"
+    STATUSES, AS_OF_ON, AS_OF = "w_statuses", "w_as_of_on", "w_as_of"
+    TIME_MODE, YEAR, CHANGE, CENTRE = "w_time_mode", "w_year", "w_change", "w_centre"
+    FIND, UPLOAD, TAB = "w_find", "w_upload", "w_tab"
+    COMPARE_AREAS, COMPARE_THEME, COMPARE_FORMAT = "w_compare_areas", "w_compare_theme", "w_compare_fmt"
+    SHOW_SIMILAR = "w_show_similar"
+    TABLE_SEARCH, TABLE_ORDER, TABLE_PAGE, PLAIN_TABLE = "w_search", "w_table_order", "w_table_page", "w_plain_table"
+    NEAR_PLACE, NEAR_KM = "w_near_place", "w_near_km"
+    EXPORT_FORMAT, EXPORT_LABELS = "w_export_format", "w_export_labels"
+
+    @staticmethod
+    def overlay(overlay_id: str) -> str:
+        return f"w_overlay_{overlay_id}"
+
+    @staticmethod
+    def found(text: str) -> str:
+        """The list of places a search found, one widget per query."""
+        return f"w_found_{text.lower()}"
+
+
+VIEW_WIDGETS = {
+    "region": Widget.REGION, "level": Widget.LEVEL, "indicator": Widget.INDICATOR, "scheme": Widget.SCHEME,
+    "k": Widget.K, "compare": Widget.BREAKS, "palette": Widget.PALETTE, "basemap": Widget.BASEMAP,
+}
+"""View fields set directly by one widget each."""
+
+
+def widget(key: str, default: Any = None) -> Any:
+    """A widget's current value (``default`` before it is first drawn)."""
+    return st.session_state.get(key, default)
+
+
+def set_widget(key: str, value: Any) -> None:
+    """Set a widget's value before it is drawn in this run (or from its own callback)."""
+    st.session_state[key] = value
+
+
+def keep_option(key: str, options: Sequence[Any], fallback: Any) -> None:
+    """Keep a widget's value among its options (options change with region, level and indicator)."""
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = fallback if fallback in options else options[0]
+
+
+def current_view() -> View:
+    """The view the page shows (set on the session's first run from its link)."""
+    return VIEW.get()
+
+
+def started() -> bool:
+    """Whether this session has a view yet (its first run reads the link)."""
+    return VIEW.present()
+
+
+def set_view(view: View, *, widgets: bool = False) -> View:
+    """Make ``view`` the current one: the one writer of the current view.
+
+    ``widgets``: also set the widgets to it (before they are drawn in this run), for a view that did not come from
+    them: a link, a search result, a postcode's LSOA.
+    """
+    VIEW.set(view)
+    if widgets:
+        seed_widgets(view)
+    return view
+
+
+def seed_widgets(view: View) -> None:
+    """Every widget that shows a part of ``view``, set to it."""
+    for field, key in VIEW_WIDGETS.items():
+        st.session_state[key] = getattr(view, field)
+    for overlay_id in overlay_specs():
+        st.session_state[Widget.overlay(overlay_id)] = overlay_id in view.overlays
+    st.session_state[Widget.STATUSES] = list(status_order() if view.statuses is None else view.statuses)
+    st.session_state[Widget.AS_OF_ON] = view.as_of is not None
+    st.session_state[Widget.AS_OF] = view.as_of_date or datetime.date.today()
+    st.session_state[Widget.TIME_MODE] = "change" if view.change is not None else "year"
+    if view.year is not None:
+        st.session_state[Widget.YEAR] = view.year
+    if view.change is not None:
+        st.session_state[Widget.CHANGE] = tuple(view.change)
+    st.session_state[Widget.CENTRE] = view.centre
+    COMPARE_LIST.set(list(view.compare_areas))
+
+
+def first_time(event: str, token: Hashable) -> bool:
+    """True once for each new ``token`` of ``event`` (a query searched, an area clicked, a row picked), so that a
+    widget still holding the same value on later runs does not act again."""
+    seen = EVENTS.setdefault({})
+    if seen.get(event) == token:
+        return False
+    seen[event] = token
+    return True
+
+
+def compare_list() -> list[str]:
+    """Codes of the areas being compared."""
+    return list(COMPARE_LIST.get() or [])
+
+
+def set_compare_list(codes: Sequence[str]) -> None:
+    """The compare list becomes ``codes`` (at most :data:`~mapkit.view.MAX_COMPARE`, once each); also a callback."""
+    COMPARE_LIST.set(list(dict.fromkeys(codes))[:MAX_COMPARE])
+
+
+def digest(token: Hashable) -> str:
+    """A short stable name for ``token``, for widget keys that belong to one state of the page."""
+    return hashlib.sha1(repr(token).encode()).hexdigest()[:12]
