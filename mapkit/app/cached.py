@@ -24,17 +24,18 @@ from mapkit.data.series import years as series_years_of
 from mapkit.specs.registry import overlay_specs
 from mapkit.view import View
 from mapkit.web.encode import GeometryPayload, area_geometry, outline_geometry
+from mapkit.web.hexmap import hex_geometry, hex_outlines
 
 
 @st.cache_resource(show_spinner="Loading boundaries...")
-def geometry(level: str, region: str) -> GeometryPayload:
-    """Encoded areas, shared by every session of this server process (one copy of the geometry)."""
-    return area_geometry(level, region)
+def geometry(level: str, region: str, layout: str = "map") -> GeometryPayload:
+    """Encoded areas (their hexagons on a hex map), shared by every session of this server process."""
+    return hex_geometry(level, region) if layout == "hex" else area_geometry(level, region)
 
 
 @st.cache_resource(show_spinner=False)
-def outlines(level: str, region: str) -> GeometryPayload | None:
-    return outline_geometry(level, region)
+def outlines(level: str, region: str, layout: str = "map") -> GeometryPayload | None:
+    return hex_outlines(level, region) if layout == "hex" else outline_geometry(level, region)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

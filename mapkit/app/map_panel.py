@@ -14,8 +14,10 @@ from streamlit_folium import st_folium
 import mapkit
 from mapkit.analysis import describe, similar
 from mapkit.analysis.map_data import MapData
+from mapkit.data.hexes import hex_layout
 from mapkit.app import state
 from mapkit.app.cached import geometry, in_brief, outlines, overlay_frame, similar_table
+from mapkit.app.layout import left_off
 from mapkit.app.state import Widget
 from mapkit.app.upload import UserLayer
 from mapkit.text import wording
@@ -64,6 +66,8 @@ def overlay_layers(view: View, user_layer: UserLayer | None = None) -> list[foli
     """Layers drawn above the choropleth: the chosen overlay groups (one layer per status), their key (a legend
     stacked above the choropleth's, carrying the groups' attribution), then the user's own layer."""
     layers: list[folium.FeatureGroup] = []
+    if view.layout == "hex":  # hexagons are not places (mapkit.app.layout.left_off says so under the map)
+        return layers
     drawn = []
     for overlay_id in view.overlays:
         frame = overlay_frame(overlay_id, view.region, view.statuses, view.as_of)
@@ -89,13 +93,14 @@ def similar_layers(view: View) -> list[folium.FeatureGroup]:
         codes = list(similar_table(view.area, view.level)["code"])
     except mapkit.MapkitError:
         return []
-    return [highlight_group(view.level, codes, "Similar areas", SIMILAR_STYLE)]
+    shapes = hex_layout(view.level, view.region) if view.layout == "hex" else None
+    return [highlight_group(view.level, codes, "Similar areas", SIMILAR_STYLE, shapes=shapes)]
 
 
 def make_map(view: View, data: MapData, user_layer: UserLayer | None = None) -> WebMap:
+    where = (view.level, view.region, view.layout)
     return build_map(view, data=data, extra_layers=[*similar_layers(view), *overlay_layers(view, user_layer)],
-                     geometry=geometry(view.level, view.region), outlines=outlines(view.level, view.region),
-                     geometry_url=geometry_url)
+                     geometry=geometry(*where), outlines=outlines(*where), geometry_url=geometry_url)
 
 
 def use_local_assets(view_map: WebMap) -> None:
@@ -122,6 +127,9 @@ def show_map(view: View, data: MapData, user_layer: UserLayer | None) -> None:
     result = st_folium(view_map.base, key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
                        feature_group_to_add=list(view_map.layers), layer_control=view_map.layer_control(),
                        returned_objects=["last_active_drawing"])
+    unseen = left_off(view, upload=user_layer is not None and user_layer.frame is not None)
+    if unseen:
+        st.caption(unseen)
     show_map_text(view, data)
     code = clicked_code(result)
     if code and state.first_time("map_click", code):

@@ -167,11 +167,11 @@ def show_change_note(view: View) -> None:
 def show_footer(view: View, user_layer: UserLayer | None = None) -> None:
     tiles = BASEMAPS[view.basemap]
     basemap = None
-    if tiles.provider:
+    if tiles.provider and view.layout != "hex":  # a hex map draws no tiles
         import xyzservices
 
         basemap = xyzservices.providers.query_name(tiles.provider).attribution
-    extra = [postcodes.SOURCE_KEY] if view.postcode else []
+    extra = ([postcodes.SOURCE_KEY] if view.postcode else []) + (["hexmaps"] if view.layout == "hex" else [])
     lines = wording.footer_lines(mapkit.registry().indicator(view.indicator), overlays=view.overlays,
                                  extra_sources=extra,
                                  nearby_method=nearby.METHOD, basemap_attribution=basemap,

@@ -14,6 +14,7 @@ import mapkit
 from mapkit.app import state
 from mapkit.app.cached import offered_overlays
 from mapkit.app.find import search_box
+from mapkit.app.layout import layout_switch
 from mapkit.app.state import Widget
 from mapkit.app.trends import time_controls
 from mapkit.data import status_dates
@@ -55,6 +56,7 @@ def sidebar(previous: View) -> View:
     state.keep_option(Widget.LEVEL, levels, DEFAULT.level)
     level = sb.radio("Areas", levels, key=Widget.LEVEL, format_func=level_label, horizontal=True,
                      help="LSOAs are neighbourhoods of about 1,500 people (33,755 in England).")
+    layout = layout_switch(region, level)
 
     available = indicators_for(level)
     state.keep_option(Widget.INDICATOR, available, default_indicator(level))
@@ -96,14 +98,16 @@ def sidebar(previous: View) -> View:
                            format_func=lambda p: palette_label(p, indicator),
                            help=f"All palettes are colour-blind safe. {DARKER[spec.higher_is]}. "
                                 "'Greyscale for printing' survives black-and-white copies.")
-    basemap = sb.radio("Basemap", list(BASEMAPS), key=Widget.BASEMAP, format_func=lambda b: BASEMAPS[b].label)
+    basemap = sb.radio("Basemap", list(BASEMAPS), key=Widget.BASEMAP, format_func=lambda b: BASEMAPS[b].label,
+                       disabled=layout == "hex", help="A hex map has no basemap: its hexagons are not places."
+                       if layout == "hex" else None)
     chosen, statuses, as_of = overlay_controls()
 
     area = previous.area if (previous.region, previous.level) == (region, level) else None
     view, _ = View.lenient(region=region, level=level, indicator=indicator, scheme=scheme, k=int(k), compare=compare,
                            palette=palette, basemap=basemap, area=area, overlays=chosen, statuses=statuses,
                            postcode=previous.postcode if previous.region == region else None,
-                           compare_areas=tuple(state.compare_list()), as_of=as_of,
+                           compare_areas=tuple(state.compare_list()), as_of=as_of, layout=layout,
                            overlay_ids=offered_overlays(), **time)
     if list(view.compare_areas) != state.compare_list():
         state.set_compare_list(view.compare_areas)  # another level: its areas left the list

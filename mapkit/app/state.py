@@ -71,6 +71,7 @@ class Widget:
     TABLE_SEARCH, TABLE_ORDER, TABLE_PAGE, PLAIN_TABLE = "w_search", "w_table_order", "w_table_page", "w_plain_table"
     NEAR_PLACE, NEAR_KM = "w_near_place", "w_near_km"
     EXPORT_FORMAT, EXPORT_LABELS = "w_export_format", "w_export_labels"
+    LAYOUT = "w_layout"
 
     @staticmethod
     def overlay(overlay_id: str) -> str:
@@ -85,6 +86,7 @@ class Widget:
 VIEW_WIDGETS = {
     "region": Widget.REGION, "level": Widget.LEVEL, "indicator": Widget.INDICATOR, "scheme": Widget.SCHEME,
     "k": Widget.K, "compare": Widget.BREAKS, "palette": Widget.PALETTE, "basemap": Widget.BASEMAP,
+    "layout": Widget.LAYOUT,
 }
 """View fields set directly by one widget each."""
 

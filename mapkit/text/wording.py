@@ -148,6 +148,20 @@ def hex_note(level: str, region: str) -> str:
             "sizes show neither area nor population.")
 
 
+def hex_headline(level: str, region: str) -> str:
+    """The hex map's note in one line, for a folded box: who made the layout, and for a computed one how many
+    neighbours stay side by side ("Hex map: layout computed; 71% of neighbouring wards stay side by side")."""
+    from mapkit.data.hexes import hex_neighbours
+
+    if level != "ward":
+        return f"Hex map: one hexagon per {singular_label(level)}, Open Innovations' layout"
+    kept = hex_neighbours(level, region)
+    plural = registry().boundary(level).plural
+    if kept is None:
+        return f"Hex map: one hexagon per {singular_label(level)}, layout computed"
+    return f"Hex map: layout computed; {kept.share:.0%} of neighbouring {plural} stay side by side"
+
+
 def singular_label(level: str) -> str:
     """One area of ``level`` inside a sentence: "ward", "district", "LSOA (neighbourhood)"."""
     label = registry().boundary(level).label

@@ -359,8 +359,9 @@ def build_map(view: View, *, data: MapData | None = None, extra_layers: Iterable
         default they are sent inline, so the map is one self-contained page (the HTML export, tests).
 
     A hex map (``view.layout == "hex"``, :mod:`mapkit.web.hexmap`) draws the same per-area arrays on hexagons, with
-    no tiles and no scale bar, the largest places named, a note and the layout's credit; ``extra_layers`` and the
-    postcode are not drawn on it, as its hexagons are not places.
+    no tiles and no scale bar, the largest places named, a note and the layout's credit. Its hexagons are not
+    places: the postcode is not marked, and ``extra_layers`` must hold only layers drawn on the hexagons (e.g.
+    :func:`highlight_group` with ``shapes`` from :func:`mapkit.data.hexes.hex_layout`), never overlays or uploads.
     """
     data = prepare(view) if data is None else data
     level, region = view.level, view.region
@@ -385,13 +386,12 @@ def build_map(view: View, *, data: MapData | None = None, extra_layers: Iterable
         layers.append(highlight_group(level, view.compare_areas, "Areas compared", COMPARE_STYLE, shapes=shapes))
     if hexed:
         layers.append(hexmap.hex_group(level, region))
-        stable_ids(layers)
-        return WebMap(base=base_map(geometry.bounds, "none", scale=False), layers=tuple(layers))
     layers.extend(extra_layers)
-    if view.postcode:
+    if view.postcode and not hexed:
         found = lookup(view.postcode)
         marker = postcode_layer(found) if found is not None else None
         if marker is not None:
             layers.append(marker)
     stable_ids(layers)
-    return WebMap(base=base_map(geometry.bounds, view.basemap), layers=tuple(layers))
+    return WebMap(base=base_map(geometry.bounds, "none" if hexed else view.basemap, scale=not hexed),
+                  layers=tuple(layers))

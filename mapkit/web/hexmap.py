@@ -25,7 +25,7 @@ from mapkit.data.hexes import LABEL_COUNT, hex_attribution, hex_groups, hex_labe
 from mapkit.data.products import load_boundaries
 from mapkit.errors import ParameterError
 from mapkit.specs.registry import registry
-from mapkit.text.wording import hex_note
+from mapkit.text.wording import hex_headline, hex_note
 from mapkit.web.elements import Legend
 from mapkit.web.encode import PARENT_NAME_COLUMN, GeometryPayload, encode_geometry, script_json
 
@@ -79,8 +79,9 @@ def hex_credit() -> str:
 
 
 def note_html(level: str, region: str) -> str:
-    """The hex map's note as a folding box (escaped), shown above the legend."""
-    return (f"<details open class='{NOTE_CLASS}'><summary>About this hex map</summary>"
+    """The hex map's note as a folded box above the legend (escaped): its headline says what the layout is and, for
+    a computed one, how many neighbours it keeps; opened, the whole note."""
+    return (f"<details class='{NOTE_CLASS}'><summary>{html.escape(hex_headline(level, region))}</summary>"
             f"<div>{html.escape(hex_note(level, region))}</div></details>")
 
 

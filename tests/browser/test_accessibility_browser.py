@@ -42,6 +42,7 @@ VIEWS = {
     "compare": "?region=E92000001&level=lad&indicator=imd_score&compare_areas=E08000025,E08000003",
     "export": "",
     "error-notice": "?region=NOT-A-REGION&indicator=nothing",
+    "hex-england": "?region=E92000001&level=lad&indicator=imd_score&layout=hex",
 }
 
 

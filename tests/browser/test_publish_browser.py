@@ -177,7 +177,10 @@ def test_the_hex_map_of_england_draws_296_hexagons_in_the_maps_colours_and_hover
     assert "Hex layout: Open Innovations (MIT licence)" in page.locator(".leaflet-control-attribution").inner_text()
     assert "Open Innovations" in page.locator("#map-sources").inner_text()
     assert page.locator(".leaflet-control-scale").count() == 0
-    assert "447 of England's 749 pairs" in page.locator(".mapkit-hex-note").inner_text()
+    note = page.locator(".mapkit-hex-note")
+    assert note.inner_text().strip() == "Hex map: one hexagon per district, Open Innovations' layout"  # folded
+    note.locator("summary").click()
+    assert "447 of England's 749 pairs" in note.inner_text()
     assert page.locator(".mapkit-place-label", has_text="Birmingham").is_visible()
     shown = page.evaluate("Array.from(document.querySelectorAll('.mapkit-place-label span'))"
                           ".filter(s => s.style.visibility !== 'hidden').map(s => s.textContent)")

@@ -21,6 +21,7 @@ import mapkit
 from mapkit.analysis.map_data import prepare
 from mapkit.data.hexes import LABEL_COUNT, hex_attribution, hex_layout
 from mapkit.errors import ParameterError
+from mapkit.text.wording import hex_headline, hex_note
 from mapkit.view import View
 from mapkit.web import hexmap
 from mapkit.web.choropleth import choropleth_data, map_text
@@ -124,6 +125,7 @@ def test_the_credit_and_the_note() -> None:
     assert "Office for National Statistics" in hex_credit()
     assert hex_attribution() in hex_credit()
     note = note_html("ward", WMCA)
+    assert "<summary>Hex map: layout computed; 71% of neighbouring wards stay side by side</summary>" in note
     assert "computed for West Midlands" in note and "354 of 502 pairs of neighbouring wards (71%)" in note
     assert "447 of England&#x27;s 749 pairs" in note_html("lad", ENGLAND)
 
@@ -160,22 +162,17 @@ def test_the_hex_view_draws_the_maps_figures_on_hexagons_without_tiles(level: st
     assert "L.control.scale" in geographic and "L.control.scale" not in hexed
     assert '"attribution":"Hex layout: Open Innovations (MIT licence).' in hexed
     assert "window.mapkit.placeLabels(" in hexed and '"name":"Birmingham"' in hexed
-    assert "About this hex map" in hexed
+    assert html.escape(hex_headline(level, region)) in hexed and html.escape(hex_note(level, region)) in hexed
     outlines = re.findall(r"window\.mapkit\.areas\(\s*JSON\.parse\((\".*?\")\),\s*/\*mapkit-data\*/null", hexed)
     assert [json.loads(json.loads(o))["codes"] for o in outlines] == [list(hex_outlines(level, region).codes)]
 
 
-def test_a_hex_view_leaves_out_what_lies_on_real_places() -> None:
-    import folium
-
+def test_a_hex_view_marks_no_postcode_and_outlines_compared_areas_as_hexagons() -> None:
     from mapkit.web.choropleth import build_map
 
-    overlay = folium.FeatureGroup(name="Growth locations")
     view = View(region=WMCA, level="lad", indicator="imd_score", layout="hex", postcode="B9 5RP",
                 compare_areas=("E08000025", "E08000026"))
-    web = build_map(view, extra_layers=[overlay])
-    assert overlay not in web.layers
-    html_text = web.to_map().get_root().render()
+    html_text = build_map(view).to_map().get_root().render()
     assert "B9 5RP" not in html_text
     assert "B9 5RP" in build_map(dataclasses.replace(view, layout="map")).to_map().get_root().render()
     compared = [json.loads(json.loads(g)) for g in re.findall(
