@@ -133,8 +133,8 @@ def map_figure(data: MapData, options: FigureOptions = FigureOptions()) -> MapFi
         fig = Figure(figsize=options.figsize, dpi=options.dpi, facecolor="white")
         FigureCanvasAgg(fig)
         text_width = page.width - 2 * MARGIN
-        top = _draw_text_block(fig, wrap(title(data), text_width, TITLE_SIZE), x=MARGIN, top=page.height - MARGIN,
-                               fontsize=TITLE_SIZE, colour=carto.INK, weight="bold")
+        top = _draw_text_block(fig, wrap(title(data), text_width, TITLE_SIZE, bold=True), x=MARGIN,
+                               top=page.height - MARGIN, fontsize=TITLE_SIZE, colour=carto.INK, weight="bold")
         top = _draw_text_block(fig, wrap(subtitle(data), text_width, SUBTITLE_SIZE), x=MARGIN, top=top - 0.04,
                                fontsize=SUBTITLE_SIZE, colour="#333333")
         footer = [line for paragraph in footer_text(data) for line in wrap(paragraph, text_width, FOOTER_SIZE)]

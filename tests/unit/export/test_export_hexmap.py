@@ -141,3 +141,27 @@ def test_the_hex_layout_lacking_an_area_is_a_clear_error(monkeypatch: pytest.Mon
     monkeypatch.setattr(hexmap, "hex_layout", lambda level, region: layout.iloc[1:])
     with pytest.raises(ProductError, match="no hexagon for 1 of the 7 areas.*build-data"):
         hex_areas(prepare(View(region=WMCA, level="lad", indicator="imd_score", layout="hex")))
+
+
+
+def test_a_long_bold_title_wraps_before_the_pages_edge() -> None:
+    """A bivariate hex map's title overran the A4 page when bold type was wrapped as regular type."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from mapkit.export.legend import wrap
+    from mapkit.export.options import PAGES
+    from mapkit.export.static import MARGIN, TITLE_SIZE
+
+    text = "IMD score and change in GVA per hour worked, 2013 to 2023 by district: England (hex map)"
+    width = PAGES["a4"].width - 2 * MARGIN
+    figure = Figure(figsize=(PAGES["a4"].width, 2), dpi=72)
+    FigureCanvasAgg(figure)
+    renderer = figure.canvas.get_renderer()
+
+    def widest(lines: list[str]) -> float:
+        return max(figure.text(0, 0.5, line, fontsize=TITLE_SIZE, fontweight="bold",
+                               family="DejaVu Sans").get_window_extent(renderer).width / 72 for line in lines)
+
+    assert widest(wrap(text, width, TITLE_SIZE)) > width, "as regular type it overruns (the case this fixes)"
+    assert widest(wrap(text, width, TITLE_SIZE, bold=True)) <= width
