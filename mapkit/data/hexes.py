@@ -182,6 +182,15 @@ def hex_groups(level: str, region: str = ENGLAND, *, data_dir: Path | None = Non
     return chosen.drop(columns=["level", "region"])
 
 
+def place_labels(level: str, region: str = ENGLAND, *, data_dir: Path | None = None) -> gpd.GeoDataFrame:
+    """The names a hex map draws: the :data:`LABEL_COUNT` largest districts (:func:`hex_labels`), and none on a
+    district's own ward map, where the one name would be the region's and read as a ward's."""
+    labels = hex_labels(level, region, n=LABEL_COUNT, data_dir=data_dir)
+    if level == "ward" and region_kind(region, data_dir or default_data_dir()) == "lad":
+        return labels.iloc[:0]
+    return labels
+
+
 def hex_labels(level: str, region: str = ENGLAND, *, n: int | None = None,
                data_dir: Path | None = None) -> gpd.GeoDataFrame:
     """Label points of districts on a hex map of ``level`` in ``region``, largest first: ``code, name,

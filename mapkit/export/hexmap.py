@@ -16,7 +16,7 @@ from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
 from mapkit.analysis.map_data import MapData
-from mapkit.data.hexes import LABEL_COUNT, hex_groups, hex_labels, hex_layout
+from mapkit.data.hexes import hex_groups, hex_layout, place_labels
 from mapkit.errors import ProductError
 from mapkit.export import cartography as carto
 from mapkit.export import labels as area_labels
@@ -65,7 +65,7 @@ def draw_hex_map(ax: Axes, data: MapData, *, label_count: int = 0) -> None:
         spine.set_color("#9e9e9e")
         spine.set_linewidth(0.5)
     extremes = area_labels.extremes(data, areas, label_count)
-    points = hex_labels(view.level, view.region, n=LABEL_COUNT).to_crs(MERCATOR)
+    points = place_labels(view.level, view.region).to_crs(MERCATOR)
     named = {item.name for item in extremes}  # named once, as an extreme (bold or italic)
     places = place_names(ax, points[~points["name"].isin(named)])
     renderer = ax.figure.canvas.get_renderer()

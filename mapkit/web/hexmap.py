@@ -21,7 +21,7 @@ from branca.element import MacroElement
 from folium.template import Template
 
 from mapkit import web
-from mapkit.data.hexes import LABEL_COUNT, hex_attribution, hex_groups, hex_labels, hex_layout, hex_problem
+from mapkit.data.hexes import hex_attribution, hex_groups, hex_layout, hex_problem, place_labels
 from mapkit.data.products import load_boundaries
 from mapkit.errors import ParameterError
 from mapkit.specs.registry import registry
@@ -64,10 +64,11 @@ def hex_outlines(level: str, region: str) -> GeometryPayload | None:
     return encode_geometry(groups) if len(groups) else None
 
 
-def hex_label_points(level: str, region: str, *, n: int = LABEL_COUNT) -> list[dict[str, Any]]:
-    """The ``n`` largest districts' label points, largest first: ``{"name", "lat", "lng"}`` (names escaped)."""
+def hex_label_points(level: str, region: str) -> list[dict[str, Any]]:
+    """The names the hex map draws (:func:`mapkit.data.hexes.place_labels`), largest first: ``{"name", "lat",
+    "lng"}`` (names escaped)."""
     _check(level, region)
-    points = hex_labels(level, region, n=n)
+    points = place_labels(level, region)
     return [{"name": html.escape(str(name)), "lat": round(float(point.y), 6), "lng": round(float(point.x), 6)}
             for name, point in zip(points["name"], points.geometry)]
 

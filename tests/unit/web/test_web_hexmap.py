@@ -98,13 +98,15 @@ def test_the_largest_districts_are_labelled_largest_first() -> None:
     assert shapely.Point(points[0]["lng"], points[0]["lat"]).within(birmingham)
     assert [p["name"] for p in hex_label_points("lad", WMCA)][:2] == ["Birmingham", "Coventry"]
     assert len(hex_label_points("ward", WMCA)) == 7  # each of the combined authority's districts
+    assert hex_label_points("ward", COVENTRY) == []  # its one name would read as a ward's
+    assert [p["name"] for p in hex_label_points("lad", COVENTRY)] == ["Coventry"]
 
 
 def test_label_names_are_escaped(monkeypatch: pytest.MonkeyPatch) -> None:
     frame = mapkit.load_boundaries("lad", COVENTRY)[["name", "geometry"]].copy()
     frame["geometry"] = frame.geometry.representative_point()
     frame["name"] = "<img src=x onerror=alert(1)>"
-    monkeypatch.setattr(hexmap, "hex_labels", lambda level, region, n: frame)
+    monkeypatch.setattr(hexmap, "place_labels", lambda level, region: frame)
     assert hex_label_points("lad", COVENTRY)[0]["name"] == html.escape("<img src=x onerror=alert(1)>")
 
 
