@@ -24,25 +24,26 @@ def free_port() -> int:
 
 
 def start_app(log_path: Path, *, local_assets: bool = False, static_serving: bool | None = None,
-              script: str = "app.py", port: int | None = None,
-              timeout: float = 90.0) -> tuple[subprocess.Popen[bytes], str]:
+              script: str = "app.py", port: int | None = None, timeout: float = 90.0,
+              root: Path = ROOT) -> tuple[subprocess.Popen[bytes], str]:
     """Start the app and wait until ``/_stcore/health`` answers; returns the process and its base URL.
 
     ``local_assets``: map scripts served by the app (docs/offline.md). ``static_serving``: Streamlit's
     ``server.enableStaticServing`` (default: on, as in .streamlit/config.toml; off sends each view's geometry
     inline with the map, the path before geometry files). ``script``: another page (a benchmark's floor).
-    ``port``: a chosen port (default: a free one). Raises ``RuntimeError`` with the end of the server's log (the
-    process stopped) when it does not come up within ``timeout`` seconds.
+    ``port``: a chosen port (default: a free one). ``root``: the checkout whose ``script`` runs, from its own folder
+    (default: this one; ``benchmarks.cpu`` runs an older commit's checkout beside it). Raises ``RuntimeError``
+    with the end of the server's log (the process stopped) when it does not come up within ``timeout`` seconds.
     """
     port = port or free_port()
     base = f"http://127.0.0.1:{port}"
     static = local_assets or static_serving is not False
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / script), "--server.headless", "true",
+    command = [sys.executable, "-m", "streamlit", "run", str(root / script), "--server.headless", "true",
                "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
                "--server.fileWatcherType", "none", "--server.enableStaticServing", str(static).lower()]
     env = {**os.environ, "MAPKIT_LOCAL_ASSETS": "1" if local_assets else "0"}
     with log_path.open("wb") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log,
+        process = subprocess.Popen(command, cwd=root, env=env, stdin=subprocess.DEVNULL, stdout=log,
                                    stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and process.poll() is None:

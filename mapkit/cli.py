@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from mapkit.errors import MapkitError
+from mapkit.errors import MapkitError, ParameterError
 
 
 def _build_data(args: argparse.Namespace) -> int:
@@ -93,6 +93,11 @@ def _table(args: argparse.Namespace) -> int:
     from mapkit.analysis.series import parse_change
     from mapkit.analysis.tables import indicator_csv
 
+    if args.versus:
+        sys.stdout.write(_versus_csv(args))
+        return 0
+    if args.versus_year is not None or args.versus_change is not None:
+        raise ParameterError("--versus-year and --versus-change give the period of a second indicator: add --versus.")
     if args.year is not None:
         text = series_tables.year_csv(args.indicator, args.level, args.region, args.year)
     elif args.change is not None:
@@ -103,6 +108,24 @@ def _table(args: argparse.Namespace) -> int:
         text = indicator_csv(args.indicator, args.level, args.region)
     sys.stdout.write(text)
     return 0
+
+
+def _scorecard(args: argparse.Namespace) -> int:
+    from mapkit.export.scorecard_command import run
+
+    return run(args)
+
+
+def _versus_csv(args: argparse.Namespace) -> str:
+    """``table --versus``: one row per area with both measures and the area's cell (tidy, no comment lines)."""
+    from mapkit.analysis.versus_tables import versus_table
+    from mapkit.export.command import periods, prepared
+    from mapkit.text.csvsafe import csv_text
+    from mapkit.view import View
+
+    when, versus = periods(args)
+    view = View(region=args.region, level=args.level, indicator=args.indicator, compare=args.compare, **when)
+    return csv_text(versus_table(prepared(view, versus)))
 
 
 def _series(args: argparse.Namespace) -> int:
@@ -121,6 +144,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "install-assets": _install_assets,
     "publish": _publish,
     "regions": _regions,
+    "scorecard": _scorecard,
     "series": _series,
     "table": _table,
 }
@@ -130,6 +154,9 @@ def parser() -> argparse.ArgumentParser:
     from mapkit.web.assets import NODE_MODULES, VENDOR_DIR
     from mapkit.pipeline.build import DEFAULT_OUT
     from mapkit.export.command import add_arguments as add_export_arguments
+    from mapkit.export.scorecard_command import add_arguments as add_scorecard_arguments
+    from mapkit.export.command import add_versus_arguments
+    from mapkit.specs.classes import COMPARES
     from mapkit.specs.registry import LEVELS
 
     root = argparse.ArgumentParser(prog="python -m mapkit", description="England policy map: data and exports.")
@@ -158,6 +185,8 @@ def parser() -> argparse.ArgumentParser:
     site.add_argument("--levels", nargs="+", default=None, choices=LEVELS,
                       help="levels to publish where a region offers them (default: all)")
     sub.add_parser("regions", help="list region codes (CSV)")
+    add_scorecard_arguments(sub.add_parser("scorecard", help="scorecards of the growth locations and transport "
+                                                             "schemes in a region (CSV or JSON)"))
     table = sub.add_parser("table", help="print one indicator as CSV: code,name,value,...")
     table.add_argument("--level", required=True, choices=LEVELS)
     table.add_argument("--indicator", required=True)
@@ -168,6 +197,9 @@ def parser() -> argparse.ArgumentParser:
     when.add_argument("--change", default=None, metavar="START:END",
                       help="change between two years of the series, e.g. 2013:2023")
     when.add_argument("--years", action="store_true", help="one row per area and year, every year ONS publishes")
+    add_versus_arguments(table)
+    table.add_argument("--compare", choices=list(COMPARES), default="england",
+                       help="with --versus: thirds of all England's areas at the level (default) or of the region's")
     series = sub.add_parser("series", help="print one area's ONS time series as CSV")
     series.add_argument("--indicator", required=True, help="an indicator with a series (e.g. gva_per_hour) or a "
                                                            "series id from layers/series.toml")

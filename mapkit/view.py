@@ -1,16 +1,19 @@
 """The one :class:`View`: what a map shows, with one set of defaults and one validation.
 
 A view comes from the app's widgets, from a link (:mod:`mapkit.links`) or from the command line, and goes to the
-web map (:func:`mapkit.web.choropleth.build_map`) and to every export (:func:`mapkit.analysis.map_data.prepare`). It is
-checked in one of two ways:
+web map (:func:`mapkit.web.choropleth.build_map`) and to every export (:func:`mapkit.analysis.map_data.prepare`).
+One table of rules (:data:`RULES`, one per setting, in dependency order: region, level (which levels fit in the
+region), indicator (published at that level?), scheme (national deciles only where published), then the rest) says
+for each setting what is valid, the error that names the allowed values, the notice, and the fallback. It is read in
+one of two ways:
 
-* :meth:`View.lenient` for untrusted input (a link, the widgets): each invalid part is replaced by its default and
+* :meth:`View.lenient` for untrusted input (a link, the widgets): each invalid part is replaced by its fallback and
   a plain-text notice says why. A notice quotes at most a short, character-filtered excerpt of the offending value
-  (:func:`shown`), never raw text that could be rendered as markup. Combinations are checked in dependency order:
-  region, level (which levels fit in the region), indicator (published at that level?), scheme (national deciles
-  only where published), then the rest.
-* :meth:`View.check` for the command line and exports: the first invalid part raises an error that names the
-  allowed values.
+  (:func:`shown`), never raw text that could be rendered as markup.
+* :meth:`View.check` for the command line and exports: the first invalid part raises its error.
+
+Either way the view that comes out is marked :attr:`View.checked`, so the work that follows (``prepare``) does not
+check it again.
 """
 
 from __future__ import annotations
@@ -18,19 +21,19 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Any
 
 from mapkit.specs.basemaps import BASEMAPS
 from mapkit.specs.layouts import DEFAULT_LAYOUT, LAYOUTS
 from mapkit.data.hexes import hex_problem
-from mapkit.specs.classes import CENTRES, COMPARES, K_MAX, K_MIN, SCHEMES, available_schemes
+from mapkit.specs.classes import CENTRES, COMPARES, K_MAX, K_MIN, available_schemes
 from mapkit.specs.classes import scheme as scheme_spec
-from mapkit.data.products import ENGLAND, load_boundaries, region_kind, region_name, regions
-from mapkit.errors import ParameterError, UnknownNameError
+from mapkit.data.products import ENGLAND, area_codes, region_kind, region_name
+from mapkit.errors import MapkitError, ParameterError, UnknownNameError
 from mapkit.specs.registry import LEVELS, IndicatorSpec, overlay_declarations, overlay_specs, registry
 from mapkit.specs.palettes import DEFAULT as DEFAULT_PALETTE
-from mapkit.specs.palettes import PALETTES, resolve
+from mapkit.specs.palettes import resolve
 from mapkit.data.postcodes import formatted, lookup
 from mapkit.data.series import change_years, years
 from mapkit.data.status_dates import check_as_of
@@ -138,70 +141,28 @@ class View:
             return self.scheme
         return "national_deciles" if self.spec.national_deciles else "quantiles"
 
+    @property
+    def checked(self) -> bool:
+        """True for a view returned by :meth:`check` or :meth:`lenient`: every setting is valid and fits the others,
+        so :func:`mapkit.analysis.map_data.prepare` need not check it again. A view made by the constructor or by
+        ``dataclasses.replace`` is not marked, whatever it holds."""
+        return self.__dict__.get("_checked", False)
+
     def check(self) -> View:
-        """This view, when every setting is valid and fits the others.
+        """This view, when every setting is valid and fits the others (then marked :attr:`checked`).
 
         Raises
         ------
         UnknownNameError, ParameterError
             For the first setting that is unknown or does not fit the others; the message names the allowed values.
         """
-        region_name(self.region)
-        if self.level not in LEVELS:
-            raise UnknownNameError(f"Unknown level {self.level!r}: use one of {', '.join(LEVELS)}.")
-        spec = self.spec
-        if self.level not in spec.levels:
-            reason = spec.note_for(self.level) or f"it is published for {', '.join(spec.levels)} only"
-            raise UnknownNameError(f"{spec.label} ({self.indicator}) is not available at level {self.level!r}: "
-                                   f"{reason.rstrip('.')}.")
-        if self.scheme is not None:
-            scheme_spec(self.scheme)
-            if self.scheme not in available_schemes(spec):
-                raise UnknownNameError(f"{spec.label} has no official national deciles: use --scheme "
-                                       f"{' or '.join(available_schemes(spec))}.")
-        if isinstance(self.k, bool) or not isinstance(self.k, int) or not K_MIN <= self.k <= K_MAX:
-            raise ParameterError(f"Number of classes is {self.k!r}: choose a whole number from {K_MIN} to {K_MAX}.")
-        if self.compare not in COMPARES:
-            raise UnknownNameError(f"Unknown comparison {self.compare!r}: use one of {', '.join(COMPARES)}.")
-        resolve(self.palette, spec.palette)
-        if self.basemap not in BASEMAPS:
-            raise UnknownNameError(f"Unknown basemap {self.basemap!r}: use one of {', '.join(BASEMAPS)}.")
-        known = overlay_specs()
-        unknown = [o for o in self.overlays if o not in known]
-        if unknown:
-            raise UnknownNameError(f"Unknown overlay(s) {', '.join(map(repr, unknown))}: use "
-                                   f"{', '.join(known)} (declared in layers/overlays.toml).")
-        if self.statuses is not None:
-            order = status_order()
-            wrong = [s for s in self.statuses if s not in order]
-            if wrong:
-                raise UnknownNameError(f"Unknown overlay status(es) {', '.join(map(repr, wrong))}: use "
-                                       f"{', '.join(order)} (declared in layers/overlays.toml).")
-        if self.postcode is not None:
-            problem = postcode_problem(self.postcode, self.region)
-            if problem:
-                raise UnknownNameError(f"Postcode {self.postcode!r}: {problem}.")
-        if self.as_of is not None:
-            check_as_of(self.as_of)
-        if self.area is not None and self.area not in set(load_boundaries(self.level, self.region)["code"]):
-            raise UnknownNameError(f"Area {self.area!r} is not one of the {registry().boundary(self.level).plural} "
-                                   f"of {region_name(self.region)}: choose one of them, or none.")
-        _check_time(self)
-        if self.layout not in LAYOUTS:
-            raise UnknownNameError(f"Unknown layout {self.layout!r}: use one of {', '.join(LAYOUTS)}.")
-        if self.layout == "hex" and hex_problem(self.level, self.region):
-            raise ParameterError(hex_problem(self.level, self.region))
-        if self.compare_areas:
-            if len(self.compare_areas) > MAX_COMPARE:
-                raise ParameterError(f"Compare at most {MAX_COMPARE} areas ({len(self.compare_areas)} given).")
-            plural = registry().boundary(self.level).plural
-            if self.level not in COMPARE_LEVELS:
-                raise ParameterError(f"Areas are compared as wards, districts or combined authorities, not {plural}.")
-            known = set(load_boundaries(self.level)["code"])
-            wrong = [c for c in self.compare_areas if c not in known]
-            if wrong:
-                raise UnknownNameError(f"Compare area(s) {', '.join(map(repr, wrong[:5]))} are not {plural} of "
-                                       "England.")
+        if self.checked:
+            return self
+        for rule in RULES:
+            error = rule(self, overlay_specs()).error
+            if error is not None:
+                raise error
+        object.__setattr__(self, "_checked", True)  # not a field: replace() and == ignore it
         return self
 
     @property
@@ -225,31 +186,21 @@ class View:
         tuple
             The valid view (its ``scheme`` never ``None``) and plain-text notices (empty when nothing changed).
         """
-        return _lenient(cls(**fields), set(overlay_specs() if overlay_ids is None else overlay_ids))
+        view = cls(**fields)
+        offered = tuple(overlay_specs()) if overlay_ids is None else tuple(overlay_ids)
+        notices: list[str] = []
+        for rule in RULES:
+            outcome = rule(view, offered)
+            notices.extend(outcome.notices)
+            if outcome.values:
+                view = dataclasses.replace(view, **outcome.values)
+        object.__setattr__(view, "_checked", True)
+        return view, notices
 
 
 DEFAULT = View(scheme="national_deciles")
 """The app's opening view, as :meth:`View.lenient` gives it: the scheme spelled out (``View().scheme_name``, written
 here so that importing this module reads no declaration; tests/unit/test_view.py checks the two agree)."""
-
-
-def _check_time(view: View) -> None:
-    """A year or change needs a time series at the view's level, published years, and not both at once."""
-    if view.centre not in CENTRES:
-        raise UnknownNameError(f"Unknown centre {view.centre!r}: use one of {', '.join(CENTRES)}.")
-    if not view.over_time:
-        return
-    series = registry().series_for(view.indicator)
-    if series is None or view.level not in ("lad", "ca"):
-        raise ParameterError(f"{view.spec.label} has no ONS time series at level {view.level!r}: years and changes "
-                             "are offered for districts and combined authorities, for indicators with a series.")
-    if view.year is not None and view.change is not None:
-        raise ParameterError("Choose a year or a change between two years, not both.")
-    known = years(series.id)
-    asked = [view.year] if view.year is not None else list(change_years(view.change))
-    for year in asked:
-        if year not in known:
-            raise ParameterError(f"{series.label}: ONS publishes {known[0]} to {known[-1]}, not {year!r}.")
 
 
 def status_order() -> tuple[str, ...]:
@@ -295,129 +246,6 @@ def _level_label(level: str) -> str:
     return registry().boundary(level).plural
 
 
-def _lenient(candidate: View, overlay_ids: Collection[str]) -> tuple[View, list[str]]:
-    notices: list[str] = []
-    reg = registry()
-    region = candidate.region
-    names = dict(zip(regions()["code"], regions()["name"]))
-    if not isinstance(region, str) or region not in names:
-        notices.append(f"The link's region {shown(str(region))} is not a known area code, so the map shows "
-                       f"{names[DEFAULT.region]} instead.")
-        region = DEFAULT.region
-    offered = levels_for(region)
-    level = candidate.level
-    if level not in offered:
-        fallback = DEFAULT.level if DEFAULT.level in offered else offered[0]
-        if level in reg.boundaries:
-            why = f"{_level_label(level)} do not fit inside {names[region]}"
-            notices.append(f"{why[0].upper()}{why[1:]}: showing {_level_label(fallback)} instead.")
-        else:
-            notices.append(f"The link's level {shown(str(level))} is not one of {', '.join(offered)}: showing "
-                           f"{_level_label(fallback)} instead.")
-        level = fallback
-    indicator = candidate.indicator
-    if indicator not in reg.indicators:
-        notices.append(f"The link's indicator {shown(str(indicator))} is not known: showing "
-                       f"{reg.indicator(default_indicator(level)).label} instead.")
-        indicator = default_indicator(level)
-    elif level not in reg.indicators[indicator].levels:
-        spec = reg.indicators[indicator]
-        reason = spec.note_for(level) or f"it is published for {', '.join(spec.levels)} only"
-        indicator = default_indicator(level)
-        notices.append(f"{spec.label} is not available for {_level_label(level)} ({reason.rstrip('.')}): "
-                       f"showing {reg.indicator(indicator).label} instead.")
-    spec = reg.indicators[indicator]
-    scheme = candidate.scheme
-    if scheme is None:
-        scheme = View(indicator=indicator).scheme_name
-    elif scheme not in SCHEMES:
-        notices.append(f"The link's classification {shown(str(scheme))} is not known: using quantiles.")
-        scheme = "quantiles"
-    elif scheme not in available_schemes(spec):
-        notices.append(f"{spec.label} has no official national deciles: using quantiles.")
-        scheme = "quantiles"
-    k = candidate.k
-    if not isinstance(k, int) or isinstance(k, bool) or not K_MIN <= k <= K_MAX:
-        notices.append(f"The number of classes must be between {K_MIN} and {K_MAX}: using {DEFAULT.k}.")
-        k = DEFAULT.k
-    compare = candidate.compare
-    if compare not in COMPARES:
-        notices.append(f"The link's comparison {shown(str(compare))} is not known: classes are "
-                       f"{COMPARES[DEFAULT.compare]}.")
-        compare = DEFAULT.compare
-    palette = candidate.palette
-    if palette != DEFAULT_PALETTE and palette not in PALETTES:
-        notices.append(f"The link's palette {shown(str(palette))} is not known: using the indicator's own palette.")
-        palette = DEFAULT_PALETTE
-    basemap = candidate.basemap
-    if basemap not in BASEMAPS:
-        notices.append(f"The link's basemap {shown(str(basemap))} is not known: using "
-                       f"{BASEMAPS[DEFAULT.basemap].label}.")
-        basemap = DEFAULT.basemap
-    area = candidate.area or None
-    if area is not None and area not in set(load_boundaries(level, region)["code"]):
-        notices.append(f"The selected area {shown(str(area))} is not one of the {_level_label(level)} of "
-                       f"{names[region]}, so no area profile is open.")
-        area = None
-    overlays: list[str] = []
-    for overlay in candidate.overlays:
-        if overlay in overlay_ids:
-            if overlay not in overlays:
-                overlays.append(overlay)
-        else:
-            notices.append(f"The link's overlay {shown(str(overlay))} is not available and was left out.")
-    statuses = _lenient_statuses(candidate.statuses, notices)
-    postcode = candidate.postcode or None
-    if postcode is not None:
-        problem = postcode_problem(str(postcode), region)
-        if problem:
-            notices.append(f"The postcode {shown(str(postcode))} is not marked: {problem}.")
-            postcode = None
-        else:
-            postcode = formatted(str(postcode))
-    compare_areas = _lenient_compare(candidate.compare_areas, level, notices)
-    as_of = candidate.as_of or None
-    if as_of is not None:
-        try:
-            as_of = check_as_of(as_of).isoformat()
-        except ParameterError:
-            notices.append(f"The link's as-of date {shown(str(as_of))} is not a date written YYYY-MM-DD between "
-                           "1990 and ten years ahead: the overlays are shown as of today.")
-            as_of = None
-    layout = candidate.layout
-    if layout not in LAYOUTS:
-        notices.append(f"The link's layout {shown(str(layout))} is not known: showing the {LAYOUTS['map'].lower()}.")
-        layout = DEFAULT_LAYOUT
-    elif layout == "hex" and hex_problem(level, region):
-        notices.append(f"{hex_problem(level, region)} Showing the map instead.")
-        layout = DEFAULT_LAYOUT
-    view = View(region=region, level=level, indicator=indicator, scheme=scheme, k=k, compare=compare,
-                palette=palette, basemap=basemap, area=area, overlays=tuple(overlays), statuses=statuses,
-                postcode=postcode, compare_areas=compare_areas, as_of=as_of, layout=layout)
-    return _lenient_time(view, candidate, notices), notices
-
-
-def _lenient_time(view: View, candidate: View, notices: list[str]) -> View:
-    """The candidate's year, change and centre where they fit the (already valid) view, else none, and why."""
-    centre = candidate.centre if candidate.centre in CENTRES else DEFAULT.centre
-    if centre != candidate.centre:
-        notices.append(f"The link's centre {shown(str(candidate.centre))} is not known: change maps are centred "
-                       f"on {CENTRES[centre]}.")
-    year, change = candidate.year, candidate.change
-    if year is not None and change is not None:
-        notices.append("The link asks for a year and a change: showing the change.")
-        year = None
-    timed = dataclasses.replace(view, year=year, change=change, centre=centre)
-    if not timed.over_time:
-        return timed
-    try:
-        _check_time(timed)
-    except (ParameterError, UnknownNameError, TypeError) as exc:
-        notices.append(f"{exc} Showing the latest figures instead.")
-        return dataclasses.replace(timed, year=None, change=None)
-    return timed
-
-
 def postcode_problem(postcode: str, region: str) -> str | None:
     """Why a postcode cannot be marked in a region (not a live English postcode, no point, outside it), or None."""
     found = lookup(postcode) if isinstance(postcode, str) else None
@@ -430,48 +258,306 @@ def postcode_problem(postcode: str, region: str) -> str | None:
     return None
 
 
-def _lenient_compare(codes: Collection[str], level: str, notices: list[str]) -> tuple[str, ...]:
-    """Known areas of ``level`` in England, once each, at most :data:`MAX_COMPARE`; a notice for each drop."""
+
+
+# ------------------------------------------------------------------------------------------------ the rule table
+
+
+@dataclasses.dataclass(frozen=True)
+class Outcome:
+    """What one rule says of a view.
+
+    Attributes
+    ----------
+    values
+        Fields to replace in the lenient view: a fallback for an invalid setting, or a valid one written in its one
+        form (a postcode formatted, overlays once each, the scheme spelled out); empty when the view's are kept.
+    notices
+        Plain-text notices for :meth:`View.lenient`: what was wrong and what is shown instead.
+    error
+        What :meth:`View.check` raises (the message names the allowed values); ``None`` when the setting is valid.
+    """
+
+    values: dict[str, Any] = dataclasses.field(default_factory=dict)
+    notices: tuple[str, ...] = ()
+    error: Exception | None = None
+
+
+OK = Outcome()
+
+
+def _invalid(field: str, fallback: Any, notice: str, error: Exception) -> Outcome:
+    return Outcome({field: fallback}, (notice,), error)
+
+
+def _region_rule(view: View, offered: Collection[str]) -> Outcome:
+    region = view.region
+    try:
+        if not isinstance(region, str):
+            raise UnknownNameError(f"Unknown region {region!r}: use a region code (`python -m mapkit regions`).")
+        region_name(region)
+    except UnknownNameError as exc:
+        return _invalid("region", DEFAULT.region, f"The link's region {shown(str(region))} is not a known area code, "
+                        f"so the map shows {region_name(DEFAULT.region)} instead.", exc)
+    return OK
+
+
+def _level_rule(view: View, offered: Collection[str]) -> Outcome:
+    """Levels whose areas lie inside the region (:func:`levels_for`)."""
+    level, region = view.level, view.region
+    levels = levels_for(region)
+    if level in levels:
+        return OK
+    fallback = DEFAULT.level if DEFAULT.level in levels else levels[0]
+    if isinstance(level, str) and level in LEVELS:
+        name = region_name(region)
+        why = f"{_level_label(level)} do not fit inside {name}"
+        return _invalid("level", fallback, f"{why[0].upper()}{why[1:]}: showing {_level_label(fallback)} instead.",
+                        ParameterError(f"{name} ({region}) contains no {_level_label(level)}: choose another "
+                                       "--level or --region."))
+    return _invalid("level", fallback, f"The link's level {shown(str(level))} is not one of {', '.join(levels)}: "
+                    f"showing {_level_label(fallback)} instead.",
+                    UnknownNameError(f"Unknown level {level!r}: use one of {', '.join(LEVELS)}."))
+
+
+def _indicator_rule(view: View, offered: Collection[str]) -> Outcome:
+    """An indicator published at the level."""
+    reg, indicator, level = registry(), view.indicator, view.level
+    fallback = default_indicator(level)
+    try:
+        spec = reg.indicator(indicator) if isinstance(indicator, str) else reg.indicator(repr(indicator))
+    except UnknownNameError as exc:
+        return _invalid("indicator", fallback, f"The link's indicator {shown(str(indicator))} is not known: showing "
+                        f"{reg.indicator(fallback).label} instead.", exc)
+    if level in spec.levels:
+        return OK
+    reason = (spec.note_for(level) or f"it is published for {', '.join(spec.levels)} only").rstrip(".")
+    return _invalid("indicator", fallback, f"{spec.label} is not available for {_level_label(level)} ({reason}): "
+                    f"showing {reg.indicator(fallback).label} instead.",
+                    UnknownNameError(f"{spec.label} ({indicator}) is not available at level {level!r}: {reason}."))
+
+
+def _scheme_rule(view: View, offered: Collection[str]) -> Outcome:
+    """A known scheme the indicator has (national deciles only where published); ``None`` spelled out."""
+    scheme, spec = view.scheme, view.spec
+    if scheme is None:
+        return Outcome({"scheme": view.scheme_name})
+    try:
+        scheme_spec(scheme if isinstance(scheme, str) else repr(scheme))
+    except UnknownNameError as exc:
+        return _invalid("scheme", "quantiles", f"The link's classification {shown(str(scheme))} is not known: using "
+                        "quantiles.", exc)
+    if scheme in available_schemes(spec):
+        return OK
+    return _invalid("scheme", "quantiles", f"{spec.label} has no official national deciles: using quantiles.",
+                    UnknownNameError(f"{spec.label} has no official national deciles: use --scheme "
+                                     f"{' or '.join(available_schemes(spec))}."))
+
+
+def _k_rule(view: View, offered: Collection[str]) -> Outcome:
+    k = view.k
+    if isinstance(k, int) and not isinstance(k, bool) and K_MIN <= k <= K_MAX:
+        return OK
+    return _invalid("k", DEFAULT.k, f"The number of classes must be between {K_MIN} and {K_MAX}: using {DEFAULT.k}.",
+                    ParameterError(f"Number of classes is {k!r}: choose a whole number from {K_MIN} to {K_MAX}."))
+
+
+def _compare_rule(view: View, offered: Collection[str]) -> Outcome:
+    compare = view.compare
+    if isinstance(compare, str) and compare in COMPARES:
+        return OK
+    return _invalid("compare", DEFAULT.compare, f"The link's comparison {shown(str(compare))} is not known: classes "
+                    f"are {COMPARES[DEFAULT.compare]}.",
+                    UnknownNameError(f"Unknown comparison {compare!r}: use one of {', '.join(COMPARES)}."))
+
+
+def _palette_rule(view: View, offered: Collection[str]) -> Outcome:
+    """A palette name, or the indicator's own."""
+    palette = view.palette
+    try:
+        resolve(palette if isinstance(palette, str) else repr(palette), view.spec.palette)
+    except UnknownNameError as exc:
+        return _invalid("palette", DEFAULT_PALETTE, f"The link's palette {shown(str(palette))} is not known: using "
+                        "the indicator's own palette.", exc)
+    return OK
+
+
+def _basemap_rule(view: View, offered: Collection[str]) -> Outcome:
+    basemap = view.basemap
+    if isinstance(basemap, str) and basemap in BASEMAPS:
+        return OK
+    return _invalid("basemap", DEFAULT.basemap, f"The link's basemap {shown(str(basemap))} is not known: using "
+                    f"{BASEMAPS[DEFAULT.basemap].label}.",
+                    UnknownNameError(f"Unknown basemap {basemap!r}: use one of {', '.join(BASEMAPS)}."))
+
+
+def _area_rule(view: View, offered: Collection[str]) -> Outcome:
+    """No area, or one of the level's areas in the region (``""`` means none)."""
+    area = view.area or None
+    if area is None or (isinstance(area, str) and area in area_codes(view.level, view.region)):
+        return OK if area == view.area else Outcome({"area": None})
+    name = region_name(view.region)
+    return _invalid("area", None, f"The selected area {shown(str(area))} is not one of the {_level_label(view.level)} "
+                    f"of {name}, so no area profile is open.",
+                    UnknownNameError(f"Area {area!r} is not one of the {_level_label(view.level)} of {name}: choose "
+                                     "one of them, or none."))
+
+
+def _overlays_rule(view: View, offered: Collection[str]) -> Outcome:
+    """Overlays on offer, once each, in the order asked for."""
+    kept: list[str] = []
+    unknown: list[Any] = []
+    for overlay in view.overlays:
+        if isinstance(overlay, str) and overlay in offered:
+            if overlay not in kept:
+                kept.append(overlay)
+        else:
+            unknown.append(overlay)
+    if tuple(kept) == view.overlays:
+        return OK
+    return Outcome({"overlays": tuple(kept)},
+                   tuple(f"The link's overlay {shown(str(o))} is not available and was left out." for o in unknown),
+                   UnknownNameError(f"Unknown overlay(s) {', '.join(map(repr, unknown))}: use {', '.join(offered)} "
+                                    "(declared in layers/overlays.toml).") if unknown else None)
+
+
+def _statuses_rule(view: View, offered: Collection[str]) -> Outcome:
+    """Known status categories once, in declared order; ``None`` (all) when every category is chosen."""
+    statuses = view.statuses
+    if statuses is None:
+        return OK
+    order = status_order()
+    chosen = {s for s in statuses if isinstance(s, str) and s in order}
+    wrong = [s for s in statuses if not (isinstance(s, str) and s in order)]
+    notices = [f"The link's overlay status {shown(str(s))} is not known and was left out (use {', '.join(order)})."
+               for s in wrong]
+    if not chosen and statuses:
+        notices.append("No known overlay status was left in the link: showing every status.")
+        value = None
+    else:
+        value = None if chosen == set(order) else tuple(s for s in order if s in chosen)
+    error = (UnknownNameError(f"Unknown overlay status(es) {', '.join(map(repr, wrong))}: use {', '.join(order)} "
+                              "(declared in layers/overlays.toml).") if wrong else None)
+    return OK if value == statuses else Outcome({"statuses": value}, tuple(notices), error)
+
+
+def _postcode_rule(view: View, offered: Collection[str]) -> Outcome:
+    """A live English postcode inside the region, written in its ONS form; ``""`` means none."""
+    postcode = view.postcode or None
+    if postcode is None:
+        return OK if view.postcode is None else Outcome({"postcode": None})
+    problem = postcode_problem(str(postcode), view.region)
+    if problem:
+        return _invalid("postcode", None, f"The postcode {shown(str(postcode))} is not marked: {problem}.",
+                        UnknownNameError(f"Postcode {postcode!r}: {problem}."))
+    return OK if formatted(str(postcode)) == postcode else Outcome({"postcode": formatted(str(postcode))})
+
+
+def _compare_areas_rule(view: View, offered: Collection[str]) -> Outcome:
+    """Known areas of the level in England (wards, districts or combined authorities), once each, at most
+    :data:`MAX_COMPARE`."""
+    codes, level = view.compare_areas, view.level
     if not codes:
-        return ()
+        return OK if codes == () else Outcome({"compare_areas": ()})
     plural = _level_label(level)
     if level not in COMPARE_LEVELS:
-        notices.append(f"Areas are compared as wards, districts or combined authorities, not {plural}: the compare "
-                       "list was left out.")
-        return ()
-    known = set(load_boundaries(level)["code"])
+        return _invalid("compare_areas", (), f"Areas are compared as wards, districts or combined authorities, not "
+                        f"{plural}: the compare list was left out.",
+                        ParameterError(f"Areas are compared as wards, districts or combined authorities, not "
+                                       f"{plural}."))
+    known = area_codes(level, ENGLAND)
     kept: list[str] = []
-    unknown = []
+    unknown: list[Any] = []
     for code in codes:
         if not isinstance(code, str) or code not in known:
-            unknown.append(shown(str(code), 12))
+            unknown.append(code)
         elif code not in kept:
             kept.append(code)
+    notices, error = [], None
     if unknown:
-        notices.append(f"Not {plural} of England, so left out of the comparison: {', '.join(unknown[:5])}"
+        shown_codes = [shown(str(c), 12) for c in unknown]
+        notices.append(f"Not {plural} of England, so left out of the comparison: {', '.join(shown_codes[:5])}"
                        + (f" and {len(unknown) - 5} more." if len(unknown) > 5 else "."))
+        error = UnknownNameError(f"Compare area(s) {', '.join(map(repr, unknown[:5]))} are not {plural} of England.")
     if len(kept) > MAX_COMPARE:
         notices.append(f"At most {MAX_COMPARE} areas can be compared: the first {MAX_COMPARE} were kept and "
                        f"{len(kept) - MAX_COMPARE} left out.")
+        error = error or ParameterError(f"Compare at most {MAX_COMPARE} areas ({len(kept)} given).")
         kept = kept[:MAX_COMPARE]
-    return tuple(kept)
+    return OK if tuple(kept) == codes else Outcome({"compare_areas": tuple(kept)}, tuple(notices), error)
 
 
-def _lenient_statuses(statuses: Collection[str] | None, notices: list[str]) -> tuple[str, ...] | None:
-    """Known categories once, in declared order; ``None`` (all) when every category is chosen."""
-    if statuses is None:
-        return None
-    order = status_order()
-    chosen = set()
-    for status in statuses:
-        if status in order:
-            chosen.add(status)
-        else:
-            notices.append(f"The link's overlay status {shown(str(status))} is not known and was left out (use "
-                           f"{', '.join(order)}).")
-    if not chosen and statuses:
-        notices.append("No known overlay status was left in the link: showing every status.")
-        return None
-    if chosen == set(order):
-        return None
-    return tuple(s for s in order if s in chosen)
+def _as_of_rule(view: View, offered: Collection[str]) -> Outcome:
+    """A date from 1990 to ten years ahead, written YYYY-MM-DD; ``""`` means today."""
+    as_of = view.as_of or None
+    if as_of is None:
+        return OK if view.as_of is None else Outcome({"as_of": None})
+    try:
+        text = check_as_of(as_of).isoformat()
+    except ParameterError as exc:
+        return _invalid("as_of", None, f"The link's as-of date {shown(str(as_of))} is not a date written YYYY-MM-DD "
+                        "between 1990 and ten years ahead: the overlays are shown as of today.", exc)
+    return OK if text == as_of else Outcome({"as_of": text})
+
+
+def _centre_rule(view: View, offered: Collection[str]) -> Outcome:
+    centre = view.centre
+    if isinstance(centre, str) and centre in CENTRES:
+        return OK
+    return _invalid("centre", DEFAULT.centre, f"The link's centre {shown(str(centre))} is not known: change maps are "
+                    f"centred on {CENTRES[DEFAULT.centre]}.",
+                    UnknownNameError(f"Unknown centre {centre!r}: use one of {', '.join(CENTRES)}."))
+
+
+def _time_rule(view: View, offered: Collection[str]) -> Outcome:
+    """A year or a change (not both: the change is kept) of a time series published at the view's level, for
+    districts and combined authorities; neither means the indicator's own figures."""
+    if not view.over_time:
+        return OK
+    values: dict[str, Any] = {}
+    notices: list[str] = []
+    error: Exception | None = None
+    year, change = view.year, view.change
+    if year is not None and change is not None:
+        values["year"], year = None, None
+        notices.append("The link asks for a year and a change: showing the change.")
+        error = ParameterError("Choose a year or a change between two years, not both.")
+    try:
+        series = registry().series_for(view.indicator)
+        if series is None or view.level not in ("lad", "ca"):
+            raise ParameterError(f"{view.spec.label} has no ONS time series at level {view.level!r}: years and "
+                                 "changes are offered for districts and combined authorities, for indicators with a "
+                                 "series.")
+        known = years(series.id)
+        for asked in [year] if year is not None else list(change_years(change)):
+            if asked not in known:
+                raise ParameterError(f"{series.label}: ONS publishes {known[0]} to {known[-1]}, not {asked!r}.")
+    except (ParameterError, UnknownNameError, TypeError) as exc:
+        values = {"year": None, "change": None}
+        notices.append(f"{exc} Showing the latest figures instead.")
+        error = error or (exc if isinstance(exc, MapkitError) else ParameterError(f"Year or change: {exc}."))
+    return Outcome(values, tuple(notices), error) if values else OK
+
+
+def _layout_rule(view: View, offered: Collection[str]) -> Outcome:
+    """The map, or the hex map where the level has a layout in the region (:func:`mapkit.data.hexes.hex_problem`)."""
+    layout = view.layout
+    if not (isinstance(layout, str) and layout in LAYOUTS):
+        return _invalid("layout", DEFAULT_LAYOUT, f"The link's layout {shown(str(layout))} is not known: showing the "
+                        "map.", UnknownNameError(f"Unknown layout {layout!r}: use one of {', '.join(LAYOUTS)}."))
+    problem = hex_problem(view.level, view.region) if layout == "hex" else None
+    if problem:
+        return _invalid("layout", DEFAULT_LAYOUT, f"{problem} Showing the map instead.", ParameterError(problem))
+    return OK
+
+
+Rule = Callable[[View, Collection[str]], Outcome]
+RULES: tuple[Rule, ...] = (
+    _region_rule, _level_rule, _indicator_rule, _scheme_rule, _k_rule, _compare_rule, _palette_rule, _basemap_rule,
+    _area_rule, _overlays_rule, _statuses_rule, _postcode_rule, _compare_areas_rule, _as_of_rule, _centre_rule,
+    _time_rule, _layout_rule,
+)
+"""Every setting's rule, in dependency order (region, then the level that fits in it, then an indicator published
+at that level, then its scheme, then the rest): each reads the view as corrected by the rules before it. A rule gets
+the view and the overlays on offer and says, once, what is wrong (the strict error and the lenient notice) and what
+replaces it. :meth:`View.check` raises the first rule's error; :meth:`View.lenient` applies every rule's values."""

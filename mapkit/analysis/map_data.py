@@ -11,13 +11,18 @@ import dataclasses
 from collections.abc import Mapping
 
 import geopandas as gpd
+import pandas as pd
 
+from mapkit.analysis.bivariate import Bivariate, Correlation
 from mapkit.analysis.classify import Classification, classify_indicator
 from mapkit.data.products import load_indicator, region_kind, region_name
 from mapkit.errors import ParameterError
 from mapkit.specs.registry import IndicatorSpec, registry
+from mapkit.specs.bivariate import BivariatePalette
 from mapkit.specs.palettes import Ramp, class_colours, resolve
+from mapkit.text.bivariate import AxisWords
 from mapkit.view import View
+
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class MapData:
@@ -31,6 +36,9 @@ class MapData:
         Class colours in ascending value order (darkest = worst), as on the web map.
     overlays
         Overlay id -> its features in the region with the view's statuses (EPSG:4326), in the order asked for.
+    versus
+        For a bivariate map (:func:`mapkit.analysis.versus.with_versus`), its two single maps and cells; then
+        ``classification`` holds the nine cells and ``colours`` the bivariate palette. ``None`` for one measure.
     """
 
     view: View
@@ -42,6 +50,40 @@ class MapData:
     region_name: str
     region_kind: str
     overlays: Mapping[str, gpd.GeoDataFrame]
+    versus: VersusMap | None = None
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class VersusMap:
+    """The two single maps behind a bivariate map, and its cells.
+
+    Attributes
+    ----------
+    x, y
+        The first and second measure's single maps; ``y.frame`` is aligned with ``x.frame`` (same areas, same order).
+    cells
+        Thirds, cells, counts and correlation of the map's areas.
+    england
+        Every area of the level in England with both figures: ``code, x, y`` (for the scatter plot's backdrop).
+    england_correlation
+        Of the two measures over England's areas.
+    x_words, y_words
+        How each measure's thirds read.
+    palette
+        The nine colours.
+    reference
+        What the thirds were computed from, for legends ("England's 296 districts with a figure").
+    """
+
+    x: MapData
+    y: MapData
+    cells: Bivariate
+    england: pd.DataFrame
+    england_correlation: Correlation
+    x_words: AxisWords
+    y_words: AxisWords
+    palette: BivariatePalette
+    reference: str
 
 
 def prepare(view: View) -> MapData:

@@ -20,7 +20,8 @@ import shapely
 from shapely.geometry import MultiPoint
 from shapely.geometry.base import BaseGeometry
 
-from mapkit.data.products import ENGLAND, load_indicator
+from mapkit.data.overlays import scheme_keys
+from mapkit.data.products import ENGLAND, indicator_table, load_indicator
 from mapkit.errors import ParameterError
 from mapkit.data.io import BNG, WGS84
 
@@ -33,9 +34,11 @@ __all__ = [
     "GroupSummary",
     "Nearby",
     "catchment",
+    "catchment_area",
     "check_distance",
     "group_summary",
     "lsoa_population",
+    "lsoas_within",
     "overlay_summary",
     "population_near",
     "population_near_bounded",
@@ -145,12 +148,15 @@ def _percent(share: float) -> str:
 
 @lru_cache(maxsize=1)
 def lsoa_population() -> gpd.GeoDataFrame:
-    """Every LSOA in England (EPSG:27700) with ``code``, ``ward_code`` (ONS best-fit ward), ``ca_code``, ``decile``
-    (IoD2025 IMD, national) and ``population``; loaded once, shared with :mod:`mapkit.analysis.zones`."""
+    """Every LSOA in England (EPSG:27700) with ``code``, ``ward_code`` (ONS best-fit ward), ``lad_code``,
+    ``ca_code``, ``decile`` (IoD2025 IMD, national) and ``population`` (Census 2021 usual residents); loaded once,
+    shared with :mod:`mapkit.analysis.zones` and :mod:`mapkit.analysis.scorecard`."""
     frame = load_indicator("imd_score", "lsoa", ENGLAND)
+    residents = indicator_table("population", "lsoa").set_index("code")["value"]
     out = gpd.GeoDataFrame({"code": frame["code"].to_numpy(), "ward_code": frame["ward_code"].to_numpy(),
-                            "ca_code": frame["ca_code"].to_numpy(), "decile": frame["decile"].to_numpy(),
-                            "population": frame["denominator"].to_numpy(dtype=float)},
+                            "lad_code": frame["lad_code"].to_numpy(), "ca_code": frame["ca_code"].to_numpy(),
+                            "decile": frame["decile"].to_numpy(),
+                            "population": frame["code"].map(residents).to_numpy(dtype=float)},
                            geometry=frame.geometry.to_numpy(), crs=frame.crs)
     return _prepare(out)
 
@@ -177,14 +183,25 @@ def _to_bng(geometries: Iterable[BaseGeometry], crs: str) -> list[BaseGeometry]:
     return list(series if series.crs.to_epsg() == 27700 else series.to_crs(BNG))
 
 
-def _apportion(area: BaseGeometry, lsoas: gpd.GeoDataFrame, distance_km: float) -> Nearby:
-    hits = lsoas.sindex.query(area, predicate="intersects")
+def lsoas_within(area: BaseGeometry, lsoas: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The LSOAs an area (BNG) reaches, each weighted by the share of its own area inside: ``code``, ``decile``,
+    ``population``, ``inside`` (that share) and ``weight`` (the same: residents spread evenly over the LSOA)."""
+    hits = np.sort(lsoas.sindex.query(area, predicate="intersects"))
     candidates = lsoas.iloc[hits]
     geoms = candidates.geometry.to_numpy()
-    inside = shapely.area(shapely.intersection(geoms, area))
-    share = np.divide(inside, shapely.area(geoms), out=np.zeros(len(geoms)), where=shapely.area(geoms) > 0)
-    people = candidates["population"].to_numpy(dtype=float) * share
-    by_decile = pd.Series(people).groupby(candidates["decile"].to_numpy()).sum()
+    whole = shapely.area(geoms)
+    inside = np.divide(shapely.area(shapely.intersection(geoms, area)), whole, out=np.zeros(len(geoms)),
+                       where=whole > 0)
+    out = pd.DataFrame({"code": candidates["code"].to_numpy(), "decile": candidates["decile"].to_numpy(),
+                        "population": candidates["population"].to_numpy(dtype=float), "inside": inside,
+                        "weight": inside})
+    return out[inside > 0].reset_index(drop=True)
+
+
+def _apportion(area: BaseGeometry, lsoas: gpd.GeoDataFrame, distance_km: float) -> Nearby:
+    members = lsoas_within(area, lsoas)
+    people = members["population"].to_numpy(dtype=float) * members["weight"].to_numpy(dtype=float)
+    by_decile = pd.Series(people).groupby(members["decile"].to_numpy()).sum()
     population = by_decile.reindex(DECILES, fill_value=0.0).to_numpy(dtype=float)
     total = float(np.nansum(people))
     table = pd.DataFrame({
@@ -192,8 +209,7 @@ def _apportion(area: BaseGeometry, lsoas: gpd.GeoDataFrame, distance_km: float) 
         "population": population,
         "share": population / total if total > 0 else np.zeros(len(DECILES)),
     })
-    return Nearby(distance_km=distance_km, table=table, total_population=total,
-                  lsoa_count=int((inside > 0).sum()))
+    return Nearby(distance_km=distance_km, table=table, total_population=total, lsoa_count=len(members))
 
 
 def population_near(geometry: BaseGeometry, *, distance_km: float = DEFAULT_DISTANCE_KM, crs: str = WGS84,
@@ -268,19 +284,6 @@ def _nearby(distance: float, by_decile: np.ndarray, count: int) -> Nearby:
     return Nearby(distance_km=distance, table=table, total_population=total, lsoa_count=count)
 
 
-def _scheme_keys(frame: gpd.GeoDataFrame) -> pd.Series:
-    """A stop belongs to its line and a zone's point to its zone: count lines and zones once, and every other
-    feature on its own (a corridor's wards count with its first line)."""
-    own = frame["id"].astype(str) if "id" in frame.columns else pd.Series(frame.index.astype(str), index=frame.index)
-    if "zone_id" in frame.columns:
-        zone = frame["zone_id"].fillna("").astype(str)
-        own = zone.where(zone != "", own)
-    if "line_id" not in frame.columns:
-        return own
-    line = frame["line_id"].fillna("").astype(str).str.split(" ; ").str[0].fillna("")
-    return line.where(line != "", own)
-
-
 def group_summary(frame: gpd.GeoDataFrame, *, distance_km: float = DEFAULT_DISTANCE_KM, noun: str = "scheme",
                   noun_plural: str = "schemes", lsoas: gpd.GeoDataFrame | None = None) -> GroupSummary:
     """How many schemes ``frame`` holds and who lives within ``distance_km`` of any of them (buffers unioned).
@@ -289,17 +292,26 @@ def group_summary(frame: gpd.GeoDataFrame, *, distance_km: float = DEFAULT_DISTA
     """
     distance = check_distance(distance_km)
     lsoa_frame = lsoa_population() if lsoas is None else _prepare(lsoas)
-    schematic = (frame["schematic"].fillna(False).astype(bool) if "schematic" in frame.columns
-                 else pd.Series(False, index=frame.index))
-    shapes = [catchment(g, schematic=s) for g, s in zip(frame.geometry, schematic)]
-    if shapes:
-        area = shapely.union_all(_to_bng(shapes, frame.crs or WGS84)).buffer(distance * 1000.0,
-                                                                             quad_segs=BUFFER_QUAD_SEGS)
+    area = catchment_area(frame, distance_km=distance)
+    if area is not None:
         nearby = _apportion(area, lsoa_frame, distance)
     else:
         empty = pd.DataFrame({"decile": DECILES, "population": 0.0, "share": 0.0})
         nearby = Nearby(distance_km=distance, table=empty, total_population=0.0, lsoa_count=0)
-    return GroupSummary(count=int(_scheme_keys(frame).nunique()), noun=noun, noun_plural=noun_plural, nearby=nearby)
+    return GroupSummary(count=int(scheme_keys(frame).nunique()), noun=noun, noun_plural=noun_plural, nearby=nearby)
+
+
+def catchment_area(frame: gpd.GeoDataFrame, *, distance_km: float = DEFAULT_DISTANCE_KM) -> BaseGeometry | None:
+    """The union of ``distance_km`` buffers around a frame's features (BNG), schematic lines measured from their
+    stops (:func:`catchment`); ``None`` for an empty frame."""
+    distance = check_distance(distance_km)
+    schematic = (frame["schematic"].fillna(False).astype(bool) if "schematic" in frame.columns
+                 else pd.Series(False, index=frame.index))
+    shapes = [catchment(g, schematic=s) for g, s in zip(frame.geometry, schematic)]
+    if not shapes:
+        return None
+    return shapely.union_all(_to_bng(shapes, frame.crs or WGS84)).buffer(distance * 1000.0,
+                                                                          quad_segs=BUFFER_QUAD_SEGS)
 
 
 def overlay_summary(overlay_id: str, region: str = ENGLAND, *, distance_km: float = DEFAULT_DISTANCE_KM,

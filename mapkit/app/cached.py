@@ -11,13 +11,14 @@ import pandas as pd
 import streamlit as st
 
 import mapkit
-from mapkit.analysis import nearby, search, series_tables, similar, zones
+from mapkit.analysis import nearby, scorecard, search, series_tables, similar, zones
 from mapkit.analysis import series as time_series
 from mapkit.analysis.compare import Comparison
 from mapkit.analysis.compare import compare as compare_areas
 from mapkit.analysis.compare import comparison_csv as make_comparison_csv
 from mapkit.analysis.map_data import prepare
 from mapkit.analysis.profile import AreaProfile, area_profile
+from mapkit.analysis.scorecard import Scorecard
 from mapkit.analysis.tables import indicator_csv, ranking_table
 from mapkit.data import overlays, status_dates
 from mapkit.data.series import years as series_years_of
@@ -108,6 +109,32 @@ def feature_nearby(overlay_id: str, region: str, feature_id: str, distance_km: f
     schematic = row.get("schematic")
     shape = nearby.catchment(row.geometry, schematic=bool(pd.notna(schematic) and schematic))
     return nearby.population_near(shape, distance_km=distance_km)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def scheme_options(overlay_ids: tuple[str, ...], region: str, statuses: tuple[str, ...] | None,
+                   as_of: str | None) -> tuple[dict[str, str], dict[str, str]]:
+    """The schemes of the overlays shown, ``"<overlay>:<scheme id>"`` -> label, and each feature's scheme, keyed as
+    the "Who lives near" picker keys features (``"<overlay>:<feature id>"``)."""
+    labels: dict[str, str] = {}
+    of_feature: dict[str, str] = {}
+    for overlay_id in overlay_ids:
+        frame = overlay_frame(overlay_id, region, statuses, as_of)
+        for found in scorecard.scheme_list(frame, overlay_id):
+            key = f"{overlay_id}:{found.id}"
+            labels[key] = f"{found.name} ({found.group.lower()}; {found.status_label.lower()})"
+            of_feature.update({f"{overlay_id}:{feature}": key for feature in found.features["id"]})
+    return labels, of_feature
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def scheme_scorecard(overlay_id: str, region: str, statuses: tuple[str, ...] | None, as_of: str | None,
+                     scheme_id: str, distance_km: float, period: tuple[int, int] | None) -> Scorecard:
+    """One scheme's scorecard (:mod:`mapkit.analysis.scorecard`)."""
+    frame = overlay_frame(overlay_id, region, statuses, as_of)
+    (card,) = scorecard.scorecards_for({overlay_id: frame}, scheme=scheme_id, distance_km=distance_km,
+                                       period=period, where=mapkit.region_name(region), region=region)
+    return card
 
 
 @st.cache_data(show_spinner="Searching...", max_entries=256)

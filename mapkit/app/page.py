@@ -24,6 +24,7 @@ from mapkit.app.map_panel import announce, show_map
 from mapkit.app.nearby import show_nearby
 from mapkit.app.profile import show_profile, show_profile_table
 from mapkit.app.ranking import show_ranking
+from mapkit.app.scorecard import show_scorecard
 from mapkit.app.sidebar import sidebar
 from mapkit.app.state import Widget
 from mapkit.app.trends import show_series_ranking
@@ -136,6 +137,7 @@ def main() -> None:
     with nearby_tab:
         if nearby_tab.open:
             guarded(show_nearby, view, user_layer)
+            guarded(show_scorecard, view)
     with export_tab:
         guarded(show_export, view)
     show_footer(view, user_layer)

@@ -70,6 +70,7 @@ class Widget:
     SHOW_SIMILAR = "w_show_similar"
     TABLE_SEARCH, TABLE_ORDER, TABLE_PAGE, PLAIN_TABLE = "w_search", "w_table_order", "w_table_page", "w_plain_table"
     NEAR_PLACE, NEAR_KM = "w_near_place", "w_near_km"
+    SCORECARD = "w_scorecard"
     EXPORT_FORMAT, EXPORT_LABELS = "w_export_format", "w_export_labels"
     LAYOUT = "w_layout"
 

@@ -38,6 +38,7 @@ __all__ = [
     "overlay_in_region",
     "overlay_spec",
     "region_geometry",
+    "scheme_keys",
     "zone_short_name",
 ]
 
@@ -170,6 +171,51 @@ def overlay_in_region(overlay: str | OverlaySpec, region: str = ENGLAND, *, stat
     frame = load_overlay(overlay, layers_dir=layers_dir)
     return filter_overlay(frame, region=region_geometry(region), statuses=statuses, buffer_m=buffer_m,
                           as_of=as_of, layers_dir=layers_dir)
+
+
+def _line_ids(value: object) -> list[str]:
+    """A feature's lines: a stop on two lines, or a zone shared by two, lists both ("A ; B")."""
+    if not isinstance(value, str):
+        return []
+    return [part.strip() for part in value.split(" ; ") if part.strip()]
+
+
+def scheme_keys(frame: pd.DataFrame) -> pd.Series:
+    """Which scheme each feature belongs to: features joined by a shared zone or line are one scheme.
+
+    A growth location's point and its zone are one scheme; a line's stops, its schematic segments and the zone of
+    wards it serves are one; lines that share a zone (Sprint A34/A45 and its A45 branch) are one. The key is the
+    scheme's zone id, else its line id (the first in sort order when several join), else the feature's own id.
+    """
+    own = frame["id"].astype(str) if "id" in frame.columns else pd.Series(frame.index.astype(str), index=frame.index)
+    zone_flag = frame["zone"].eq(True) if "zone" in frame.columns else pd.Series(False, index=frame.index)
+    zone_ref = frame["zone_id"] if "zone_id" in frame.columns else pd.Series(None, index=frame.index)
+    lines = frame["line_id"] if "line_id" in frame.columns else pd.Series(None, index=frame.index)
+    parent: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def find(node: tuple[str, str]) -> tuple[str, str]:
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    def join(a: tuple[str, str], b: tuple[str, str]) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    for ident, is_zone, zone, line_text in zip(own, zone_flag, zone_ref, lines):
+        node = ("feature", ident)
+        find(node)
+        if is_zone:
+            join(node, ("0 zone", ident))
+        elif isinstance(zone, str) and zone:
+            join(node, ("0 zone", zone))
+        for line in _line_ids(line_text):
+            join(node, ("1 line", line))
+    # A component's root is its smallest node (joins keep the smaller root): zones sort before lines, lines before
+    # features, so the root names the scheme.
+    return pd.Series([find(("feature", ident))[1] for ident in own], index=frame.index, dtype="object")
 
 
 def zone_short_name(name: str, limit: int = 34) -> str:

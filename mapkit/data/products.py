@@ -14,8 +14,8 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from mapkit.errors import ProductError, UnknownNameError
-from mapkit.data.io import checked_product, read_product, rebuild_hint
+from mapkit.errors import UnknownNameError
+from mapkit.data.io import checked_product, read_product
 from mapkit.specs.registry import LEVELS, registry
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
@@ -117,6 +117,17 @@ def load_boundaries(level: str, region: str = ENGLAND, *, data_dir: Path | None 
     data_dir = data_dir or default_data_dir()
     frame = _boundaries(level, data_dir)
     return frame[_region_mask(frame, level, region, data_dir).to_numpy()]
+
+
+def area_codes(level: str, region: str = ENGLAND, *, data_dir: Path | None = None) -> frozenset[str]:
+    """Codes of the areas of ``level`` inside ``region`` (kept per product folder: a view is checked at each rerun)."""
+    _check_level(level)
+    return _area_codes(level, region, data_dir or default_data_dir())
+
+
+@lru_cache(maxsize=1024)
+def _area_codes(level: str, region: str, data_dir: Path) -> frozenset[str]:
+    return frozenset(load_boundaries(level, region, data_dir=data_dir)["code"])
 
 
 def indicator_table(indicator_id: str, level: str, *, data_dir: Path | None = None) -> pd.DataFrame:

@@ -18,12 +18,13 @@ from mapkit.errors import ParameterError, UnknownNameError
 from mapkit.export.formats import FORMATS, export_format, render
 from mapkit.export.options import DEFAULT_DPI, MAX_LABELS, PAGES, FigureOptions
 from mapkit.files import write_atomic
-from mapkit.analysis.map_data import prepare
+from mapkit.analysis.map_data import MapData, prepare
 from mapkit.analysis.series import parse_change
+from mapkit.analysis.versus import Versus, with_versus
 from mapkit.specs.classes import CENTRES
 from mapkit.specs.layouts import LAYOUTS
 from mapkit.view import DEFAULT, View
-from mapkit.specs.registry import LEVELS, overlay_specs
+from mapkit.specs.registry import LEVELS, overlay_specs, registry
 from mapkit.specs.palettes import DEFAULT as DEFAULT_PALETTE
 from mapkit.specs.palettes import PALETTES
 
@@ -60,6 +61,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--layout", choices=list(LAYOUTS), default=DEFAULT.layout,
                         help="map: areas as they lie; hex: each area one equal hexagon (districts; wards of a "
                              "combined authority or a district). Hex layout: Open Innovations")
+    add_versus_arguments(parser)
     parser.add_argument("--page", choices=list(PAGES), default="a4", help="page size of static maps")
     parser.add_argument("--dpi", type=int, default=DEFAULT_DPI, help=f"PNG resolution (default {DEFAULT_DPI})")
     parser.add_argument("--labels", type=int, default=0,
@@ -92,13 +94,50 @@ def overlay_ids(text: str) -> tuple[str, ...]:
     return tuple(chosen)
 
 
+def add_versus_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--versus`` and its period, shared by ``export`` and ``table``."""
+    parser.add_argument("--versus", default=None, metavar="INDICATOR",
+                        help="a second indicator at the same level: a bivariate map (3 x 3 thirds) of the two")
+    when = parser.add_mutually_exclusive_group()
+    when.add_argument("--versus-year", dest="versus_year", type=int, default=None,
+                      help="a year of the second indicator's ONS time series")
+    when.add_argument("--versus-change", dest="versus_change", default=None, metavar="START:END",
+                      help="the change in the second indicator's series, e.g. 2013:2023. Without it, --year and "
+                           "--change apply to the second indicator when the first has no time series")
+
+
+def periods(args: argparse.Namespace) -> tuple[dict[str, object], Versus | None]:
+    """The first indicator's ``year`` and ``change``, and the second measure (``None`` without ``--versus``).
+
+    ``--year`` and ``--change`` give the period of the first indicator's series; when it has none and ``--versus``
+    is given without a period of its own, they give the second's, so ``--indicator imd_score --versus gva_per_hour
+    --change 2013:2023`` reads as written.
+    """
+    change = parse_change(args.change) if getattr(args, "change", None) else None
+    year = getattr(args, "year", None)
+    versus = getattr(args, "versus", None)
+    if not versus:
+        return {"year": year, "change": change}, None
+    versus_change = parse_change(args.versus_change) if getattr(args, "versus_change", None) else None
+    versus_year = getattr(args, "versus_year", None)
+    if versus_change is None and versus_year is None and registry().series_for(args.indicator) is None:
+        year, change, versus_year, versus_change = None, None, year, change
+    return {"year": year, "change": change}, Versus(indicator=versus, year=versus_year, change=versus_change)
+
+
 def settings(args: argparse.Namespace) -> dict[str, object]:
     """Every :class:`mapkit.view.View` field but the region."""
-    change = parse_change(args.change) if getattr(args, "change", None) else None
+    when, _ = periods(args)
     return {"level": args.level, "indicator": args.indicator, "scheme": args.scheme, "k": args.k,
             "compare": args.compare, "palette": args.palette, "overlays": overlay_ids(args.overlays),
-            "year": getattr(args, "year", None), "change": change, "centre": getattr(args, "centre", DEFAULT.centre),
-            "as_of": getattr(args, "as_of", None), "layout": getattr(args, "layout", DEFAULT.layout)}
+            **when, "centre": getattr(args, "centre", DEFAULT.centre), "as_of": getattr(args, "as_of", None),
+            "layout": getattr(args, "layout", DEFAULT.layout)}
+
+
+def prepared(view: View, versus: Versus | None) -> MapData:
+    """The view ready to draw: one measure, or with ``versus`` the bivariate map of the two."""
+    data = prepare(view)
+    return data if versus is None else with_versus(data, versus)
 
 
 class ProgressBar:
@@ -135,14 +174,15 @@ def run(args: argparse.Namespace) -> int:
             raise ParameterError(f"-o {out} is a file: with --all-cas, give a folder to write one file per "
                                  "combined authority into.")
         views = ca_views(settings(args))
-        written = export_many(views, args.format, out, options=options, progress=ProgressBar())
+        written = export_many(views, args.format, out, options=options, progress=ProgressBar(),
+                              versus=periods(args)[1])
         print(f"wrote {len(written)} files to {out}", file=sys.stderr)
         return 0
     if out.is_dir():
         example = out / f"map.{FORMATS[args.format].extension}"
         raise ParameterError(f"-o {out} is a folder: give a file name, e.g. {example}.")
     view = View(region=args.region, **settings(args))  # type: ignore[arg-type]
-    payload = render(prepare(view), args.format, options)
+    payload = render(prepared(view, periods(args)[1]), args.format, options)
     write_atomic(out, payload)
     print(f"wrote {out} ({_size(len(payload))})", file=sys.stderr)
     return 0

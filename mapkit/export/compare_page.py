@@ -15,7 +15,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from mapkit.analysis.compare import AREA_COLOUR, CONTEXT_COLOUR, MEDIAN_COLOUR, Comparison, row_label
-from mapkit.export.legend import GREY_TEXT
+from mapkit.export.page_text import GREY_TEXT
 from mapkit.export.options import PAGES
 from mapkit.export.static import FOOTER_SIZE, MARGIN, SUBTITLE_SIZE, TITLE_SIZE, export_style, save
 from mapkit.specs.registry import registry

@@ -13,7 +13,6 @@ from mapkit.export.naming import file_stem
 from mapkit.export.options import FigureOptions
 from mapkit.analysis.map_data import MapData, prepare
 from mapkit.view import View
-from mapkit.analysis.tables import indicator_csv
 
 # Renderers import matplotlib and folium when first called, so reading this table (the command line's argument
 # parser does) stays cheap.
@@ -44,9 +43,11 @@ def html_bytes(data: MapData, options: FigureOptions) -> bytes:
 
 
 def csv_bytes(data: MapData, options: FigureOptions) -> bytes:
-    """``python -m mapkit table`` for the view, preceded by its ``#`` source header."""
-    view = data.view
-    return indicator_csv(view.indicator, view.level, view.region, source_header=True).encode("utf-8")
+    """``python -m mapkit table`` for the view, preceded by its ``#`` source header (for two measures, the
+    bivariate table: ``table --versus``)."""
+    from mapkit.export.pack import table_csv
+
+    return table_csv(data)
 
 
 def pack_pdf_bytes(data: MapData, options: FigureOptions) -> bytes:

@@ -6,9 +6,6 @@ in points and swatch sizes in inches stay in proportion on every page size.
 
 from __future__ import annotations
 
-import dataclasses
-import textwrap
-
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
@@ -17,63 +14,9 @@ from matplotlib.patches import Rectangle
 from mapkit.text.ranks import colour_key
 from mapkit.export import cartography as carto
 from mapkit.analysis.map_data import MapData
+from mapkit.export.page_text import COMPACT, GREY_TEXT, SIZES, Sizes, Stack
 from mapkit.export.wording import reference_note
 from mapkit.specs.registry import overlay_declarations, overlay_specs
-
-GREY_TEXT = "#444444"
-CHAR_WIDTH = 0.56
-"""Average character width of the sans-serif font as a share of its size, for wrapping text to a width."""
-BOLD_CHAR_WIDTH = 0.6
-"""The same for bold text (DejaVu Sans Bold: 0.59 measured on a long title), so bold titles wrap before the edge."""
-
-
-@dataclasses.dataclass(frozen=True)
-class Sizes:
-    """Font sizes (points) and swatch geometry (inches)."""
-
-    heading: float = 10.0
-    row: float = 8.0
-    note: float = 7.0
-    swatch_w: float = 0.34
-    swatch_h: float = 0.16
-    row_h: float = 0.215
-    gap: float = 0.1
-
-
-SIZES = Sizes()
-COMPACT = Sizes(heading=9.0, row=7.2, note=6.3, swatch_w=0.3, swatch_h=0.13, row_h=0.172, gap=0.06)
-"""Used when the legend does not fit at :data:`SIZES` (many classes and overlays on a short page)."""
-
-
-def wrap(text: str, width_in: float, fontsize: float, *, bold: bool = False) -> list[str]:
-    """``text`` wrapped to lines about ``width_in`` inches long at ``fontsize`` (``bold``: in bold type)."""
-    chars = max(12, int(width_in * 72 / (fontsize * (BOLD_CHAR_WIDTH if bold else CHAR_WIDTH))))
-    return textwrap.wrap(text, chars) or [""]
-
-
-def line_height(fontsize: float, spacing: float = 1.3) -> float:
-    return fontsize * spacing / 72
-
-
-class Stack:
-    """Rows placed from the top of a panel downwards; ``y`` is the next free position in inches."""
-
-    def __init__(self, ax: Axes, width: float, height: float) -> None:
-        self.ax, self.width, self.height, self.y = ax, width, height, 0.0
-        ax.set_xlim(0, width)
-        ax.set_ylim(height, 0)
-        ax.set_axis_off()
-
-    def text(self, text: str, *, fontsize: float, x: float = 0.0, colour: str = carto.INK,
-             weight: str = "normal", style: str = "normal") -> None:
-        for line in wrap(text, self.width - x, fontsize):
-            self.ax.text(x, self.y, line, fontsize=fontsize, color=colour, fontweight=weight, fontstyle=style,
-                         va="top", ha="left")
-            self.y += line_height(fontsize)
-
-    def skip(self, inches: float) -> None:
-        self.y += inches
-
 
 def _class_rows(stack: Stack, data: MapData, s: Sizes) -> None:
     c, spec = data.classification, data.spec
@@ -175,14 +118,19 @@ def _overlay_rows(stack: Stack, data: MapData, s: Sizes) -> None:
 
 
 def _draw(stack: Stack, data: MapData, s: Sizes, label_note: str) -> None:
-    stack.text(data.spec.label, fontsize=s.heading + 1, weight="bold")
-    stack.text(f"Unit: {data.spec.unit}", fontsize=s.note + 0.5, colour=GREY_TEXT)
-    stack.skip(0.05)
-    _class_rows(stack, data, s)
-    stack.skip(0.05)
-    key = colour_key(data.spec.higher_is, data.classification.centre_label)
-    stack.text(f"{key}. {reference_note(data)} (n) = areas on this map.",
-               fontsize=s.note, colour=GREY_TEXT)
+    if data.versus is not None:  # two measures: the 3 x 3 key
+        from mapkit.export.bivariate_legend import draw_versus_legend
+
+        draw_versus_legend(stack, data, s)
+    else:
+        stack.text(data.spec.label, fontsize=s.heading + 1, weight="bold")
+        stack.text(f"Unit: {data.spec.unit}", fontsize=s.note + 0.5, colour=GREY_TEXT)
+        stack.skip(0.05)
+        _class_rows(stack, data, s)
+        stack.skip(0.05)
+        key = colour_key(data.spec.higher_is, data.classification.centre_label)
+        stack.text(f"{key}. {reference_note(data)} (n) = areas on this map.",
+                   fontsize=s.note, colour=GREY_TEXT)
     if label_note:
         stack.skip(0.04)
         stack.text(label_note, fontsize=s.note, colour=GREY_TEXT)

@@ -15,18 +15,16 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Rectangle
-from matplotlib.textpath import text_to_path
 
 from mapkit.export import cartography as carto
-from mapkit.export.legend import GREY_TEXT, line_height, wrap
+from mapkit.export.page_text import GREY_TEXT, line_height, wrap
 from mapkit.export.naming import file_stem
+from mapkit.export.page_text import ROW_HEIGHT, STRIPE, fit_text
 from mapkit.export.options import PAGES, FigureOptions
 from mapkit.export.static import (
     FOOTER_SIZE,
     MARGIN,
-    RC,
     SAVE_METADATA,
     SUBTITLE_SIZE,
     TITLE_SIZE,
@@ -55,8 +53,6 @@ from mapkit.analysis.tables import indicator_csv
 
 TABLE_ROWS = 10
 TABLE_SIZE = 8.0
-ROW_HEIGHT = 0.215
-STRIPE = "#f2f2f2"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -123,33 +119,6 @@ def _cell(data: MapData, row: pd.Series, key: str) -> str:
     return f"{int(value)}" if key in ("rank_region", "decile") else str(value)
 
 
-def _width(text: str, fontsize: float) -> float:
-    """Width of ``text`` in inches in the export font at ``fontsize``."""
-    prop = FontProperties(family=RC["font.family"], size=fontsize)
-    return text_to_path.get_text_width_height_descent(text, prop, ismath=False)[0] / 72
-
-
-def _fit(text: str, width: float, fontsize: float, *, smallest: float | None = None) -> tuple[str, float]:
-    """``text`` and a font size that fit ``width`` inches: a smaller size down to ``smallest`` first, then an
-    ellipsis (long ward names keep their words where they can)."""
-    sizes = [fontsize]
-    while smallest is not None and sizes[-1] - 0.5 >= smallest:
-        sizes.append(sizes[-1] - 0.5)
-    for size in sizes:
-        if _width(text, size) <= width:
-            return text, size
-    size = sizes[-1]
-    # The longest prefix that fits with an ellipsis, by bisection (a character at a time took seconds per page).
-    low, high = 1, len(text)
-    while low < high:
-        middle = (low + high + 1) // 2
-        if _width(text[:middle] + "…", size) <= width:
-            low = middle
-        else:
-            high = middle - 1
-    return text[:low].rstrip() + "…", size
-
-
 def draw_table(ax: Axes, data: MapData, heading: str, rows: pd.DataFrame, *, width: float) -> float:
     """A ranking table in an inch-scaled axes: heading, column headings, striped rows; returns its height."""
     ax.set_xlim(0, width)
@@ -161,7 +130,7 @@ def draw_table(ax: Axes, data: MapData, heading: str, rows: pd.DataFrame, *, wid
     y = 0.32
     x = 0.0
     for col in cols:
-        heading_text, size = _fit(col.heading, col.width - 0.05, 7.5, smallest=6.5)
+        heading_text, size = fit_text(col.heading, col.width - 0.05, 7.5, smallest=6.5)
         ax.text(x + (col.width - 0.05 if col.align == "right" else 0), y, heading_text,
                 fontsize=size, color=GREY_TEXT, ha=col.align, va="center", fontweight="bold")
         x += col.width
@@ -173,7 +142,7 @@ def draw_table(ax: Axes, data: MapData, heading: str, rows: pd.DataFrame, *, wid
             ax.add_patch(Rectangle((0, y - ROW_HEIGHT / 2), width, ROW_HEIGHT, facecolor=STRIPE, edgecolor="none"))
         x = 0.0
         for col in cols:
-            text, size = _fit(_cell(data, row, col.key), col.width - 0.08, TABLE_SIZE, smallest=6.5)
+            text, size = fit_text(_cell(data, row, col.key), col.width - 0.08, TABLE_SIZE, smallest=6.5)
             ax.text(x + (col.width - 0.05 if col.align == "right" else 0), y, text, fontsize=size,
                     ha=col.align, va="center", color=carto.INK)
             x += col.width
@@ -294,7 +263,7 @@ def scheme_pages(data: MapData, table: pd.DataFrame | None = None) -> list[Figur
             ax.set_axis_off()
             x, y = 0.0, 0.12
             for (label, _, _, align), width in zip(SCHEME_COLUMNS, widths):
-                text, size = _fit(label, width - 0.05, 7.5, smallest=6.5)
+                text, size = fit_text(label, width - 0.05, 7.5, smallest=6.5)
                 ax.text(x + (width - 0.08 if align == "right" else 0), y, text, fontsize=size, color=GREY_TEXT,
                         ha=align, va="center", fontweight="bold")
                 x += width
@@ -306,7 +275,7 @@ def scheme_pages(data: MapData, table: pd.DataFrame | None = None) -> list[Figur
                                            edgecolor="none"))
                 x = 0.0
                 for (_, key, _, align), width in zip(SCHEME_COLUMNS, widths):
-                    text, size = _fit(_scheme_cell(row, key), width - 0.1, 7.5, smallest=6.0)
+                    text, size = fit_text(_scheme_cell(row, key), width - 0.1, 7.5, smallest=6.0)
                     ax.text(x + (width - 0.08 if align == "right" else 0), y, text, fontsize=size, ha=align,
                             va="center", color=carto.INK)
                     x += width
@@ -323,20 +292,34 @@ def scheme_pages(data: MapData, table: pd.DataFrame | None = None) -> list[Figur
 
 
 def pack_pdf(data: MapData, options: FigureOptions = FigureOptions()) -> bytes:
-    """The briefing pack as one PDF: the map page (A4 landscape), summary and rankings, and for an indicator with an
-    ONS time series the trend page (:mod:`mapkit.export.trend`)."""
+    """The briefing pack as one PDF: the map page (A4 landscape), summary and rankings, for an indicator with an
+    ONS time series the trend page (:mod:`mapkit.export.trend`), and with overlays the list of schemes and one
+    scorecard page per scheme (:mod:`mapkit.export.scorecard_pages`)."""
+    from mapkit.export.scorecard_pages import scorecard_pages
+
     map_page = map_figure(data, dataclasses.replace(options, page="a4")).figure
     buffer = io.BytesIO()
     metadata = {**SAVE_METADATA["pdf"], "Title": f"{title(data)}: briefing pack"}
     with export_style(), PdfPages(buffer, metadata=metadata) as pdf:
         pdf.savefig(map_page)
-        pdf.savefig(summary_page(data))
-        trend = trend_page(data)
-        if trend is not None:
-            pdf.savefig(trend)
+        for page in measure_pages(data):
+            pdf.savefig(page)
         for page in scheme_pages(data):
             pdf.savefig(page)
+        for page in scorecard_pages(data):
+            pdf.savefig(page)
     return buffer.getvalue()
+
+
+def measure_pages(data: MapData) -> list[Figure]:
+    """The pages after the map: summary and rankings and the trend page of its measure; for a bivariate map, the
+    two measures against each other (:mod:`mapkit.export.versus_page`), then those pages of each measure."""
+    if data.versus is None:
+        trend = trend_page(data)
+        return [summary_page(data), *([trend] if trend is not None else [])]
+    from mapkit.export.versus_page import versus_page
+
+    return [versus_page(data), *measure_pages(data.versus.x), *measure_pages(data.versus.y)]
 
 
 def summary_text(data: MapData) -> str:
@@ -349,14 +332,25 @@ def summary_text(data: MapData) -> str:
     return safe_text("\n".join(lines) + "\n")
 
 
+def table_csv(data: MapData) -> bytes:
+    """The map's data: the indicator's CSV with its source header, or a bivariate map's table
+    (:func:`mapkit.analysis.versus_tables.versus_table`)."""
+    if data.versus is not None:
+        from mapkit.analysis.versus_tables import versus_table
+        from mapkit.text.csvsafe import csv_text
+
+        return csv_text(versus_table(data)).encode("utf-8")
+    view = data.view
+    return indicator_csv(view.indicator, view.level, view.region, source_header=True).encode("utf-8")
+
+
 def pack_zip(data: MapData, options: FigureOptions = FigureOptions()) -> bytes:
     """PNG map, CSV data, summary text and the briefing PDF in one ZIP (deterministic entry order and dates)."""
     stem = file_stem(data)
-    view = data.view
     entries = {
         f"{stem}.png": save(map_figure(data, options).figure, "png", dpi=options.dpi),
-        f"{stem}.csv": indicator_csv(view.indicator, view.level, view.region, source_header=True).encode("utf-8"),
-        f"{stem}_summary.txt": summary_text(data).encode("utf-8"),
+        f"{stem}.csv": table_csv(data),
+        f"{stem}_summary.txt": summary_text(data.versus.x if data.versus else data).encode("utf-8"),
         f"{stem}_briefing.pdf": pack_pdf(data, options),
     }
     if data.overlays:
@@ -365,6 +359,10 @@ def pack_zip(data: MapData, options: FigureOptions = FigureOptions()) -> bytes:
 
         schemes = scheme_table(data)
         entries[f"{stem}_schemes.csv"] = csv_text(schemes, header_lines=[f"# {scheme_note(data)}\n"]).encode("utf-8")
+        from mapkit.export.scorecard_pages import pack_scorecards
+        from mapkit.export.scorecards import scorecard_csv
+
+        entries[f"{stem}_scorecards.csv"] = scorecard_csv(pack_scorecards(data)).encode("utf-8")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, payload in entries.items():

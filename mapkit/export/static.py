@@ -25,14 +25,15 @@ from matplotlib.figure import Figure
 from mapkit.errors import UnknownNameError
 from mapkit.export import cartography as carto
 from mapkit.export import labels as area_labels
-from mapkit.export.legend import GREY_TEXT, draw_legend, line_height, wrap
+from mapkit.export.page_text import FONT_FAMILY, GREY_TEXT, line_height, wrap
+from mapkit.export.legend import draw_legend
 from mapkit.export.options import DEFAULT_DPI, PAGES, FigureOptions
 from mapkit.analysis.map_data import MapData
 from mapkit.export.wording import parent_levels, source_lines, subtitle, title, worst_best
 from mapkit.text.wording import hex_note
 
 RC: dict[str, Any] = {
-    "font.family": "DejaVu Sans",
+    "font.family": FONT_FAMILY,
     "svg.fonttype": "none",
     "svg.hashsalt": "mapkit",
     "pdf.fonttype": 42,
@@ -80,7 +81,10 @@ def footer_text(data: MapData) -> list[str]:
                                                         "places." if view.overlays else "")
     else:
         drawing = "Projection: British National Grid (EPSG:27700); north is grid north."
-    return [*source_lines(data), f"Classes: {subtitle(data)}. Rank and decile 1 = {worst}. {drawing}"]
+    method = f"Classes: {subtitle(data)}. Rank and decile 1 = {worst}. {drawing}"
+    if data.versus is not None:
+        method = f"{data.versus.palette.source}. {method}"
+    return [*source_lines(data), method]
 
 
 def _fraction(fig: Figure, left: float, bottom: float, width: float, height: float) -> list[float]:

@@ -12,7 +12,7 @@ from matplotlib.ticker import MaxNLocator
 
 from mapkit.data.products import ENGLAND, load_series, region_name
 from mapkit.export import cartography as carto
-from mapkit.export.legend import GREY_TEXT, line_height, wrap
+from mapkit.export.page_text import GREY_TEXT, line_height, wrap
 from mapkit.export.options import PAGES
 from mapkit.export.static import FOOTER_SIZE, MARGIN, SUBTITLE_SIZE, TITLE_SIZE, export_style
 from mapkit.specs.registry import SeriesSpec, registry

@@ -57,18 +57,27 @@ def worst_best(data: MapData) -> tuple[str, str]:
     return VALUE_WORDS[data.spec.higher_is]
 
 
+def _when(year: int | None, change: tuple[int, int] | None) -> str:
+    return f", {change[0]} to {change[1]}" if change else f", {year}" if year else ""
+
+
 def title(data: MapData) -> str:
-    """"IMD score by ward: West Midlands combined authority area"."""
+    """"IMD score by ward: West Midlands combined authority area"; with a second measure "IMD score and change in
+    GVA per hour worked, 2013 to 2023 by district: ..."."""
     view = data.view
-    when = (f", {view.change[0]} to {view.change[1]}" if view.change else f", {view.year}" if view.year else "")
+    label = f"{data.spec.label}{_when(view.year, view.change)}"
+    if data.versus is not None:
+        other = data.versus.y
+        label += f" and {in_sentence(other.spec.label)}{_when(other.view.year, other.view.change)}"
     hexed = " (hex map)" if view.layout == "hex" else ""
-    return (f"{data.spec.label}{when} by {singular(view.level)}: "
-            f"{place_title(data.region_name, data.region_kind)}{hexed}")
+    return f"{label} by {singular(view.level)}: {place_title(data.region_name, data.region_kind)}{hexed}"
 
 
 def subtitle(data: MapData) -> str:
     """How classes were made and against what, e.g. "Quantiles, 5 classes, compared with England"."""
     c = data.classification
+    if data.versus is not None:
+        return f"Two measures, 3 x 3 classes: {data.versus.reference}"
     if c.scheme == "national_deciles":
         return (f"Official national deciles (decile 1 = {worst_best(data)[0]} 10% of {plural(data.view.level)} "
                 f"in England), {COMPARES['england']}")
@@ -90,8 +99,13 @@ def source_lines(data: MapData) -> list[str]:
     boundaries = reg.sources[boundary_key]
     levels = [data.view.level, *parent_levels(data.view.level)]
     vintages = "; ".join(f"{reg.boundary(lvl).plural} {reg.boundary(lvl).vintage}" for lvl in levels)
-    lines = [f"{source.attribution} Vintage: {source.vintage}; period: {data.spec.period}.",
-             f"Boundaries: {boundaries.title}, {vintages}. {boundaries.attribution}"]
+    lines = [f"{source.attribution} Vintage: {source.vintage}; period: {data.spec.period}."]
+    if data.versus is not None:
+        other = data.versus.y.spec
+        second = reg.sources[other.source]
+        lines.append(f"Second measure, {other.label}: {second.attribution} Vintage: {second.vintage}; period: "
+                     f"{other.period}.")
+    lines.append(f"Boundaries: {boundaries.title}, {vintages}. {boundaries.attribution}")
     if data.view.layout == "hex":
         lines.append(f"{source_statement('hexmaps')}.")
     specs = overlay_specs()

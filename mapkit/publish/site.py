@@ -170,9 +170,38 @@ def _view_entry(site: Path, region: str, level: str, log: Callable[[str], None],
         doc = json.dumps({"data": arrays, "legend": legend}, separators=(",", ":"), ensure_ascii=False,
                          allow_nan=False).encode("utf-8")
         entry["data"][indicator] = "data/" + _hashed(site / "data", indicator, ".json", doc)
+    entry["versus"] = _versus_entries(site, region, level, geometry, skipped)
     log(f"{region_label(region)}, {registry().boundary(level).plural}: {len(geometry):,} areas, "
-        f"{len(entry['data'])} indicators")
+        f"{len(entry['data'])} indicators, {len(entry['versus'])} bivariate")
     return entry if entry["data"] else None
+
+
+def _versus_entries(site: Path, region: str, level: str, geometry: GeometryPayload,
+                    skipped: list[str]) -> list[dict[str, Any]]:
+    """The view's bivariate maps: the level's default pair (:data:`mapkit.specs.bivariate.DEFAULT_PAIRS`), each
+    one content-hashed file of per-area arrays and legend like an indicator's (:func:`mapkit.web.bivariate
+    .versus_parts`)."""
+    from mapkit.analysis.versus import Versus, with_versus
+    from mapkit.specs.bivariate import DEFAULT_PAIRS
+    from mapkit.web.bivariate import versus_parts
+
+    pair = DEFAULT_PAIRS.get(level)
+    if pair is None:
+        return []
+    try:
+        data = with_versus(prepare(View(region=region, level=level, indicator=pair.indicator)),
+                           Versus(indicator=pair.versus, change=pair.versus_change))
+    except MapkitError as exc:
+        skipped.append(f"{region_label(region)}, {level}, {pair.indicator} against {pair.versus}: {exc}")
+        return []
+    arrays, legend = versus_parts(data, geometry, map_text(data.spec, level, data.region_name))
+    doc = json.dumps({"data": arrays, "legend": legend}, separators=(",", ":"), ensure_ascii=False,
+                     allow_nan=False).encode("utf-8")
+    period = f"{pair.versus_change[0]}-{pair.versus_change[1]}" if pair.versus_change else ""
+    key = f"{pair.versus}:{period}" if period else pair.versus
+    return [{"key": key, "indicator": pair.indicator, "label": data.versus.y.spec.label, "reason": pair.reason,
+             "sources": [source_statement(data.versus.y.spec.source)],
+             "data": "data/" + _hashed(site / "data", f"{pair.indicator}_vs_{pair.versus}", ".json", doc)}]
 
 
 def _hex_entry(folder: Path, region: str, level: str, geometry: GeometryPayload) -> dict[str, Any] | None:

@@ -376,8 +376,13 @@ def build_map(view: View, *, data: MapData | None = None, extra_layers: Iterable
         attribution = registry().sources["ons_boundaries"].attribution
     text = map_text(data.spec, level, data.region_name)
     publish = geometry_url or (lambda payload: None)
-    layers = [choropleth_group(data.frame, data.spec, data.classification, data.ramp, geometry, text,
-                               selected=view.area, attribution=attribution, url=publish(geometry))]
+    if data.versus is not None:  # two measures: the nine cells and the 2-D legend (mapkit.web.bivariate)
+        from mapkit.web.bivariate import versus_group
+
+        layers = [versus_group(data, geometry, selected=view.area, attribution=attribution, url=publish(geometry))]
+    else:
+        layers = [choropleth_group(data.frame, data.spec, data.classification, data.ramp, geometry, text,
+                                   selected=view.area, attribution=attribution, url=publish(geometry))]
     if outlines is not None:
         parent = registry().boundary(PARENT_OUTLINE[level])
         layers.append(outline_group(outlines, f"{parent.label} boundaries", url=publish(outlines)))

@@ -200,6 +200,39 @@ def test_the_hex_map_of_england_draws_296_hexagons_in_the_maps_colours_and_hover
     assert drawn(page, 296) == on_map
 
 
+def test_the_versus_picker_draws_the_bivariate_map_and_its_tooltip(page: Any, site: Path, site_url: str,
+                                                                   artifacts_dir: Path) -> None:
+    views = read_manifest(site)["views"]
+    view = views[f"{WMCA}/lad"]
+    page.goto(f"{site_url}#region={WMCA}&level=lad&indicator=imd_score")
+    drawn(page, 7)
+    page.select_option("#pick-versus", "gva_per_hour:2013-2023")
+    page.wait_for_function("() => location.hash.includes('versus=gva_per_hour%3A2013-2023')")
+    entry = view["versus"][0]
+    geometry = json.loads((site / view["areas"]["url"]).read_text(encoding="utf-8"))
+    data = json.loads((site / entry["data"]).read_text(encoding="utf-8"))["data"]
+    expected = [[code, data["colours"][c]] for code, c in zip(geometry["codes"], data["cls"])]
+    page.wait_for_function(f"() => JSON.stringify(document.getElementById('map').mapkitLayer.mapkitList()) === "
+                           f"{json.dumps(json.dumps(expected, separators=(',', ':')))}", timeout=LOAD)
+    legend = page.locator(".mapkit-legend").inner_text()
+    assert "more deprived →" in legend and "Joshua Stevens" in legend
+    assert page.locator(".mapkit-legend svg.mapkit-bivariate-key rect").count() == 9
+    assert page.locator("#map-title").inner_text().startswith("IMD score against Change in GVA per hour worked")
+    box = page.locator("#map").bounding_box()
+    point = page.evaluate("() => { const l = document.getElementById('map').mapkitLayer;"
+                          " const i = l._geom.codes.indexOf('E08000028'); const c = l._box(i).getCenter();"
+                          " const p = l._map.latLngToContainerPoint(c); return [p.x, p.y]; }")
+    page.mouse.move(box["x"] + point[0], box["y"] + point[1])
+    tip = page.locator(".leaflet-tooltip", has_text="Sandwell")
+    tip.wait_for(timeout=LOAD)
+    text = tip.inner_text()
+    assert "IMD score: 33.77" in text and "Change in GVA per hour worked: +35.3%" in text
+    assert "Cell: more deprived, middling growth (3-2)" in text
+    page.screenshot(path=str(artifacts_dir / "site-bivariate.png"))
+    serious = [v for v in axe(page) if v["impact"] in ("critical", "serious")]
+    assert serious == [], serious
+
+
 def test_the_embed_snippet_shows_the_map_in_another_page(page: Any, site_url: str, artifacts_dir: Path) -> None:
     page.goto(f"{site_url}#region={WMCA}&level=lad&indicator=imd_average_rank")
     drawn(page, 7)

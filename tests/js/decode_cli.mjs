@@ -1,6 +1,6 @@
 // Decode an encoded geometry payload (JSON on stdin) with the browser's decoder (mapkit/web/static/geometry.js)
-// and print every area as [polygon][ring][[x, y]] in integers of 1 / scale degree. Used by tests/browser/js_decode.py so
-// that the Python tests of real boundaries check the JavaScript the browser runs.
+// and print every area as [polygon][ring][[x, y]] in integers of 1 / scale degree. Used by
+// tests/browser/js_decode.py so that the Python tests of real boundaries check the JavaScript the browser runs.
 import geometry from "../../mapkit/web/static/geometry.js";
 import {nestedArea} from "./nested.mjs";
 

@@ -33,3 +33,15 @@ test("the announcement names the area, its value, rank and position", () => {
                                      0, 1);
   assert.equal(bare, "A: L No data. Area 1 of 1. Enter opens its profile.");
 });
+
+test("on a bivariate map the announcement adds the second measure and the cell", () => {
+  const text = keyboard.announcement({name: "Sandwell", parent: "West Midlands", label: "IMD score", value: "33.77",
+                                      unit: "", rank: 2, of: 7, region: "West Midlands",
+                                      versus: {label: "Change in GVA per hour worked", value: "+35.3%", unit: "",
+                                               cell: "more deprived, middling growth"}}, 1, 7);
+  assert.equal(text, "Sandwell (West Midlands): IMD score 33.77, rank 2 of 7 in West Midlands; Change in GVA per " +
+                     "hour worked +35.3%; cell: more deprived, middling growth. Area 2 of 7. Enter opens its profile.");
+  const gap = keyboard.announcement({name: "A", parent: "", label: "L", value: "1", unit: "", rank: 1, of: 1,
+                                     region: "R", versus: {label: "M", value: "no data", unit: "", cell: null}}, 0, 1);
+  assert.match(gap, /; M no data; cell: none, a figure is missing\./);
+});

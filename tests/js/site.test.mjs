@@ -14,7 +14,9 @@ const manifest = {
   },
   views: {
     "E92000001/lad": {data: {imd_score: "data/a.json", gva: "data/b.json"}, hex: {areas: {url: "geometry/h.json"}}},
-    "E47000007/lad": {data: {gva: "data/c.json", imd_score: "data/d.json"}, hex: null},
+    "E47000007/lad": {data: {gva: "data/c.json", imd_score: "data/d.json"}, hex: null,
+                      versus: [{key: "gva:2013-2023", indicator: "imd_score", label: "Change in GVA per hour",
+                                reason: "Is growth reaching the places that need it?", data: "data/g.json"}]},
     "E47000007/ward": {data: {imd_score: "data/e.json", income_score: "data/f.json"}, hex: {}},
   },
   default: {region: "E47000007", level: "ward", indicator: "imd_score"},
@@ -23,9 +25,10 @@ const manifest = {
 
 test("an address names the view; missing parts take the site's default", () => {
   assert.deepEqual(site.parseState("", "#region=E92000001&level=lad&indicator=gva", manifest),
-                   {region: "E92000001", level: "lad", indicator: "gva", layout: "map", embed: false, notices: []});
+                   {region: "E92000001", level: "lad", indicator: "gva", versus: "", layout: "map", embed: false,
+                    notices: []});
   assert.deepEqual(site.parseState("?embed=1", "", manifest),
-                   {region: "E47000007", level: "ward", indicator: "imd_score", layout: "map", embed: true,
+                   {region: "E47000007", level: "ward", indicator: "imd_score", versus: "", layout: "map", embed: true,
                     notices: []});
 });
 
@@ -44,7 +47,7 @@ test("what the site does not hold falls back to the default, with a notice", () 
 });
 
 test("a link round-trips and the embed snippet escapes what it quotes", () => {
-  const state = {region: "E47000007", level: "ward", indicator: "income_score", layout: "map"};
+  const state = {region: "E47000007", level: "ward", indicator: "income_score", versus: "", layout: "map"};
   assert.equal(site.stateHash(state), "#region=E47000007&level=ward&indicator=income_score");
   assert.deepEqual(site.parseState("", site.stateHash(state), manifest),
                    {...state, embed: false, notices: []});
@@ -81,6 +84,17 @@ test("the hex map is offered where the site holds one; elsewhere a link to it sh
                "GVA per hour in England, by district, hex map");
 });
 
+test("a bivariate pair on the hex map travels in the link with both its measures", () => {
+  const both = structuredClone(manifest);
+  both.views["E47000007/lad"].hex = {};
+  const state = {region: "E47000007", level: "lad", indicator: "imd_score", versus: "gva:2013-2023", layout: "hex"};
+  assert.equal(site.stateHash(state),
+               "#region=E47000007&level=lad&indicator=imd_score&versus=gva%3A2013-2023&layout=hex");
+  assert.deepEqual(site.parseState("", site.stateHash(state), both), {...state, embed: false, notices: []});
+  assert.equal(site.titleOf(both, state), "IMD score against Change in GVA per hour in West Midlands (combined " +
+                                          "authority), by district, hex map");
+});
+
 test("the table of the areas keeps Python's escaping and names its columns", () => {
   const html = site.tableHtml([
     {name: "Sandwell", parent: "West Midlands", value: "25,389.96", unit: "(average rank)", rank: 1},
@@ -98,4 +112,29 @@ test("a page opened as a file says how to serve it; otherwise the error and a re
   assert.match(site.loadProblem(new Error("Failed to fetch"), "file:"), /python -m http\.server -d site\//);
   assert.equal(site.loadProblem(new Error("HTTP 404 for data/x.json"), "https:"),
                "This map could not be loaded (HTTP 404 for data/x.json): reload the page.");
+});
+
+test("a bivariate map: offered for its first measure, in the link, dropped with a notice elsewhere", () => {
+  const hash = "#region=E47000007&level=lad&indicator=imd_score&versus=gva%3A2013-2023";
+  const state = site.parseState("", hash, manifest);
+  assert.equal(state.versus, "gva:2013-2023");
+  assert.deepEqual(state.notices, []);
+  assert.equal(site.stateHash(state), hash);
+  assert.equal(site.versusOf(manifest, state).data, "data/g.json");
+  assert.equal(site.titleOf(manifest, state), "IMD score against Change in GVA per hour in West Midlands (combined " +
+                                              "authority), by district");
+  assert.deepEqual(site.versusChoices(manifest, {...state, indicator: "gva"}), []);
+  const other = site.parseState("", "#region=E47000007&level=lad&indicator=gva&versus=gva%3A2013-2023", manifest);
+  assert.equal(other.versus, "");
+  assert.deepEqual(other.notices, ["This map has no second measure gva:2013-2023 for GVA per hour: showing one " +
+                                   "measure."]);
+});
+
+test("a bivariate map's table adds the second measure and the cell", () => {
+  const html = site.tableHtml([
+    {name: "Sandwell", parent: "", value: "33.77", unit: "", rank: 2,
+     versus: {label: "Change", value: "+35.3%", unit: "", cell: "more deprived, middling growth"}},
+  ], {label: "IMD score", region: "West Midlands", parentHead: "Within", versusLabel: "Change in GVA per hour"});
+  assert.ok(html.includes("<th scope='col'>Change in GVA per hour</th><th scope='col'>Cell</th>"));
+  assert.ok(html.includes("<td>33.77</td><td>+35.3%</td><td>more deprived, middling growth</td></tr>"));
 });

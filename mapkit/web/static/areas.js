@@ -53,7 +53,22 @@
       h += "<br>National decile: " + data.dec[i] + " <span style='color:#555'>(" + data.decileHint + ")</span>";
     }
     if (data.note[i]) { h += "<br><i>" + data.notes[data.note[i]] + "</i>"; }
-    h += "<div style='color:#555;font-size:11px;margin-top:3px'>" + data.source + "</div></div>";
+    if (data.versus) { h += versusRows(data, i); }
+    h += "<div style='color:#555;font-size:11px;margin-top:3px'>" + data.source +
+         (data.versus ? "<br>" + data.versus.source : "") + "</div></div>";
+    return h;
+  }
+
+  // A bivariate map's second measure and the area's cell (mapkit.web.bivariate.versus_arrays); cls is the cell.
+  function versusRows(data, i) {
+    var v = data.versus, h = "<br>" + v.label + ": <b>" + v.value[i] + "</b>";
+    if (v.rr[i] !== null) {
+      if (v.unit) { h += " <span style='color:#555'>" + v.unit + "</span>"; }
+      h += "<br>Rank in " + data.regionLabel + ": " + count(v.rr[i]) + " of " + count(v.nRegion) +
+           " <span style='color:#555'>(" + v.rankHint + ")</span>";
+    }
+    h += "<br>Cell: " + (data.cls[i] === null ? "none (a figure is missing)" :
+                         "<b>" + v.cells[data.cls[i]] + "</b> (" + v.codes[data.cls[i]] + ")");
     return h;
   }
 
@@ -275,9 +290,12 @@
     describe: function (i) {
       var d = this._data;
       var g = this._geom || {names: [], parents: []};
+      var v = d && d.versus;
       return {name: g.names[i], parent: g.parents[i], label: d ? d.label : "",
               value: d ? d.value[i] : "", unit: d && d.cls[i] !== null ? d.unit : "", rank: d ? d.rr[i] : null,
-              of: d ? d.nRegion : null, region: d ? d.regionLabel : ""};
+              of: d ? d.nRegion : null, region: d ? d.regionLabel : "",
+              versus: v ? {label: v.label, value: v.value[i], unit: v.rr[i] !== null ? v.unit : "",
+                           cell: d.cls[i] === null ? null : v.cells[d.cls[i]]} : null};
     },
     showArea: function (i) {
       var map = this._map, box;

@@ -7,7 +7,8 @@
  *
  * The area layer is reached only through a small interface, so that the way geometry reaches it can change:
  *   layer.mapkitAreas       number of areas
- *   layer.describe(i)       {name, parent, label, value, unit, rank, of, region} (text already HTML-escaped)
+ *   layer.describe(i)       {name, parent, label, value, unit, rank, of, region, versus} (text already
+ *                           HTML-escaped; versus: {label, value, unit, cell} on a bivariate map, else null)
  *   layer.showArea(i)       outline area i and show its tooltip (null: clear)
  *   layer.selectArea(i)     do what a click on area i does
  *   layer.selectedArea()    index of the area whose profile is open, or null
@@ -72,6 +73,10 @@
     if (d.unit) { text += " " + d.unit; }
     if (d.rank !== null && d.rank !== undefined) {
       text += ", rank " + count(d.rank) + " of " + count(d.of) + " in " + d.region;
+    }
+    if (d.versus) {  // a bivariate map: the second measure and the area's cell
+      text += "; " + d.versus.label + " " + d.versus.value + (d.versus.unit ? " " + d.versus.unit : "") +
+              "; cell: " + (d.versus.cell === null ? "none, a figure is missing" : d.versus.cell);
     }
     return text + ". Area " + count(position + 1) + " of " + count(n) + ". Enter opens its profile.";
   }

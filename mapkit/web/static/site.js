@@ -4,7 +4,8 @@
  * with the same runtime as the app (areas.js, keyboard.js, map.js): the view's geometry is fetched once and kept,
  * an indicator change fetches only that indicator's per-area arrays and legend.
  *
- * The state is in the address (#region=E47000007&level=ward&indicator=imd_score), so a view can be linked, and
+ * The state is in the address (#region=E47000007&level=ward&indicator=imd_score, and &versus=gva_per_hour:2013-2023
+ * for a bivariate map of the two measures), so a view can be linked, and
  * ?embed=1 gives the compact page an <iframe> embeds. The pure parts (state, links, embed snippet, picker groups)
  * are also a CommonJS module for node --test (tests/js/site.test.mjs).
  */
@@ -59,11 +60,12 @@
    * @param {string} search  location.search (?embed=1)
    * @param {string} hash  location.hash (#region=...&level=...&indicator=...&layout=hex)
    * @param {object} manifest  the site's manifest (mapkit.publish.site.manifest)
-   * @returns {object}  {region, level, indicator, layout: "map"|"hex", embed: boolean, notices: string[]}
+   * @returns {object}  {region, level, indicator, versus: string ("" for one measure), layout: "map"|"hex",
+   *   embed: boolean, notices: string[]}
    */
   function parseState(search, hash, manifest) {
     var asked = params(hash), fallback = manifest["default"], notices = [], region, level, levels, indicators,
-        indicator, layout;
+        indicator, versus, layout;
     region = asked.region || fallback.region;
     if (!manifest.regions.some(function (r) { return r.code === region; })) {
       notices.push("This site has no map of region " + region + ": showing " + labelOf(manifest, fallback.region) +
@@ -83,6 +85,12 @@
       indicator = Object.prototype.hasOwnProperty.call(indicators, fallback.indicator) ?
         fallback.indicator : Object.keys(indicators)[0];
     }
+    versus = asked.versus || "";
+    if (versus && !versusOf(manifest, {region: region, level: level, indicator: indicator, versus: versus})) {
+      notices.push("This map has no second measure " + versus + " for " + manifest.indicators[indicator].label +
+                   ": showing one measure.");
+      versus = "";
+    }
     layout = asked.layout || "map";
     if (layoutsOf(manifest, region, level).indexOf(layout) < 0) {
       notices.push(Object.prototype.hasOwnProperty.call(manifest.layouts, layout) ?
@@ -90,8 +98,20 @@
         "This site has no layout " + layout + ": showing the map.");
       layout = "map";
     }
-    return {region: region, level: level, indicator: indicator, layout: layout, embed: params(search).embed === "1",
-            notices: notices};
+    return {region: region, level: level, indicator: indicator, versus: versus, layout: layout,
+            embed: params(search).embed === "1", notices: notices};
+  }
+
+  /** The view's bivariate maps with the state's indicator as first measure (manifest view.versus entries). */
+  function versusChoices(manifest, state) {
+    var view = manifest.views[viewKey(state.region, state.level)];
+    return ((view && view.versus) || []).filter(function (entry) { return entry.indicator === state.indicator; });
+  }
+
+  /** The bivariate map the state asks for ({key, indicator, label, reason, data}), or null for one measure. */
+  function versusOf(manifest, state) {
+    if (!state.versus) { return null; }
+    return versusChoices(manifest, state).filter(function (entry) { return entry.key === state.versus; })[0] || null;
   }
 
   function labelOf(manifest, region) {
@@ -103,6 +123,7 @@
   function stateHash(state) {
     return "#region=" + encodeURIComponent(state.region) + "&level=" + encodeURIComponent(state.level) +
            "&indicator=" + encodeURIComponent(state.indicator) +
+           (state.versus ? "&versus=" + encodeURIComponent(state.versus) : "") +
            (state.layout && state.layout !== "map" ? "&layout=" + encodeURIComponent(state.layout) : "");
   }
 
@@ -141,8 +162,10 @@
 
   /** What the map shows, as a title: "IMD 2025 score in West Midlands, by ward" (", hex map" on a hex map). */
   function titleOf(manifest, state) {
-    return manifest.indicators[state.indicator].label + " in " + labelOf(manifest, state.region) + ", by " +
-           manifest.levels[state.level].singular + (state.layout === "hex" ? ", hex map" : "");
+    var versus = versusOf(manifest, state);
+    return manifest.indicators[state.indicator].label + (versus ? " against " + versus.label : "") + " in " +
+           labelOf(manifest, state.region) + ", by " + manifest.levels[state.level].singular +
+           (state.layout === "hex" ? ", hex map" : "");
   }
 
   /**
@@ -156,18 +179,27 @@
    * figures rather than the colours and for screen readers.
    * @param {Array<object>} rows  layer.describe(i) of each area, in rank order: {name, parent, value, unit, rank}
    *   (text already HTML-escaped by Python)
-   * @param {object} heads  {label, region, parentHead}: column heads, plain text
+   * @param {object} heads  {label, region, parentHead, versusLabel (a bivariate map's second measure, or
+   *   absent)}: column heads, plain text
    * @returns {string}
    */
   function tableHtml(rows, heads) {
+    var two = Boolean(heads.versusLabel);
     var h = "<table class='site-table'><caption>" + attribute(heads.label) + ", areas in " + attribute(heads.region) +
             " in rank order</caption><thead><tr><th scope='col'>Rank in " + attribute(heads.region) + "</th>" +
             "<th scope='col'>Area</th><th scope='col'>" + attribute(heads.parentHead) + "</th>" +
-            "<th scope='col'>" + attribute(heads.label) + "</th></tr></thead><tbody>";
+            "<th scope='col'>" + attribute(heads.label) + "</th>" +
+            (two ? "<th scope='col'>" + attribute(heads.versusLabel) + "</th><th scope='col'>Cell</th>" : "") +
+            "</tr></thead><tbody>";
     rows.forEach(function (d) {
       h += "<tr><td>" + (d.rank === null || d.rank === undefined ? "" : Number(d.rank).toLocaleString("en-GB")) +
            "</td><th scope='row'>" + d.name + "</th><td>" + (d.parent || "") + "</td><td>" + d.value +
-           (d.unit ? " <span class='site-unit'>" + d.unit + "</span>" : "") + "</td></tr>";
+           (d.unit ? " <span class='site-unit'>" + d.unit + "</span>" : "") + "</td>";
+      if (two) {
+        h += "<td>" + (d.versus ? d.versus.value : "") + "</td><td>" +
+             (d.versus && d.versus.cell !== null ? d.versus.cell : "") + "</td>";
+      }
+      h += "</tr>";
     });
     return h + "</tbody></table>";
   }
@@ -249,11 +281,12 @@
         if (layer !== page.map.mapkitLayer || !page.table.open) { return; }
         var rows = [], i;
         for (i = 0; i < layer.mapkitAreas; i++) { rows.push(layer.describe(i)); }
+        var versus = versusOf(manifest, state);
         page.tableBody.innerHTML = tableHtml(window.mapkit.keyboard.rankOrder(rows.map(function (d) {
           return d.rank;
         })).map(function (k) { return rows[k]; }), {
           label: manifest.indicators[state.indicator].label, region: labelOf(manifest, state.region),
-          parentHead: shownView.parentHead});
+          parentHead: shownView.parentHead, versusLabel: versus ? versus.label : ""});
       });
     }
 
@@ -279,12 +312,14 @@
       var spec = manifest.indicators[state.indicator], title = titleOf(manifest, state);
       page.title.textContent = title;
       document.title = title + " - " + manifest.title;
-      page.description.textContent = spec.description + " Unit: " + spec.unit + ". Period: " + spec.period + ".";
+      var versus = versusOf(manifest, state);
+      page.description.textContent = spec.description + " Unit: " + spec.unit + ". Period: " + spec.period + "." +
+        (versus ? " Against " + versus.label + ": " + versus.reason : "");
       page.sources.textContent = "";
-      spec.sources.concat(manifest.boundarySources, state.layout === "hex" ? manifest.hexSources : [])
-        .forEach(function (line) {
-          page.sources.appendChild(element("li", {}, line));
-        });
+      spec.sources.concat(versus ? versus.sources : [], manifest.boundarySources,
+                          state.layout === "hex" ? manifest.hexSources : []).forEach(function (line) {
+        page.sources.appendChild(element("li", {}, line));
+      });
       page.embed.value = embedSnippet(location.href.split(/[?#]/)[0], state, title);
       page.full.href = location.pathname + stateHash(state);
     }
@@ -300,6 +335,9 @@
       fill(page.indicator, indicatorGroups(manifest, state.region, state.level).map(function (g) {
         return {group: g.theme, options: g.items.map(function (i) { return {value: i.id, label: i.label}; })};
       }), state.indicator);
+      fill(page.versus, [{value: "", label: "None (one measure)"}].concat(versusChoices(manifest, state).map(
+        function (entry) { return {value: entry.key, label: entry.label}; })), state.versus);
+      page.versus.disabled = versusChoices(manifest, state).length === 0;
       fill(page.layout, layoutsOf(manifest, state.region, state.level).map(function (layout) {
         return {value: layout, label: manifest.layouts[layout]};
       }), state.layout);
@@ -308,7 +346,7 @@
       view = manifest.views[viewKey(state.region, state.level)];
       drawn = drawing(view, state.layout);
       if (shownDrawing !== drawn) { newMap(drawn, state.layout); shownView = view; shownDrawing = drawn; }
-      url = view.data[state.indicator];
+      url = state.versus ? versusOf(manifest, state).data : view.data[state.indicator];
       page.status.textContent = "Loading " + manifest.indicators[state.indicator].label + "...";
       return loadDoc(url).then(function (doc) {
         if (mine !== generation) { return null; }  // the reader moved on meanwhile
@@ -321,8 +359,10 @@
     }
 
     function choose(changes) {
-      var next = {region: state.region, level: state.level, indicator: state.indicator, layout: state.layout};
+      var next = {region: state.region, level: state.level, indicator: state.indicator, versus: state.versus,
+                  layout: state.layout};
       Object.keys(changes).forEach(function (key) { next[key] = changes[key]; });
+      if (next.versus && !versusOf(manifest, next)) { next.versus = ""; }  // the pair is not offered there
       history.replaceState(null, "", location.pathname + location.search + stateHash(next));
       return show();
     }
@@ -331,6 +371,7 @@
     page.region.addEventListener("change", function () { choose({region: page.region.value}); });
     page.level.addEventListener("change", function () { choose({level: page.level.value}); });
     page.indicator.addEventListener("change", function () { choose({indicator: page.indicator.value}); });
+    page.versus.addEventListener("change", function () { choose({versus: page.versus.value}); });
     page.layout.addEventListener("change", function () { choose({layout: page.layout.value}); });
     window.addEventListener("hashchange", show);
     return show();
@@ -341,7 +382,7 @@
     var byId = function (id) { return doc.getElementById(id); };
     return start(JSON.parse(byId("mapkit-manifest").textContent), {
       region: byId("pick-region"), level: byId("pick-level"), indicator: byId("pick-indicator"),
-      layout: byId("pick-layout"), map: byId("map"),
+      versus: byId("pick-versus"), layout: byId("pick-layout"), map: byId("map"),
       title: byId("map-title"), description: byId("map-description"), sources: byId("map-sources"),
       embed: byId("embed-snippet"), status: byId("map-status"), notices: byId("map-notices"), full: byId("open-full"),
       table: byId("area-table"), tableBody: byId("area-table-body")
@@ -350,5 +391,5 @@
 
   return {parseState: parseState, stateHash: stateHash, embedSnippet: embedSnippet, indicatorGroups: indicatorGroups,
           levelsOf: levelsOf, layoutsOf: layoutsOf, titleOf: titleOf, tableHtml: tableHtml, loadProblem: loadProblem,
-          start: start, startPage: startPage};
+          start: start, startPage: startPage, versusChoices: versusChoices, versusOf: versusOf};
 });

@@ -150,11 +150,21 @@ def test_as_of_keeps_statuses_recorded_by_then_and_flags_stale_ones():
 
 
 def test_a_zone_and_its_point_or_a_corridor_and_its_line_count_as_one_scheme():
-    from mapkit.analysis.nearby import _scheme_keys
+    from mapkit.data.overlays import scheme_keys
 
     frame = load_overlay("growth_locations")
     kq = frame[frame["name"].str.startswith("WM Investment Zone: Birmingham Knowledge Quarter")]
-    assert sorted(kq.geom_type) == ["MultiPolygon", "Point"] and _scheme_keys(kq).nunique() == 1
+    assert sorted(kq.geom_type) == ["MultiPolygon", "Point"] and scheme_keys(kq).nunique() == 1
+    assert scheme_keys(kq).iloc[0] == "wm-investment-zone-birmingham-knowledge-quarter-zone"
     transport = load_overlay("transport_schemes")
     ebns = transport[transport["line_id"].fillna("").str.startswith("WMM_EBNS")]
-    assert set(ebns.geom_type) == {"Point", "LineString", "MultiPolygon"} and _scheme_keys(ebns).nunique() == 1
+    assert set(ebns.geom_type) == {"Point", "LineString", "MultiPolygon"} and scheme_keys(ebns).nunique() == 1
+    assert scheme_keys(ebns).iloc[0] == "wmm-ebns-wards"  # the zone names the scheme
+    # Two lines that share one zone of wards served are one scheme (Sprint A34/A45 and its A45 branch).
+    sprint = transport[transport["line_id"].fillna("").str.contains("SPRINT_A4")]
+    assert sprint["line_id"].str.contains("SPRINT_A45_SOLIHULL").any() and scheme_keys(sprint).nunique() == 1
+    # A line without a zone is named by its line id; a lone feature by its own id.
+    l1 = transport[transport["line_id"] == "WMM_L1"]
+    assert set(scheme_keys(l1)) == {"WMM_L1"}
+    lone = transport[(transport["line_id"].fillna("") == "") & ~transport["zone"].eq(True)].head(3)
+    assert scheme_keys(lone).tolist() == lone["id"].tolist()

@@ -149,7 +149,7 @@ def test_a_long_bold_title_wraps_before_the_pages_edge() -> None:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    from mapkit.export.legend import wrap
+    from mapkit.export.page_text import wrap
     from mapkit.export.options import PAGES
     from mapkit.export.static import MARGIN, TITLE_SIZE
 

@@ -114,9 +114,13 @@ def test_svg_text_is_not_outlined() -> None:
 def test_briefing_pack_pages_hold_map_summary_and_rankings() -> None:
     data = prepare(VIEWS["wmca-deciles-overlays"])
     pages = pdf_text(pack_pdf(data, FigureOptions(labels=3)))
-    # map, summary and rankings, then the overlay schemes (tests/unit/export/test_export_overlays.py)
-    assert len(pages) > 2 and all("Overlay schemes in West Midlands" in p for p in pages[2:])
-    assert "Growth Zone: East Birmingham & North Solihull" in " ".join(pages[2:])
+    # map, summary and rankings, the overlay schemes (tests/unit/export/test_export_overlays.py), then one scorecard
+    # page per scheme (tests/unit/export/test_scorecard_export.py)
+    schemes = [p for p in pages[2:] if "Overlay schemes in West Midlands" in p]
+    scorecards = pages[2 + len(schemes):]
+    assert schemes and pages[2:2 + len(schemes)] == schemes
+    assert scorecards and all("Scorecard." in p for p in scorecards)
+    assert "Growth Zone: East Birmingham & North Solihull" in " ".join(schemes)
     assert flat(title(data)) in pages[0] and OS_LINE in pages[0]
     for sentence in summarise(data):
         assert flat(sentence) in pages[1]

@@ -79,6 +79,23 @@ def test_the_geometry_is_the_apps_and_the_figures_are_the_publishers(site: Path)
     assert "IoD2025" in doc["legend"] and "MHCLG" in doc["legend"] and "Open Government Licence" in doc["legend"]
 
 
+def test_each_view_holds_its_level_s_default_bivariate_map(site: Path) -> None:
+    manifest = manifest_of(site)
+    districts = manifest["views"][f"{WMCA}/lad"]["versus"]
+    assert [(v["key"], v["indicator"], v["label"]) for v in districts] == [
+        ("gva_per_hour:2013-2023", "imd_score", "Change in GVA per hour worked")]
+    assert "growth" in districts[0]["reason"]
+    assert any("Office for National Statistics" in line for line in districts[0]["sources"])
+    geometry = json.loads((site / manifest["views"][f"{WMCA}/lad"]["areas"]["url"]).read_text(encoding="utf-8"))
+    doc = json.loads((site / districts[0]["data"]).read_text(encoding="utf-8"))
+    i = geometry["codes"].index("E08000028")
+    assert doc["data"]["versus"]["cells"][doc["data"]["cls"][i]] == "more deprived, middling growth"
+    assert doc["data"]["versus"]["value"][i] == "+35.3%" and doc["data"]["value"][i] == "33.77"
+    assert "Joshua Stevens" in doc["legend"] and "faster growth" in doc["legend"]
+    wards = manifest["views"][f"{WMCA}/ward"]["versus"]
+    assert [v["key"] for v in wards] == ["employment_rate_16plus"]
+
+
 def test_each_indicator_names_its_source_vintage_and_licence(site: Path) -> None:
     manifest = manifest_of(site)
     spec = manifest["indicators"]["imd_score"]
