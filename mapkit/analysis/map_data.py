@@ -15,12 +15,13 @@ import pandas as pd
 
 from mapkit.analysis.bivariate import Bivariate, Correlation
 from mapkit.analysis.classify import Classification, classify_indicator
+from mapkit.analysis.ranking import rank_worst_first
 from mapkit.data.products import load_indicator, region_kind, region_name
 from mapkit.errors import ParameterError
 from mapkit.specs.registry import IndicatorSpec, registry
 from mapkit.specs.bivariate import BivariatePalette
 from mapkit.specs.palettes import Ramp, class_colours, resolve
-from mapkit.text.bivariate import AxisWords
+from mapkit.text.bivariate import AxisWords, cell_names
 from mapkit.view import View
 
 
@@ -84,6 +85,25 @@ class VersusMap:
     y_words: AxisWords
     palette: BivariatePalette
     reference: str
+
+    @property
+    def cell_names(self) -> tuple[str, ...]:
+        """The nine cells' names in class order ("less deprived, slower growth", ...)."""
+        return cell_names(self.x_words, self.y_words)
+
+    @property
+    def y_values(self) -> pd.Series:
+        """The second measure's figures, aligned with the first's areas."""
+        return pd.to_numeric(self.y.frame["value"], errors="coerce").reset_index(drop=True)
+
+    @property
+    def x_values(self) -> pd.Series:
+        return pd.to_numeric(self.x.frame["value"], errors="coerce").reset_index(drop=True)
+
+    def ranks(self) -> tuple[pd.Series, pd.Series]:
+        """Each measure's rank within the map's areas (1 = worst, by its ``higher_is``), aligned with the areas."""
+        return (rank_worst_first(self.x_values, self.x.spec.higher_is),
+                rank_worst_first(self.y_values, self.y.spec.higher_is))
 
 
 def prepare(view: View) -> MapData:

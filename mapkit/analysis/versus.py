@@ -19,7 +19,6 @@ import pandas as pd
 from mapkit.analysis.bivariate import bivariate, correlation
 from mapkit.analysis.classify import Classification
 from mapkit.analysis.map_data import MapData, VersusMap, prepare
-from mapkit.analysis.ranking import rank_worst_first
 from mapkit.analysis.series import change, year_values
 from mapkit.data.products import indicator_table
 from mapkit.errors import ParameterError
@@ -60,26 +59,6 @@ def versus_view(view: View, versus: Versus) -> View:
     """The single-measure view of the second measure: the same region, level and comparison."""
     return View(region=view.region, level=view.level, indicator=versus.indicator, scheme=None, k=view.k,
                 compare=view.compare, year=versus.year, change=versus.change, centre=view.centre)
-
-
-    @property
-    def cell_names(self) -> tuple[str, ...]:
-        """The nine cells' names in class order ("less deprived, slower growth", ...)."""
-        return cell_names(self.x_words, self.y_words)
-
-    @property
-    def y_values(self) -> pd.Series:
-        """The second measure's figures, aligned with the first's areas."""
-        return pd.to_numeric(self.y.frame["value"], errors="coerce").reset_index(drop=True)
-
-    @property
-    def x_values(self) -> pd.Series:
-        return pd.to_numeric(self.x.frame["value"], errors="coerce").reset_index(drop=True)
-
-    def ranks(self) -> tuple[pd.Series, pd.Series]:
-        """Each measure's rank within the map's areas (1 = worst, by its ``higher_is``), aligned with the areas."""
-        return (rank_worst_first(self.x_values, self.x.spec.higher_is),
-                rank_worst_first(self.y_values, self.y.spec.higher_is))
 
 
 def england_values(view: View) -> pd.Series:
