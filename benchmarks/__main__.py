@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-NAMES = ("cpu", "load", "app_map", "export", "map_vs_explore", "loadtest", "hostile", "search", "speed")
+NAMES = ("cpu", "load", "app_map", "export", "map_vs_explore", "loadtest", "hostile", "search", "speed", "own_area")
 
 if len(sys.argv) < 2 or sys.argv[1] not in NAMES:
     print(f"usage: python -m benchmarks {{{','.join(NAMES)}}}", file=sys.stderr)

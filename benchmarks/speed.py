@@ -247,7 +247,8 @@ def measure_site(browser: Any, *, later: int, changes: int, out: Path, port: int
     from mapkit.publish.site import publish, read_manifest
 
     site = out / "site"
-    publish(site, regions=sorted({region for _, _, region in VIEWS}), levels=sorted({lv for _, lv, _ in VIEWS}))
+    publish(site, regions=sorted({region for _, _, region in VIEWS}), levels=sorted({lv for _, lv, _ in VIEWS}),
+            api=False)
     manifest = read_manifest(site)
     process = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
                                 "--directory", str(site)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -10,15 +10,19 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping, Sequence
 
+from mapkit.data.area_link import MAX_TOKEN_CHARS
 from mapkit.view import DEFAULT, View, shown
 
 QUERY_KEYS: tuple[str, ...] = ("region", "level", "indicator", "scheme", "k", "compare", "palette", "basemap",
+                               "versus", "versus_year", "versus_change",
                                "area", "overlays", "statuses", "pc", "year", "change", "centre", "compare_areas",
-                               "asof", "layout")
+                               "asof", "own", "own_name", "layout")
 RESERVED_KEYS = frozenset({"embed", "embed_options"})
 """Parameters that belong to Streamlit itself and are left alone."""
 
 MAX_PARAM_LENGTH = 200
+PARAM_LENGTHS = {"own": MAX_TOKEN_CHARS}
+"""Longer limits for the parameters that need them: an own area's codes or outline (:mod:`mapkit.data.area_link`)."""
 MAX_NOTICES = 8
 ALL_STATUSES, NO_STATUSES = "all", "none"
 """``statuses`` values in a link for every overlay status and for none; otherwise a comma-separated list such as
@@ -38,7 +42,9 @@ def _single(value: object) -> str | None:
 
 
 def _capped(notices: list[str]) -> list[str]:
-    """At most :data:`MAX_NOTICES` notices, the last saying how many more there were."""
+    """Each notice once (twenty copies of one bad value give one notice), at most :data:`MAX_NOTICES`, the last
+    saying how many more there were."""
+    notices = list(dict.fromkeys(notices))
     if len(notices) <= MAX_NOTICES:
         return notices
     more = len(notices) - MAX_NOTICES + 1
@@ -70,7 +76,7 @@ def parse_query(params: Mapping[str, str | Sequence[str]], *,
             notices.append(f"The link's {key} value is not text and was ignored.")
             continue
         value = value.strip()
-        if len(value) > MAX_PARAM_LENGTH:
+        if len(value) > PARAM_LENGTHS.get(key, MAX_PARAM_LENGTH):
             notices.append(f"The link's {key} value is too long to be valid and was ignored.")
             continue
         values[key] = value
@@ -89,11 +95,13 @@ def parse_query(params: Mapping[str, str | Sequence[str]], *,
     elif status_text != ALL_STATUSES:
         statuses = tuple(" ".join(t.replace("_", " ").split()) for t in status_text.split(",") if t.strip()) or None
     time = _time_fields(values, notices)
+    versus = _versus_fields(values, notices)
     fields = {key: values[key] for key in ("region", "level", "indicator", "scheme", "compare", "palette",
                                            "basemap", "area", "layout") if values.get(key)}
     view, more = View.lenient(overlay_ids=overlay_ids, k=k, overlays=overlays, statuses=statuses,
                               postcode=values.get("pc") or None, compare_areas=compare_areas,
-                              as_of=values.get("asof") or None, **time, **fields)
+                              as_of=values.get("asof") or None, own=values.get("own") or None,
+                              own_name=values.get("own_name") or None, **time, **versus, **fields)
     return view, _capped(notices + more)
 
 
@@ -114,6 +122,28 @@ def _time_fields(values: Mapping[str, str], notices: list[str]) -> dict[str, obj
                            "latest figures.")
     if values.get("centre"):
         fields["centre"] = values["centre"]
+    return fields
+
+
+def _versus_fields(values: Mapping[str, str], notices: list[str]) -> dict[str, object]:
+    """``versus=gva_per_hour`` with ``versus_change=2013:2023`` or ``versus_year=2019`` as View fields; a malformed
+    period is reported and left out (the second measure then shows its own figures)."""
+    if not values.get("versus"):
+        return {}
+    fields: dict[str, object] = {"versus": values["versus"]}
+    if values.get("versus_year"):
+        if re.fullmatch(r"\d{4}", values["versus_year"]):
+            fields["versus_year"] = int(values["versus_year"])
+        else:
+            notices.append(f"The link's versus_year {shown(values['versus_year'])} is not a year: the second "
+                           "measure shows its latest figures.")
+    if values.get("versus_change"):
+        match = re.fullmatch(r"(\d{4})[:-](\d{4})", values["versus_change"])
+        if match:
+            fields["versus_change"] = (int(match[1]), int(match[2]))
+        else:
+            notices.append(f"The link's versus_change {shown(values['versus_change'])} is not of the form "
+                           "2013:2023: the second measure shows its latest figures.")
     return fields
 
 
@@ -149,6 +179,16 @@ def to_query(view: View) -> dict[str, str]:
         query["compare_areas"] = ",".join(view.compare_areas)
     if view.as_of:
         query["asof"] = view.as_of
+    if view.own:
+        query["own"] = view.own
+        if view.own_name:
+            query["own_name"] = view.own_name
+    if view.versus:
+        query["versus"] = view.versus
+        if view.versus_year is not None:
+            query["versus_year"] = str(view.versus_year)
+        if view.versus_change is not None:
+            query["versus_change"] = f"{view.versus_change[0]}:{view.versus_change[1]}"
     if view.layout != DEFAULT.layout:  # links to the map keep their earlier form
         query["layout"] = view.layout
     return query

@@ -22,6 +22,7 @@ import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable, Collection
+from functools import lru_cache
 from typing import Any
 
 from mapkit.specs.basemaps import BASEMAPS
@@ -29,6 +30,8 @@ from mapkit.specs.layouts import DEFAULT_LAYOUT, LAYOUTS
 from mapkit.data.hexes import hex_problem
 from mapkit.specs.classes import CENTRES, COMPARES, K_MAX, K_MIN, available_schemes
 from mapkit.specs.classes import scheme as scheme_spec
+from mapkit.data import own_areas
+from mapkit.data.own_areas import OwnArea
 from mapkit.data.products import ENGLAND, area_codes, region_kind, region_name
 from mapkit.errors import MapkitError, ParameterError, UnknownNameError
 from mapkit.specs.registry import LEVELS, IndicatorSpec, overlay_declarations, overlay_specs, registry
@@ -97,9 +100,20 @@ class View:
     compare_areas
         Codes of up to :data:`MAX_COMPARE` areas of ``level``, anywhere in England, compared side by side
         (:mod:`mapkit.analysis.compare`) and outlined on the map.
+    versus
+        A second indicator at ``level``: the map becomes the bivariate map of the two (each cut into thirds of
+        England's areas, or of the region's with ``compare="region"``); ``None`` for one measure.
+    versus_year, versus_change
+        For a second indicator with an ONS time series: one year of it, or its change between two years (as
+        ``year`` and ``change`` are for the first).
     as_of
         An ISO date (``2025-01-31``): overlays show only schemes whose status was recorded by then, and popups
         flag statuses over a year older than it (:mod:`mapkit.data.status_dates`); ``None`` means today.
+    own
+        The user's own area as its link token (:func:`mapkit.data.own_areas.to_token`: ward or LSOA codes, or an
+        outline of at most 200 vertices), or ``None``; :attr:`own_area` reads it.
+    own_name
+        The name the user gave their own area.
     layout
         A key of :data:`mapkit.specs.layouts.LAYOUTS`: ``map`` (areas as they lie) or ``hex`` (each area one equal
         hexagon; districts anywhere, wards of a combined authority or a district).
@@ -122,7 +136,17 @@ class View:
     centre: str = "zero"
     compare_areas: tuple[str, ...] = ()
     as_of: str | None = None
+    versus: str | None = None
+    versus_year: int | None = None
+    versus_change: tuple[int, int] | None = None
+    own: str | None = None
+    own_name: str | None = None
     layout: str = DEFAULT_LAYOUT
+
+    @property
+    def own_area(self) -> OwnArea | None:
+        """The own area :attr:`own` holds, named :attr:`own_name` (read once per token and name)."""
+        return None if self.own is None else _own_area(self.own, self.own_name)
 
     @property
     def as_of_date(self) -> dt.date | None:
@@ -470,7 +494,8 @@ def _compare_areas_rule(view: View, offered: Collection[str]) -> Outcome:
     unknown: list[Any] = []
     for code in codes:
         if not isinstance(code, str) or code not in known:
-            unknown.append(code)
+            if code not in unknown:  # twenty copies of one bad code: one mention
+                unknown.append(code)
         elif code not in kept:
             kept.append(code)
     notices, error = [], None
@@ -507,6 +532,40 @@ def _centre_rule(view: View, offered: Collection[str]) -> Outcome:
     return _invalid("centre", DEFAULT.centre, f"The link's centre {shown(str(centre))} is not known: change maps are "
                     f"centred on {CENTRES[DEFAULT.centre]}.",
                     UnknownNameError(f"Unknown centre {centre!r}: use one of {', '.join(CENTRES)}."))
+
+
+def _versus_rule(view: View, offered: Collection[str]) -> Outcome:
+    """A second measure published at the level, not the first measure itself; its year or change as the first's
+    (:func:`_time_rule`); a period with no second measure is dropped."""
+    none = {"versus": None, "versus_year": None, "versus_change": None}
+    if view.versus is None:
+        if view.versus_year is None and view.versus_change is None:
+            return OK
+        return Outcome(none, (), ParameterError("A year or change of a second measure needs the second measure "
+                                                "(--versus)."))
+    reg = registry()
+    if not isinstance(view.versus, str) or view.versus not in reg.indicators:
+        return Outcome(none, (f"The link's second measure {shown(str(view.versus))} is not a known indicator: "
+                              "showing one measure.",),
+                       UnknownNameError(f"Unknown indicator {view.versus!r} for --versus: use an indicator id "
+                                        "(`python -m mapkit indicators`)."))
+    try:
+        spec = reg.indicator(view.versus)
+        if view.level not in spec.levels:
+            reason = (spec.note_for(view.level) or f"it is published for {', '.join(spec.levels)} only").rstrip(".")
+            raise UnknownNameError(f"{spec.label} ({view.versus}) is not available at level {view.level!r}: "
+                                   f"{reason}.")
+        if (view.versus, view.versus_year, view.versus_change) == (view.indicator, view.year, view.change):
+            raise ParameterError(f"Choose a second measure other than {spec.label} itself.")
+    except (UnknownNameError, ParameterError) as exc:
+        return Outcome(none, (f"The second measure cannot be shown: {exc} Showing one measure.",), exc)
+    period = _time_rule(dataclasses.replace(view, indicator=view.versus, year=view.versus_year,
+                                            change=view.versus_change), offered)
+    if period is OK:
+        return OK
+    values = {f"versus_{key}": value for key, value in period.values.items()}
+    notices = tuple(f"Second measure: {notice}" for notice in period.notices)
+    return Outcome(values, notices, period.error)
 
 
 def _time_rule(view: View, offered: Collection[str]) -> Outcome:
@@ -549,13 +608,39 @@ def _layout_rule(view: View, offered: Collection[str]) -> Outcome:
     if problem:
         return _invalid("layout", DEFAULT_LAYOUT, f"{problem} Showing the map instead.", ParameterError(problem))
     return OK
+@lru_cache(maxsize=32)
+def _own_area(token: str, name: str | None) -> OwnArea:
+    """The own area of a link token (:mod:`mapkit.data.area_link`), or of codes written out (``E05...,E05...``)."""
+    if "," in token or token[:3] in ("E05", "E01"):
+        return own_areas.from_codes(token, name=name, drop_unknown=True)
+    return own_areas.from_token(token, name=name)
+
+
+def _own_rule(view: View, offered: Collection[str]) -> Outcome:
+    """The user's own area: a token that reads (unknown codes left out, with a notice), written in its one form
+    (codes written out become a token); its name plain text. One that cannot be read is left out."""
+    if not view.own:
+        return OK if (view.own, view.own_name) == (None, None) else Outcome({"own": None, "own_name": None})
+    try:
+        area = _own_area(str(view.own), None)
+    except MapkitError as exc:
+        return Outcome({"own": None, "own_name": None},
+                       (f"Your own area in the link ({shown(str(view.own), 20)}) could not be read, so it was left "
+                        "out: copy the link again, or give ward or LSOA codes separated by commas.",), exc)
+    values: dict[str, Any] = {}
+    if area.link[0] != view.own:
+        values["own"] = area.link[0]
+    name = own_areas.clean_name(view.own_name) if view.own_name else None
+    if name != view.own_name:
+        values["own_name"] = name
+    return Outcome(values, area.notes) if values or area.notes else OK
 
 
 Rule = Callable[[View, Collection[str]], Outcome]
 RULES: tuple[Rule, ...] = (
     _region_rule, _level_rule, _indicator_rule, _scheme_rule, _k_rule, _compare_rule, _palette_rule, _basemap_rule,
     _area_rule, _overlays_rule, _statuses_rule, _postcode_rule, _compare_areas_rule, _as_of_rule, _centre_rule,
-    _time_rule, _layout_rule,
+    _time_rule, _versus_rule, _own_rule, _layout_rule,
 )
 """Every setting's rule, in dependency order (region, then the level that fits in it, then an indicator published
 at that level, then its scheme, then the rest): each reads the view as corrected by the rules before it. A rule gets

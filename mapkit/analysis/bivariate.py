@@ -1,6 +1,6 @@
 """Two measures in one picture, computed: tertile breaks, each area's cell of a 3 x 3 grid, counts, correlation.
 
-Pure functions over arrays: no data is read here (:mod:`mapkit.analysis.versus` loads the two measures). Each
+Pure functions over arrays: no data is read here (:func:`mapkit.analysis.map_data.prepare` loads the two measures). Each
 measure is cut into thirds at the 1/3 and 2/3 quantiles of its *reference* values (every area of the level in
 England, or the region's areas), with numpy's default linear interpolation, as ``pandas.qcut(values, 3)`` does: a
 value at or below the first break is in third 1 (the lowest values), at or below the second in third 2, above it in

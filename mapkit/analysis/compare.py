@@ -18,11 +18,10 @@ import dataclasses
 
 import pandas as pd
 
-from mapkit.text.csvsafe import csv_text
 from mapkit.data.products import ENGLAND, comparator_table, level_table, load_boundaries
 from mapkit.errors import ParameterError, UnknownNameError
 from mapkit.specs.registry import IndicatorSpec, registry
-from mapkit.text.ranks import rank_rule
+from mapkit.text.wording import median_heading
 
 MAX_AREAS = 10
 LEVELS = ("ward", "lad", "ca")
@@ -36,6 +35,10 @@ CONTEXT_SHORT = {"combined authority": "CA", "region": "region", "england": ""}
 """Row kinds, in the order rows are listed for an indicator."""
 COLUMNS = ["indicator", "label", "unit", "period", "source", "kind", "code", "name", "value", "value_text",
            "rank_england", "n_england", "decile", "note"]
+
+COMPARED_KINDS = ("area", "own area")
+"""Rows of compared areas (the rest are context): the areas chosen, and a user's own area
+(:data:`mapkit.analysis.own_area.OWN_KIND`, added by :func:`mapkit.analysis.own_area.with_own_area`)."""
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -68,11 +71,52 @@ class Comparison:
         """The rows of one indicator."""
         return self.table[self.table["indicator"] == indicator]
 
+    @property
+    def empty_indicators(self) -> list[str]:
+        """Indicators for which none of the compared areas has a figure (folded into a note, not drawn)."""
+        areas = self.table[self.table["kind"].isin(COMPARED_KINDS)]
+        has = areas.groupby("indicator", sort=False)["value"].apply(lambda v: bool(v.notna().any()))
+        return [i for i in self.indicators if not has.get(i, False)]
+
+    def grid(self, column: str = "value_text") -> tuple[pd.DataFrame, list[str]]:
+        """The comparison as a wide table, one row per indicator ("label (unit)") and one column per area or
+        context row (cells from ``column``), and the notes that replace its empty parts: a context column with no
+        figure for any indicator (e.g. England for the IoD, which MHCLG publishes for LSOAs and districts only)
+        and an indicator with no figure for any compared area are left out and said once in a note."""
+        table = self.table
+        keys = list(zip(table["kind"], table["code"]))
+        labels = dict(zip(keys, unique_labels([row_label(k, n) for k, n in zip(table["kind"], table["name"])],
+                                              [c for _, c in keys])))
+        empty_columns = [key for key in dict.fromkeys(keys) if key[0] not in COMPARED_KINDS
+                         and table.loc[(table["kind"] == key[0]) & (table["code"] == key[1]), "value"].isna().all()]
+        empty_rows = self.empty_indicators
+        notes = list(dict.fromkeys(str(n) for k, c, n in zip(table["kind"], table["code"], table["note"])
+                                   if (k, c) in empty_columns and n))
+        if empty_rows:
+            names = ", ".join(registry().indicator(i).label for i in empty_rows)
+            notes.append(f"No figure for the areas compared: {names}.")
+        kept = table[~pd.Series(keys, index=table.index).isin(empty_columns) & ~table["indicator"].isin(empty_rows)]
+        grid = kept.assign(row=[labels[(k, c)] for k, c in zip(kept["kind"], kept["code"])],
+                           indicator_label=[f"{lab} ({unit})" for lab, unit in zip(kept["label"], kept["unit"])])
+        wide = grid.pivot_table(index="indicator_label", columns="row", values=column, aggfunc="first", sort=False)
+        wide = wide.reindex(index=list(dict.fromkeys(grid["indicator_label"])),
+                            columns=list(dict.fromkeys(grid["row"])))
+        return wide.rename_axis(index="Indicator", columns=None).fillna(""), notes
+
 
 def row_label(kind: str, name: str) -> str:
     """A chart row's label: the area's name, or e.g. "West Midlands (CA)" for a context row."""
     short = CONTEXT_SHORT.get(kind, "")
     return f"{name} ({short})" if short else name
+
+
+def unique_labels(labels: list[str], codes: list[str]) -> list[str]:
+    """``labels`` with the code added where two different areas share a label (wards called "Abbey" in several
+    districts), so every area keeps a row of its own in a chart or a column in a table."""
+    seen: dict[str, set[str]] = {}
+    for label, code in zip(labels, codes):
+        seen.setdefault(label, set()).add(code)
+    return [f"{label} ({code})" if len(seen[label]) > 1 else label for label, code in zip(labels, codes)]
 
 
 def themes_for(level: str) -> list[str]:
@@ -180,7 +224,7 @@ def compare(codes: list[str] | tuple[str, ...], level: str, theme: str | None = 
             rows.append({**base, "kind": kind, "code": code, "name": name, "value": value,
                          "value_text": _text(spec, value), "note": note})
         median = medians.get(spec.id, float("nan"))
-        rows.append({**base, "kind": "england median", "code": ENGLAND, "name": f"Median of England's {plural}",
+        rows.append({**base, "kind": "england median", "code": ENGLAND, "name": median_heading(plural),
                      "value": median, "value_text": _text(spec, median),
                      "note": f"The middle value of England's {plural}, not a figure for England."})
     table = pd.DataFrame(rows, columns=COLUMNS)
@@ -210,21 +254,3 @@ def _parents(shapes: pd.DataFrame, codes: tuple[str, ...], level: str, parent: s
     else:
         pairs = list(zip(shapes.loc[list(codes), f"{parent}_code"], shapes.loc[list(codes), f"{parent}_name"]))
     return list(dict.fromkeys((str(c), str(n)) for c, n in pairs if pd.notna(c) and str(c)))
-
-
-def comparison_csv(comparison: Comparison) -> str:
-    """The comparison as CSV text: ``#`` lines naming what is compared and every source, then one row per
-    indicator and row; text cells are made spreadsheet-safe (:mod:`mapkit.text.csvsafe`)."""
-    reg = registry()
-    plural = reg.boundary(comparison.level).plural
-    header = [f"# Compare {plural}: {', '.join(comparison.names)}; theme {comparison.theme}"]
-    for source_id in dict.fromkeys(reg.indicator(i).source for i in comparison.indicators):
-        source = reg.sources[source_id]
-        header.append(f"# Source: {source.publisher}, {source.title}, {source.vintage}. {source.licence}.")
-    header.append(f"# {reg.sources['ons_boundaries'].attribution}")
-    header.append(f"# Ranks and deciles are among England's {plural}; "
-                  f"{rank_rule('worse')}; for neutral indicators {rank_rule('neutral')}")
-    table = comparison.table.rename(columns={"kind": "row", "rank_england": "rank_in_england",
-                                             "n_england": "areas_ranked_in_england",
-                                             "decile": "national_decile", "value_text": "value_as_shown"})
-    return csv_text(table, header_lines=[line + "\n" for line in header])

@@ -3,6 +3,9 @@
 The web map and every export format (static map, HTML, CSV, briefing pack) start from the same :class:`MapData`,
 so a PNG, its PDF and the web map carry the same classes and colours: the classification comes from
 :func:`mapkit.analysis.classify.classify_indicator` and the colours from :func:`mapkit.specs.palettes.class_colours`.
+
+A view with a second measure (``view.versus``) is a bivariate map: both measures are prepared as single maps and cut
+into thirds (:mod:`mapkit.analysis.bivariate`), and the result's classes are the nine cells of the 3 x 3 grid.
 """
 
 from __future__ import annotations
@@ -11,17 +14,18 @@ import dataclasses
 from collections.abc import Mapping
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
-from mapkit.analysis.bivariate import Bivariate, Correlation
+from mapkit.analysis.bivariate import Bivariate, Correlation, bivariate, correlation
 from mapkit.analysis.classify import Classification, classify_indicator
 from mapkit.analysis.ranking import rank_worst_first
 from mapkit.data.products import load_indicator, region_kind, region_name
 from mapkit.errors import ParameterError
 from mapkit.specs.registry import IndicatorSpec, registry
-from mapkit.specs.bivariate import BivariatePalette
+from mapkit.specs.bivariate import BIVARIATE_PALETTE, BivariatePalette
 from mapkit.specs.palettes import Ramp, class_colours, resolve
-from mapkit.text.bivariate import AxisWords, cell_names
+from mapkit.text.bivariate import AxisWords, axis_words, cell_names
 from mapkit.view import View
 
 
@@ -38,7 +42,7 @@ class MapData:
     overlays
         Overlay id -> its features in the region with the view's statuses (EPSG:4326), in the order asked for.
     versus
-        For a bivariate map (:func:`mapkit.analysis.versus.with_versus`), its two single maps and cells; then
+        For a view with a second measure (``view.versus``), the bivariate map's two single maps and cells; then
         ``classification`` holds the nine cells and ``colours`` the bivariate palette. ``None`` for one measure.
     """
 
@@ -142,6 +146,78 @@ def prepare(view: View) -> MapData:
                                   classification.centre))
     overlays = {o: overlay_in_region(o, view.region, statuses=view.statuses, as_of=view.as_of_date)
                 for o in view.overlays if view.layout != "hex"}  # a hex map's hexagons are not places
-    return MapData(view=view, spec=spec, frame=frame, classification=classification, ramp=ramp, colours=colours,
+    data = MapData(view=view, spec=spec, frame=frame, classification=classification, ramp=ramp, colours=colours,
                    region_name=name, region_kind=region_kind(view.region),
                    overlays=overlays)
+    return data if view.versus is None else _with_versus(data)
+
+
+# ------------------------------------------------------------------------------------------ a second measure
+
+CENTRE_NOTE = "; centre:"
+"""Where a change map's period names its palette's middle (:mod:`mapkit.analysis.timemap`): a bivariate map has
+none, so its second measure's period ends before it."""
+
+
+def versus_view(view: View) -> View:
+    """The single-measure view of a view's second measure: the same region, level and comparison."""
+    return View(region=view.region, level=view.level, indicator=view.versus, scheme=None, k=view.k,
+                compare=view.compare, year=view.versus_year, change=view.versus_change, centre=view.centre)
+
+
+def first_view(view: View) -> View:
+    """The single-measure view of a view's first measure (the view without its second measure)."""
+    return dataclasses.replace(view, versus=None, versus_year=None, versus_change=None)
+
+
+def england_values(view: View) -> pd.Series:
+    """The figures a single-measure view maps, for every area of its level in England, indexed by code: the
+    indicator's own, a year of its series, or a change (as :mod:`mapkit.analysis.timemap` maps them)."""
+    from mapkit.analysis.series import change, year_values
+    from mapkit.data.products import indicator_table
+
+    if view.over_time:
+        series = registry().series_for(view.indicator)
+        if view.change is not None:
+            table = change(series.id, view.level, *view.change).table.rename(columns={"change": "value"})
+        else:
+            table = year_values(series.id, view.level, view.year)
+    else:
+        table = indicator_table(view.indicator, view.level)
+    return pd.to_numeric(table.set_index("code")["value"], errors="coerce")
+
+
+def _with_versus(data: MapData, palette: BivariatePalette = BIVARIATE_PALETTE) -> MapData:
+    """The bivariate map of a prepared view with a second measure: both single maps prepared alike (so every figure
+    is one of theirs), both cut into thirds of England's areas or the region's (``view.compare``), the nine cells
+    as the classes and the bivariate palette as the colours, so every surface that draws classes (the web map,
+    static maps, a hex map) draws it unchanged; :attr:`MapData.versus` keeps the rest."""
+    view = data.view
+    first = dataclasses.replace(data, view=first_view(view))
+    second = prepare(versus_view(view))
+    shown = dataclasses.replace(second.spec, period=second.spec.period.partition(CENTRE_NOTE)[0])
+    aligned = second.frame.set_index("code").loc[list(data.frame["code"])].reset_index()
+    second = dataclasses.replace(second, spec=shown, frame=aligned)
+    x = pd.to_numeric(data.frame["value"], errors="coerce").to_numpy(dtype=float)
+    y = pd.to_numeric(second.frame["value"], errors="coerce").to_numpy(dtype=float)
+    x_all, y_all = england_values(first.view), england_values(second.view)
+    england = pd.DataFrame({"x": x_all, "y": y_all.reindex(x_all.index)}).dropna().rename_axis("code").reset_index()
+    if view.compare == "england":
+        cells = bivariate(x, y, x_reference=x_all.to_numpy(), y_reference=y_all.to_numpy())
+        place, nx, ny = "England's {}", int(x_all.notna().sum()), int(y_all.notna().sum())
+    else:
+        cells = bivariate(x, y)
+        place = "the {} of " + data.region_name.replace("{", "(").replace("}", ")")
+        nx, ny = int(np.isfinite(x).sum()), int(np.isfinite(y).sum())
+    plural = registry().boundary(view.level).plural
+    reference = (f"thirds of {place.format(plural)} with a figure ({data.spec.label}: {nx:,}; "
+                 f"{second.spec.label}: {ny:,})")
+    x_words, y_words = axis_words(data.spec), axis_words(second.spec)
+    names = cell_names(x_words, y_words)
+    blank = tuple(float("nan") for _ in names)
+    classification = Classification(scheme="quantiles", compare=view.compare, upper=blank, lower=blank, labels=names,
+                                    classes=cells.classes, reference=reference)
+    result = VersusMap(x=first, y=second, cells=cells, england=england,
+                       england_correlation=correlation(england["x"], england["y"]), x_words=x_words,
+                       y_words=y_words, palette=palette, reference=reference)
+    return dataclasses.replace(data, classification=classification, colours=palette.colours, versus=result)

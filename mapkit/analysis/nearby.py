@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 import geopandas as gpd
@@ -232,19 +232,21 @@ def population_near(geometry: BaseGeometry, *, distance_km: float = DEFAULT_DIST
 
 
 def population_near_bounded(geometry: BaseGeometry, *, distance_km: float = DEFAULT_DISTANCE_KM,
-                            crs: str = WGS84, what: str = "Counting residents") -> Nearby:
+                            crs: str = WGS84, what: str = "Counting residents",
+                            on_wait: Callable[[int], None] | None = None) -> Nearby:
     """:func:`population_near` for a user's own shape: simplified to :data:`SIMPLIFY_M` metres and measured in a
-    worker process with a memory and time budget (:func:`mapkit.watchdog.run_bounded`).
+    worker process with a memory and time budget (:func:`mapkit.workers.run_bounded`).
 
     Only the LSOAs that can lie within the distance are sent to the worker. Same method and figures as
-    :func:`population_near` (each part buffered separately, then unioned: the same area).
+    :func:`population_near` (each part buffered separately, then unioned: the same area). ``on_wait`` hears how
+    many earlier requests this one waits for, if it waits (:func:`mapkit.workers.waiting_message`).
 
     Raises
     ------
     mapkit.errors.BudgetError
         When the measurement needs more memory or time than one session may take.
     """
-    from mapkit.watchdog import run_bounded
+    from mapkit.workers import run_bounded
 
     distance = check_distance(distance_km)
     (shape,) = _to_bng([geometry], crs)
@@ -256,7 +258,8 @@ def population_near_bounded(geometry: BaseGeometry, *, distance_km: float = DEFA
     geoms = lsoas.geometry.to_numpy()[rows]
     deciles = lsoas["decile"].to_numpy(dtype=float)[rows]
     population = lsoas["population"].to_numpy(dtype=float)[rows]
-    people, count = run_bounded(_near_arrays, shape, geoms, deciles, population, distance, what=what)
+    people, count = run_bounded(_near_arrays, shape, geoms, deciles, population, distance, what=what,
+                                on_wait=on_wait)
     return _nearby(distance, people, count)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 from functools import lru_cache
 
 from mapkit.data import postcodes
@@ -26,8 +27,9 @@ _REPLACEMENTS = ((r"&", " and "), (r"\bsaint\b", "st"), (r"['’`]", ""), (r"[^a
 
 
 def simplify(name: str) -> str:
-    """A name reduced for matching: ``"St. Mary's & Trinity"`` -> ``"st marys and trinity"``."""
-    text = str(name).lower()
+    """A name reduced for matching: ``"St. Mary's & Trinity"`` -> ``"st marys and trinity"`` (after Unicode NFKC,
+    so full-width letters match their usual forms)."""
+    text = unicodedata.normalize("NFKC", str(name)).lower()
     for pattern, repl in _REPLACEMENTS:
         text = re.sub(pattern, repl, text)
     return " ".join(text.split())
@@ -131,7 +133,7 @@ def search(text: str) -> SearchResult:
     A malformed or unknown postcode gives a :attr:`SearchResult.message` ("not a live English postcode"), never
     an error.
     """
-    text = str(text or "").strip()[:100]
+    text = unicodedata.normalize("NFKC", str(text or "")).strip()[:100]
     if not text:
         return SearchResult()
     compact = postcodes.normalise(text)

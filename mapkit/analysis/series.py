@@ -56,6 +56,11 @@ def parse_change(text: str) -> tuple[int, int]:
     return start, end
 
 
+GAP_UNIT = "percentage points"
+"""The unit of a change's gap to England, always: a difference of two percentages (a change in points) or of two
+percent changes is in percentage points, never in percent."""
+
+
 @dataclasses.dataclass(frozen=True)
 class Change:
     """A change table and what its headline figure means.
@@ -87,6 +92,17 @@ class Change:
         if value is None or value != value:
             return "no data"
         return f"{value:+.1f} percentage points" if self.in_points else f"{value:+.1f}%"
+
+    @property
+    def gap_unit(self) -> str:
+        """The unit of ``gap``: :data:`GAP_UNIT`."""
+        return GAP_UNIT
+
+    def describe_gap(self, value: float | None) -> str:
+        """The gap to England as text: ``+1.2 percentage points``; ``no data`` for a gap in the data."""
+        if value is None or value != value:
+            return "no data"
+        return f"{value:+.1f} percentage points"
 
     @property
     def title(self) -> str:

@@ -14,7 +14,6 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from mapkit.text.csvsafe import csv_text
 from mapkit.data.products import level_table, load_boundaries
 from mapkit.errors import UnknownNameError
 from mapkit.specs.registry import registry
@@ -40,7 +39,7 @@ METHOD_HELP = ("Each area is described by the seven IoD2025 domain scores (incom
                "distance between two areas is the Euclidean distance between their z-scores, and the list is the "
                "10 nearest (ties by code). Similarity = 100 / (1 + distance). Limits: equal weights, by choice "
                "rather than estimation; the domain scores date from 2022/23 data and the Census from March 2021; "
-               "areas missing a figure are left out. Full method and checks: docs/similar_areas.md.")
+               "areas missing a figure are left out.")
 """The app's help text (a caption with the method behind its "?")."""
 KEY_FIGURES = ("imd_score", "population")
 """Figures listed beside each similar area."""
@@ -118,22 +117,6 @@ def similar_areas(code: str, level: str, n: int = DEFAULT_N, *, include_self: bo
     parent = {"ward": "lad_name", "lad": "rgn_name"}.get(level)
     out["parent"] = shapes.loc[near.index, parent].astype(str).to_numpy() if parent else ""
     return out
-
-
-def similar_csv(code: str, level: str, n: int = DEFAULT_N) -> str:
-    """The similar-areas list as CSV text with ``#`` lines naming the method and its sources."""
-    reg = registry()
-    table = similar_areas(code, level, n)
-    name = str(load_boundaries(level).set_index("code").at[code, "name"])
-    labels = ", ".join(reg.indicator(f).label for f in FEATURES)
-    header = [f"# The {len(table)} {reg.boundary(level).plural} of England most similar to {name} ({code})",
-              f"# Method: Euclidean distance between z-scores (across England's {reg.boundary(level).plural}) of: "
-              f"{labels} (usual residents as log10). See docs/similar_areas.md.",
-              "# similarity = 100 / (1 + distance); 100 = identical on every input",
-              *(f"# Source: {reg.sources[s].publisher}, {reg.sources[s].title}, {reg.sources[s].vintage}. "
-                f"{reg.sources[s].licence}." for s in dict.fromkeys(reg.indicator(f).source for f in FEATURES))]
-    table = table.rename(columns={i: f"{reg.indicator(i).label} ({reg.indicator(i).unit})" for i in KEY_FIGURES})
-    return csv_text(table, header_lines=[line + "\n" for line in header])
 
 
 def district_type(code: str) -> str:

@@ -31,7 +31,7 @@ def _published(values: pd.Series, spec: IndicatorSpec) -> pd.Series:
 
 
 def versus_table(data: MapData) -> pd.DataFrame:
-    """The areas of a bivariate map (:func:`mapkit.analysis.versus.with_versus`), first measure's rank order.
+    """The areas of a bivariate map (a prepared view with ``versus``), first measure's rank order.
 
     Raises
     ------

@@ -6,21 +6,24 @@
 
 from __future__ import annotations
 
+import threading
+
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
 import mapkit
-from mapkit.analysis import nearby, scorecard, search, series_tables, similar, zones
+from mapkit import workers
+from mapkit.analysis import nearby, scorecard, search, similar, zones
 from mapkit.analysis import series as time_series
 from mapkit.analysis.compare import Comparison
 from mapkit.analysis.compare import compare as compare_areas
-from mapkit.analysis.compare import comparison_csv as make_comparison_csv
 from mapkit.analysis.map_data import prepare
+from mapkit.analysis.own_area import OwnAreaProfile, own_area_profile, with_own_area
 from mapkit.analysis.profile import AreaProfile, area_profile
 from mapkit.analysis.scorecard import Scorecard
-from mapkit.analysis.tables import indicator_csv, ranking_table
-from mapkit.data import overlays, status_dates
+from mapkit.analysis.tables import ranking_table
+from mapkit.data import overlays, own_areas, status_dates
 from mapkit.data.series import years as series_years_of
 from mapkit.specs.registry import overlay_specs
 from mapkit.view import View
@@ -45,8 +48,13 @@ def ranking(indicator: str, level: str, region: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def csv_text(indicator: str, level: str, region: str) -> str:
-    return indicator_csv(indicator, level, region, source_header=True)
+def table_file(kind: str, args: tuple, fmt: str) -> bytes:
+    """A tidy table (:data:`mapkit.export.tidy.TABLES`) as the bytes of one file: ``fmt`` "csv" or "xlsx"."""
+    from mapkit.export.tidy import build
+    from mapkit.export.tidy_files import table_files
+
+    (content,) = table_files(build(kind, *args), fmt).values()
+    return content
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -175,30 +183,13 @@ def area_trend(series_id: str, code: str, level: str, ca_code: str | None) -> pd
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def series_csv(indicator: str, level: str, region: str, year: int | None, change: tuple[int, int] | None) -> str:
-    if change is not None:
-        return series_tables.change_csv(indicator, level, region, *change)
-    return series_tables.year_csv(indicator, level, region, int(year))
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
 def comparison(codes: tuple[str, ...], level: str, theme: str | None) -> Comparison:
     return compare_areas(codes, level, theme)
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def comparison_csv(codes: tuple[str, ...], level: str) -> str:
-    return make_comparison_csv(comparison(codes, level, None))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def similar_table(code: str, level: str) -> pd.DataFrame:
     return similar.similar_areas(code, level)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def similar_csv(code: str, level: str) -> str:
-    return similar.similar_csv(code, level)
 
 
 @st.cache_resource(show_spinner=False)
@@ -209,3 +200,31 @@ def area_labels(level: str) -> dict[str, str]:
     if parent is None:
         return dict(zip(frame["code"], frame["name"].astype(str)))
     return {c: f"{n} ({p})" for c, n, p in zip(frame["code"], frame["name"], frame[parent])}
+
+
+@st.cache_resource(show_spinner=False)
+def upload_workers() -> workers.Pool:
+    """This server's pool of upload workers (:mod:`mapkit.workers`), its launcher started in the background on the
+    first call (the page's first run), so that the first upload does not wait for it to load."""
+    pool = workers.default_pool()
+    threading.Thread(target=_start_quietly, args=(pool,), name="mapkit-workers-start", daemon=True).start()
+    return pool
+
+
+def _start_quietly(pool: workers.Pool) -> None:
+    try:
+        pool.start()
+    except (OSError, EOFError):  # the first upload starts it again, and says so if it cannot
+        pass
+
+
+@st.cache_data(show_spinner="Measuring your area...", max_entries=32)
+def own_profile(token: str, name: str | None) -> OwnAreaProfile:
+    """The profile of an own area by its link token (the same token, the same figures, for every session)."""
+    return own_area_profile(own_areas.from_token(token, name=name or own_areas.DEFAULT_NAME))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def own_comparison(codes: tuple[str, ...], level: str, theme: str | None, token: str, name: str | None) -> Comparison:
+    """A comparison with the own area's row under each indicator's compared areas."""
+    return with_own_area(comparison(codes, level, theme), own_profile(token, name))

@@ -2,31 +2,38 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import streamlit as st
 
 import mapkit
-from mapkit.analysis.compare import themes_for
+from mapkit.analysis.compare import COMPARED_KINDS, Comparison, themes_for
 from mapkit.app import state
-from mapkit.app.cached import area_labels, comparison, comparison_csv
+from mapkit.app.cached import area_labels, comparison, own_comparison
+from mapkit.app.downloads import table_downloads
 from mapkit.app.state import Widget
 from mapkit.export import compare_page
 from mapkit.export.menu import size_text
 from mapkit.text.markup import markdown_text
-from mapkit.text.ranks import neutral_key, rank_text
-from mapkit.text.wording import sentence_case
+from mapkit.text.ranks import rank_one, rank_text
+from mapkit.text.wording import median_heading, sentence_case
 from mapkit.view import COMPARE_LEVELS, MAX_COMPARE, View
 from mapkit.web import compare_chart
 
 
-def compare_grid(table: pd.DataFrame, column: str) -> pd.DataFrame:
-    """One row per indicator ("label (unit)"), one column per area or context row, cells from ``column``."""
-    grid = table.assign(
-        row=[compare_page.row_label(k, n) for k, n in zip(table["kind"], table["name"])],
-        indicator_label=[f"{label} ({unit})" for label, unit in zip(table["label"], table["unit"])])
-    wide = grid.pivot_table(index="indicator_label", columns="row", values=column, aggfunc="first", sort=False)
-    wide = wide.reindex(index=list(dict.fromkeys(grid["indicator_label"])), columns=list(dict.fromkeys(grid["row"])))
-    return wide.rename_axis(index="Indicator", columns=None).fillna("")
+def ranks_grid(result: Comparison) -> pd.DataFrame:
+    """The compared areas' ranks and national deciles in England, one row per indicator, with what rank 1 is."""
+    areas = result.table[result.table["kind"].isin(COMPARED_KINDS)]
+    positions = areas.assign(position=[
+        rank_text(r, n) + (f" (decile {int(d)})" if pd.notna(d) else "")
+        for r, n, d in zip(areas["rank_england"], areas["n_england"], areas["decile"])])
+    grid, _ = dataclasses.replace(result, table=positions).grid("position")
+    registry = mapkit.registry()
+    ones = {f"{registry.indicator(i).label} ({registry.indicator(i).unit})": rank_one(registry.indicator(i))
+            for i in result.indicators}
+    grid.insert(0, "Rank 1 =", [ones.get(label, "") for label in grid.index])
+    return grid
 
 
 def show_compare(view: View) -> None:
@@ -46,7 +53,11 @@ def show_compare(view: View) -> None:
         help=f"At most {MAX_COMPARE} areas; they are outlined in blue on the map and kept in the page's link.")
     if len(picked) >= MAX_COMPARE:
         st.caption(f"The list is full: it holds at most {MAX_COMPARE} areas. Remove one to add another.")
-    if not picked:
+    own = view.own if view.own and state.OWN_IN_COMPARE.get(False) else None
+    if own:
+        st.caption(f"Your own area, {markdown_text(view.own_name or 'My area')}, is compared too (its figures are "
+                   "computed from its LSOAs; see Your own area).")
+    if not picked and not own:
         st.caption("No area chosen yet. The comparison shows every indicator of a theme for each area, with its "
                    "rank and decile in England, beside its combined authority, region and England.")
         return
@@ -54,36 +65,36 @@ def show_compare(view: View) -> None:
     current = registry.indicator(view.indicator).theme
     theme = st.selectbox("Theme", themes, index=themes.index(current) if current in themes else 0,
                          key=Widget.COMPARE_THEME)
-    result = comparison(tuple(picked), view.level, theme)
+    result = (own_comparison(tuple(picked), view.level, theme, own, view.own_name) if own
+              else comparison(tuple(picked), view.level, theme))
     table = result.table
-    st.table(compare_grid(table, "value_text"))
-    areas = table[table["kind"] == "area"]
+    grid, folded = result.grid("value_text")
+    st.table(grid)
     with st.expander("Ranks and national deciles in England"):
-        st.table(compare_grid(areas.assign(position=[
-            rank_text(r, n) + (f" (decile {int(d)})" if pd.notna(d) else "")
-            for r, n, d in zip(areas["rank_england"], areas["n_england"], areas["decile"])]), "position"))
-        st.caption(f"Rank 1 = worst (most deprived, or lowest where higher is better){neutral_key(areas)}; "
-                   f"ranks and deciles among England's {plural}.")
-    notes = table[(table["kind"] != "area") & table["value"].isna()]
-    for note in dict.fromkeys(notes["note"]):
+        st.table(ranks_grid(result))
+        st.caption(f"Rank 1 and decile 1 are the end the \"Rank 1 =\" column names; ranks and deciles among "
+                   f"England's {plural}.")
+    partial = table[~table["kind"].isin(COMPARED_KINDS) & table["value"].isna()]
+    for note in dict.fromkeys([*folded, *partial["note"]]):
         st.caption(markdown_text(note))
+    drawn = [i for i in result.indicators if i not in set(result.empty_indicators)]
     columns = st.columns(3)
-    for i, indicator in enumerate(result.indicators):
+    for i, indicator in enumerate(drawn):
         with columns[i % 3]:
             st.altair_chart(compare_chart.indicator_chart(result.rows(indicator)), width="stretch")
     sources = dict.fromkeys(registry.indicator(i).source for i in result.indicators)
     st.caption("Sources: " + "; ".join(f"{registry.sources[s].publisher}, {registry.sources[s].title} "
                                        f"({registry.sources[s].vintage})" for s in sources)
-               + f". Dashed line: median of England's {plural}, not a figure for England.")
+               + f". Dashed line: {median_heading(plural)[:1].lower()}{median_heading(plural)[1:]}, not a figure "
+                 "for England.")
     show_compare_files(result, tuple(picked), view, theme)
 
 
 def show_compare_files(result: object, picked: tuple[str, ...], view: View, theme: str) -> None:
     """The comparison's CSV (every theme) and this theme as an A4 page, made when asked for."""
-    left, middle, right = st.columns([3, 3, 2], vertical_alignment="bottom")
-    left.download_button("Download the comparison, every theme (CSV)", data=comparison_csv(picked, view.level),
-                         file_name=f"compare_{view.level}_{len(picked)}_areas.csv", mime="text/csv",
-                         key="compare_csv", on_click="ignore", icon=":material/download:")
+    table_downloads("Download the comparison, every theme", "compare", (picked, view.level),
+                    stem=f"compare_{view.level}_{len(picked)}_areas", key="compare_download")
+    middle, right = st.columns([3, 2], vertical_alignment="bottom")
     fmt = middle.selectbox("Page", ["png", "pdf"], key=Widget.COMPARE_FORMAT,
                            format_func=lambda f: f"This theme as an A4 page ({f.upper()})")
     if right.button("Prepare page", key="compare_page"):

@@ -2,7 +2,7 @@
 
 The hex map is offered where there is a layout (districts anywhere, wards of a combined authority or a district);
 elsewhere the switch is greyed out and says why. A hex map's hexagons are not places: the page says what it then
-leaves off the map (overlays, the user's layer, a postcode), which come back on the map.
+leaves off the map (overlays, the user's layer, a postcode, the user's own area), which come back on the map.
 """
 
 from __future__ import annotations
@@ -29,12 +29,13 @@ def layout_switch(region: str, level: str) -> str:
     return layout if problem is None else DEFAULT_LAYOUT
 
 
-def left_off(view: View, *, upload: bool = False) -> str | None:
-    """What a hex view does not draw, as one sentence for under the map (``None``: nothing is left off)."""
+def left_off(view: View, *, upload: bool = False, own: bool = False) -> str | None:
+    """What a hex view does not draw, as one sentence for under the map (``None``: nothing is left off); ``own``:
+    the user has an own area or is drawing or picking one (drawn and picked on the map only)."""
     if view.layout != "hex":
         return None
     parts = [name for name, on in (("the overlays", bool(view.overlays)), ("your layer", upload),
-                                   ("the postcode", bool(view.postcode))) if on]
+                                   ("the postcode", bool(view.postcode)), ("your own area", own)) if on]
     if not parts:
         return None
     listed = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"

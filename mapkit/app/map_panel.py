@@ -1,5 +1,6 @@
 """The map: the view's choropleth with its overlays, the user's layer and outlined areas, drawn by
-streamlit-folium; a click on an area opens its profile. Also the map's live announcement and text description."""
+streamlit-folium; a click on an area opens its profile (or, while you draw or pick your own area, goes to it:
+:mod:`mapkit.app.own_area`). Also the map's live announcement and text description."""
 
 from __future__ import annotations
 
@@ -18,8 +19,10 @@ from mapkit.data.hexes import hex_layout
 from mapkit.app import state
 from mapkit.app.cached import geometry, in_brief, outlines, overlay_frame, similar_table
 from mapkit.app.layout import left_off
+from mapkit.app.own_area import MapExtras, map_extras, map_mode, take_map_result
 from mapkit.app.state import Widget
 from mapkit.app.upload import UserLayer
+from mapkit.app.upload_store import upload_url
 from mapkit.text import wording
 from mapkit.text.markup import escape, markdown_text
 from mapkit.view import View
@@ -81,7 +84,8 @@ def overlay_layers(view: View, user_layer: UserLayer | None = None) -> list[foli
                attribution=wording.overlay_attribution(drawn)).add_to(key)
         layers.append(key)
     if user_layer is not None and user_layer.frame is not None:
-        layers.append(upload_layer(user_layer.frame, user_layer.name))
+        layers.append(upload_layer(user_layer.frame, user_layer.name, payload=user_layer.payload,
+                                   url=None if user_layer.payload is None else upload_url(user_layer.payload)))
     return layers
 
 
@@ -97,10 +101,15 @@ def similar_layers(view: View) -> list[folium.FeatureGroup]:
     return [highlight_group(view.level, codes, "Similar areas", SIMILAR_STYLE, shapes=shapes)]
 
 
-def make_map(view: View, data: MapData, user_layer: UserLayer | None = None) -> WebMap:
+def make_map(view: View, data: MapData, user_layer: UserLayer | None = None,
+             own: MapExtras = MapExtras()) -> WebMap:
     where = (view.level, view.region, view.layout)
-    return build_map(view, data=data, extra_layers=[*similar_layers(view), *overlay_layers(view, user_layer)],
-                     geometry=geometry(*where), outlines=outlines(*where), geometry_url=geometry_url)
+    view_map = build_map(view, data=data, extra_layers=[*similar_layers(view), *overlay_layers(view, user_layer),
+                                                        *own.layers],
+                         geometry=geometry(*where), outlines=outlines(*where), geometry_url=geometry_url)
+    for tool in own.tools:  # the drawing tools sit on the base map, with their editable layer
+        tool.add_to(view_map.base)
+    return view_map
 
 
 def use_local_assets(view_map: WebMap) -> None:
@@ -122,15 +131,20 @@ def clicked_code(result: Any) -> str | None:
 
 def show_map(view: View, data: MapData, user_layer: UserLayer | None) -> None:
     """The map, its text description, and a click on an area opening that area's profile."""
-    view_map = make_map(view, data, user_layer)
+    hexed = view.layout == "hex"
+    own = MapExtras() if hexed else map_extras(view)  # your own area is a place: not drawn on hexagons (left_off)
+    view_map = make_map(view, data, user_layer, own)
     use_local_assets(view_map)
     result = st_folium(view_map.base, key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
                        feature_group_to_add=list(view_map.layers), layer_control=view_map.layer_control(),
-                       returned_objects=["last_active_drawing"])
-    unseen = left_off(view, upload=user_layer is not None and user_layer.frame is not None)
+                       returned_objects=["last_active_drawing", *own.returned])
+    unseen = left_off(view, upload=user_layer is not None and user_layer.frame is not None,
+                      own=bool(view.own) or map_mode() in ("draw", "pick"))
     if unseen:
         st.caption(unseen)
     show_map_text(view, data)
+    if not hexed and take_map_result(view, data, result):  # drawing or picking your own area: no profile opens
+        return
     code = clicked_code(result)
     if code and state.first_time("map_click", code):
         if code != view.area and code in set(data.frame["code"]):

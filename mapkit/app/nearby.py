@@ -16,11 +16,11 @@ from mapkit.app import state
 from mapkit.app.cached import (decile_comparison, feature_nearby, overlay_frame, overlay_summary_text,
                                zone_residents)
 from mapkit.app.state import Widget
-from mapkit.app.upload import UserLayer
+from mapkit.app.upload import UserLayer, waiting_notice
 from mapkit.data import overlays
 from mapkit.errors import UploadError
 from mapkit.specs.registry import overlay_declarations, overlay_specs
-from mapkit.text.markup import markdown_text, safe_url
+from mapkit.text.markup import markdown_text, safe_url, without_bidi_controls
 from mapkit.view import View
 
 
@@ -55,8 +55,11 @@ def upload_nearby(place: Place, distance_km: float) -> nearby.Nearby:
     if key not in cache:
         if len(cache) >= 64:
             cache.clear()
+        waiting = st.empty()
         cache[key] = nearby.population_near_bounded(place.geometry, distance_km=distance_km,
-                                                    what=f"Counting residents near {place.label}")
+                                                    what=f"Counting residents near {place.label}",
+                                                    on_wait=waiting_notice(waiting))
+        waiting.empty()
     return cache[key]
 
 
@@ -71,7 +74,8 @@ def places(view: View, user_layer: UserLayer | None) -> dict[str, Place]:
                                                       zone=bool(zone), ca_code=ca if isinstance(ca, str) else None)
     if user_layer is not None and user_layer.frame is not None:
         for i, row in enumerate(user_layer.frame.itertuples()):
-            out[f"upload:{user_layer.file_id}:{i}"] = Place(label=f"{row.name} (your layer)", geometry=row.geometry,
+            label = f"{without_bidi_controls(row.name)} (your layer)"
+            out[f"upload:{user_layer.file_id}:{i}"] = Place(label=label, geometry=row.geometry,
                                                             upload_key=(user_layer.digest, i))
     return out
 
@@ -151,7 +155,7 @@ def grid_height(rows: int) -> int:
 def show_not_mapped(overlay_id: str, region: str) -> None:
     """The research rows of an overlay group that have no coordinate, so users can see what the map leaves out."""
     spec = overlay_specs()[overlay_id]
-    rows = overlays.not_mapped(overlay_id, region=region)
+    rows = overlays.not_mapped_for_readers(overlay_id, region=region)
     region_name = mapkit.region_name(region)
     with st.expander(f"{spec.label} not on the map in {region_name}: {len(rows)} without a coordinate"):
         if rows.empty:
@@ -166,7 +170,6 @@ def show_not_mapped(overlay_id: str, region: str) -> None:
             "Status": rows["status"],
             "District": rows["lad"],
             "Why not mapped": rows["reason"],
-            "Notes": rows["notes"],
             "Source": rows["source_title"],
             "Link": first_url,
         })

@@ -13,15 +13,17 @@ import streamlit as st
 
 import mapkit
 from mapkit import links
-from mapkit.analysis import edition_change, nearby
+from mapkit.analysis import edition_change, nearby, own_area
 from mapkit.analysis.map_data import prepare
 from mapkit.app import state
+from mapkit.app.bivariate import show_scatter, show_versus_ranking
 from mapkit.app.cached import offered_overlays
 from mapkit.app.compare import show_compare
 from mapkit.app.export_tab import show_export
 from mapkit.app.guarded import guarded
 from mapkit.app.map_panel import announce, show_map
 from mapkit.app.nearby import show_nearby
+from mapkit.app.own_area import show_own_area
 from mapkit.app.profile import show_profile, show_profile_table
 from mapkit.app.ranking import show_ranking
 from mapkit.app.scorecard import show_scorecard
@@ -37,7 +39,7 @@ from mapkit.text.markup import markdown_text
 from mapkit.view import View
 
 TABS = {"ranking": "Ranked table", "compare": "Compare areas", "nearby": "Who lives near the overlays",
-        "export": "Export"}
+        "own": "Your own area", "export": "Export"}
 PAGE_STYLE = """<style>
 [data-testid="stMainBlockContainer"] { padding: 1.2rem 1.6rem 2rem 1.6rem; }
 [data-testid="stMainBlockContainer"] h1 { font-size: 1.55rem; padding: 0; }
@@ -109,14 +111,21 @@ def main() -> None:
     data = prepare(dataclasses.replace(view, overlays=()))  # overlays come from this app's shared cache
     spec, region_name, frame, classes = data.spec, data.region_name, data.frame, data.classification
     plural = mapkit.registry().boundary(view.level).plural
-    st.caption(f"{spec.label} ({spec.unit}, {spec.period}) for the {len(frame):,} {plural} of {region_name}. "
-               f"Classes: {class_specs.SCHEMES[classes.scheme].label}, from {classes.reference}.")
+    if data.versus is not None:
+        other = data.versus.y.spec
+        st.caption(f"{spec.label} ({spec.unit}, {spec.period}) against {other.label} ({other.unit}, {other.period}) "
+                   f"for the {len(frame):,} {plural} of {region_name}. Classes: 3 x 3, {classes.reference}.")
+    else:
+        st.caption(f"{spec.label} ({spec.unit}, {spec.period}) for the {len(frame):,} {plural} of {region_name}. "
+                   f"Classes: {class_specs.SCHEMES[classes.scheme].label}, from {classes.reference}.")
     show_change_note(view)
 
     announce(view, data)
     map_column, profile_column = st.columns([3, 1], gap="small")
     with map_column:
         show_map(view, data, user_layer)
+        if data.versus is not None and not map_first:
+            guarded(show_scatter, view, data)
     if map_first:
         state.PAGE_DRAWN.set(True)
         rest_of_page_soon()
@@ -126,11 +135,15 @@ def main() -> None:
     if prof is not None:
         show_profile_table(view, prof)
     # "Who lives near" runs only while its tab is open (st.tabs with a key tells which is): it is the heavy part.
-    first_tab = state.FIRST_TAB.setdefault(TABS["compare"] if view.compare_areas else None)
-    ranking_tab, compare_tab, nearby_tab, export_tab = st.tabs(
+    first_tab = state.FIRST_TAB.setdefault(TABS["own"] if view.own else TABS["compare"] if view.compare_areas
+                                           else None)
+    ranking_tab, compare_tab, nearby_tab, own_tab, export_tab = st.tabs(
         list(TABS.values()), key=Widget.TAB, on_change="rerun", default=first_tab)
     with ranking_tab:
-        guarded(show_series_ranking if view.over_time else show_ranking, view)
+        if data.versus is not None:
+            guarded(show_versus_ranking, view, data)
+        else:
+            guarded(show_series_ranking if view.over_time else show_ranking, view)
     with compare_tab:
         if compare_tab.open:
             guarded(show_compare, view)
@@ -138,6 +151,9 @@ def main() -> None:
         if nearby_tab.open:
             guarded(show_nearby, view, user_layer)
             guarded(show_scorecard, view)
+    with own_tab:
+        if own_tab.open:
+            guarded(show_own_area, view)
     with export_tab:
         guarded(show_export, view)
     show_footer(view, user_layer)
@@ -174,6 +190,8 @@ def show_footer(view: View, user_layer: UserLayer | None = None) -> None:
 
         basemap = xyzservices.providers.query_name(tiles.provider).attribution
     extra = ([postcodes.SOURCE_KEY] if view.postcode else []) + (["hexmaps"] if view.layout == "hex" else [])
+    if view.own:
+        extra += list(own_area.SOURCE_KEYS)  # your own area's profile
     lines = wording.footer_lines(mapkit.registry().indicator(view.indicator), overlays=view.overlays,
                                  extra_sources=extra,
                                  nearby_method=nearby.METHOD, basemap_attribution=basemap,

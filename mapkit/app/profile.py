@@ -13,13 +13,16 @@ import mapkit
 from mapkit.analysis import similar
 from mapkit.analysis.profile import AreaProfile
 from mapkit.app import state
-from mapkit.app.cached import in_brief, profile, region_trend, similar_csv, similar_table
+from mapkit.app.cached import in_brief, profile, region_trend, similar_table
+from mapkit.app.downloads import table_downloads
 from mapkit.app.guarded import guarded
 from mapkit.app.state import Widget
 from mapkit.app.trends import show_trend
 from mapkit.text.markup import markdown_text
-from mapkit.text.ranks import RANK_ONE, neutral_key, position_key, rank_text
+from mapkit.text.ranks import position_key, rank_hint, rank_one, rank_text
+from mapkit.text.wording import median_heading
 from mapkit.view import COMPARE_LEVELS, MAX_COMPARE, View
+from mapkit.web.charts import position_chart
 
 
 def show_profile(view: View) -> AreaProfile | None:
@@ -50,18 +53,18 @@ def show_profile(view: View) -> AreaProfile | None:
                  + (f" (national decile {int(r['decile'])})" if pd.notna(r["decile"]) else "")]
         if view.region != mapkit.ENGLAND:  # England is the region: its rank and median are the lines above
             lines += [f"Rank in {region_name}: **{rank_text(r['rank_region'], r['n_region']) or 'none'}**",
-                      f"Median of {region_name} {plural}: {r['region_median_text']}"]
-        lines.append(f"Median of England's {plural}: {r['england_median_text']}")
+                      f"{median_heading(plural, region_name)}: {r['region_median_text']}"]
+        lines.append(f"{median_heading(plural)}: {r['england_median_text']}")
         st.markdown("  \n".join(lines))
         if r["note"]:
             st.caption(r["note"])
-        st.caption(f"Rank 1 = {RANK_ONE[spec.higher_is]}. {spec.period}. Source: {r['source']}.")
+        st.caption(f"Rank {rank_hint(spec)}. {spec.period}. Source: {r['source']}.")
     show_trend(view, prof)
     theme_rows = table[table["theme"] == spec.theme].dropna(subset=["england_position"])
     if not theme_rows.empty:
-        st.caption(f"**{spec.theme}**: position among England's {plural} ({position_key(theme_rows)})")
-        st.bar_chart(theme_rows.set_index("label")["england_position"].rename("Position in England"),
-                     horizontal=True, height=max(180, 34 * len(theme_rows)), x_label="", y_label="")
+        key = position_key(theme_rows)
+        st.caption(f"**{spec.theme}**: position among England's {plural} ({key})")
+        st.altair_chart(position_chart(theme_rows, key=key), key="position_chart", width="stretch")
     show_compare_button(view, prof)
     guarded(show_similar, view, prof)
     if st.button("Close profile", key="close_profile"):
@@ -76,21 +79,23 @@ def show_profile_table(view: View, prof: AreaProfile) -> None:
     plural = mapkit.registry().boundary(view.level).plural
     table = prof.table
     with st.expander(f"Profile of {prof.name}: all {len(table)} indicators published for {plural}", expanded=True):
-        rows = pd.DataFrame({
+        registry = mapkit.registry()
+        columns = {
             "Theme": table["theme"],
             "Indicator": table["label"],
             "Value": table["value_text"],
+            "Rank 1 =": [rank_one(registry.indicator(i)) for i in table["indicator"]],
             "Rank in England": [rank_text(r, n) for r, n in zip(table["rank_england"], table["n_england"])],
-            f"Rank in {region_name}": [rank_text(r, n) for r, n in zip(table["rank_region"], table["n_region"])],
-            f"Median of {region_name} {plural}": table["region_median_text"],
-            f"Median of England's {plural}": table["england_median_text"],
-            "Period": table["period"],
-            "Source": table["source"],
-            "Note": table["note"],
-        })
-        st.dataframe(rows, hide_index=True, height=320, width="stretch")
-        st.caption(f"Rank 1 = worst (most deprived, or lowest where higher is better){neutral_key(table)}. "
-                   "Medians are of the areas of this level, not totals for the region or England.")
+        }
+        if view.region != mapkit.ENGLAND:  # England is the region: one rank and one median, England's
+            columns[f"Rank in {region_name}"] = [rank_text(r, n) for r, n in zip(table["rank_region"],
+                                                                                table["n_region"])]
+            columns[median_heading(plural, region_name)] = table["region_median_text"]
+        columns.update({median_heading(plural): table["england_median_text"], "Period": table["period"],
+                        "Source": table["source"], "Note": table["note"]})
+        st.dataframe(pd.DataFrame(columns), hide_index=True, height=320, width="stretch")
+        st.caption("Rank 1 and decile 1 are the end the \"Rank 1 =\" column names. Medians are of the areas of "
+                   "this level, not totals for the region or England.")
 
 
 def show_compare_button(view: View, prof: AreaProfile) -> None:
@@ -137,6 +142,5 @@ def show_similar(view: View, prof: AreaProfile) -> None:
                   args=([prof.code, *nearest],),
                   help=f"Replaces the compare list with {prof.name} and its {len(nearest)} most similar areas "
                        f"(the compare view holds {MAX_COMPARE}).")
-        st.download_button("Download the list (CSV)", data=similar_csv(prof.code, view.level),
-                           file_name=f"similar_{prof.code}_{view.level}.csv", mime="text/csv", key="similar_csv",
-                           on_click="ignore")
+        table_downloads("Download the list", "similar", (prof.code, view.level),
+                        stem=f"similar_{prof.code}_{view.level}", key="similar_download")

@@ -1,10 +1,9 @@
 """The ranked table: a page of the view's areas in rank order (search, order, page), a row opening its profile, the
-same rows as a plain HTML table, and the CSV of every area."""
+same rows as a plain HTML table, and every area as a tidy CSV or an Excel workbook."""
 
 from __future__ import annotations
 
 import dataclasses
-import functools
 
 import pandas as pd
 import streamlit as st
@@ -12,13 +11,14 @@ import streamlit as st
 import mapkit
 from mapkit.analysis import paging
 from mapkit.app import state
-from mapkit.app.cached import csv_text, ranking
+from mapkit.app.cached import ranking
+from mapkit.app.downloads import table_downloads
 from mapkit.app.state import Widget
 from mapkit.app.trends import trend_config, with_trend
 from mapkit.export.naming import table_file_name
 from mapkit.text import wording
 from mapkit.text.markup import markdown_text
-from mapkit.text.ranks import RANK_ONE
+from mapkit.text.ranks import decile_hint, rank_hint
 from mapkit.text.wording import table_number_format
 from mapkit.view import View
 
@@ -68,16 +68,15 @@ def show_ranking(view: View) -> None:
         on_select="rerun", selection_mode="single-row", column_order=columns,
         column_config={
             **trend_config(view),
-            "rank_in_region": st.column_config.NumberColumn(f"Rank in {region_name}",
-                                                            help=f"1 = {RANK_ONE[spec.higher_is]}"),
+            "rank_in_region": st.column_config.NumberColumn(f"Rank in {region_name}", help=rank_hint(spec)),
             "name": st.column_config.TextColumn("Name"),
             "code": st.column_config.TextColumn("Code"),
             "value": st.column_config.NumberColumn(f"{spec.label} ({spec.unit})",
                                                    format=table_number_format(spec.number_format)),
-            "rank_in_england": st.column_config.NumberColumn("Rank in England", help=f"1 = {RANK_ONE[spec.higher_is]}"),
+            "rank_in_england": st.column_config.NumberColumn("Rank in England", help=rank_hint(spec)),
             "n_england": st.column_config.NumberColumn("Areas ranked in England"),
             "decile_in_england": st.column_config.NumberColumn("National decile",
-                                                               help=f"1 = {RANK_ONE[spec.higher_is]} 10%"),
+                                                               help=decile_hint(spec, plural)),
             "note": st.column_config.TextColumn("Note"),
         },
     )
@@ -91,11 +90,9 @@ def show_ranking(view: View) -> None:
     if st.checkbox("Show as a plain table", key=Widget.PLAIN_TABLE,
                    help="The rows of this page as an HTML table with headers, for screen readers and printing."):
         plain_table(shown, view)
-    st.download_button(
-        f"Download CSV of all {len(table):,} {plural} (with source header)",
-        data=functools.partial(csv_text, view.indicator, view.level, view.region),  # made when clicked
-        file_name=table_file_name(view.indicator, view.level, view.region), mime="text/csv",
-        help="Every area of the table, with a header naming the source, vintage and licence.")
+    table_downloads(f"Download all {len(table):,} {plural}", "indicator", (view.indicator, view.level, view.region),
+                    stem=table_file_name(view.indicator, view.level, view.region).removesuffix(".csv"),
+                    key="ranking_download")
     st.caption(wording.source_caption(spec))
 
 

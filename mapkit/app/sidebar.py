@@ -12,6 +12,7 @@ import streamlit as st
 
 import mapkit
 from mapkit.app import state
+from mapkit.app.bivariate import versus_controls
 from mapkit.app.cached import offered_overlays
 from mapkit.app.find import search_box
 from mapkit.app.layout import layout_switch
@@ -78,6 +79,7 @@ def sidebar(previous: View) -> View:
                 st.caption(f"**{other.label}** ({other.theme}): {reason}")
 
     time = time_controls(indicator, level)
+    versus = versus_controls(indicator, level)
 
     sb.header("Classes and colours")
     schemes = class_specs.available_schemes(spec)
@@ -88,11 +90,13 @@ def sidebar(previous: View) -> View:
     deciles = class_specs.SCHEMES[scheme].needs_deciles
     k = sb.slider("Number of classes", class_specs.K_MIN, class_specs.K_MAX, key=Widget.K, disabled=deciles,
                   help="Official national deciles always have ten classes." if deciles else None)
-    compare = sb.radio("Class breaks", list(class_specs.COMPARES), key=Widget.BREAKS,
-                       format_func=lambda c: sentence_case(class_specs.COMPARES[c]), disabled=deciles,
+    compare = sb.radio("Class breaks" if not versus else "Thirds of each measure", list(class_specs.COMPARES),
+                       key=Widget.BREAKS, format_func=lambda c: sentence_case(class_specs.COMPARES[c]),
+                       disabled=deciles and not versus,
                        help="Compared with England: breaks from every area of this level in England, so the "
                             "region reads against the national picture. Within this region: breaks from the "
-                            "region's areas only, to show differences inside it.")
+                            "region's areas only, to show differences inside it. With a second measure, each "
+                            "measure is cut into thirds of those areas.")
     palette_names = [palettes.DEFAULT, *palettes.PALETTES]
     palette = sb.selectbox("Palette", palette_names, key=Widget.PALETTE,
                            format_func=lambda p: palette_label(p, indicator),
@@ -108,7 +112,8 @@ def sidebar(previous: View) -> View:
                            palette=palette, basemap=basemap, area=area, overlays=chosen, statuses=statuses,
                            postcode=previous.postcode if previous.region == region else None,
                            compare_areas=tuple(state.compare_list()), as_of=as_of, layout=layout,
-                           overlay_ids=offered_overlays(), **time)
+                           own=previous.own, own_name=previous.own_name,
+                           overlay_ids=offered_overlays(), **time, **versus)
     if list(view.compare_areas) != state.compare_list():
         state.set_compare_list(view.compare_areas)  # another level: its areas left the list
     return view

@@ -50,12 +50,18 @@ NOTICES: Slot[list[str]] = Slot("notices", "Plain-text notices about the link th
 COMPARE_LIST: Slot[list[str]] = Slot("compare_list", "Codes being compared; outlives the Compare tab's widget.")
 USER_LAYER: Slot[Any] = Slot("user_layer", "The user's uploaded layer (mapkit.app.upload.UserLayer), this session.")
 UPLOAD_NEARBY: Slot[dict] = Slot("upload_nearby", "Residents near features of the user's layer, by content hash.")
+UPLOADS_READ: Slot[int] = Slot("uploads_read", "Files this session's uploader has read (at most "
+                                               "mapkit.data.uploads.MAX_SESSION_FILES).")
 PREPARED_EXPORT: Slot[Any] = Slot("export", "The last file made in the Export tab (mapkit.app.export_tab).")
 COMPARE_PAGE: Slot[tuple] = Slot("compare_page_file", "The last comparison page made: (request, bytes).")
 PAGE_DRAWN: Slot[bool] = Slot("page_drawn", "The whole page was sent once (the first run sends the map alone).")
 REST_PENDING: Slot[bool] = Slot("rest_pending", "The first run's timer is waiting to ask for the whole page.")
 FIRST_TAB: Slot[str | None] = Slot("first_tab", "The tab open at the session's start (Compare if the link has areas).")
 EVENTS: Slot[dict[str, Hashable]] = Slot("events", "The last token seen per event (see first_time).")
+OWN_EXPORT: Slot[Any] = Slot("own_export", "The last file made of the user's own area: (request, bytes, name, mime).")
+OWN_IN_COMPARE: Slot[bool] = Slot("own_in_compare", "The user's own area is a row of the Compare areas tab.")
+OWN_PROBLEM: Slot[str | None] = Slot("own_problem", "Why the last drawing, pick, list or file made no own area.")
+OWN_NOTES: Slot[list[str]] = Slot("own_notes", "What was done to the last own area made (repaired, simplified).")
 
 
 class Widget:
@@ -72,6 +78,10 @@ class Widget:
     NEAR_PLACE, NEAR_KM = "w_near_place", "w_near_km"
     SCORECARD = "w_scorecard"
     EXPORT_FORMAT, EXPORT_LABELS = "w_export_format", "w_export_labels"
+    OWN_MODE, OWN_NAME, OWN_CODES, OWN_FILE, OWN_FORMAT = "w_own_mode", "w_own_name", "w_own_codes", "w_own_file", \
+        "w_own_format"
+    VERSUS, VERSUS_MODE, VERSUS_YEAR, VERSUS_CHANGE = "w_versus", "w_versus_mode", "w_versus_year", "w_versus_change"
+    SCATTER = "w_scatter"
     LAYOUT = "w_layout"
 
     @staticmethod
@@ -145,6 +155,13 @@ def seed_widgets(view: View) -> None:
     if view.change is not None:
         st.session_state[Widget.CHANGE] = tuple(view.change)
     st.session_state[Widget.CENTRE] = view.centre
+    st.session_state[Widget.VERSUS] = view.versus or ""
+    st.session_state[Widget.VERSUS_MODE] = ("change" if view.versus_change is not None else
+                                            "year" if view.versus_year is not None else "latest")
+    if view.versus_year is not None:
+        st.session_state[Widget.VERSUS_YEAR] = view.versus_year
+    if view.versus_change is not None:
+        st.session_state[Widget.VERSUS_CHANGE] = tuple(view.versus_change)
     COMPARE_LIST.set(list(view.compare_areas))
 
 

@@ -11,12 +11,15 @@ import streamlit as st
 import mapkit
 from mapkit.analysis import series as time_series
 from mapkit.app import state
-from mapkit.app.cached import area_trend, region_trend, series_csv, series_years, trends
+from mapkit.app.cached import area_trend, region_trend, series_years, trends
+from mapkit.app.downloads import table_downloads
 from mapkit.app.state import Widget
 from mapkit.analysis import series_tables
 from mapkit.analysis.profile import AreaProfile
 from mapkit.specs import classes as class_specs
+from mapkit.specs.registry import SeriesSpec
 from mapkit.text.markup import markdown_text
+from mapkit.text.wording import series_caveat_heading, series_notes
 from mapkit.view import View
 from mapkit.web.charts import trend_chart
 
@@ -89,6 +92,19 @@ def show_trend(view: View, prof: AreaProfile) -> None:
     if len(gaps):
         st.caption("Gaps (not filled in): " + "; ".join(
             markdown_text(f"{a} {y}: {n}") for a, y, n in zip(gaps["area"], gaps["year"], gaps["note"])))
+    show_series_notes(series)
+
+
+def show_series_notes(series: SeriesSpec) -> None:
+    """ONS's caveats on a series (its own words and links), its status and our note on revisions, folded under
+    the chart or table that shows the series."""
+    notes = series_notes(series, markdown=True)
+    if not notes:
+        return
+    heading = series_caveat_heading(series)
+    with st.expander(f"Notes on this series ({len(notes) - (notes[0] == heading)})"):
+        for note in notes:
+            st.markdown(f"**{note}**" if note == heading else note)
 
 
 def show_series_ranking(view: View) -> None:
@@ -107,7 +123,10 @@ def show_series_ranking(view: View) -> None:
                    "change": st.column_config.NumberColumn(f"Change ({unit})", format="%+.1f"),
                    "cagr": st.column_config.NumberColumn("A year (compound, %)", format="%+.2f"),
                    "real_pct_change": st.column_config.NumberColumn("Real terms (%)", format="%+.1f"),
-                   "gap": st.column_config.NumberColumn(f"Against England ({unit})", format="%+.1f"),
+                   "gap": st.column_config.NumberColumn(f"Against England ({time_series.GAP_UNIT})", format="%+.1f",
+                                                        help="This area's change minus England's over the same "
+                                                             "years: a difference of two percentages, so in "
+                                                             "percentage points."),
                    "note": st.column_config.TextColumn("Note")}
         if series.change_in_points or not series.real_terms:
             columns.pop("real_pct_change")
@@ -122,11 +141,11 @@ def show_series_ranking(view: View) -> None:
                    "note": st.column_config.TextColumn("Note")}
     st.dataframe(table, hide_index=True, width="stretch", height=320, key="series_table",
                  column_order=list(columns), column_config=columns)
-    st.download_button("Download CSV (with source header)",
-                       data=series_csv(view.indicator, view.level, view.region, view.year, view.change),
-                       file_name=f"{view.indicator}_{view.level}_{view.region}_"
-                                 f"{'-'.join(map(str, view.change)) if view.change else view.year}.csv",
-                       mime="text/csv")
+    when = "-".join(map(str, view.change)) if view.change else str(view.year)
+    kind, period = ("series_change", tuple(view.change)) if view.change else ("series_year", (view.year,))
+    table_downloads("Download the table", kind, (view.indicator, view.level, view.region, *period),
+                    stem=f"{view.indicator}_{view.level}_{view.region}_{when}", key="series_download")
     source = mapkit.registry().sources[series.source]
     st.caption(f"Source: {source.publisher}, {source.title}; ONS release {series.release_date}. {source.licence}. "
                "Every figure is ONS's own cell; changes are computed from them.")
+    show_series_notes(series)

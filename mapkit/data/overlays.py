@@ -34,7 +34,9 @@ __all__ = [
     "filter_overlay",
     "lines_not_drawn",
     "load_overlay",
+    "NOT_MAPPED_REASON",
     "not_mapped",
+    "not_mapped_for_readers",
     "overlay_in_region",
     "overlay_spec",
     "region_geometry",
@@ -78,8 +80,15 @@ def load_overlay(overlay: str | OverlaySpec, *, layers_dir: Path = LAYERS_DIR) -
     return frame
 
 
+NOT_MAPPED_REASON = "None of the sources read gives its location, so it is listed rather than drawn."
+"""Why a researched feature is not on the map, worded for a reader: the research file's own reason and notes are
+instructions to ourselves ("geocode it from the notes") and never reach a screen or an export."""
+
+
 def not_mapped(overlay: str | OverlaySpec, *, region: str = ENGLAND, layers_dir: Path = LAYERS_DIR) -> pd.DataFrame:
     """Rows of the research that have no coordinate, with the reason and notes (for a "not mapped" list).
+
+    ``reason`` and ``notes`` are the research's notes to ourselves: show :func:`not_mapped_for_readers` instead.
 
     ``region`` keeps the rows of a combined authority (by the research file's authority abbreviation) or of a
     district (named among the row's districts, e.g. "Coventry; Warwick"); England keeps every row.
@@ -95,6 +104,17 @@ def not_mapped(overlay: str | OverlaySpec, *, region: str = ENGLAND, layers_dir:
         name = region_name(region)
         keep = frame["lad"].fillna("").map(lambda text: name in _district_names(text, known))
     return frame[keep.to_numpy()].reset_index(drop=True)
+
+
+def not_mapped_for_readers(overlay: str | OverlaySpec, *, region: str = ENGLAND,
+                           layers_dir: Path = LAYERS_DIR) -> pd.DataFrame:
+    """The "not on the map" list as a reader sees it: ``name, subtype, status, lad, reason, source_title,
+    source_url``, with :data:`NOT_MAPPED_REASON` as the reason and without the research's notes."""
+    columns = ["name", "subtype", "status", "lad", "reason", "source_title", "source_url"]
+    frame = not_mapped(overlay, region=region, layers_dir=layers_dir)
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    return frame.assign(reason=NOT_MAPPED_REASON)[columns]
 
 
 def _district_names(text: str, declarations: OverlayDeclarations) -> set[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,8 +44,10 @@ MAX_PARTIAL = 60
 
 
 def normalise(text: str) -> str:
-    """Upper case with every space and punctuation mark removed: ``" b9-5rp "`` -> ``"B95RP"``."""
-    return re.sub(r"[^A-Z0-9]", "", str(text).upper())
+    """Upper case with every space and punctuation mark removed: ``" b9-5rp "`` -> ``"B95RP"``. Unicode NFKC comes
+    first, so a postcode typed in full-width characters (``"Ｂ９　５ＲＰ"``, as a Japanese or Chinese keyboard
+    writes it) reads as the same postcode."""
+    return re.sub(r"[^A-Z0-9]", "", unicodedata.normalize("NFKC", str(text)).upper())
 
 
 def formatted(text: str) -> str | None:

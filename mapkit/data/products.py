@@ -138,7 +138,13 @@ def indicator_table(indicator_id: str, level: str, *, data_dir: Path | None = No
         reason = spec.note_for(level) or f"it is published for {', '.join(spec.levels)} only"
         raise UnknownNameError(f"{spec.label} is not available at {registry().boundary(level).label.lower()} "
                                f"level: {reason}")
-    table = _indicators(level, data_dir or default_data_dir())
+    return _indicator_rows(indicator_id, level, data_dir or default_data_dir()).copy(deep=False)
+
+
+@lru_cache(maxsize=512)
+def _indicator_rows(indicator_id: str, level: str, data_dir: Path) -> pd.DataFrame:
+    """One indicator's rows of a level's table, selected once (a tidy table per region reuses them)."""
+    table = _indicators(level, data_dir)
     return table[table["indicator"] == indicator_id]
 
 

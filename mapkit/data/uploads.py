@@ -19,8 +19,9 @@ Accepted:
 Budgets, checked on the parsed coordinates before any geometry is built: :data:`MAX_FEATURES` features, counting
 each point of a MultiPoint as one; :data:`MAX_VERTICES` vertices in the file (points, line and ring vertices
 together); :data:`MAX_PARTS` parts per feature (also after a repair). A few thousand points or a district drawn at
-full detail fit comfortably. :func:`read_upload_bounded` reads in a worker process with a memory ceiling and a time
-limit (:mod:`mapkit.watchdog`), as the app does.
+full detail fit comfortably. :func:`check_counts` checks the size and these counts where it is called, cheaply and
+before any worker starts; :func:`read_upload_bounded` does that, then reads in a worker process with a memory ceiling
+and a time limit (:mod:`mapkit.workers`), as the app does.
 
 Text is kept as uploaded and escaped when drawn (:func:`mapkit.web.upload_layer.upload_layer`).
 """
@@ -33,7 +34,8 @@ import itertools
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import PurePath
 from typing import Any
 
@@ -48,15 +50,28 @@ from mapkit.errors import UploadError
 __all__ = [
     "MAX_BYTES",
     "MAX_FEATURES",
+    "MAX_HELD_BYTES",
+    "MAX_HELD_FILES",
     "MAX_PARTS",
+    "MAX_SESSION_FILES",
     "MAX_VERTICES",
     "UK_BOUNDS",
     "BNG_BOUNDS",
+    "check_counts",
+    "held_over_quota",
+    "quota_message",
     "read_upload",
     "read_upload_bounded",
 ]
 
 MAX_BYTES = 5 * 1024 * 1024
+MAX_SESSION_FILES = 20
+"""Files one browser session may have read: each takes a turn of the server's few workers (a new session, after a
+reload, starts again)."""
+MAX_HELD_FILES = 2
+"""Uploaded files the server keeps for one session: the one on the map and a replacement on its way."""
+MAX_HELD_BYTES = MAX_HELD_FILES * MAX_BYTES
+"""Bytes of uploaded files the server keeps for one session."""
 MAX_FEATURES = 5_000
 """Features per file, counting each point of a MultiPoint as one feature."""
 MAX_VERTICES = 100_000
@@ -65,6 +80,8 @@ MAX_PARTS = 1_000
 """Parts per feature (points of a MultiPoint, lines, polygons), before and after a repair."""
 _SIMPLIFY = ("simplify the shapes in your GIS software (in QGIS: Vector > Geometry Tools > Simplify, with a "
              "tolerance of 10 to 20 metres; or on mapshaper.org), or split the file")
+_REDRAW = ("draw it again, or repair it in your GIS software (in QGIS: Vector > Geometry Tools > Fix "
+           "Geometries)")
 MAX_DETAILS = 20
 """Extra fields kept per feature for its popup; the rest are dropped."""
 UK_BOUNDS: tuple[float, float, float, float] = (-8.7, 49.8, 1.9, 60.9)
@@ -98,19 +115,7 @@ def read_upload(data: bytes, filename: str) -> gpd.GeoDataFrame:
     filename
         The name the user's file had; its extension decides how it is read (.csv, .geojson or .json).
     """
-    if not isinstance(data, (bytes, bytearray, memoryview)):
-        raise TypeError(f"read_upload needs the file's bytes, not {type(data).__name__}")
-    data = bytes(data)
-    label = _label(filename)
-    kind = _kind(label)
-    if not data:
-        raise UploadError(f"{label} is empty (0 bytes): choose the file again, or check that it was saved.")
-    if len(data) > MAX_BYTES:
-        raise UploadError(f"{label} is {len(data) / 1024 / 1024:.1f} MB; the limit is {MAX_BYTES // 1024 // 1024} MB: "
-                          "split it into smaller files, or remove columns and features you do not need.")
-    text = _decode(data, label)
-    if not text.strip():
-        raise UploadError(f"{label} contains only blank space: choose the file again, or check that it was saved.")
+    label, kind, text = _opened(data, filename)
     records = _read_csv(text, label) if kind == "csv" else _read_geojson(text, label)
     records, notes = _valid_polygons(records, label)
     vertices = int(shapely.get_num_coordinates(np.asarray([r[1] for r in records], dtype=object)).sum())
@@ -126,12 +131,90 @@ def read_upload(data: bytes, filename: str) -> gpd.GeoDataFrame:
     return frame
 
 
-def read_upload_bounded(data: bytes, filename: str) -> gpd.GeoDataFrame:
-    """:func:`read_upload` in a worker process with a memory ceiling and a time limit (:func:`mapkit.watchdog.
-    run_bounded`): past either, a :class:`mapkit.errors.BudgetError` saying so, and the server is unharmed."""
-    from mapkit.watchdog import run_bounded
+_COUNTING = threading.Lock()
+"""One count of a GeoJSON file at a time per process: parsing 5 MB of coordinates holds about 90 MB for a tenth of a
+second, and ten people uploading at once must not hold ten times that in the server."""
 
-    return run_bounded(read_upload, bytes(data), filename, what=f"Reading {_label(filename)}")
+
+def check_counts(data: bytes, filename: str) -> None:
+    """Refuse a file over the size, row, feature, vertex or part budget, or unreadable as text, CSV or JSON, with the
+    same message :func:`read_upload` gives, without building any geometry: cheap enough for the server to run
+    before any worker starts (a tenth of a second for the largest file), so an over-budget file never waits for one.
+
+    Raises
+    ------
+    UploadError
+        Saying what is wrong and how to fix the file.
+    """
+    label, kind, text = _opened(data, filename)
+    if kind == "csv":
+        _csv_table(text, label)
+    else:
+        with _COUNTING:
+            _geojson_features(text, label)
+
+
+def read_upload_bounded(data: bytes, filename: str, *,
+                        on_wait: Callable[[int], None] | None = None) -> gpd.GeoDataFrame:
+    """:func:`read_upload` in a worker process with a memory ceiling and a time limit (:func:`mapkit.workers.
+    run_bounded`), after :func:`check_counts` here: past either budget a :class:`mapkit.errors.BudgetError` saying
+    so, and the server is unharmed. ``on_wait`` hears how many earlier uploads this one waits for, if it waits
+    (:func:`mapkit.workers.waiting_message`)."""
+    from mapkit.workers import run_bounded
+
+    data = bytes(data)
+    check_counts(data, filename)
+    return run_bounded(read_upload, data, filename, what=f"Reading {_label(filename)}", on_wait=on_wait)
+
+
+def held_over_quota(held: Sequence[tuple[str, int]], incoming: int) -> list[str]:
+    """Which files a session's store should drop, oldest first, so that one more of ``incoming`` bytes fits within
+    :data:`MAX_HELD_FILES` and :data:`MAX_HELD_BYTES`.
+
+    Parameters
+    ----------
+    held
+        ``(file id, bytes)`` of the files held for the session, oldest first.
+    incoming
+        The size of the file arriving.
+    """
+    kept = list(held)
+    dropped = []
+    while kept and (len(kept) + 1 > MAX_HELD_FILES or sum(size for _, size in kept) + incoming > MAX_HELD_BYTES):
+        dropped.append(kept.pop(0)[0])
+    return dropped
+
+
+def quota_message(*, files_read: int = 0, dropped: int = 0) -> str | None:
+    """What a session over its upload quota is told (``None`` within it): it has read :data:`MAX_SESSION_FILES`
+    files, or ``dropped`` files it sent were not kept."""
+    if files_read >= MAX_SESSION_FILES:
+        return (f"This session has read {files_read:,} files, the most one session may: each takes a turn of the "
+                "server's workers, which everyone shares. Reload the page to start a new session.")
+    if dropped:
+        files = "1 file" if dropped == 1 else f"{dropped:,} files"
+        return (f"{files} this session sent {'was' if dropped == 1 else 'were'} not kept: the server keeps at most "
+                f"{MAX_HELD_FILES} uploaded files ({MAX_HELD_BYTES // 1024 // 1024} MB) per session, the newest. "
+                "Choose your file again if it is missing from the map.")
+    return None
+
+
+def _opened(data: bytes, filename: str) -> tuple[str, str, str]:
+    """The file's label for messages, its kind ("csv" or "geojson") and its text, or an :class:`UploadError`."""
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError(f"read_upload needs the file's bytes, not {type(data).__name__}")
+    data = bytes(data)
+    label = _label(filename)
+    kind = _kind(label)
+    if not data:
+        raise UploadError(f"{label} is empty (0 bytes): choose the file again, or check that it was saved.")
+    if len(data) > MAX_BYTES:
+        raise UploadError(f"{label} is {len(data) / 1024 / 1024:.1f} MB; the limit is {MAX_BYTES // 1024 // 1024} MB: "
+                          "split it into smaller files, or remove columns and features you do not need.")
+    text = _decode(data, label)
+    if not text.strip():
+        raise UploadError(f"{label} contains only blank space: choose the file again, or check that it was saved.")
+    return label, kind, text
 
 
 def _label(filename: object) -> str:
@@ -200,8 +283,10 @@ def _find(headers: Sequence[str], names: Iterable[str], label: str, what: str) -
     return hits[0] if hits else None
 
 
-def _read_csv(text: str, label: str) -> list[Record]:
-    try:  # a file far over the row limit is refused without parsing the rest of it
+def _csv_table(text: str, label: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and the rows of a CSV file within the row limit (a file far over it is refused without parsing the
+    rest of it)."""
+    try:
         rows = list(itertools.islice(_csv_rows(text), MAX_FEATURES + 2))
     except csv.Error as exc:
         raise UploadError(f"{label} could not be read as CSV ({exc}): check that text containing commas or quotes "
@@ -209,7 +294,6 @@ def _read_csv(text: str, label: str) -> list[Record]:
     if not rows:
         raise UploadError(f"{label} has no rows: add a header row (name, lat, lon) and one row per place.")
     _, raw_header = rows[0]
-    headers = [h.strip().strip('"').strip().lower() for h in raw_header]
     body = rows[1:]
     if not body:
         raise UploadError(f"{label} has a header row but no data rows: add one row per place under the header.")
@@ -217,6 +301,12 @@ def _read_csv(text: str, label: str) -> list[Record]:
         count = max(len(body), text.strip().count("\n"))  # lines, as a quick count of the rows
         raise UploadError(f"{label} has {count:,} rows; the limit is {MAX_FEATURES:,}: split it into smaller "
                           "files, or keep only the places you need.")
+    return raw_header, body
+
+
+def _read_csv(text: str, label: str) -> list[Record]:
+    raw_header, body = _csv_table(text, label)
+    headers = [h.strip().strip('"').strip().lower() for h in raw_header]
     name_col = _find(headers, NAME_HEADERS, label, "name")
     if name_col is None:
         shown = ", ".join(repr(h) for h in raw_header[:8]) or "none"
@@ -380,7 +470,8 @@ def _bng_to_wgs84(geometries: Sequence[BaseGeometry]) -> list[BaseGeometry]:
 
 # --- GeoJSON --------------------------------------------------------------------------------------------------------
 
-def _read_geojson(text: str, label: str) -> list[Record]:
+def _geojson_features(text: str, label: str) -> tuple[dict[str, Any], list[Any]]:
+    """The parsed document and its features, within the feature, vertex and part budgets (:func:`_check_budget`)."""
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -411,6 +502,11 @@ def _read_geojson(text: str, label: str) -> list[Record]:
         raise UploadError(f"{label} has {len(features):,} features; the limit is {MAX_FEATURES:,}: split it into "
                           "smaller files, or keep only the features you need.")
     _check_budget(features, label)
+    return document, features
+
+
+def _read_geojson(text: str, label: str) -> list[Record]:
+    document, features = _geojson_features(text, label)
     crs_code = _declared_crs(document.get("crs"), label)
     records: list[Record] = []
     errors: list[str] = []
@@ -598,8 +694,14 @@ def _valid_polygons(records: list[Record], label: str) -> tuple[list[Record], li
             if pieces > MAX_PARTS:
                 raise UploadError(f"{label}: feature {number} is a polygon whose outline crosses itself so often "
                                   f"that repairing it gives {pieces:,} pieces; the limit is {MAX_PARTS:,} parts per "
-                                  "feature: draw it again, or repair it in your GIS software (in QGIS: Vector > "
-                                  "Geometry Tools > Fix Geometries).")
+                                  f"feature: {_REDRAW}.")
+            if not fixed.is_valid:
+                # GEOS can return pieces that share an edge (a ring tracing a square twice gives its two halves):
+                # their union is the valid shape.
+                fixed = _polygonal(shapely.union_all(shapely.get_parts(fixed)))
+                if fixed is None or not fixed.is_valid:
+                    raise UploadError(f"{label}: feature {number} is a polygon whose outline crosses itself in a "
+                                      f"way that cannot be repaired here: {_REDRAW}.")
             repaired.append(number)
             geometry = fixed
         out.append((name, geometry, details))

@@ -12,7 +12,6 @@ from mapkit.export.formats import filename, render
 from mapkit.export.options import FigureOptions
 from mapkit.files import write_atomic
 from mapkit.analysis.map_data import prepare
-from mapkit.analysis.versus import Versus, with_versus
 from mapkit.view import View
 
 Progress = Callable[[int, int, str], None]
@@ -32,9 +31,8 @@ def ca_views(settings: Mapping[str, Any]) -> list[View]:
 
 
 def export_many(views: Iterable[View], fmt: str, folder: Path, *, options: FigureOptions = FigureOptions(),
-                progress: Progress | None = None, versus: Versus | None = None) -> list[Path]:
-    """Write each view's export into ``folder`` (created if needed) under its descriptive name; with ``versus``,
-    each view's bivariate map against that second measure.
+                progress: Progress | None = None) -> list[Path]:
+    """Write each view's export into ``folder`` (created if needed) under its descriptive name.
 
     Each file is written whole or not at all. When one cannot be written, the :class:`OutputError` says which
     files were written before it.
@@ -42,7 +40,7 @@ def export_many(views: Iterable[View], fmt: str, folder: Path, *, options: Figur
     views = list(views)
     written: list[Path] = []
     for done, view in enumerate(views):
-        data = prepare(view) if versus is None else with_versus(prepare(view), versus)
+        data = prepare(view)
         if progress:
             progress(done, len(views), data.region_name)
         path = folder / filename(data, fmt)

@@ -18,9 +18,8 @@ from mapkit.errors import ParameterError, UnknownNameError
 from mapkit.export.formats import FORMATS, export_format, render
 from mapkit.export.options import DEFAULT_DPI, MAX_LABELS, PAGES, FigureOptions
 from mapkit.files import write_atomic
-from mapkit.analysis.map_data import MapData, prepare
+from mapkit.analysis.map_data import prepare
 from mapkit.analysis.series import parse_change
-from mapkit.analysis.versus import Versus, with_versus
 from mapkit.specs.classes import CENTRES
 from mapkit.specs.layouts import LAYOUTS
 from mapkit.view import DEFAULT, View
@@ -106,8 +105,9 @@ def add_versus_arguments(parser: argparse.ArgumentParser) -> None:
                            "--change apply to the second indicator when the first has no time series")
 
 
-def periods(args: argparse.Namespace) -> tuple[dict[str, object], Versus | None]:
-    """The first indicator's ``year`` and ``change``, and the second measure (``None`` without ``--versus``).
+def periods(args: argparse.Namespace) -> dict[str, object]:
+    """The View fields of the periods and the second measure: ``year``, ``change``, and with ``--versus`` also
+    ``versus``, ``versus_year``, ``versus_change``.
 
     ``--year`` and ``--change`` give the period of the first indicator's series; when it has none and ``--versus``
     is given without a period of its own, they give the second's, so ``--indicator imd_score --versus gva_per_hour
@@ -117,27 +117,21 @@ def periods(args: argparse.Namespace) -> tuple[dict[str, object], Versus | None]
     year = getattr(args, "year", None)
     versus = getattr(args, "versus", None)
     if not versus:
-        return {"year": year, "change": change}, None
+        return {"year": year, "change": change}
     versus_change = parse_change(args.versus_change) if getattr(args, "versus_change", None) else None
     versus_year = getattr(args, "versus_year", None)
     if versus_change is None and versus_year is None and registry().series_for(args.indicator) is None:
         year, change, versus_year, versus_change = None, None, year, change
-    return {"year": year, "change": change}, Versus(indicator=versus, year=versus_year, change=versus_change)
+    return {"year": year, "change": change, "versus": versus, "versus_year": versus_year,
+            "versus_change": versus_change}
 
 
 def settings(args: argparse.Namespace) -> dict[str, object]:
     """Every :class:`mapkit.view.View` field but the region."""
-    when, _ = periods(args)
     return {"level": args.level, "indicator": args.indicator, "scheme": args.scheme, "k": args.k,
             "compare": args.compare, "palette": args.palette, "overlays": overlay_ids(args.overlays),
-            **when, "centre": getattr(args, "centre", DEFAULT.centre), "as_of": getattr(args, "as_of", None),
+            **periods(args), "centre": getattr(args, "centre", DEFAULT.centre), "as_of": getattr(args, "as_of", None),
             "layout": getattr(args, "layout", DEFAULT.layout)}
-
-
-def prepared(view: View, versus: Versus | None) -> MapData:
-    """The view ready to draw: one measure, or with ``versus`` the bivariate map of the two."""
-    data = prepare(view)
-    return data if versus is None else with_versus(data, versus)
 
 
 class ProgressBar:
@@ -174,15 +168,14 @@ def run(args: argparse.Namespace) -> int:
             raise ParameterError(f"-o {out} is a file: with --all-cas, give a folder to write one file per "
                                  "combined authority into.")
         views = ca_views(settings(args))
-        written = export_many(views, args.format, out, options=options, progress=ProgressBar(),
-                              versus=periods(args)[1])
+        written = export_many(views, args.format, out, options=options, progress=ProgressBar())
         print(f"wrote {len(written)} files to {out}", file=sys.stderr)
         return 0
     if out.is_dir():
         example = out / f"map.{FORMATS[args.format].extension}"
         raise ParameterError(f"-o {out} is a folder: give a file name, e.g. {example}.")
     view = View(region=args.region, **settings(args))  # type: ignore[arg-type]
-    payload = render(prepared(view, periods(args)[1]), args.format, options)
+    payload = render(prepare(view), args.format, options)
     write_atomic(out, payload)
     print(f"wrote {out} ({_size(len(payload))})", file=sys.stderr)
     return 0

@@ -43,11 +43,20 @@ def html_bytes(data: MapData, options: FigureOptions) -> bytes:
 
 
 def csv_bytes(data: MapData, options: FigureOptions) -> bytes:
-    """``python -m mapkit table`` for the view, preceded by its ``#`` source header (for two measures, the
-    bivariate table: ``table --versus``)."""
-    from mapkit.export.pack import table_csv
+    """The map's tidy table (``python -m mapkit table``; for two measures ``table --versus``): data only, its
+    metadata in the XLSX and CSVW forms."""
+    from mapkit.export.tidy import data_table
+    from mapkit.export.tidy_files import to_csv
 
-    return table_csv(data)
+    return to_csv(data_table(data)).encode("utf-8")
+
+
+def xlsx_bytes(data: MapData, options: FigureOptions) -> bytes:
+    """The map's tidy table as a workbook: the data and an "About" sheet (sources, licence, method, caveats)."""
+    from mapkit.export.tidy import data_table
+    from mapkit.export.tidy_files import to_xlsx
+
+    return to_xlsx(data_table(data))
 
 
 def pack_pdf_bytes(data: MapData, options: FigureOptions) -> bytes:
@@ -93,10 +102,13 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("pdf", "Map for print (PDF, vector)", "pdf", "application/pdf", pdf_bytes),
     Format("svg", "Map for editing (SVG, vector)", "svg", "image/svg+xml", svg_bytes),
     Format("html", "Interactive map (HTML, one file)", "html", "text/html", html_bytes),
-    Format("csv", "Data (CSV with source header)", "csv", "text/csv", csv_bytes),
+    Format("csv", "Data (CSV)", "csv", "text/csv", csv_bytes),
+    Format("xlsx", "Data with its sources (Excel XLSX)", "xlsx",
+           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", xlsx_bytes),
     Format("pack", "Briefing pack (PDF: map, summary, rankings)", "pdf", "application/pdf", pack_pdf_bytes,
            suffix="_briefing"),
-    Format("zip", "Briefing set (ZIP: PNG, CSV, summary, briefing PDF)", "zip", "application/zip", pack_zip_bytes),
+    Format("zip", "Briefing set (ZIP: PNG, CSV with CSVW metadata, summary, briefing PDF)", "zip", "application/zip",
+           pack_zip_bytes),
 )}
 
 

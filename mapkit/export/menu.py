@@ -25,7 +25,7 @@ class ExportChoice:
     @property
     def static(self) -> bool:
         """Whether the file is drawn by matplotlib (and can name areas on the map)."""
-        return self.fmt not in ("html", "csv")
+        return self.fmt not in ("html", "csv", "xlsx")
 
 
 EXPORTS: dict[str, ExportChoice] = {
@@ -35,6 +35,7 @@ EXPORTS: dict[str, ExportChoice] = {
     "svg": ExportChoice("Map for editing, A4 landscape (SVG, vector)", "svg"),
     "html": ExportChoice(FORMATS["html"].label, "html"),
     "csv": ExportChoice(FORMATS["csv"].label, "csv"),
+    "xlsx": ExportChoice(FORMATS["xlsx"].label, "xlsx"),
     "pack": ExportChoice(FORMATS["pack"].label, "pack"),
     "zip": ExportChoice(FORMATS["zip"].label, "zip"),
 }

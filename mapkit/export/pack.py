@@ -1,7 +1,7 @@
 """The briefing pack: one PDF (map page, then summary and the 10 worst and 10 best areas) and a ZIP set.
 
-The ZIP holds the map as PNG, the data as CSV with its source header, the summary as plain text and the PDF, so
-one file carries everything a briefing needs.
+The ZIP holds the map as PNG, the data as a tidy CSV with its CSVW metadata (sources, licence, method), the summary
+as plain text and the PDF, so one file carries everything a briefing needs.
 """
 
 from __future__ import annotations
@@ -47,9 +47,8 @@ from mapkit.export.wording import (
     worst_best,
 )
 from mapkit.specs.registry import registry
-from mapkit.analysis.ranking import rank_worst_first
+from mapkit.analysis.ranking import rank_in_region
 from mapkit.text.csvsafe import safe_text
-from mapkit.analysis.tables import indicator_csv
 
 TABLE_ROWS = 10
 TABLE_SIZE = 8.0
@@ -68,7 +67,7 @@ class Column:
 def ranked_areas(data: MapData) -> pd.DataFrame:
     """Areas with a figure, worst first, with their rank in the region (1 = worst)."""
     frame = summary_frame(data)
-    frame["rank_region"] = rank_worst_first(pd.to_numeric(frame["value"], errors="coerce"), data.spec.higher_is)
+    frame["rank_region"] = rank_in_region(frame["value"], frame.get("rank"), data.spec.higher_is)
     return frame.dropna(subset=["rank_region"]).sort_values(["rank_region", "name"], kind="stable")
 
 
@@ -333,32 +332,30 @@ def summary_text(data: MapData) -> str:
 
 
 def table_csv(data: MapData) -> bytes:
-    """The map's data: the indicator's CSV with its source header, or a bivariate map's table
-    (:func:`mapkit.analysis.versus_tables.versus_table`)."""
-    if data.versus is not None:
-        from mapkit.analysis.versus_tables import versus_table
-        from mapkit.text.csvsafe import csv_text
+    """The map's data as tidy CSV (:func:`mapkit.export.tidy.data_table`; a bivariate map's two measures per
+    area)."""
+    from mapkit.export.tidy import data_table
+    from mapkit.export.tidy_files import to_csv
 
-        return csv_text(versus_table(data)).encode("utf-8")
-    view = data.view
-    return indicator_csv(view.indicator, view.level, view.region, source_header=True).encode("utf-8")
+    return to_csv(data_table(data)).encode("utf-8")
 
 
 def pack_zip(data: MapData, options: FigureOptions = FigureOptions()) -> bytes:
     """PNG map, CSV data, summary text and the briefing PDF in one ZIP (deterministic entry order and dates)."""
     stem = file_stem(data)
+    from mapkit.export.tidy import data_table
+    from mapkit.export.tidy_files import table_files
+
     entries = {
         f"{stem}.png": save(map_figure(data, options).figure, "png", dpi=options.dpi),
-        f"{stem}.csv": table_csv(data),
+        **table_files(data_table(data), "csvw", stem),
         f"{stem}_summary.txt": summary_text(data.versus.x if data.versus else data).encode("utf-8"),
         f"{stem}_briefing.pdf": pack_pdf(data, options),
     }
     if data.overlays:
-        from mapkit.text.csvsafe import csv_text
-        from mapkit.export.schemes import scheme_note, scheme_table
+        from mapkit.export.schemes import schemes_tidy
 
-        schemes = scheme_table(data)
-        entries[f"{stem}_schemes.csv"] = csv_text(schemes, header_lines=[f"# {scheme_note(data)}\n"]).encode("utf-8")
+        entries.update(table_files(schemes_tidy(data), "csvw", f"{stem}_schemes"))
         from mapkit.export.scorecard_pages import pack_scorecards
         from mapkit.export.scorecards import scorecard_csv
 

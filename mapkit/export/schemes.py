@@ -16,8 +16,9 @@ from mapkit.analysis.nearby import catchment, population_near
 from mapkit.analysis.map_data import MapData
 from mapkit.data.status_dates import is_stale
 from mapkit.analysis.zones import residents_in_zone
+from mapkit.export.tidy import TidyTable
 
-__all__ = ["DISTANCE_KM", "scheme_table", "scheme_note"]
+__all__ = ["DISTANCE_KM", "scheme_table", "scheme_note", "schemes_tidy"]
 
 DISTANCE_KM = 1.0
 COLUMNS = ("Group", "Name", "Type", "Status", "Status text", "Status date", "Stale", "Residents", "Counted",
@@ -80,3 +81,36 @@ def scheme_note(data: MapData, *, distance_km: float = DISTANCE_KM) -> str:
     when = data.view.as_of or "today"
     return (f"Residents: points within {distance_km:g} km ({NEAR}); zones: {ZONE} Stale = status date over a "
             f"year before {when}. Sources as cited on each scheme; full URLs in the pack's schemes CSV.")
+
+
+def schemes_tidy(data: MapData, table: pd.DataFrame | None = None) -> TidyTable:
+    """The schemes in the tidy schema (the pack's schemes CSV): two rows per scheme, its residents and the share of
+    them in England's most deprived 20% of LSOAs, beside its status, date and source."""
+    from mapkit.export.tidy import Source, TidyTable, tidy_frame
+
+    table = scheme_table(data) if table is None else table
+    specs = overlay_specs()
+    base = pd.DataFrame({
+        "area_code": "", "area_name": table["Name"], "area_level": "scheme", "period": "Census 2021; IoD2025",
+        "scheme_group": table["Group"], "scheme_type": table["Type"], "scheme_status": table["Status"],
+        "status_text": table["Status text"], "status_date": table["Status date"], "stale": table["Stale"],
+        "counted": table["Counted"], "status_source": table["Source"], "source_url": table["Source URL"],
+        "source": "Office for National Statistics, Census 2021; MHCLG, English Indices of Deprivation 2025"})
+    residents = base.assign(indicator_id="residents", indicator="Residents near or in the scheme",
+                            value=table["Residents"], unit="people")
+    deprived = base.assign(indicator_id="residents_most_deprived_20pct",
+                           indicator="Residents in England's most deprived 20% of LSOAs",
+                           value=table["Most deprived 20% (%)"], unit="% of residents")
+    frame = pd.concat([residents, deprived]).sort_index(kind="stable")
+    when = data.view.as_of or "today"
+    return TidyTable(
+        name="schemes", title=f"Overlay schemes in {data.region_name}",
+        description=("The growth locations and transport schemes drawn on the map, with their status and who lives "
+                     "near or in each."),
+        frame=tidy_frame(frame),
+        sources=(*(Source(publisher="Project research", title=specs[o].label, vintage=specs[o].description,
+                          licence=specs[o].licence, attribution=specs[o].attribution) for o in data.overlays),
+                 Source.of("census2021"), Source.of("iod2025"), Source.of("ons_boundaries")),
+        method=scheme_note(data), caveats=("Residents are rounded to the nearest 10.",
+                                           f"Statuses as recorded by {when}: the research holds each scheme's "
+                                           "latest status, not its history."))

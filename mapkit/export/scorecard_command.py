@@ -12,7 +12,7 @@ from pathlib import Path
 from mapkit.analysis.nearby import DEFAULT_DISTANCE_KM
 from mapkit.data.products import ENGLAND
 from mapkit.errors import ParameterError
-from mapkit.files import write_atomic
+from mapkit.files import write_atomic, write_output
 from mapkit.specs.registry import overlay_declarations
 
 FORMATS = ("csv", "json")
@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
                            distance_km=args.distance, period=period)
         text = scorecard_csv(cards) if args.format == "csv" else scorecard_json(cards)
     if args.output is None:
-        sys.stdout.write(text)
+        write_output(text)
     else:
         write_atomic(args.output, text.encode("utf-8"))
         print(f"wrote {args.output}", file=sys.stderr)

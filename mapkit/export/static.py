@@ -130,14 +130,15 @@ def draw_map(ax: Axes, data: MapData, *, label_count: int = 0) -> carto.ScaleBar
     return bar
 
 
-def map_figure(data: MapData, options: FigureOptions = FigureOptions()) -> MapFigure:
-    """Draw the whole page for ``data``; the figure is ready for :func:`save`."""
+def map_figure(data: MapData, options: FigureOptions = FigureOptions(), *, heading: str | None = None) -> MapFigure:
+    """Draw the whole page for ``data``; the figure is ready for :func:`save`. ``heading`` replaces the title
+    (a user's own area names the page after itself)."""
     page = PAGES[options.page]
     with export_style():
         fig = Figure(figsize=options.figsize, dpi=options.dpi, facecolor="white")
         FigureCanvasAgg(fig)
         text_width = page.width - 2 * MARGIN
-        top = _draw_text_block(fig, wrap(title(data), text_width, TITLE_SIZE, bold=True), x=MARGIN,
+        top = _draw_text_block(fig, wrap(heading or title(data), text_width, TITLE_SIZE, bold=True), x=MARGIN,
                                top=page.height - MARGIN, fontsize=TITLE_SIZE, colour=carto.INK, weight="bold")
         top = _draw_text_block(fig, wrap(subtitle(data), text_width, SUBTITLE_SIZE), x=MARGIN, top=top - 0.04,
                                fontsize=SUBTITLE_SIZE, colour="#333333")

@@ -15,10 +15,10 @@ import pandas as pd
 from mapkit.web.encode import PARENT_NAME_COLUMN
 from mapkit.data.products import ENGLAND, indicator_table
 from mapkit.analysis.map_data import MapData
-from mapkit.export.wording import VALUE_WORDS, in_sentence, is_deprivation, place, plural, singular, worst_best
+from mapkit.export.wording import VALUE_WORDS, in_sentence, place, plural, singular, worst_best
 from mapkit.specs.registry import IndicatorSpec
 from mapkit.analysis.ranking import rank_worst_first
-from mapkit.text.ranks import RANK_HINT
+from mapkit.text import ranks
 
 @dataclasses.dataclass(frozen=True)
 class SummaryContext:
@@ -157,7 +157,7 @@ def summary_sentences(frame: pd.DataFrame, spec: IndicatorSpec, ctx: SummaryCont
 def summary_context(data: MapData) -> SummaryContext:
     """The wording and England figures of a prepared map."""
     worst, best = worst_best(data)
-    rank_hint = f"1 = {worst}" if is_deprivation(data) else RANK_HINT[data.spec.higher_is]
+    rank_hint = ranks.rank_hint(data.spec)
     national = pd.to_numeric(indicator_table(data.view.indicator, data.view.level)["value"], errors="coerce").dropna()
     comparable = data.view.region != ENGLAND and len(national) > 0
     return SummaryContext(place=place(data.region_name, data.region_kind), singular=singular(data.view.level),

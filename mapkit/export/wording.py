@@ -9,15 +9,15 @@ from __future__ import annotations
 from mapkit.specs.classes import COMPARES, SCHEMES
 from mapkit.analysis.map_data import MapData
 from mapkit.specs.registry import overlay_specs, registry
+from mapkit.text.wording import series_notes
 from mapkit.text.wording import singular_label as singular
 from mapkit.text.wording import source_statement
 
-DEPRIVATION_SOURCES: frozenset[str] = frozenset({"iod2025"})
-"""Sources whose rank 1 means "most deprived" (the Indices of Deprivation); others say "highest" or "lowest"."""
+from mapkit.text import ranks
+from mapkit.text.ranks import VALUE_WORDS
 
-VALUE_WORDS: dict[str, tuple[str, str]] = {"worse": ("highest", "lowest"), "better": ("lowest", "highest"),
-                                           "neutral": ("highest", "lowest")}
-"""Per ``higher_is``: the value word for the worst-ranked (rank 1) and the best-ranked end of an indicator."""
+__all__ = ["VALUE_WORDS", "in_sentence", "is_deprivation", "parent_levels", "place", "place_title", "plural",
+           "reference_note", "singular", "source_lines", "subtitle", "title", "worst_best"]
 
 PLACE_PATTERNS: dict[str, tuple[str, str]] = {
     "england": ("{name}", "{name}"),
@@ -47,14 +47,13 @@ def in_sentence(label: str) -> str:
 
 
 def is_deprivation(data: MapData) -> bool:
-    return data.spec.source in DEPRIVATION_SOURCES
+    """True when the map's rank 1 reads "most deprived" (:func:`mapkit.text.ranks.is_deprivation`)."""
+    return ranks.is_deprivation(data.spec)
 
 
 def worst_best(data: MapData) -> tuple[str, str]:
     """How the two ends read: ("most deprived", "least deprived") or e.g. ("highest", "lowest")."""
-    if is_deprivation(data):
-        return "most deprived", "least deprived"
-    return VALUE_WORDS[data.spec.higher_is]
+    return ranks.rank_ends(data.spec)
 
 
 def _when(year: int | None, change: tuple[int, int] | None) -> str:
@@ -92,7 +91,8 @@ def reference_note(data: MapData) -> str:
 
 
 def source_lines(data: MapData) -> list[str]:
-    """Every source, vintage and licence line the map needs: indicator, boundaries, each overlay shown."""
+    """Every source, vintage and licence line the map needs: indicator, boundaries, ONS's notes on the indicator's
+    time series (if it has one), each overlay shown."""
     reg = registry()
     source = reg.sources[data.spec.source]
     boundary_key = reg.boundary(data.view.level).source.partition(".")[0]
@@ -108,6 +108,10 @@ def source_lines(data: MapData) -> list[str]:
     lines.append(f"Boundaries: {boundaries.title}, {vintages}. {boundaries.attribution}")
     if data.view.layout == "hex":
         lines.append(f"{source_statement('hexmaps')}.")
+    shown = [data.view.indicator] + ([data.versus.y.view.indicator] if data.versus is not None else [])
+    for series in dict.fromkeys(reg.series_for(i) for i in shown):
+        if series is not None:  # ONS's caveats travel with its series, on the map page as in the data's metadata
+            lines.append(" ".join(series_notes(series)))
     specs = overlay_specs()
     for overlay_id in data.overlays:
         spec = specs[overlay_id]

@@ -40,7 +40,7 @@ from mapkit.specs.registry import LEVELS, registry
 from mapkit.analysis.map_data import prepare
 from mapkit.view import DEFAULT, View, default_indicator, indicators_for, levels_for
 from mapkit import web
-from mapkit.web.choropleth import area_style, choropleth_parts, map_text, outline_style
+from mapkit.web.choropleth import area_style, choropleth_parts, map_text, outline_style, versus_parts
 from mapkit.web.elements import area_options
 from mapkit.web.encode import (PARENT_NAME_COLUMN, GeometryPayload, area_geometry, outline_geometry,
                                script_json)
@@ -48,6 +48,7 @@ from mapkit.web.geometry_files import write_geometry
 from mapkit.web.hexmap import hex_credit, hex_geometry, hex_label_points, hex_outlines, note_html
 from mapkit.data.hexes import hex_problem
 from mapkit.text.wording import level_label, region_label, source_statement
+from mapkit.publish.api import ApiReport, write_api
 
 MARK = ".mapkit-site"
 """File that marks a folder as a site written here: only such a folder (or an empty one) is replaced."""
@@ -66,6 +67,7 @@ class SiteReport:
     files: int
     bytes: int
     skipped: tuple[str, ...]
+    api: ApiReport | None = None
 
 
 def default_regions() -> list[str]:
@@ -181,16 +183,14 @@ def _versus_entries(site: Path, region: str, level: str, geometry: GeometryPaylo
     """The view's bivariate maps: the level's default pair (:data:`mapkit.specs.bivariate.DEFAULT_PAIRS`), each
     one content-hashed file of per-area arrays and legend like an indicator's (:func:`mapkit.web.bivariate
     .versus_parts`)."""
-    from mapkit.analysis.versus import Versus, with_versus
     from mapkit.specs.bivariate import DEFAULT_PAIRS
-    from mapkit.web.bivariate import versus_parts
 
     pair = DEFAULT_PAIRS.get(level)
     if pair is None:
         return []
     try:
-        data = with_versus(prepare(View(region=region, level=level, indicator=pair.indicator)),
-                           Versus(indicator=pair.versus, change=pair.versus_change))
+        data = prepare(View(region=region, level=level, indicator=pair.indicator, versus=pair.versus,
+                            versus_change=pair.versus_change))
     except MapkitError as exc:
         skipped.append(f"{region_label(region)}, {level}, {pair.indicator} against {pair.versus}: {exc}")
         return []
@@ -230,9 +230,11 @@ def _ref(payload: GeometryPayload, name: str) -> dict[str, Any]:
 
 
 def build_site(site: Path, views: Sequence[tuple[str, str]], *, log: Callable[[str], None] = lambda _: None,
-               today: dt.date | None = None) -> tuple[int, list[str]]:
-    """Write the site's files into the empty folder ``site``; return the number of indicator maps and what was
-    left out (with the reason)."""
+               today: dt.date | None = None, api: bool = True,
+               api_levels: Sequence[str] | None = None) -> tuple[int, list[str], ApiReport | None]:
+    """Write the site's files into the empty folder ``site`` (with the static API, :mod:`mapkit.publish.api`, unless
+    ``api`` is false; ``api_levels`` keeps only those levels in it); return the number of indicator maps, what was
+    left out (with the reason) and the API's report."""
     (site / "data").mkdir(parents=True)
     (site / "assets").mkdir()
     skipped: list[str] = []
@@ -273,7 +275,11 @@ def build_site(site: Path, views: Sequence[tuple[str, str]], *, log: Callable[[s
     (site / "index.html").write_text(text, encoding="utf-8")
     (site / MARK).write_text("Written by python -m mapkit publish; the folder is replaced on the next publish.\n",
                              encoding="utf-8")
-    return sum(len(v["data"]) for v in manifest["views"].values()), skipped
+    report = None
+    if api:
+        report = write_api(site, {(v["region"], v["level"]): list(v["data"]) for v in manifest["views"].values()
+                                  if api_levels is None or v["level"] in api_levels}, log=log, today=today)
+    return sum(len(v["data"]) for v in manifest["views"].values()), skipped, report
 
 
 MANIFEST = re.compile(r'<script type="application/json" id="mapkit-manifest">(.*?)</script>', re.S)
@@ -296,7 +302,8 @@ def _check_out(out: Path) -> None:
 
 
 def publish(out: Path, *, regions: Sequence[str] | None = None, levels: Sequence[str] | None = None,
-            log: Callable[[str], None] = lambda _: None) -> SiteReport:
+            log: Callable[[str], None] = lambda _: None, api: bool = True,
+            api_levels: Sequence[str] | None = None) -> SiteReport:
     """Write the static site to ``out`` (created, or replaced if it is an earlier site), whole or not at all.
 
     Parameters
@@ -309,6 +316,10 @@ def publish(out: Path, *, regions: Sequence[str] | None = None, levels: Sequence
         Levels to publish where a region offers them (default: all it offers).
     log
         Receives a line per view written.
+    api
+        Write the static API (``api/v1``, docs/api.md) beside the maps.
+    api_levels
+        Levels the API holds (default: every level published); England's LSOAs are most of its size.
 
     Raises
     ------
@@ -330,7 +341,7 @@ def publish(out: Path, *, regions: Sequence[str] | None = None, levels: Sequence
     old = None
     try:
         site = staging / "site"
-        maps, skipped = build_site(site, views, log=log)
+        maps, skipped, api_report = build_site(site, views, log=log, api=api, api_levels=api_levels)
         if out.exists():
             old = staging / "old"
             os.replace(out, old)
@@ -346,4 +357,4 @@ def publish(out: Path, *, regions: Sequence[str] | None = None, levels: Sequence
     shutil.rmtree(staging, ignore_errors=True)
     files = [p for p in out.rglob("*") if p.is_file()]
     return SiteReport(out=out, views=len(views), maps=maps, files=len(files),
-                      bytes=sum(p.stat().st_size for p in files), skipped=tuple(skipped))
+                      bytes=sum(p.stat().st_size for p in files), skipped=tuple(skipped), api=api_report)

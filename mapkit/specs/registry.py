@@ -133,6 +133,10 @@ class IndicatorSpec:
     national_deciles: bool = False
     series: str = ""
     """Id of the ONS time series (``layers/series.toml``) whose latest year this indicator is, or empty."""
+    decimals: int | None = None
+    """Decimal places the publisher gives this measure (MHCLG's File 10, ONS's Census tables): tables and the API
+    write values rounded to them. ``None`` for an indicator with a ``series``, whose places are ONS's
+    (:func:`mapkit.data.series.written_decimals`)."""
 
     def __post_init__(self) -> None:
         fields = ("label", "theme", "description", "unit", "number_format", "higher_is", "levels",
@@ -152,6 +156,10 @@ class IndicatorSpec:
         unknown = [lvl for lvl in self.levels if lvl not in LEVELS]
         if unknown:
             raise SpecError(f"Indicator {self.id!r}: unknown level(s) {unknown}; use {', '.join(LEVELS)}.")
+        if self.decimals is not None and (isinstance(self.decimals, bool) or not isinstance(self.decimals, int)
+                                          or not 0 <= self.decimals <= 6):
+            raise SpecError(f"Indicator {self.id!r}: decimals is {self.decimals!r}; use a whole number from 0 to 6 "
+                            "(the decimal places the publisher gives the measure).")
         try:
             self.number_format.format(1.5)
         except (ValueError, IndexError, KeyError) as exc:

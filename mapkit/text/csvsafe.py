@@ -27,23 +27,36 @@ def neutralise(value: Any) -> Any:
     return value
 
 
+def _text_columns(frame: pd.DataFrame) -> list[str]:
+    return [c for c in frame.columns
+            if not (pd.api.types.is_numeric_dtype(frame[c]) or pd.api.types.is_bool_dtype(frame[c]))]
+
+
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` with every text cell neutralised (numeric columns untouched)."""
+    """A copy of ``frame`` with every text cell neutralised (numeric columns untouched; a number in a text
+    column is left as it is)."""
     out = frame.copy()
-    for column in out.columns:
-        if not (pd.api.types.is_numeric_dtype(out[column]) or pd.api.types.is_bool_dtype(out[column])):
-            out[column] = out[column].map(neutralise)
+    for column in _text_columns(out):
+        cells = out[column].astype("object")
+        formula = cells.str.startswith(FORMULA_START, na=False)  # False for anything that is not text
+        if formula.any():
+            cells = cells.where(~formula, "'" + cells.where(formula, ""))
+        out[column] = cells
     out.columns = [neutralise(c) for c in out.columns]
     return out
 
 
-def csv_text(frame: pd.DataFrame, *, header_lines: Iterable[str] = ()) -> str:
-    """``frame`` as CSV text (no index, ``\\n`` line ends), after ``header_lines`` (e.g. ``# source``) if any."""
+def csv_text(frame: pd.DataFrame, *, header_lines: Iterable[str] = (), float_format: str | None = None) -> str:
+    """``frame`` as CSV text (no index, ``\\n`` line ends), after ``header_lines`` (e.g. ``# source``) if any;
+    ``float_format`` (e.g. ``"%.15g"``) writes floats with it (``258370`` rather than ``258370.0``)."""
     buffer = io.StringIO()
     for line in header_lines:
         buffer.write(safe_text(line))
     safe = safe_frame(frame)
-    safe.to_csv(buffer, index=False, lineterminator="\n", quoting=_quoting(v for c in safe for v in safe[c]))
+    carriage = any(safe[c].astype("object").str.contains("\r", regex=False, na=False).any()
+                   for c in _text_columns(safe)) or any("\r" in str(c) for c in safe.columns)
+    safe.to_csv(buffer, index=False, lineterminator="\n",
+                quoting=csv.QUOTE_NONNUMERIC if carriage else csv.QUOTE_MINIMAL, float_format=float_format)
     return buffer.getvalue()
 
 

@@ -82,7 +82,8 @@ keyboard-only test of the main tasks. We know some parts are not fully accessibl
 - the outlines marking compared and similar areas (blue, pink) can be hard to see on some colours; the areas
   they mark are listed as text in the Compare areas tab and the profile;
 - Streamlit's file upload box has a minor issue in its markup that we cannot change; the remaining moderate and
-  minor findings of the automated test are listed in the project's docs/accessibility.md;
+  minor findings of the automated test are listed in the accessibility notes published with the
+  project's source code;
 - the basemap tiles come from third parties and are decoration: the map is readable without them.
 
 ### Feedback and contact information

@@ -14,12 +14,25 @@ from urllib.parse import urlsplit
 
 LINK_SCHEMES: tuple[str, ...] = ("http", "https")
 _JS_TEMPLATE = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+"""Invisible characters that change the direction of the text after them: the Arabic letter mark, the left-to-right
+and right-to-left marks, embeddings and overrides (U+202A-U+202E) and isolates (U+2066-U+2069)."""
+_NO_BIDI = str.maketrans(dict.fromkeys(BIDI_CONTROLS))
+
+
+def without_bidi_controls(value: object) -> str:
+    """``value`` as text without :data:`BIDI_CONTROLS`, so that an outside name (an upload's, a file's) cannot
+    reverse or reorder the text shown after it: "report\u202egpj.exe" would show as "reportexe.jpg".
+
+    Every display of outside text goes through here: :func:`escape` for HTML, and the app's Markdown for names.
+    """
+    return ("" if value is None else str(value)).translate(_NO_BIDI)
 
 
 def escape(value: object) -> str:
-    """``value`` as text that is inert in HTML, in an HTML attribute and inside a JS template literal."""
-    text = "" if value is None else str(value)
-    return html.escape(text, quote=True).translate(_JS_TEMPLATE)
+    """``value`` as text that is inert in HTML, in an HTML attribute and inside a JS template literal, without
+    direction controls (:func:`without_bidi_controls`)."""
+    return html.escape(without_bidi_controls(value), quote=True).translate(_JS_TEMPLATE)
 
 
 def safe_url(url: object) -> str | None:
@@ -75,5 +88,6 @@ def table(rows: Iterable[tuple[str, str]]) -> str:
 
 
 def markdown_text(text: str) -> str:
-    """Text shown literally by Streamlit's Markdown: a file name cannot become a link, markup or a formula."""
-    return re.sub(r"([\\`*_\[\]<>#|~$])", r"\\\1", text)
+    """Text shown literally by Streamlit's Markdown: a file name cannot become a link, markup or a formula, nor
+    reorder the text after it (:func:`without_bidi_controls`)."""
+    return re.sub(r"([\\`*_\[\]<>#|~$])", r"\\\1", without_bidi_controls(text))

@@ -1,31 +1,71 @@
-"""How ranks, deciles and colours read, per ``higher_is``: one convention everywhere, rank 1 and decile 1 = worst.
+"""How ranks, deciles and colours read: one wording per indicator, composed here and nowhere else.
 
-"Worst" follows the indicator's ``higher_is`` flag: the highest value where higher is worse, the lowest where
-higher is better. This matches MHCLG's "1 = most deprived". Neutral indicators (sizes, such as population) are
-ranked 1 = highest and are never called worse or better: the wording below is the one place that says so.
+Rank 1 and decile 1 are the same end everywhere (the convention of :mod:`mapkit.analysis.ranking`). How that end is
+named depends on the indicator, never on the page: "1 = most deprived" for the Indices of Deprivation (MHCLG's own
+words), else the value it holds, "1 = highest" (higher is worse, or a size) or "1 = lowest" (higher is better).
+Neutral indicators (sizes, such as population) are never called worse or better.
 """
 
 from __future__ import annotations
+
+from typing import Protocol
 
 import pandas as pd
 
 from mapkit.specs.registry import registry
 
+DEPRIVATION_SOURCES: frozenset[str] = frozenset({"iod2025"})
+"""Sources whose rank 1 reads "most deprived" (the Indices of Deprivation)."""
+VALUE_WORDS: dict[str, tuple[str, str]] = {"worse": ("highest", "lowest"), "better": ("lowest", "highest"),
+                                           "neutral": ("highest", "lowest")}
+"""Per ``higher_is``: the value at rank 1 and at the other end."""
 RANK_HINT: dict[str, str] = {"worse": "1 = highest", "better": "1 = lowest", "neutral": "1 = highest"}
-"""What rank 1 is, in values, per ``higher_is``."""
+"""What rank 1 is, in values, per ``higher_is`` (for an indicator use :func:`rank_hint`)."""
 RANK_ONE: dict[str, str] = {"worse": "worst", "better": "worst", "neutral": "highest"}
-"""How rank 1 and decile 1 read per ``higher_is``: "Rank 1 = worst", "decile 1 = highest 10%"."""
+"""Kept for the app until its rank wording moves to :func:`rank_one` (issue 26, phase B)."""
 DARKER: dict[str, str] = {"worse": "Darker = higher = worse", "better": "Darker = lower = worse",
                           "neutral": "Darker = higher"}
 """The legend's colour key per ``higher_is`` (neutral: a size, not better or worse)."""
 
 
+class Ranked(Protocol):
+    """What the wording needs of an indicator (an :class:`mapkit.specs.registry.IndicatorSpec`)."""
 
-def rank_rule(higher_is: str) -> str:
-    """The rank and decile convention of one indicator, for a table key or a CSV header."""
-    if higher_is == "neutral":
-        return "rank 1 = highest; decile 1 = highest 10% of England (a size, not a performance measure)"
-    return "rank 1 = worst (most deprived, or lowest where higher is better); decile 1 = worst 10% of England"
+    source: str
+    higher_is: str
+
+
+def is_deprivation(spec: Ranked) -> bool:
+    """True for an Indices of Deprivation measure, whose rank 1 is "most deprived"."""
+    return spec.source in DEPRIVATION_SOURCES and spec.higher_is == "worse"
+
+
+def rank_ends(spec: Ranked) -> tuple[str, str]:
+    """How the two ends of an indicator read: ("most deprived", "least deprived") or e.g. ("highest", "lowest")."""
+    if is_deprivation(spec):
+        return "most deprived", "least deprived"
+    return VALUE_WORDS[spec.higher_is]
+
+
+def rank_one(spec: Ranked) -> str:
+    """What rank 1 and decile 1 are: "most deprived", "highest" or "lowest"."""
+    return rank_ends(spec)[0]
+
+
+def rank_hint(spec: Ranked) -> str:
+    """"1 = most deprived", "1 = highest" or "1 = lowest"."""
+    return f"1 = {rank_one(spec)}"
+
+
+def decile_hint(spec: Ranked, plural: str) -> str:
+    """"1 = most deprived 10% of wards in England"."""
+    return f"1 = {rank_one(spec)} 10% of {plural} in England"
+
+
+def rank_rule(spec: Ranked, plural: str = "areas") -> str:
+    """The rank and decile convention of one indicator, as a sentence for a table's notes or a key."""
+    size = " (a size, not a performance measure)" if spec.higher_is == "neutral" else ""
+    return (f"Rank 1 = {rank_one(spec)}; decile 1 = the {rank_one(spec)} 10% of England's {plural}{size}.")
 
 
 DIVERGING_KEY: dict[str, str] = {
@@ -62,9 +102,12 @@ def neutral_key(table: pd.DataFrame) -> str:
 
 
 def position_key(table: pd.DataFrame) -> str:
-    """What 100 and 0 mean on the profile's position chart."""
-    labels = neutral_labels(table)
-    if len(labels) == len(table):
-        return "100 = highest, 0 = lowest"
-    key = "100 = worst, 0 = best"
-    return f"{key}; for {', '.join(labels)}: 100 = highest" if labels else key
+    """What 100 and 0 mean on a position chart of a profile's rows (columns ``indicator``, ``label``; 100 = rank 1
+    in England): "100 = most deprived, 0 = least deprived", or per group of indicators where their ends differ."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for indicator, label in zip(table["indicator"], table["label"]):
+        groups.setdefault(rank_ends(registry().indicator(indicator)), []).append(str(label))
+    if len(groups) == 1:
+        (top, bottom), = groups
+        return f"100 = {top}, 0 = {bottom}"
+    return "; ".join(f"100 = {top} for {', '.join(names)}" for (top, _), names in groups.items())

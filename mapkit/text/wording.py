@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from mapkit.data.products import region_name, regions
-from mapkit.specs.registry import IndicatorSpec, overlay_specs, registry
+from mapkit.specs.registry import IndicatorSpec, SeriesSpec, overlay_specs, registry
 from mapkit.specs.palettes import DEFAULT as DEFAULT_PALETTE
 from mapkit.specs.palettes import PALETTES
 
@@ -126,7 +126,6 @@ def table_number_format(number_format: str) -> str | None:
     return None
 
 
-
 def hex_note(level: str, region: str) -> str:
     """What a hex map of ``level`` in ``region`` is, for its reader: one equal hexagon per area, who placed them,
     and how many neighbouring areas stay side by side (from the build report; left out when it has no figure)."""
@@ -166,3 +165,55 @@ def singular_label(level: str) -> str:
     """One area of ``level`` inside a sentence: "ward", "district", "LSOA (neighbourhood)"."""
     label = registry().boundary(level).label
     return label if label[:2].isupper() else label[0].lower() + label[1:]
+
+
+def publisher_short(publisher: str) -> str:
+    """A publisher's abbreviation when its name ends with one in brackets ("... (MHCLG)"), else the name."""
+    match = re.search(r"\(([^()]+)\)\s*$", publisher)
+    return match.group(1) if match else publisher
+
+
+def tooltip_unit(spec: IndicatorSpec) -> str:
+    """The unit after a formatted value in the tooltip: "9.1%" reads on as "of people"; "%" adds nothing."""
+    if spec.unit_kind == "percent":
+        return spec.unit.removeprefix("%").strip()
+    return spec.unit
+
+
+_MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
+
+
+def series_caveats(spec: SeriesSpec, *, markdown: bool = False) -> list[str]:
+    """ONS's caveats on a series (``caveats`` in ``layers/series.toml``, ONS's own words), one paragraph each.
+
+    ONS writes links in Markdown; as plain text (CSV, XLSX, PDF footers) a link becomes "text (address)". The
+    note on revisions since an earlier snapshot is ours, not ONS's: see :func:`series_notes`.
+    """
+    paragraphs = [p.strip() for p in spec.caveats.split("\n\n") if p.strip()]
+    if not markdown:
+        paragraphs = [_MARKDOWN_LINK.sub(r"\1 (\2)", p) for p in paragraphs]
+    return paragraphs
+
+
+def series_caveat_heading(spec: SeriesSpec) -> str:
+    """The line that introduces :func:`series_caveats` wherever the series is shown."""
+    return f"Notes from {registry().sources[spec.source].publisher} on this series (release of {spec.release_date}):"
+
+
+def series_notes(spec: SeriesSpec, *, markdown: bool = False) -> list[str]:
+    """Every note a series carries: ONS's caveats under their heading, then our note on revisions (for the About
+    sheet of a download, a CSVW file, a page's footnotes and, as Markdown with ONS's links, beside the series on
+    screen)."""
+    caveats = series_caveats(spec, markdown=markdown)
+    lines = [series_caveat_heading(spec), *caveats] if caveats else []
+    if spec.experimental:
+        lines.append("ONS publishes this series as official statistics in development.")
+    if spec.revision_note:
+        lines.append(f"Revisions: {spec.revision_note}")
+    return lines
+
+
+def median_heading(plural: str, region_name: str = "England") -> str:
+    """The one name of a median of areas: "Median of England's wards", or "Median of wards in West Midlands" for a
+    region (a page whose region is England shows England's median once, not as a second column)."""
+    return f"Median of England's {plural}" if region_name == "England" else f"Median of {plural} in {region_name}"

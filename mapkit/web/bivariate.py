@@ -1,9 +1,9 @@
-"""The web map of two measures: the areas coloured by their cell of a 3 x 3 grid, a 2-D legend, tooltips with both.
+"""What the web map of two measures adds to a choropleth: the per-area ``versus`` block and the 2-D legend.
 
-A bivariate :class:`~mapkit.analysis.map_data.MapData` (:func:`mapkit.analysis.versus.with_versus`) has the nine
-cells as its classes and the bivariate palette as its colours, so the areas are drawn by the same canvas layer as
-any choropleth, on whatever geometry it is given (the areas' own, or a hex layout's: :func:`versus_parts` takes any
-:class:`~mapkit.web.encode.GeometryPayload`). The per-area arrays gain a ``versus`` block (the second measure's
+A bivariate :class:`~mapkit.analysis.map_data.MapData` (a view with ``versus``) has the nine cells as its classes
+and the bivariate palette as its colours, so the areas are drawn by the same canvas layer as any choropleth, on
+whatever geometry it is given (the areas' own, or a hex layout's: :func:`mapkit.web.choropleth.versus_parts` takes
+any :class:`~mapkit.web.encode.GeometryPayload`). The per-area arrays gain a ``versus`` block (the second measure's
 values, ranks and source, and the cells' names), which the tooltip and the keyboard announcement read
 (``mapkit/web/static/areas.js``). Every text is escaped here.
 """
@@ -13,17 +13,13 @@ from __future__ import annotations
 import html
 from typing import Any
 
-import folium
 import pandas as pd
 
 from mapkit.analysis.map_data import MapData
 from mapkit.specs.bivariate import TERTILES, cell_index, cell_of, ink_on
 from mapkit.text.bivariate import ARROW_X, ARROW_Y, cell_code
 from mapkit.text.ranks import RANK_HINT
-from mapkit.web.choropleth import (MapText, area_style, choropleth_data, map_text, publisher_short,
-                                   tooltip_unit)
-from mapkit.web.elements import AreaLayer, Legend
-from mapkit.web.encode import GeometryPayload
+from mapkit.text.wording import publisher_short, tooltip_unit
 from mapkit.specs.registry import registry
 
 CELL_PX = 34
@@ -70,7 +66,8 @@ def legend_svg(data: MapData) -> str:
             ink = ink_on(data.colours[i])
             parts.append(f"<rect x='{px}' y='{py}' width='{CELL_PX}' height='{CELL_PX}' fill='{e(data.colours[i])}' "
                          f"stroke='#ffffff' stroke-width='1'><title>{e(versus.cell_names[i])}: {n:,}</title></rect>"
-                         f"<text x='{px + CELL_PX / 2}' y='{py + CELL_PX / 2 + 4}' text-anchor='middle' "
+                         f"<text class='mapkit-cell-count' x='{px + CELL_PX / 2}' y='{py + CELL_PX / 2 + 4}' "
+                         "text-anchor='middle' "
                          f"font-size='11' fill='{ink}'>{n:,}</text>")
             described.append(f"{versus.cell_names[i]} ({cell_code(x, y)}): {n:,}")
     x_fmt, y_fmt = versus.x.spec.format_value, versus.y.spec.format_value
@@ -91,13 +88,14 @@ def legend_svg(data: MapData) -> str:
             + "".join(parts) + "</svg>")
 
 
-def versus_legend_html(data: MapData, text: MapText) -> str:
+def versus_legend_html(data: MapData, *, source_short: str, source_licence: str) -> str:
     """The bivariate legend: both measures with their units, the 3 x 3 key, the first measure's direction under
-    it, no data, what the thirds were cut from, the correlation, and both sources with the palette's."""
+    it, no data, what the thirds were cut from, the correlation, and both sources with the palette's
+    (``source_short`` and ``source_licence``: the first measure's, as on its own map)."""
     e = html.escape
     versus = data.versus
     x, y = versus.x.spec, versus.y.spec
-    sources = f"{x.period}. Source: {text.source_short}. {text.source_licence}."
+    sources = f"{x.period}. Source: {source_short}. {source_licence}."
     second = registry().sources[y.source]
     sources += f" {y.label}: {y.period}. Source: {publisher_short(second.publisher)}, {second.title}. {second.licence}."
     swatch = "display:inline-block;width:14px;height:11px;margin-right:5px;vertical-align:-1px"
@@ -118,28 +116,3 @@ def versus_legend_html(data: MapData, text: MapText) -> str:
         f"<div style='color:#555;margin-top:2px;font-size:10px'>{e(sources)} {e(versus.palette.source)}.</div>"
         "</details>"
     )
-
-
-def versus_parts(data: MapData, geometry: GeometryPayload, text: MapText, *,
-                 selected: str | None = None) -> tuple[dict[str, Any], str]:
-    """What the browser needs to draw a bivariate map on ``geometry`` (any encoded areas: the map's or a hex
-    layout's): the per-area arrays with their ``versus`` block, and the legend markup."""
-    no_data = data.versus.palette.no_data
-    arrays = choropleth_data(data.frame, data.spec, data.classification, data.colours, no_data, text,
-                             order=geometry.codes, selected=selected)
-    arrays["versus"] = versus_arrays(data, geometry.codes)
-    return arrays, versus_legend_html(data, text)
-
-
-def versus_group(data: MapData, geometry: GeometryPayload, *, selected: str | None = None, attribution: str = "",
-                 url: str | None = None) -> folium.FeatureGroup:
-    """The bivariate map as a feature group holding the areas and the 2-D legend (as
-    :func:`mapkit.web.choropleth.choropleth_group` for one measure)."""
-    text = map_text(data.spec, data.view.level, data.region_name)
-    arrays, legend = versus_parts(data, geometry, text, selected=selected)
-    label = f"{data.spec.label} and {data.versus.y.spec.label}"
-    group = folium.FeatureGroup(name=f"{label} ({text.level_plural})", overlay=True, control=True)
-    AreaLayer(geometry, data=arrays, style=area_style(geometry), attribution=attribution, name=label,
-              url=url).add_to(group)
-    Legend(legend).add_to(group)
-    return group

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import dataclasses
 import html
-import re
 from typing import Any, Callable, Iterable, Literal, Sequence
 
 import folium
@@ -40,15 +39,17 @@ from mapkit.specs.registry import IndicatorSpec, registry
 from mapkit.specs.palettes import NoDataStyle, Ramp, class_colours
 from mapkit.data.postcodes import lookup
 from mapkit.analysis.map_data import MapData, prepare
-from mapkit.analysis.ranking import rank_worst_first
-from mapkit.text.ranks import RANK_HINT, RANK_ONE, colour_key
+from mapkit.analysis.ranking import rank_in_region
+from mapkit.text.ranks import colour_key, decile_hint, rank_hint, rank_one
 from mapkit.view import View
 from mapkit.web.elements import (AREA_LINE, AREA_LINE_DENSE, AreaLayer, FitRegion, FocusWithoutScroll, Legend, MapStyle,
                                  stable_ids, tile_layer)
 from mapkit.web.encode import (PARENT_OUTLINE, GeometryPayload, area_geometry, display_text, encode_geometry,
                                outline_geometry)
 from mapkit.web import hexmap
+from mapkit.web.bivariate import versus_arrays, versus_legend_html
 from mapkit.web.marker import postcode_layer
+from mapkit.text.wording import publisher_short, tooltip_unit
 
 OUTLINE_STYLE = {"color": "#1a1a1a", "weight": 1.6, "opacity": 0.9, "fill": False}
 OUTLINE_STYLE_DENSE = {"color": "#1a1a1a", "weight": 0.8, "opacity": 0.8, "fill": False}
@@ -85,19 +86,6 @@ def map_text(spec: IndicatorSpec, level: str, region_label: str) -> MapText:
                    source_licence=source.licence)
 
 
-def publisher_short(publisher: str) -> str:
-    """A publisher's abbreviation when its name ends with one in brackets ("... (MHCLG)"), else the name."""
-    match = re.search(r"\(([^()]+)\)\s*$", publisher)
-    return match.group(1) if match else publisher
-
-
-def tooltip_unit(spec: IndicatorSpec) -> str:
-    """The unit after a formatted value in the tooltip: "9.1%" reads on as "of people"; "%" adds nothing."""
-    if spec.unit_kind == "percent":
-        return spec.unit.removeprefix("%").strip()
-    return spec.unit
-
-
 def _int_or_none(value: Any) -> int | None:
     return None if pd.isna(value) else int(value)
 
@@ -120,7 +108,8 @@ def choropleth_data(frame: pd.DataFrame, spec: IndicatorSpec, classification: Cl
         "decile": frame["decile"].to_numpy() if "decile" in frame else np.nan,
         "note": frame["note"].to_numpy() if "note" in frame else "",
     }, index=pd.Index(frame["code"].astype(str), name="code"))
-    table["rank_region"] = rank_worst_first(table["value"], spec.higher_is)
+    table["rank_region"] = rank_in_region(table["value"], table["rank"] if "rank" in frame else None,
+                                          spec.higher_is)
     table = table.reindex(list(order))
     table["cls"] = table["cls"].fillna(NO_DATA).astype(int)
     notes = [""]
@@ -138,8 +127,8 @@ def choropleth_data(frame: pd.DataFrame, spec: IndicatorSpec, classification: Cl
         "label": html.escape(spec.label),
         "unit": html.escape(tooltip_unit(spec)),
         "regionLabel": html.escape(text.region_label),
-        "rankHint": html.escape(RANK_HINT[spec.higher_is]),
-        "decileHint": html.escape(f"1 = {RANK_ONE[spec.higher_is]} 10% of {text.level_plural} in England"),
+        "rankHint": html.escape(rank_hint(spec)),
+        "decileHint": html.escape(decile_hint(spec, text.level_plural)),
         "source": html.escape(f"Source: {text.source_short}; {spec.period}"),
         "nRegion": int(table["value"].notna().sum()),
         "nEngland": None if pd.isna(n_england) else int(n_england),
@@ -169,7 +158,7 @@ def legend_html(spec: IndicatorSpec, classification: Classification, colours: Se
     key = colour_key(spec.higher_is, classification.centre_label)
     deciles = classification.scheme == "national_deciles"
     if deciles:
-        how = f"National decile (1 = {RANK_ONE[spec.higher_is]} 10%) among {classification.reference}"
+        how = f"National decile (1 = {rank_one(spec)} 10%) among {classification.reference}"
     else:
         how = f"{SCHEMES[classification.scheme].label}; breaks from {classification.reference}"
     counts = classification.counts
@@ -248,6 +237,31 @@ def choropleth_parts(frame: pd.DataFrame, spec: IndicatorSpec, classification: C
     data = choropleth_data(frame, spec, classification, colours, ramp.no_data, text, order=geometry.codes,
                            selected=selected)
     return data, legend_html(spec, classification, colours, ramp.no_data, text)
+
+
+def versus_parts(data: MapData, geometry: GeometryPayload, text: MapText, *,
+                 selected: str | None = None) -> tuple[dict[str, Any], str]:
+    """What the browser needs to draw a bivariate map on ``geometry`` (any encoded areas: the map's or a hex
+    layout's): the per-area arrays with their ``versus`` block, and the 2-D legend (:mod:`mapkit.web.bivariate`)."""
+    no_data = data.versus.palette.no_data
+    arrays = choropleth_data(data.frame, data.spec, data.classification, data.colours, no_data, text,
+                             order=geometry.codes, selected=selected)
+    arrays["versus"] = versus_arrays(data, geometry.codes)
+    return arrays, versus_legend_html(data, source_short=text.source_short, source_licence=text.source_licence)
+
+
+def versus_group(data: MapData, geometry: GeometryPayload, *, selected: str | None = None, attribution: str = "",
+                 url: str | None = None) -> folium.FeatureGroup:
+    """The bivariate map as a feature group holding the areas and the 2-D legend (as
+    :func:`mapkit.web.choropleth.choropleth_group` for one measure)."""
+    text = map_text(data.spec, data.view.level, data.region_name)
+    arrays, legend = versus_parts(data, geometry, text, selected=selected)
+    label = f"{data.spec.label} and {data.versus.y.spec.label}"
+    group = folium.FeatureGroup(name=f"{label} ({text.level_plural})", overlay=True, control=True)
+    AreaLayer(geometry, data=arrays, style=area_style(geometry), attribution=attribution, name=label,
+              url=url).add_to(group)
+    Legend(legend).add_to(group)
+    return group
 
 
 def area_style(geometry: GeometryPayload) -> dict[str, Any]:
@@ -376,9 +390,7 @@ def build_map(view: View, *, data: MapData | None = None, extra_layers: Iterable
         attribution = registry().sources["ons_boundaries"].attribution
     text = map_text(data.spec, level, data.region_name)
     publish = geometry_url or (lambda payload: None)
-    if data.versus is not None:  # two measures: the nine cells and the 2-D legend (mapkit.web.bivariate)
-        from mapkit.web.bivariate import versus_group
-
+    if data.versus is not None:  # two measures: the nine cells and the 2-D legend
         layers = [versus_group(data, geometry, selected=view.area, attribution=attribution, url=publish(geometry))]
     else:
         layers = [choropleth_group(data.frame, data.spec, data.classification, data.ramp, geometry, text,

@@ -117,33 +117,65 @@ def encode_shapes(geometries: Sequence[Any] | np.ndarray) -> list[list[list[str]
     geoms = on_grid(geometries)
     parts, part_area = shapely.get_parts(geoms, return_index=True)
     rings, ring_part = shapely.get_rings(parts, return_index=True)
-    coords, coord_ring = shapely.get_coordinates(rings, return_index=True)
-    keep = np.ones(len(coords), dtype=bool)
-    if len(coords):
-        last_of_ring = np.r_[coord_ring[1:] != coord_ring[:-1], True]
-        keep &= ~last_of_ring
-    coords, coord_ring = coords[keep], coord_ring[keep]
+    return _encode_paths(rings, ring_part, part_area, len(geoms), closed=True)
+
+
+FEATURE_KINDS: dict[str, str] = {"Point": "point", "MultiPoint": "point", "LineString": "line",
+                                 "MultiLineString": "line", "Polygon": "polygon", "MultiPolygon": "polygon"}
+"""What each geometry type is drawn as by :func:`encode_features`' readers."""
+
+
+def encode_features(geometries: Sequence[Any] | np.ndarray) -> tuple[list[list[list[str]]], list[str]]:
+    """Points, lines and polygons in the areas' codec: ``[feature][part][path] -> text`` and each feature's kind
+    (:data:`FEATURE_KINDS`).
+
+    A polygon's parts are its rings, exactly as :func:`encode_shapes`; a line's part is one path (every vertex, the
+    last included), and a point's part is one path of a single vertex. Deltas chain through a feature's paths, so
+    ``geometry.js`` decodes every kind with the same ``decode``.
+    """
+    geoms = np.asarray(geometries, dtype=object)
+    kinds = [FEATURE_KINDS[geometry.geom_type] for geometry in geoms]
+    out: list[list[list[str]]] = [[] for _ in range(len(geoms))]
+    polygons = np.flatnonzero(np.asarray(kinds) == "polygon")
+    others = np.flatnonzero(np.asarray(kinds) != "polygon")
+    for index, shape in zip(polygons, encode_shapes(geoms[polygons]) if len(polygons) else []):
+        out[index] = shape
+    if len(others):
+        parts, part_feature = shapely.get_parts(geoms[others], return_index=True)
+        paths = _encode_paths(parts, np.arange(len(parts)), part_feature, len(others), closed=False)
+        for index, shape in zip(others, paths):
+            out[index] = shape
+    return out, kinds
+
+
+def _encode_paths(paths: np.ndarray, path_part: np.ndarray, part_feature: np.ndarray, n_features: int, *,
+                  closed: bool) -> list[list[list[str]]]:
+    """``[feature][part][path] -> text`` of ``paths`` (rings without their closing vertex when ``closed``)."""
+    coords, coord_path = shapely.get_coordinates(paths, return_index=True)
+    if closed and len(coords):
+        last_of_path = np.r_[coord_path[1:] != coord_path[:-1], True]
+        coords, coord_path = coords[~last_of_path], coord_path[~last_of_path]
     quantised = np.round(coords * SCALE).astype(np.int64)
-    coord_area = part_area[ring_part[coord_ring]]
+    coord_feature = part_feature[path_part[coord_path]]
     deltas = np.diff(quantised, axis=0, prepend=np.zeros((1, 2), dtype=np.int64))
     if len(coords):
-        first_of_area = np.r_[True, coord_area[1:] != coord_area[:-1]]
-        deltas[first_of_area] = quantised[first_of_area]
+        first_of_feature = np.r_[True, coord_feature[1:] != coord_feature[:-1]]
+        deltas[first_of_feature] = quantised[first_of_feature]
     chars, n_chars = _zigzag_chars(deltas.reshape(-1))
     text = chars.tobytes().decode("ascii")
     per_coord = n_chars.reshape(-1, 2).sum(axis=1)
-    ring_chars = np.bincount(coord_ring, weights=per_coord, minlength=len(rings)).astype(np.int64)
-    ends = np.cumsum(ring_chars)
-    starts = ends - ring_chars
-    out: list[list[list[str]]] = [[] for _ in range(len(geoms))]
+    path_chars = np.bincount(coord_path, weights=per_coord, minlength=len(paths)).astype(np.int64)
+    ends = np.cumsum(path_chars)
+    starts = ends - path_chars
+    out: list[list[list[str]]] = [[] for _ in range(n_features)]
     part_slot: dict[int, list[str]] = {}
-    for ring_index in range(len(rings)):
-        part_index = int(ring_part[ring_index])
+    for path_index in range(len(paths)):
+        part_index = int(path_part[path_index])
         slot = part_slot.get(part_index)
         if slot is None:
             slot = part_slot[part_index] = []
-            out[int(part_area[part_index])].append(slot)
-        slot.append(text[starts[ring_index]:ends[ring_index]])
+            out[int(part_feature[part_index])].append(slot)
+        slot.append(text[starts[path_index]:ends[path_index]])
     return out
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import struct
 import zipfile
 from pathlib import Path
 from typing import Any
+from unittest.mock import ANY
 
 import pytest
 import shapely
@@ -184,10 +186,9 @@ def test_a_neutral_indicator_is_ranked_highest_first_never_worst() -> None:
     at = start({"region": WMCA, "level": "ward", "indicator": "population", "area": BINLEY})
     captions = [c.value for c in at.caption]
     assert any(c.startswith("Rank 1 = highest.") for c in captions)
-    neutral = "Households without a car or van, Usual residents"  # the profile's own order
-    assert any(f"100 = worst, 0 = best; for {neutral}: 100 = highest" in c for c in captions)
-    assert any(f"for {neutral} (sizes, not performance measures) rank 1 = highest" in c for c in captions)
-    assert not any(c.startswith("Rank 1 = worst.") for c in captions)
+    # one wording per indicator (mapkit.text.ranks): rates where higher is better read "lowest", never "worst"
+    assert any("100 = lowest for Residents 16+ in employment, Level 4+ qualifications" in c for c in captions)
+    assert not any(re.search(r"\bworst\b", c) for c in captions)
     palette = at.sidebar.selectbox(key="w_palette")
     assert "Darker = higher." in palette.help and "worse" not in palette.help
 
@@ -384,9 +385,14 @@ def test_an_accepted_upload_is_drawn_with_escaped_text() -> None:
     assert not at.sidebar.error
     assert any("(2 features)" in c.value and "never saved" in c.value for c in at.sidebar.caption)
     script = map_args(at)["feature_group"]
-    assert script.count("L.circleMarker(") == 2
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; depot" in script and "<script>alert" not in script
-    assert "&lt;b&gt;bold&lt;/b&gt;" in script and "`${x}`" not in script
+    # Drawn from a reference to the encoded layer, which the page fetches once from Streamlit's media store.
+    (reference,) = re.findall(r"window\.mapkit\.uploads\.layer\((\{.*?\}), \{", script)
+    assert json.loads(reference) == {"url": json.loads(reference)["url"], "version": ANY, "n": 2}
+    assert json.loads(reference)["url"].startswith("/mock/media/") and "<script>alert" not in script
+    payload = json.loads(at.session_state["user_layer"].payload.json)
+    assert payload["kinds"] == ["point", "point"]
+    assert payload["names"][0] == "&lt;script&gt;alert(1)&lt;/script&gt; depot"
+    assert payload["details"][0] == [["note", "&#96;&#36;{x}&#96; &lt;b&gt;bold&lt;/b&gt;"]]
     control = map_args(at)["layer_control"]  # layer names travel as JSON, escaped for HTML first
     assert "Your layer: my\\u0026lt;i\\u0026gt;layer" in control and "<i>" not in control
     # The upload's features are offered under "who lives near", computed for this session only.
@@ -458,7 +464,8 @@ CHECKS = {
     "pdf": lambda c: c.startswith(b"%PDF-"),
     "svg": lambda c: c.lstrip().startswith(b"<?xml") and b"<svg" in c[:2000],
     "html": lambda c: c.lstrip().lower().startswith(b"<!doctype html>"),
-    "csv": lambda c: c.startswith(b"#"),
+    "csv": lambda c: c.startswith(b"area_code,area_name,area_level,indicator_id,"),  # tidy: no comment lines
+    "xlsx": lambda c: c.startswith(b"PK\x03\x04") and b"xl/worksheets/" in c,
     "pack": lambda c: c.startswith(b"%PDF-"),
     "zip": lambda c: c.startswith(b"PK\x03\x04"),
 }
@@ -553,5 +560,7 @@ def test_a_bad_as_of_date_in_a_link_is_reported() -> None:
 
 def test_the_ranked_tables_csv_is_made_when_asked_for() -> None:
     at = start({"region": mapkit.ENGLAND, "level": "ward", "indicator": "imd_score"})
-    (button,) = [b for b in at.get("download_button") if "Download CSV of all 6,817 wards" in b.proto.label]
-    assert button.proto.deferred_file_id and not button.proto.url  # made on the click (browser test downloads it)
+    buttons = [b for b in at.get("download_button") if b.proto.label.startswith("Download all 6,817 wards")]
+    assert [b.proto.label for b in buttons] == ["Download all 6,817 wards (CSV)",
+                                                 "Download all 6,817 wards (Excel, with sources)"]
+    assert all(b.proto.deferred_file_id and not b.proto.url for b in buttons)  # made on the click

@@ -98,3 +98,34 @@ def test_a_hex_map_says_what_it_leaves_off() -> None:
     at.radio(key="w_layout").set_value("map").run()
     assert "L.circleMarker(" in map_args(at)["feature_group"]
     assert not any(c.value.startswith("On the hex map") for c in at.caption)
+
+
+def test_the_hex_map_draws_the_bivariate_pair_and_keeps_it_when_switched_back() -> None:
+    at = start({"region": mapkit.ENGLAND, "level": "lad", "indicator": "imd_score", "versus": "gva_per_hour",
+                "versus_change": "2013:2023", "layout": "hex"})
+    assert at.radio(key="w_layout").value == "hex" and at.selectbox(key="w_versus").value == "gva_per_hour"
+    assert drawn_versions(at) == {hex_geometry("lad", mapkit.ENGLAND).version,
+                                  hex_outlines("lad", mapkit.ENGLAND).version}
+    layers = map_args(at)["feature_group"]
+    assert "mapkit-bivariate-key" in layers and CREDIT in layers, "the nine cells' key on the hexagons"
+    assert (query_value(at, "layout"), query_value(at, "versus")) == ("hex", "gva_per_hour")
+    at.radio(key="w_layout").set_value("map").run()
+    assert not at.exception
+    assert drawn_versions(at) == {area_geometry("lad", mapkit.ENGLAND).version}
+    assert "mapkit-bivariate-key" in map_args(at)["feature_group"]
+    assert (query_value(at, "layout"), query_value(at, "versus")) == (None, "gva_per_hour")
+
+
+def test_an_own_area_is_kept_but_not_drawn_on_the_hex_map() -> None:
+    from mapkit.data import own_areas
+
+    area = own_areas.from_codes("E05011120,E05011127", name="Two wards")
+    at = start({"region": WMCA, "level": "ward", "own": area.link[0], "own_name": "Two wards", "layout": "hex"})
+    assert any(c.value.startswith("On the hex map your own area is not drawn") for c in at.caption)
+    args = map_args(at)
+    assert "Your area: Two wards" not in args["layer_control"] and "geo_json" not in args["feature_group"]
+    assert (query_value(at, "layout"), query_value(at, "own")) == ("hex", area.link[0])
+    at.radio(key="w_layout").set_value("map").run()
+    args = map_args(at)
+    assert "Your area: Two wards" in args["layer_control"] and "geo_json" in args["feature_group"]  # outlined
+    assert not any(c.value.startswith("On the hex map") for c in at.caption)

@@ -126,9 +126,9 @@ def test_static_serving_off_names_the_streamlit_option(vendor: Path) -> None:
 
 def test_a_plugin_without_a_local_copy_is_named(vendor: Path) -> None:
     m = folium.Map()
-    folium.plugins.Draw().add_to(m)
+    folium.plugins.MiniMap().add_to(m)
     with pytest.raises(AssetError, match=r"no local copy is known for https://cdnjs.cloudflare.com/ajax/libs/"
-                                         r"leaflet.draw/.*add it to mapkit/cdn_map.json"):
+                                         r"leaflet-minimap/.*add it to mapkit/cdn_map.json"):
         assets.serve_locally(m, vendor=vendor)
     assert dict(m.default_js)["leaflet"] == LEAFLET_JS
 

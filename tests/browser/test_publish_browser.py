@@ -8,6 +8,7 @@ embed snippet works in a page of its own; a phone-sized page has no sideways scr
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import time
@@ -32,7 +33,8 @@ LOAD = 30_000
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("site") / "site"
-    assert main(["publish", "--out", str(out), "--region", WMCA, ENGLAND, "--levels", "ward", "lad"]) == 0
+    assert main(["publish", "--out", str(out), "--region", WMCA, ENGLAND, "--levels", "ward", "lad",
+                 "--no-api"]) == 0  # the API is tested from a plain server in tests/unit/publish/test_api.py
     return out
 
 
@@ -264,6 +266,50 @@ def test_the_embed_snippet_shows_the_map_in_another_page(page: Any, site_url: st
     assert inner.locator("#open-full").get_attribute("href").endswith("#region=E47000007&level=lad&"
                                                                        "indicator=imd_average_rank")
     page.screenshot(path=str(artifacts_dir / "site-embed.png"))
+
+
+# The sources under an embedded map: the height the snippet gives must show them whole, in a wide and a narrow column.
+FITS = """() => {
+  const last = document.querySelector('.site-built').getBoundingClientRect();
+  const items = [...document.querySelectorAll('#map-sources li')].map(li => li.getBoundingClientRect().bottom);
+  const map = document.getElementById('map').getBoundingClientRect();
+  return {inner: innerHeight, bottom: Math.max(last.bottom, ...items), map: map.height,
+          overflow: document.documentElement.scrollHeight - innerHeight};
+}"""
+
+
+@pytest.mark.parametrize("width", [720, 400])
+def test_the_embed_height_fits_the_map_and_every_source(page: Any, site_url: str, artifacts_dir: Path,
+                                                        width: int) -> None:
+    """The snippet was 560 px high for 668 px of content, cutting the sources (the licence attribution)."""
+    page.goto(f"{site_url}#region={WMCA}&level=ward&indicator=households_deprived_2plus_change")
+    drawn(page, 192)
+    snippet = page.locator("#embed-snippet").input_value()
+    height = int(re.search(r'height="(\d+)"', snippet).group(1))
+    assert height > 560
+    page.set_content(f"<!DOCTYPE html><html lang='en'><body style='margin:0'><div style='width:{width}px'>"
+                     f"{snippet}</div></body></html>")
+    page.frame_locator("iframe").locator(".mapkit-legend").wait_for(timeout=LOAD)
+    inner = page.frames[1]
+    drawn(inner, 192)
+    fit = inner.evaluate(FITS)
+    assert fit["inner"] == height
+    assert fit["bottom"] <= fit["inner"] and fit["overflow"] <= 0, fit
+    assert fit["map"] >= 200, fit
+    page.screenshot(path=str(artifacts_dir / f"site-embed-{width}.png"), full_page=True)
+
+
+def test_the_copy_button_copies_the_snippet(browser: Any, site_url: str) -> None:
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    try:
+        page = context.new_page()
+        page.goto(f"{site_url}#region={WMCA}&level=lad&indicator=imd_score")
+        drawn(page, 7)
+        page.get_by_role("button", name="Copy").click()
+        page.wait_for_function("document.getElementById('copy-status').textContent.startsWith('Copied')")
+        assert page.evaluate("navigator.clipboard.readText()") == page.locator("#embed-snippet").input_value()
+    finally:
+        context.close()
 
 
 def test_a_phone_sized_page_reads_without_sideways_scroll(browser: Any, site: Path, site_url: str,

@@ -57,7 +57,18 @@ test("a link round-trips and the embed snippet escapes what it quotes", () => {
   assert.equal(site.embedSnippet("https://maps.example.org/wmca/", state, "Income \"score\" <b>"),
                "<iframe src=\"https://maps.example.org/wmca/?embed=1#region=E47000007&amp;level=ward&amp;" +
                "indicator=income_score\" title=\"Income &quot;score&quot; &lt;b&gt;\" width=\"100%\" " +
-               "height=\"560\" style=\"border:0\" loading=\"lazy\"></iframe>");
+               "height=\"" + site.embedHeight("Income \"score\" <b>", []) + "\" style=\"border:0\" " +
+               "loading=\"lazy\"></iframe>");
+});
+
+test("the embed frame is as high as the map and every line under it, so sources are never cut", () => {
+  const title = "IMD: average rank in West Midlands (combined authority), by district";
+  const short = site.embedHeight(title, ["MHCLG, IoD2025."]);
+  const source = "x".repeat(site.EMBED.chars * 3);  // three lines in the narrowest frame counted for
+  assert.equal(site.embedHeight(title, ["MHCLG, IoD2025.", source]) - short, 3 * site.EMBED.line);
+  assert.ok(short >= site.EMBED.map + 2 * site.EMBED.titleLine);
+  assert.match(site.embedSnippet("https://x.org/", {region: "E47000007", level: "lad", indicator: "imd_score"}, title,
+                                 ["MHCLG, IoD2025.", source]), new RegExp(`height="${short + 3 * site.EMBED.line}"`));
 });
 
 test("pickers: a region's levels and a view's indicators grouped by theme, in the manifest's order", () => {

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "mapkit"
 
 LAYERS: dict[str, int] = {
-    "mapkit.errors": 0, "mapkit.files": 0, "mapkit.watchdog": 0,
+    "mapkit.errors": 0, "mapkit.files": 0, "mapkit.workers": 0,
     "mapkit.specs": 1,
     "mapkit.data": 2, "mapkit": 2,
     "mapkit.text": 3,

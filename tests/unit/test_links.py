@@ -51,7 +51,8 @@ def test_an_empty_link_opens_the_default_view() -> None:
 def test_links_carry_every_setting_and_the_selected_area() -> None:
     query = to_query(dataclasses.replace(DEFAULT, area=BINLEY, overlays=("a", "b"), postcode="B9 5RP",
                                          compare_areas=(BINLEY,)))
-    assert set(query) == set(links.QUERY_KEYS) - {"year", "change", "centre", "asof", "layout"}  # only when chosen
+    assert set(query) == set(links.QUERY_KEYS) - {"year", "change", "centre", "asof", "own", "own_name", "versus",
+                                                  "versus_year", "versus_change", "layout"}  # written only when chosen
     assert query["compare_areas"] == BINLEY
     assert query["overlays"] == "a,b"
     assert "area" not in to_query(DEFAULT)
@@ -124,6 +125,12 @@ def test_the_layout_travels_in_the_link_only_when_it_is_the_hex_map() -> None:
     assert to_query(dataclasses.replace(DEFAULT, layout="hex"))["layout"] == "hex"
     view, notices = parse_query({"region": "E92000001", "level": "lad", "layout": "hex"})
     assert (view.layout, notices) == ("hex", [])
+    both = parse_query({"region": "E92000001", "level": "lad", "indicator": "imd_score", "versus": "gdhi_per_head",
+                        "own": "E05011120,E05011127", "layout": "hex"})
+    assert both[1] == [] and (both[0].layout, both[0].versus, both[0].own_area.codes) == \
+        ("hex", "gdhi_per_head", ("E05011120", "E05011127")), "the hex map with a second measure and an own area"
+    query = to_query(both[0])
+    assert (query["layout"], query["versus"]) == ("hex", "gdhi_per_head") and parse_query(query) == both
 
 
 @pytest.mark.parametrize(("params", "notice"), [
@@ -162,6 +169,25 @@ def test_overlays_keep_known_ids_once_in_order() -> None:
     assert len(notices) == 1
 
 
+@pytest.mark.parametrize(("params", "notice"), [
+    ({"overlays": ",".join(["nope"] * 20)}, "The link's overlay `nope` is not available and was left out."),
+    ({"overlays": "transport_schemes", "statuses": ",".join(["bad"] * 20 + ["open"])},
+     "The link's overlay status `bad` is not known and was left out (use open, under construction, planned, "
+     "proposed, unclassified)."),
+    ({"compare_areas": ",".join(["E0"] * 20)}, "Not wards of England, so left out of the comparison: `E0`."),
+], ids=["overlays", "statuses", "compare areas"])
+def test_twenty_copies_of_one_bad_value_give_one_notice(params: dict, notice: str) -> None:
+    """Issue 27: twenty copies of one bad link parameter gave seven identical notices and "13 more problems"."""
+    _view, notices = parse_query(params, overlay_ids={"transport_schemes"})
+    assert notices == [notice]
+
+
+def test_different_problems_are_each_kept_once_and_capped() -> None:
+    _view, notices = parse_query({"overlays": ",".join(f"b{i % 12}" for i in range(40))}, overlay_ids={"a"})
+    assert len(notices) == links.MAX_NOTICES and len(set(notices)) == links.MAX_NOTICES
+    assert notices[-1] == "The link has 5 more problems, not listed here."
+
+
 @pytest.mark.parametrize(("text", "statuses"), [
     ("all", None),
     ("none", ()),
@@ -189,3 +215,35 @@ def test_a_bad_as_of_date_falls_back_to_today_with_a_notice(value: str) -> None:
     view, notices = parse_query({"overlays": "growth_locations", "asof": value})
     assert view.as_of is None
     assert len(notices) == 1 and "as-of date" in notices[0] and "<" not in notices[0]
+
+
+def test_an_own_area_travels_in_the_link_as_codes_or_outline() -> None:
+    from shapely.geometry import Point
+
+    from mapkit.data import own_areas
+
+    wards = own_areas.from_codes("E05011120,E05011127,E05001287", name="Three wards")
+    outline = own_areas.from_shape(Point(-1.8, 52.48).buffer(0.05, quad_segs=200))  # 800 vertices
+    for area in (wards, outline):
+        view = dataclasses.replace(DEFAULT, own=area.link[0], own_name=area.name)
+        query = to_query(view)
+        assert len(query["own"]) < 1_500
+        back, notices = parse_query(query)
+        assert notices == [] and back.own == query["own"] and back.own_area.name == area.name
+    assert parse_query(to_query(dataclasses.replace(DEFAULT, own=wards.link[0])))[0].own_area.codes == wards.codes
+    written, notices = parse_query({"own": "e05011120, E05011127"})  # codes written out are read too
+    assert notices == [] and written.own_area.codes == ("E05011120", "E05011127")
+
+
+@pytest.mark.parametrize("own, notice", [
+    ("s<script>alert(1)</script>", "could not be read"),
+    ("wAAAA%", "could not be read"),
+    ("E05011120,E05999999", "Left out, not wards"),
+    ("E05011120,<img src=x>", "could not be read"),
+])
+def test_a_bad_own_area_in_a_link_is_left_out_with_a_plain_notice(own: str, notice: str) -> None:
+    view, notices = parse_query({"own": own, "own_name": "<b>x</b>"})
+    assert any(notice in n for n in notices)
+    assert not any("<" in n or ">" in n for n in notices)
+    if "Left out" not in notice:
+        assert view.own is None and view.own_area is None

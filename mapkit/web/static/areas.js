@@ -34,6 +34,9 @@
                            L.polygon(rings, {color: "#000", weight: weight, fill: false, interactive: false})]);
   }
 
+  // A user's upload drawn above (uploads.js) takes the mouse where it has a feature: its name, not the area's.
+  function covered(map, latlng) { return Boolean(mapkit.uploads && mapkit.uploads.coveredAt(map, latlng)); }
+
   function count(n) { return n === null || n === undefined ? "" : Number(n).toLocaleString("en-GB"); }
 
   function tooltip(geom, data, i) {  // every text in geom and data arrives escaped from Python
@@ -273,13 +276,13 @@
     _onMapMove: function (e) {
       var map = this._map;
       if (!map || (map.dragging && map.dragging.moving()) || map._animatingZoom) { return; }
-      var i = this.areaAt(e.latlng);
+      var i = covered(map, e.latlng) ? -1 : this.areaAt(e.latlng);
       this._hover(i < 0 ? null : i, e.latlng);
     },
     _onMapOut: function () { this._hover(null, null); },
     _onOtherOverlay: function (e) { if (e.tooltip !== this._tip) { this._hover(null, null); } },
     _onMapClick: function (e) {
-      var i = this.areaAt(e.latlng);
+      var i = covered(this._map, e.latlng) ? -1 : this.areaAt(e.latlng);
       if (i < 0) { return; }
       var target = this.area(i);
       this.fire("click", {latlng: e.latlng, layerPoint: e.layerPoint, containerPoint: e.containerPoint,

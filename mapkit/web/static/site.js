@@ -23,6 +23,11 @@
   "use strict";
 
   var NARROW_MAP = 560;  // as mapkit.web.elements.NARROW_MAP: legends start folded on a narrower map
+  /* The embedded page (site.css, .mapkit-embed) is a column: title, map, link, sources. The map takes what the
+   * frame leaves (at least EMBED_MIN_MAP px), so the frame's height is the map's plus the text's, counted for a
+   * frame as narrow as EMBED_WIDTH px: in a wider frame the text takes fewer lines and the map grows. */
+  var EMBED = {map: 400, minMap: 200, width: 380, padding: 14, titleLine: 21, titleChars: 38, line: 16, chars: 58,
+               link: 20, listGap: 6};
 
   function viewKey(region, level) { return region + "/" + level; }
 
@@ -138,9 +143,47 @@
    * @param {string} title  what the map shows (the frame's accessible name)
    * @returns {string}
    */
-  function embedSnippet(page, state, title) {
+  function embedSnippet(page, state, title, texts) {
     return "<iframe src=\"" + attribute(page + "?embed=1" + stateHash(state)) + "\" title=\"" + attribute(title) +
-           "\" width=\"100%\" height=\"560\" style=\"border:0\" loading=\"lazy\"></iframe>";
+           "\" width=\"100%\" height=\"" + embedHeight(title, texts || []) +
+           "\" style=\"border:0\" loading=\"lazy\"></iframe>";
+  }
+
+  /**
+   * The height in pixels of an embedding frame that shows the whole embedded page: its map (EMBED.map) and, never
+   * cut, its title and every line under the map (the sources and the publishing note), as they wrap in a frame
+   * EMBED.width px wide.
+   * @param {string} title  the map's title
+   * @param {string[]} texts  the paragraphs under the map
+   * @returns {number}
+   */
+  function embedHeight(title, texts) {
+    var lines = function (text, chars) { return Math.max(1, Math.ceil(String(text).length / chars)); };
+    var text = texts.reduce(function (sum, t) { return sum + lines(t, EMBED.chars) * EMBED.line; }, 0);
+    return EMBED.map + EMBED.padding + lines(title, EMBED.titleChars) * EMBED.titleLine + EMBED.link +
+           EMBED.listGap + text;
+  }
+
+  /**
+   * Copy the embed snippet: the Clipboard API where the page may use it, else the textarea's selection.
+   * @param {HTMLTextAreaElement} box
+   * @param {HTMLElement} status  says what happened, politely
+   * @returns {Promise<boolean>}
+   */
+  function copySnippet(box, status) {
+    var done = function (ok) {
+      status.textContent = ok ? "Copied: paste it into your page." : "Select the text above and copy it.";
+      return ok;
+    };
+    var fallback = function () {
+      box.focus();
+      box.select();
+      try { return done(document.execCommand("copy")); } catch { return done(false); }
+    };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      return navigator.clipboard.writeText(box.value).then(function () { return done(true); }, fallback);
+    }
+    return Promise.resolve(fallback());
   }
 
   /**
@@ -316,11 +359,11 @@
       page.description.textContent = spec.description + " Unit: " + spec.unit + ". Period: " + spec.period + "." +
         (versus ? " Against " + versus.label + ": " + versus.reason : "");
       page.sources.textContent = "";
-      spec.sources.concat(versus ? versus.sources : [], manifest.boundarySources,
-                          state.layout === "hex" ? manifest.hexSources : []).forEach(function (line) {
-        page.sources.appendChild(element("li", {}, line));
-      });
-      page.embed.value = embedSnippet(location.href.split(/[?#]/)[0], state, title);
+      var lines = spec.sources.concat(versus ? versus.sources : [], manifest.boundarySources,
+                                      state.layout === "hex" ? manifest.hexSources : []);
+      lines.forEach(function (line) { page.sources.appendChild(element("li", {}, line)); });
+      page.embed.value = embedSnippet(location.href.split(/[?#]/)[0], state, title,
+                                      lines.concat([page.built.textContent]));
       page.full.href = location.pathname + stateHash(state);
     }
 
@@ -368,6 +411,7 @@
     }
 
     page.table.addEventListener("toggle", showTable);
+    page.copy.addEventListener("click", function () { copySnippet(page.embed, page.copied); });
     page.region.addEventListener("change", function () { choose({region: page.region.value}); });
     page.level.addEventListener("change", function () { choose({level: page.level.value}); });
     page.indicator.addEventListener("change", function () { choose({indicator: page.indicator.value}); });
@@ -385,11 +429,13 @@
       versus: byId("pick-versus"), layout: byId("pick-layout"), map: byId("map"),
       title: byId("map-title"), description: byId("map-description"), sources: byId("map-sources"),
       embed: byId("embed-snippet"), status: byId("map-status"), notices: byId("map-notices"), full: byId("open-full"),
-      table: byId("area-table"), tableBody: byId("area-table-body")
+      table: byId("area-table"), tableBody: byId("area-table-body"), copy: byId("copy-embed"),
+      copied: byId("copy-status"), built: byId("site-built")
     });
   }
 
-  return {parseState: parseState, stateHash: stateHash, embedSnippet: embedSnippet, indicatorGroups: indicatorGroups,
-          levelsOf: levelsOf, layoutsOf: layoutsOf, titleOf: titleOf, tableHtml: tableHtml, loadProblem: loadProblem,
-          start: start, startPage: startPage, versusChoices: versusChoices, versusOf: versusOf};
+  return {parseState: parseState, stateHash: stateHash, embedSnippet: embedSnippet, embedHeight: embedHeight,
+          EMBED: EMBED, indicatorGroups: indicatorGroups, levelsOf: levelsOf, layoutsOf: layoutsOf, titleOf: titleOf,
+          tableHtml: tableHtml, loadProblem: loadProblem, start: start, startPage: startPage,
+          versusChoices: versusChoices, versusOf: versusOf};
 });

@@ -8,7 +8,9 @@ import pandas as pd
 import pytest
 
 import mapkit
-from mapkit.analysis.compare import MAX_AREAS, compare, comparison_csv
+from mapkit.analysis.compare import MAX_AREAS, compare, unique_labels
+from mapkit.export.tidy import comparison_table
+from mapkit.export.tidy_files import to_csv
 from mapkit.data.products import comparator_table, level_table
 from mapkit.data.products import ENGLAND
 from mapkit.errors import ParameterError, UnknownNameError
@@ -83,14 +85,13 @@ def test_limits_and_unknown_areas_are_clear_errors() -> None:
 
 
 def test_the_csv_holds_every_theme_with_sources_and_is_spreadsheet_safe() -> None:
-    text = comparison_csv(compare(CITIES, "lad"))
-    header = [line for line in text.splitlines() if line.startswith("#")]
-    assert any("Ministry of Housing" in line or "MHCLG" in line for line in header)
-    assert any("Office for National Statistics" in line for line in header)
-    table = pd.read_csv(io.StringIO(text), comment="#")
-    imd = table[(table["indicator"] == "imd_score") & (table["row"] == "area")].set_index("code")
+    tidy = comparison_table(compare(CITIES, "lad"))
+    sources = " ".join(s.line() for s in tidy.sources)
+    assert "MHCLG" in sources and "Office for National Statistics" in sources
+    table = pd.read_csv(io.StringIO(to_csv(tidy)))
+    imd = table[(table["indicator_id"] == "imd_score") & (table["comparison_row"] == "area")].set_index("area_code")
     assert imd.at[BIRMINGHAM, "value"] == pytest.approx(shipped("lad", "imd_score", BIRMINGHAM)["value"])
-    assert {"gva_per_hour", "imd_score", "bad_health", "median_weekly_pay"} <= set(table["indicator"])
+    assert {"gva_per_hour", "imd_score", "bad_health", "median_weekly_pay"} <= set(table["indicator_id"])
     assert not table.map(lambda v: isinstance(v, str) and v[:1] in "=+-@").any().any()
 
 
@@ -142,3 +143,59 @@ def test_the_chart_shows_figures_as_formatted_with_context_rows() -> None:
     assert "England" in set(data["row"]) and "West Yorkshire (CA)" in set(data["row"])
     spec = indicator_chart(rows).to_dict()
     assert spec["layer"][0]["mark"]["type"] == "rule"  # the median of England's districts
+
+
+BIRMINGHAM_WARDS = ("E05011132", "E05011133", "E05011134", "E05011135", "E05011136", "E05011137", "E05011138",
+                    "E05011139", "E05011140", "E05011141")
+UNITARIES_2023 = ("E06000063", "E06000064", "E06000065", "E06000066")
+
+
+def test_the_grid_folds_columns_without_any_figure_into_a_note() -> None:
+    """Issue 26: 4 of 13 columns (regions, England) were all "no data" for the IoD."""
+    result = compare(BIRMINGHAM_WARDS[:8], "ward", "Deprivation (IoD2025)")
+    grid, notes = result.grid()
+    assert "England" not in grid.columns and not any("(region)" in c for c in grid.columns)
+    assert list(grid.columns[:8]) == list(result.names) and "West Midlands (CA)" in grid.columns
+    assert not (grid == "no data").all().any()
+    assert any("MHCLG publishes IoD2025 figures for LSOAs and local authority districts" in n for n in notes)
+
+
+def test_indicators_no_compared_area_has_are_folded_too() -> None:
+    result = compare(UNITARIES_2023, "lad", "Growth and productivity")
+    assert result.empty_indicators == ["gigabit_coverage", "net_additional_dwellings"]
+    grid, notes = result.grid()
+    assert not any(label.startswith("Gigabit") for label in grid.index)
+    assert notes[-1] == ("No figure for the areas compared: Gigabit broadband coverage, Net additional dwellings.")
+    footer = " ".join(t.get_text() for t in compare_figure(result).texts)
+    assert "so not drawn: Gigabit broadband coverage; Net additional dwellings" in footer
+
+
+def test_the_chart_gives_every_area_a_labelled_row_of_its_own() -> None:
+    """Issue 26: 8 areas were squeezed into 60 px with 2 rows labelled."""
+    result = compare(BIRMINGHAM_WARDS[:8], "ward", "Deprivation (IoD2025)")
+    spec = indicator_chart(result.rows("imd_score")).to_dict()
+    dots = spec["layer"][1]["encoding"]["y"]
+    assert dots["scale"]["domain"][:8] == list(result.names)
+    assert dots["axis"]["labelOverlap"] is False and spec["height"] == {"step": 22}
+    unitaries = chart_rows(compare(UNITARIES_2023, "lad", "Growth and productivity").rows("gigabit_coverage"))
+    assert list(unitaries["row"][:4]) == list(compare(UNITARIES_2023, "lad").names)  # no figure, still a row
+
+
+def test_areas_sharing_a_name_keep_rows_of_their_own() -> None:
+    assert unique_labels(["Abbey", "Abbey", "Ash"], ["E05000001", "E05000002", "E05000003"]) == [
+        "Abbey (E05000001)", "Abbey (E05000002)", "Ash"]
+
+
+def test_the_page_labels_every_row_without_overlap() -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    result = compare(BIRMINGHAM_WARDS, "ward", "Deprivation (IoD2025)")
+    figure = compare_figure(result)
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    panels = [ax for ax in figure.axes if ax.get_title(loc="left")]
+    assert panels
+    for ax in panels:
+        labels = [t for t in ax.get_yticklabels() if t.get_text()]
+        assert [t.get_text() for t in labels][:10] == list(result.names)
+        boxes = sorted((t.get_window_extent(renderer) for t in labels), key=lambda b: b.y0)
+        assert all(low.y1 <= high.y0 for low, high in zip(boxes, boxes[1:])), "row labels overlap"

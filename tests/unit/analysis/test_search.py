@@ -103,3 +103,15 @@ def test_the_map_marks_the_postcode_point() -> None:
     assert "[52.477922, -1.847068]" in html
     plain = build_map(View()).to_map().get_root().render()
     assert "mapkit-postcode" not in plain
+
+
+@pytest.mark.parametrize("typed", ["Ｂ９　５ＲＰ", "ｂ９５ｒｐ", "B９ 5RP"])
+def test_a_postcode_in_full_width_characters_finds_the_postcode(typed):
+    """Audit (issue 26): a postcode typed on a full-width keyboard returned LSOA names; input is NFKC-normalised."""
+    result = search.search(typed)
+    assert result.postcode is not None and result.postcode.postcode == "B9 5RP" and not result.places
+
+
+def test_a_place_in_full_width_characters_finds_the_place():
+    assert search.find_places("Ｓａｎｄｗｅｌｌ") == search.find_places("Sandwell")
+    assert search.find_places("Ｓａｎｄｗｅｌｌ")[0].code == "E08000028"

@@ -66,6 +66,9 @@ def test_change_worked_by_hand_from_ons_cells():
     assert result.england_change == pytest.approx(100 * (42.39 / 31.79 - 1))  # 33.34%
     assert row["gap"] == pytest.approx(100 * (end / start - 1) - 100 * (42.39 / 31.79 - 1))
     assert not result.in_points and math.isnan(row["real_pct_change"])
+    # a difference of two percent changes is in percentage points, not percent (the app said "Against England (%)")
+    assert result.unit == "%" and result.gap_unit == "percentage points"
+    assert result.describe_gap(row["gap"]) == f"{row['gap']:+.1f} percentage points"
 
 
 def test_real_terms_change_uses_the_chained_volume_series():

@@ -10,8 +10,10 @@ import pytest
 
 from mapkit.data.products import load_boundaries
 from mapkit.errors import UnknownNameError
+from mapkit.export.tidy import similar_table
+from mapkit.export.tidy_files import to_csv
 from mapkit.analysis.similar import (FEATURES, distances, district_type, excluded, neighbour_share, similar_areas,
-                            similar_csv, standardised)
+                            standardised)
 
 SANDWELL = "E08000028"
 
@@ -66,7 +68,10 @@ def test_unknown_areas_and_levels_are_clear_errors() -> None:
 
 
 def test_the_list_exports_with_its_method() -> None:
-    text = similar_csv(SANDWELL, "lad")
-    assert "Euclidean distance" in text and "Income score" in text and "Usual residents" in text
-    table = pd.read_csv(io.StringIO(text), comment="#")
-    assert len(table) == 10 and list(table["code"]) == list(similar_areas(SANDWELL, "lad")["code"])
+    tidy = similar_table(SANDWELL, "lad")
+    assert "Euclidean distance" in tidy.method and "Income score" in tidy.method and "Usual residents" in tidy.method
+    table = pd.read_csv(io.StringIO(to_csv(tidy)))
+    assert len(table) == 10 * 2  # one row per similar area and key figure (IMD score, usual residents)
+    ranked = table.drop_duplicates("area_code")
+    assert list(ranked["area_code"]) == list(similar_areas(SANDWELL, "lad")["code"])
+    assert set(table["similar_to"]) == {SANDWELL}

@@ -7,19 +7,19 @@ import pandas as pd
 import pytest
 
 from mapkit.analysis.map_data import prepare
-from mapkit.analysis.versus import Versus, default_versus, england_values, versus_view, with_versus
+from mapkit.analysis.map_data import england_values, versus_view
 from mapkit.data.products import indicator_table
 from mapkit.errors import MapkitError, ParameterError, UnknownNameError
-from mapkit.specs.bivariate import BIVARIATE_PALETTE
+from mapkit.specs.bivariate import BIVARIATE_PALETTE, DEFAULT_PAIRS
 from mapkit.view import View
 
 WMCA = "E47000007"
-GVA_CHANGE = Versus("gva_per_hour", change=(2013, 2023))
+GVA_CHANGE = {"versus": "gva_per_hour", "versus_change": (2013, 2023)}
 
 
 @pytest.fixture(scope="module")
 def wmca_districts():
-    return with_versus(prepare(View(region=WMCA, level="lad", indicator="imd_score")), GVA_CHANGE)
+    return prepare(View(region=WMCA, level="lad", indicator="imd_score", **GVA_CHANGE))
 
 
 def _third(values: pd.Series, reference: pd.Series) -> pd.Series:
@@ -41,7 +41,7 @@ def test_figures_equal_the_single_maps(wmca_districts) -> None:
 
 def test_cells_equal_an_independent_tertile_cut_of_england(wmca_districts) -> None:
     imd = indicator_table("imd_score", "lad").set_index("code")["value"]
-    gva = england_values(versus_view(wmca_districts.view, GVA_CHANGE))
+    gva = england_values(versus_view(wmca_districts.view))
     assert len(imd) == len(gva) == 296
     frame = wmca_districts.frame.assign(x=wmca_districts.versus.x_values.to_numpy(),
                                         y=wmca_districts.versus.y_values.to_numpy())
@@ -52,7 +52,7 @@ def test_cells_equal_an_independent_tertile_cut_of_england(wmca_districts) -> No
 
 
 def test_region_thirds_cut_the_region_s_own_areas() -> None:
-    data = with_versus(prepare(View(region=WMCA, level="lad", indicator="imd_score", compare="region")), GVA_CHANGE)
+    data = prepare(View(region=WMCA, level="lad", indicator="imd_score", compare="region", **GVA_CHANGE))
     x, y = data.versus.x_values, data.versus.y_values
     expected = [f"{a}-{b}" for a, b in zip(_third(x, x), _third(y, y))]
     assert data.versus.cells.codes == expected
@@ -68,7 +68,7 @@ def test_the_map_draws_nine_cells_in_the_palette(wmca_districts) -> None:
 
 
 def test_england_backdrop_and_correlation() -> None:
-    data = with_versus(prepare(View(region="E92000001", level="lad", indicator="imd_score")), GVA_CHANGE)
+    data = prepare(View(region="E92000001", level="lad", indicator="imd_score", **GVA_CHANGE))
     assert len(data.versus.england) == 296
     assert data.versus.england_correlation.n == 296
     assert data.versus.cells.correlation.pearson == pytest.approx(data.versus.england_correlation.pearson)
@@ -78,18 +78,21 @@ def test_england_backdrop_and_correlation() -> None:
 @pytest.mark.parametrize("level", ["lad", "ward", "lsoa"])
 def test_default_pairs_prepare(level: str) -> None:
     region = "E08000028" if level != "lad" else WMCA  # Sandwell's wards and LSOAs
-    data = with_versus(prepare(View(region=region, level=level, indicator="imd_score")), default_versus(level))
+    pair = DEFAULT_PAIRS[level]
+    data = prepare(View(region=region, level=level, indicator=pair.indicator, versus=pair.versus,
+                        versus_change=pair.versus_change))
     assert data.versus.cells.counts.sum() + data.versus.cells.n_missing == len(data.frame)
 
 
 @pytest.mark.parametrize("versus, error, match", [
-    (Versus("gva_per_hour", change=(2013, 2023)), UnknownNameError, "not available at level 'ward'"),
-    (Versus("imd_score"), ParameterError, "other than IMD score itself"),
-    (Versus("no_such_indicator"), UnknownNameError, "no_such_indicator"),
+    ({"versus": "gva_per_hour", "versus_change": (2013, 2023)}, UnknownNameError, "not available at level 'ward'"),
+    ({"versus": "imd_score"}, ParameterError, "other than IMD score itself"),
+    ({"versus": "no_such_indicator"}, UnknownNameError, "no_such_indicator"),
+    ({"versus_change": (2013, 2023)}, ParameterError, "needs the second measure"),
 ])
-def test_bad_second_measures_say_why(versus: Versus, error: type[MapkitError], match: str) -> None:
+def test_bad_second_measures_say_why(versus: dict, error: type[MapkitError], match: str) -> None:
     with pytest.raises(error, match=match):
-        with_versus(prepare(View(region=WMCA, level="ward", indicator="imd_score")), versus)
+        prepare(View(region=WMCA, level="ward", indicator="imd_score", **versus))
 
 
 def test_text_description_lists_the_nine_cells(wmca_districts) -> None:

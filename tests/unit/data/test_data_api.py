@@ -12,7 +12,7 @@ import pytest
 import mapkit
 from mapkit.cli import main
 from mapkit.data.products import DATA_DIR
-from mapkit.analysis.tables import value_heading
+from mapkit.export.tidy import CORE
 
 WMCA = "E47000007"
 
@@ -77,15 +77,15 @@ def _run(args, capsys):
     return code, captured.out, captured.err
 
 
-def test_cli_table_prints_csv_with_code_name_value_first(capsys):
+def test_cli_table_prints_the_tidy_core_columns_first(capsys):
     code, out, _ = _run(["table", "--level", "ward", "--indicator", "imd_score", "--region", WMCA], capsys)
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
-    heading = value_heading(mapkit.registry().indicator("imd_score"))  # label and unit, e.g. "IMD score (score)"
-    assert list(rows[0])[:3] == ["code", "name", heading] and len(rows) == 192
+    assert list(rows[0])[:8] == list(CORE) and len(rows) == 192
     expected = mapkit.load_indicator("imd_score", "ward", WMCA).set_index("code")["value"]
-    for row in rows:
-        assert float(row[heading]) == pytest.approx(expected[row["code"]])
+    for row in rows:  # written with File 10's 3 places
+        assert float(row["value"]) == pytest.approx(expected[row["area_code"]], abs=0.0005)
+        assert (row["unit"], row["indicator"], row["area_level"]) == ("score", "IMD score", "ward")
     assert rows[0]["rank_in_region"] == "1"
     assert "English Indices of Deprivation 2025" in rows[0]["source"]
 
@@ -112,5 +112,5 @@ def test_cli_module_entry_point():
     proc = subprocess.run([sys.executable, "-m", "mapkit", "table", "--level", "ca", "--indicator",
                            "imd_most_deprived_10pct"], capture_output=True, text=True, check=True)
     header = next(csv.reader(io.StringIO(proc.stdout)))
-    assert header[:3] == ["code", "name", value_heading(mapkit.registry().indicator("imd_most_deprived_10pct"))]
+    assert header[:8] == list(CORE)
     assert len(proc.stdout.splitlines()) == 16

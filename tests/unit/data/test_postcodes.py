@@ -89,3 +89,8 @@ def test_the_product_keeps_every_raw_row_and_value() -> None:
         assert found.method == (None if pd.isna(row.lsoa21_method) else row.lsoa21_method)
         if row.easting or row.northing:
             assert (found.easting, found.northing) == (row.easting, row.northing)
+
+
+def test_full_width_postcodes_normalise_to_the_same_postcode():
+    assert postcodes.normalise("Ｂ９　５ＲＰ") == "B95RP" and postcodes.formatted("ｂ９－５ｒｐ") == "B9 5RP"
+    assert postcodes.lookup("Ｂ９　５ＲＰ") == postcodes.lookup("B9 5RP") is not None

@@ -227,7 +227,7 @@ def test_upload_layer_escapes_names_details_and_layer_name():
     assert evil not in html and "<img src=x" not in html and "my <b>file</b>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "&lt;img src=x onerror=alert(2)&gt;" in html
     assert group.layer_name == "Your layer: my &lt;b&gt;file&lt;/b&gt;"
-    assert html.count("L.circleMarker") == 1 and html.count("geo_json_") > 0
+    assert html.count("window.mapkit.uploads.layer(") == 1 and '\\"kinds\\":[\\"point\\",\\"line\\"]' in html
 
 
 # --- fuzzing ----------------------------------------------------------------------------------------------------
@@ -288,3 +288,27 @@ def test_geojson_like_documents_give_a_frame_or_an_upload_error(features, crs, w
     if crs is not None and isinstance(document, dict):
         document = {**document, "crs": crs}
     _outcome(json.dumps(document).encode("utf-8"), "f.geojson")
+
+
+# --- a session's quota ------------------------------------------------------------------------------------------
+
+def test_held_files_are_dropped_oldest_first_to_make_room() -> None:
+    from mapkit.data.uploads import MAX_BYTES, held_over_quota
+
+    assert held_over_quota([], MAX_BYTES) == []
+    assert held_over_quota([("a", 10)], MAX_BYTES) == []  # the file on the map and its replacement
+    assert held_over_quota([("a", 10), ("b", 10)], 10) == ["a"]
+    assert held_over_quota([("a", MAX_BYTES), ("b", MAX_BYTES // 2)], MAX_BYTES) == ["a"]
+    assert held_over_quota([("a", 1), ("b", 1), ("c", 1), ("d", 1)], 1) == ["a", "b", "c"]
+
+
+def test_quota_messages_say_what_happened_and_what_to_do() -> None:
+    from mapkit.data.uploads import MAX_SESSION_FILES, quota_message
+
+    assert quota_message(files_read=MAX_SESSION_FILES - 1) is None and quota_message() is None
+    assert quota_message(files_read=MAX_SESSION_FILES) == (
+        "This session has read 20 files, the most one session may: each takes a turn of the server's workers, "
+        "which everyone shares. Reload the page to start a new session.")
+    assert quota_message(dropped=1).startswith("1 file this session sent was not kept: the server keeps at most 2 "
+                                               "uploaded files (10 MB) per session, the newest.")
+    assert quota_message(dropped=38).startswith("38 files this session sent were not kept")

@@ -14,13 +14,14 @@ from pathlib import Path
 import folium
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+import shapely
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from mapkit.data import uploads
 from mapkit.errors import UploadError
 from mapkit.data.uploads import MAX_BYTES, MAX_FEATURES, read_upload, read_upload_bounded
-from mapkit.web.upload_layer import upload_layer
+from mapkit.web.upload_layer import encode_upload, upload_layer
 
 SQUARE = [[-1.9, 52.4], [-1.8, 52.4], [-1.8, 52.5], [-1.9, 52.5], [-1.9, 52.4]]
 BOWTIE = [[-1.9, 52.4], [-1.8, 52.5], [-1.8, 52.4], [-1.9, 52.5], [-1.9, 52.4]]
@@ -114,14 +115,30 @@ def test_a_repaired_polygon_can_be_measured_and_drawn() -> None:
 
     frame = read_upload(_fc(_feature("Polygon", [BOWTIE], "Bow")), "a.geojson")
     assert population_near(frame.geometry[0], distance_km=1.0).total_population > 0
-    html = _render(upload_layer(frame, "a.geojson"))
-    assert "MultiPolygon" in html
+    payload = json.loads(encode_upload(frame).json)
+    assert payload["kinds"] == ["polygon"] and len(payload["shapes"][0]) == 2  # the two triangles
+    assert "window.mapkit.uploads.layer(" in _render(upload_layer(frame, "a.geojson"))
 
 
 POINT = st.tuples(st.floats(-1.95, -1.75), st.floats(52.35, 52.55))
 
 
+# A ring tracing a square twice: GEOS's "structure" repair gave its two halves sharing the diagonal (invalid).
+SQUARE_TWICE = [(-1.875, 52.5), (-1.875, 52.375), (-1.75, 52.5), (-1.75, 52.375), (-1.875, 52.375), (-1.75, 52.5)]
+
+
+def test_a_ring_tracing_a_square_twice_is_repaired_to_the_square() -> None:
+    ring = [list(p) for p in SQUARE_TWICE] + [list(SQUARE_TWICE[0])]
+    frame = read_upload(_fc(_feature("Polygon", [ring])), "a.geojson")
+    shape = frame.geometry[0]
+    assert shape.is_valid and shape.geom_type == "Polygon"
+    assert shape.equals(shapely.box(-1.875, 52.375, -1.75, 52.5))
+    assert frame.attrs["notes"] == ["'a.geojson': 1 feature was repaired: self-crossing rings split where they "
+                                    "cross (feature 1)."]
+
+
 @settings(max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@example(ring=SQUARE_TWICE, holes=[])
 @given(ring=st.lists(POINT, min_size=3, max_size=8), holes=st.lists(st.lists(POINT, min_size=3, max_size=5),
                                                                      max_size=2))
 def test_any_polygon_gives_valid_geometry_or_a_message(ring: list, holes: list) -> None:
@@ -291,22 +308,62 @@ def test_a_repair_into_too_many_pieces_is_refused(monkeypatch: pytest.MonkeyPatc
         read_upload(_fc(_feature("Polygon", [_random_ring(400)])), "a.geojson")
 
 
-def test_a_multipoint_is_drawn_as_upload_markers() -> None:
+def test_a_multipoint_is_drawn_as_upload_points() -> None:
+    """Each point of a MultiPoint is a circle of its own, with the feature's name and popup, exactly as a Point."""
+    from js_decode import decode_payload
+
     frame = read_upload(_fc(_feature("MultiPoint", [[-1.9, 52.5], [-1.8, 52.4]])), "a.geojson")
+    payload = encode_upload(frame)
+    assert json.loads(payload.json)["kinds"] == ["point"]
+    _scale, features = decode_payload(payload.json)
+    assert features == [[[[(-1.9, 52.5)]], [[(-1.8, 52.4)]]]]
     script = folium.Map().add_child(upload_layer(frame, "a")).get_root().render()
-    assert script.count("L.circleMarker(") == 2 and script.count('"fillColor": "#F0E442"') == 2
-    assert "L.geoJson(" not in script and "L.marker(" not in script
+    assert '"fillColor":"#F0E442"' in script and '"pointRadius":6' in script
+    assert "L.geoJson(" not in script and "L.marker(" not in script and "L.circleMarker(" not in script
 
 
-def test_the_watchdog_stops_work_past_its_memory_ceiling() -> None:
+def test_the_worker_stops_work_past_its_memory_ceiling() -> None:
     from mapkit.errors import BudgetError
-    from mapkit.watchdog import run_bounded
+    from mapkit.workers import run_bounded
 
     with pytest.raises(BudgetError, match=r"needed more than 64 MB of memory and was stopped"):
         run_bounded(np.ones, 200_000_000, what="A test", memory_mb=64)
     with pytest.raises(BudgetError, match=r"took longer than 0.5 seconds and was stopped"):
         run_bounded(time.sleep, 5, what="A test", seconds=0.5)
     assert run_bounded(sum, [1, 2, 3], what="A test") == 6
+
+
+@pytest.mark.parametrize(("data", "filename", "message"), [
+    (json.dumps({"type": "Feature", "properties": {"name": "x"},
+                 "geometry": {"type": "MultiPoint", "coordinates": [[-1.9, 52.5]] * 20_000}}).encode(), "a.geojson",
+     r"MultiPoint of 20,000 points; the limit is 5,000 features"),
+    (json.dumps({"type": "Feature", "properties": {"name": "x"},
+                 "geometry": {"type": "LineString", "coordinates": [[-1.9, 52.5]] * 100_001}}).encode(), "a.geojson",
+     r"has more than 100,000 vertices"),
+    (b"name,lat,lon\n" + b"A,52.4,-1.9\n" * 6_000, "a.csv", r"has 6,000 rows; the limit is 5,000"),
+    (b"{nope", "a.geojson", "is not valid JSON"),
+    (b"", "a.csv", r"is empty \(0 bytes\)"),
+], ids=["multipoint", "vertices", "csv rows", "not json", "empty"])
+def test_over_budget_files_are_refused_before_any_worker_starts(monkeypatch: pytest.MonkeyPatch, data: bytes,
+                                                                  filename: str, message: str) -> None:
+    """Counting takes a few hundredths of a second; over-budget files used to wait 17-21 s for a worker first."""
+    from mapkit import workers
+
+    def no_worker(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a worker was asked for")
+
+    monkeypatch.setattr(workers, "run_bounded", no_worker)
+    with pytest.raises(UploadError, match=message):
+        uploads.check_counts(data, filename)
+    with pytest.raises(UploadError, match=message):
+        read_upload_bounded(data, filename)
+    with pytest.raises(UploadError, match=message):  # the worker would say the same
+        read_upload(data, filename)
+
+
+def test_files_within_budget_pass_the_count() -> None:
+    assert uploads.check_counts(_fc(_feature("Polygon", [_random_ring(400)])), "a.geojson") is None
+    assert uploads.check_counts(b"name,lat,lon\nA,52.4,-1.9\n", "a.csv") is None
 
 
 def test_reading_in_the_worker_gives_the_same_frame_and_messages() -> None:

@@ -11,7 +11,6 @@ import pytest
 from PIL import Image
 
 from mapkit.analysis.map_data import prepare
-from mapkit.analysis.versus import Versus, with_versus
 from mapkit.data.io import BNG
 from mapkit.export.html import map_html
 from mapkit.export.options import FigureOptions
@@ -20,12 +19,12 @@ from mapkit.view import View
 from map_js import page_data, page_geometry
 
 WMCA = "E47000007"
-GVA_CHANGE = Versus("gva_per_hour", change=(2013, 2023))
+GVA_CHANGE = {"versus": "gva_per_hour", "versus_change": (2013, 2023)}
 
 
 @pytest.fixture(scope="module")
 def bivariate():
-    return with_versus(prepare(View(region=WMCA, level="lad", indicator="imd_score")), GVA_CHANGE)
+    return prepare(View(region=WMCA, level="lad", indicator="imd_score", **GVA_CHANGE))
 
 
 def test_area_pixels_carry_the_web_maps_cell_colour(bivariate) -> None:

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import openpyxl
+import pandas as pd
 import pytest
 from PIL import Image
 
@@ -23,6 +25,7 @@ from mapkit.view import View
 from mapkit.export.command import overlay_ids
 from mapkit.export.html import map_html, standalone_html
 from mapkit.export.summary import summarise
+from mapkit.export.tidy import CORE
 from mapkit.export.wording import title
 
 from cdn_routes import REPO_ROOT, RouteLog
@@ -71,9 +74,18 @@ def check_html(path: Path) -> None:
 
 
 def check_csv(path: Path) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert text.startswith("# Coventry: wards, IMD score\n")
-    assert len([line for line in text.splitlines() if not line.startswith("#")]) == len(WARD_CODES) + 1
+    table = pd.read_csv(path)
+    assert list(table.columns[:8]) == list(CORE)
+    assert sorted(table["area_code"]) == sorted(WARD_CODES) and set(table["indicator_id"]) == {"imd_score"}
+
+
+def check_xlsx(path: Path) -> None:
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["Data", "About"]
+    assert [c.value for c in book["Data"][1]][:8] == list(CORE)
+    assert book["Data"].max_row == len(WARD_CODES) + 1
+    about = {row[0]: row[1] for row in book["About"].iter_rows(values_only=True)}
+    assert about["Title"] == "Coventry: wards, IMD score"
 
 
 def check_pack(path: Path) -> None:
@@ -86,11 +98,12 @@ def check_pack(path: Path) -> None:
 def check_zip(path: Path) -> None:
     names = zipfile.ZipFile(path).namelist()
     stem = f"{COVENTRY}_coventry_imd_score_ward"
-    assert names == [f"{stem}.png", f"{stem}.csv", f"{stem}_summary.txt", f"{stem}_briefing.pdf"]
+    assert names == [f"{stem}.png", f"{stem}.csv", f"{stem}.csv-metadata.json", f"{stem}_summary.txt",
+                     f"{stem}_briefing.pdf"]
 
 
 CHECKS = {"png": check_png, "pdf": check_pdf, "svg": check_svg, "html": check_html, "csv": check_csv,
-          "pack": check_pack, "zip": check_zip}
+          "xlsx": check_xlsx, "pack": check_pack, "zip": check_zip}
 
 
 @pytest.mark.parametrize("fmt", list(CHECKS))
@@ -107,27 +120,26 @@ def test_every_format_has_a_check() -> None:
     assert set(FORMATS) == set(CHECKS)
 
 
-def test_csv_export_is_the_table_command_plus_its_source_header(tmp_path: Path) -> None:
+def test_csv_export_is_the_table_command_and_its_metadata_is_in_the_xlsx(tmp_path: Path) -> None:
     args = ["--level", "ward", "--indicator", "imd_score", "--region", COVENTRY]
     run = {"cwd": REPO_ROOT, "capture_output": True, "text": True, "check": True}
     out = tmp_path / "coventry.csv"
     subprocess.run([sys.executable, "-m", "mapkit", "export", *args, "--format", "csv", "-o", str(out)], **run)
     table = subprocess.run([sys.executable, "-m", "mapkit", "table", *args], **run).stdout
-    lines = out.read_text(encoding="utf-8").splitlines(keepends=True)
-    header = [line for line in lines if line.startswith("#")]
-    assert "".join(lines[len(header):]) == table
-    assert lines[:len(header)] == header, "the # header must come first"
-    text = "".join(header)
+    assert out.read_text(encoding="utf-8") == table and not table.startswith("#")
+    book = tmp_path / "coventry.xlsx"
+    subprocess.run([sys.executable, "-m", "mapkit", "export", *args, "--format", "xlsx", "-o", str(book)], **run)
+    about = "\n".join(str(v) for row in openpyxl.load_workbook(book)["About"].iter_rows(values_only=True)
+                      for v in row)
     source = mapkit.registry().sources["iod2025"]
-    assert source.vintage in text and source.licence in text and "Contains OS data © Crown copyright" in text
+    assert source.vintage in about and source.licence in about and "Contains OS data © Crown copyright" in about
 
 
 def test_csv_export_matches_table_values_for_another_view(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "gm.csv"
     assert main(["export", "--region", "E47000001", "--level", "lad", "--indicator", "gva_per_hour",
                  "--scheme", "quantiles", "--format", "csv", "-o", str(out)]) == 0
-    body = "".join(line for line in out.read_text(encoding="utf-8").splitlines(keepends=True)
-                   if not line.startswith("#"))
+    body = out.read_text(encoding="utf-8")
     assert body == table_output(capsys, "--level", "lad", "--indicator", "gva_per_hour", "--region", "E47000001")
 
 
@@ -194,10 +206,9 @@ def test_all_cas_writes_one_file_per_combined_authority(tmp_path: Path, capsys: 
     for code, name in zip(cas["code"], cas["name"]):
         path = next(f for f in files if f.name.startswith(code + "_"))
         assert path.name.endswith("_imd_score_lad.csv")
-        lines = path.read_text(encoding="utf-8").splitlines()
-        assert lines[0] == f"# {name}: districts, IMD score"
+        table = pd.read_csv(path)
         districts = mapkit.load_boundaries("lad", code)
-        assert len([line for line in lines if not line.startswith("#")]) == len(districts) + 1
+        assert sorted(table["area_code"]) == sorted(districts["code"]), name
     progress = [line for line in capsys.readouterr().err.splitlines() if line.startswith("[")]
     assert len(progress) == 16 and progress[-1].endswith("15/15 done")
     assert progress[0].endswith("0/15 Cambridgeshire and Peterborough")
@@ -341,5 +352,5 @@ def test_exports_show_mhclg_published_blackpool_average_rank(tmp_path: Path) -> 
     assert "1 Blackpool" in ranking and "26,536.86" in ranking
     out = tmp_path / "lad.csv"
     assert main([*view, "--format", "csv", "-o", str(out)]) == 0
-    rows = [line for line in out.read_text(encoding="utf-8").splitlines() if line.startswith("E06000009,")]
-    assert rows and rows[0].split(",")[2] == "26536.86"
+    rows = pd.read_csv(out, dtype={"value": str}).set_index("area_code")
+    assert rows.at["E06000009", "value"] == "26536.86" and rows.at["E06000009", "rank_in_england"] == 1

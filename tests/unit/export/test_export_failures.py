@@ -24,8 +24,6 @@ from mapkit.analysis.map_data import prepare
 from mapkit.view import View
 from mapkit.export.formats import filename
 from mapkit.files import write_atomic
-from mapkit.specs.registry import registry
-from mapkit.analysis.tables import value_heading
 
 REPO = Path(__file__).resolve().parents[3]
 COVENTRY = "E08000026"
@@ -94,7 +92,7 @@ def test_an_unwritable_folder_fails_with_one_line(tmp_path: Path, monkeypatch: p
     def refuse(*args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("tempfile.mkstemp", refuse)
+    monkeypatch.setattr("mapkit.files._temporary", refuse)
     out = tmp_path / "map.csv"
     assert main([*BASE, "--format", "csv", "-o", str(out)]) == 2
     assert capsys.readouterr().err.strip().splitlines()[-1] == f"error: {out}: Permission denied"
@@ -148,6 +146,7 @@ def test_text_cells_are_neutralised_and_numbers_stay_numbers() -> None:
 def hostile_regions(monkeypatch: pytest.MonkeyPatch) -> str:
     """Every area name replaced by a formula, as untrusted names would arrive."""
     import mapkit.analysis.tables
+    import mapkit.export.tidy
 
     real = mapkit.analysis.tables.ranking_table
 
@@ -156,6 +155,7 @@ def hostile_regions(monkeypatch: pytest.MonkeyPatch) -> str:
         return table.assign(name=["=cmd|' /C calc'!A0"] * len(table))
 
     monkeypatch.setattr(mapkit.analysis.tables, "ranking_table", poisoned)
+    monkeypatch.setattr(mapkit.export.tidy, "ranking_table", poisoned)
     return "'=cmd|' /C calc'!A0"
 
 
@@ -164,16 +164,27 @@ def test_the_table_command_neutralises_names(monkeypatch: pytest.MonkeyPatch,
     shown = hostile_regions(monkeypatch)
     assert main(["table", "--level", "ward", "--indicator", "imd_score", "--region", COVENTRY]) == 0
     rows = pd.read_csv(io.StringIO(capsys.readouterr().out))
-    heading = value_heading(registry().indicator("imd_score"))
-    assert (rows["name"] == shown).all() and (rows[heading].dtype.kind == "f")
+    assert (rows["area_name"] == shown).all() and (rows["value"].dtype.kind == "f")
+
+
+def test_the_xlsx_export_writes_formula_names_as_text(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import openpyxl
+
+    shown = hostile_regions(monkeypatch)
+    out = tmp_path / "a.xlsx"
+    assert main([*BASE, "--format", "xlsx", "-o", str(out)]) == 0
+    sheet = openpyxl.load_workbook(out)["Data"]
+    names = [row[1] for row in sheet.iter_rows(min_row=2)]
+    assert names and all(cell.value == shown and cell.data_type == "s" for cell in names)
+    assert all(isinstance(row[6].value, float) for row in sheet.iter_rows(min_row=2))
 
 
 def test_the_csv_export_and_the_zip_neutralise_names(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     shown = hostile_regions(monkeypatch)
     out = tmp_path / "a.csv"
     assert main([*BASE, "--format", "csv", "-o", str(out)]) == 0
-    rows = pd.read_csv(out, comment="#")
-    assert (rows["name"] == shown).all()
+    rows = pd.read_csv(out)
+    assert (rows["area_name"] == shown).all()
     data = prepare(View(region=COVENTRY, level="ward", indicator="imd_score"))
     data = data.__class__(**{**data.__dict__, "region_name": "=HYPERLINK(\"http://evil\")"})
     from mapkit.export.pack import summary_text
@@ -184,7 +195,7 @@ def test_the_csv_export_and_the_zip_neutralise_names(monkeypatch: pytest.MonkeyP
     assert main([*BASE, "--format", "zip", "--dpi", "72", "-o", str(zipped)]) == 0
     archive = zipfile.ZipFile(zipped)
     csv_name = next(n for n in archive.namelist() if n.endswith(".csv"))
-    assert (pd.read_csv(io.BytesIO(archive.read(csv_name)), comment="#")["name"] == shown).all()
+    assert (pd.read_csv(io.BytesIO(archive.read(csv_name)))["area_name"] == shown).all()
 
 
 def test_text_lines_are_neutralised() -> None:

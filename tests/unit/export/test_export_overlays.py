@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import html
 import io
+import json
 import re
 
 import numpy as np
+import pandas as pd
 import pytest
 from PIL import Image
 
@@ -126,8 +128,13 @@ def test_briefing_pack_lists_the_schemes_with_status_date_source_and_residents()
     assert "Growth Zone: East Birmingham & North Solihull" in words and "in its 23 wards" in words
     with zipfile.ZipFile(io.BytesIO(pack_zip(data, FigureOptions(dpi=72)))) as archive:
         name = next(n for n in archive.namelist() if n.endswith("_schemes.csv"))
-        csv = archive.read(name).decode("utf-8")
-    assert csv.startswith("# Residents: points within 1 km") and "Growth Zone: East Birmingham & North Solihull" in csv
+        schemes = pd.read_csv(io.BytesIO(archive.read(name)))
+        about = json.loads(archive.read(name + "-metadata.json"))
+    zone = schemes[schemes["area_name"] == "Growth Zone: East Birmingham & North Solihull"].set_index("indicator_id")
+    assert zone.at["residents", "value"] == row["Residents"] and zone.at["residents", "unit"] == "people"
+    assert zone.at["residents_most_deprived_20pct", "value"] == row["Most deprived 20% (%)"]
+    assert zone.at["residents", "status_date"] == "2023-12-21"
+    assert any(line.startswith("Residents: points within 1 km") for line in about["rdfs:comment"])
 
 
 def test_as_of_date_drops_schemes_recorded_later_and_judges_staleness_by_it():

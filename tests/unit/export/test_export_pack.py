@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
 
@@ -16,6 +17,8 @@ from mapkit.export import FigureOptions, prepare
 from mapkit.view import View
 from mapkit.export.formats import csv_bytes
 from mapkit.export.pack import columns, extremes, pack_zip, ranked_areas, summary_text, table_headings, table_key
+from mapkit.export.tidy import view_table
+from mapkit.export.tidy_files import about_rows
 from mapkit.export.summary import SummaryContext, ordinal, summarise, summary_sentences
 from mapkit.specs.registry import registry
 
@@ -122,12 +125,13 @@ def test_neutral_indicators_read_highest_and_lowest_in_every_export_text() -> No
     data = prepare(View(region=WMCA, level="ward", indicator="population"))
     assert table_headings(data, 10, 10) == ("The 10 wards with the highest usual residents",
                                             "The 10 wards with the lowest usual residents")
-    texts = [summary_text(data), table_key(data, 6784), csv_bytes(data, FigureOptions()).decode("utf-8"),
+    about = "\n".join(text for _, text in about_rows(view_table(data.view)))
+    texts = [summary_text(data), table_key(data, 6784), csv_bytes(data, FigureOptions()).decode("utf-8"), about,
              *table_headings(data, 10, 10)]
     for text in texts:
         assert not re.search(r"\b(worse|worst|better|best)\b", text, re.I), text
     assert "1 = highest" in summary_text(data)
-    assert "# rank 1 = highest; decile 1 = highest 10% of England" in texts[2]
+    assert "Rank 1 = highest; decile 1 = the highest 10% of England's wards" in about
 
 
 def test_percentages_keep_their_unit_in_the_pack() -> None:
@@ -137,18 +141,21 @@ def test_percentages_keep_their_unit_in_the_pack() -> None:
     top = ranked_areas(data).iloc[0]
     assert 1 < top["value"] < 100
     assert f"({top['value']:.1f}%;" in summary_text(data)
-    csv_text = csv_bytes(data, FigureOptions()).decode("utf-8")
-    assert "Bad or very bad health (% of people)" in csv_text.splitlines()[6]
+    table = pd.read_csv(io.BytesIO(csv_bytes(data, FigureOptions())))
+    assert set(table["unit"]) == {"% of people"} and set(table["indicator"]) == {"Bad or very bad health"}
+    assert table["value"].between(0, 100).all()
 
 
 def test_briefing_zip_holds_png_csv_summary_and_pdf() -> None:
     data = prepare(View(region="E08000026", level="ward", indicator="imd_score"))
     archive = zipfile.ZipFile(io.BytesIO(pack_zip(data, FigureOptions(dpi=72))))
     stem = "E08000026_coventry_imd_score_ward"
-    assert archive.namelist() == [f"{stem}.png", f"{stem}.csv", f"{stem}_summary.txt", f"{stem}_briefing.pdf"]
+    assert archive.namelist() == [f"{stem}.png", f"{stem}.csv", f"{stem}.csv-metadata.json", f"{stem}_summary.txt",
+                                  f"{stem}_briefing.pdf"]
     image = Image.open(io.BytesIO(archive.read(f"{stem}.png")))
     assert image.size == FigureOptions(dpi=72).pixels
     assert archive.read(f"{stem}.csv") == csv_bytes(data, FigureOptions())
+    assert json.loads(archive.read(f"{stem}.csv-metadata.json"))["url"] == f"{stem}.csv"
     text = archive.read(f"{stem}_summary.txt").decode("utf-8")
     assert text == summary_text(data)
     for sentence in summarise(data):

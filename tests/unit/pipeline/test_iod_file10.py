@@ -14,7 +14,6 @@ import mapkit
 from mapkit.pipeline.raw import DEFAULT_RAW
 from mapkit.cli import main
 from mapkit.specs.registry import registry
-from mapkit.analysis.tables import value_heading
 
 REGISTRY = registry()
 ENGLAND = "E92000001"
@@ -26,16 +25,15 @@ PUBLISHED = [s for s in REGISTRY.indicators.values() if s.method == "iod_publish
 def table(capsys: pytest.CaptureFixture[str], level: str, indicator: str) -> dict[str, dict[str, str]]:
     capsys.readouterr()
     assert main(["table", "--level", level, "--indicator", indicator, "--region", ENGLAND]) == 0
-    heading = value_heading(registry().indicator(indicator))
     rows = csv.DictReader(io.StringIO(capsys.readouterr().out))
-    return {r["code"]: {**r, "value": r[heading]} for r in rows}
+    return {r["area_code"]: r for r in rows}
 
 
 def test_cli_gives_blackpool_mhclg_average_rank_and_rank_1(capsys: pytest.CaptureFixture[str]) -> None:
     rows = table(capsys, "lad", "imd_average_rank")
     blackpool = rows["E06000009"]
-    assert blackpool["name"] == "Blackpool" and float(blackpool["value"]) == 26536.86
-    assert blackpool["rank_in_england"] == "1" and blackpool["n_england"] == "296"
+    assert blackpool["area_name"] == "Blackpool" and float(blackpool["value"]) == 26536.86
+    assert blackpool["rank_in_england"] == "1" and blackpool["areas_ranked_in_england"] == "296"
 
 
 # Hartlepool (E06000001) in File 10 v2: (indicator, value as shown here, MHCLG's rank). Proportions x 100.

@@ -12,7 +12,8 @@ import pytest
 
 import mapkit
 from mapkit.specs.registry import UNITS
-from mapkit.analysis.tables import indicator_csv
+from mapkit.export.tidy import indicator_table
+from mapkit.export.tidy_files import to_csv
 
 REGISTRY = mapkit.registry()
 CASES = [(s.id, level) for s in REGISTRY.indicators.values() for level in s.levels]
@@ -60,12 +61,11 @@ def test_census_rates_are_percentages_of_their_counts():
     assert REGISTRY.indicator("bad_health").format_value(row["value"]) == "9.1%"
 
 
-def test_csv_shows_percentages_under_a_percent_heading():
-    text = indicator_csv("bad_health", "lad", "E92000001")
+def test_csv_shows_percentages_with_their_unit():
+    text = to_csv(indicator_table("bad_health", "lad", "E92000001"))
     frame = pd.read_csv(io.StringIO(text))
-    column = "Bad or very bad health (% of people)"
-    assert column in frame.columns and "value" not in frame.columns
-    blackpool = frame.set_index("code").loc["E06000009", column]
+    assert set(frame["unit"]) == {"% of people"} and set(frame["indicator"]) == {"Bad or very bad health"}
+    blackpool = frame.set_index("area_code").loc["E06000009", "value"]
     assert 9.1 < blackpool < 9.2
 
 

@@ -19,7 +19,7 @@ def test_map_description_names_indicator_region_every_class_and_points_to_the_ta
     text = describe.map_description(data, ["Handsworth has the highest IMD score."])
     assert text.startswith("A map of IMD score (score, IoD2025")
     assert "for the 192 areas of West Midlands" in text
-    assert "Darker = higher = worse; rank 1 = worst." in text
+    assert "Darker = higher = worse; rank 1 = most deprived." in text
     classes = data.classification
     listed = re.findall(r"^- Class (\d+) of (\d+): (.+): ([\d,]+) areas$", text, flags=re.M)
     assert [(int(n), label, int(count.replace(",", ""))) for n, _, label, count in listed] == [

@@ -63,7 +63,10 @@ def test_export_menu_names_files_like_every_export():
     data = prepare(View(region="E08000026", level="ward", indicator="imd_score"))
     content, name, mime = export_file(data, "csv")
     assert name == "E08000026_coventry_imd_score_ward.csv" and mime.startswith("text/csv")
-    assert b"Coventry" in content
+    assert content.startswith(b"area_code,area_name,area_level,") and b"E05001222,Foleshill,ward" in content
     assert table_file_name("imd_score", "ward", "E08000026") == name
+    content, name, mime = export_file(data, "xlsx")
+    assert name == "E08000026_coventry_imd_score_ward.xlsx" and mime.endswith("spreadsheetml.sheet")
+    assert content.startswith(b"PK") and not EXPORTS["xlsx"].static
     assert EXPORTS["png_slide"].suffix == "_slide" and not EXPORTS["csv"].static
     assert size_text(2_500_000) == "2.4 MB" and size_text(10) == "1 kB"

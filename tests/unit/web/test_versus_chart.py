@@ -5,17 +5,16 @@ from __future__ import annotations
 import pytest
 
 from mapkit.analysis.map_data import prepare
-from mapkit.analysis.versus import Versus, with_versus
 from mapkit.specs.bivariate import BIVARIATE_PALETTE
 from mapkit.view import View
 from mapkit.web.versus_chart import SELECTION, chosen_code, points_frame, versus_scatter
 
-GVA_CHANGE = Versus("gva_per_hour", change=(2013, 2023))
+GVA_CHANGE = {"versus": "gva_per_hour", "versus_change": (2013, 2023)}
 
 
 @pytest.fixture(scope="module")
 def bivariate():
-    return with_versus(prepare(View(region="E47000007", level="lad", indicator="imd_score")), GVA_CHANGE)
+    return prepare(View(region="E47000007", level="lad", indicator="imd_score", **GVA_CHANGE))
 
 
 def _layers(spec: dict) -> list[dict]:
@@ -54,7 +53,7 @@ def test_title_states_both_correlations_with_n(bivariate) -> None:
 
 
 def test_england_view_has_no_backdrop_and_a_small_view_draws_as_svg() -> None:
-    data = with_versus(prepare(View(region="E92000001", level="lad", indicator="imd_score")), GVA_CHANGE)
+    data = prepare(View(region="E92000001", level="lad", indicator="imd_score", **GVA_CHANGE))
     spec = versus_scatter(data).to_dict()
     assert len(_layers(spec)) == 3
     assert len(points_frame(data)) == 296

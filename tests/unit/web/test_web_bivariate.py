@@ -9,22 +9,21 @@ import re
 import pytest
 
 from mapkit.analysis.map_data import prepare
-from mapkit.analysis.versus import Versus, with_versus
 from mapkit.export.html import map_html
 from mapkit.specs.bivariate import BIVARIATE_PALETTE
 from mapkit.view import View
-from mapkit.web.bivariate import legend_svg, versus_parts
-from mapkit.web.choropleth import map_text
+from mapkit.web.bivariate import legend_svg
+from mapkit.web.choropleth import map_text, versus_parts
 from mapkit.web.encode import area_geometry, encode_geometry
 from map_js import page_data, page_geometry
 
 WMCA = "E47000007"
-GVA_CHANGE = Versus("gva_per_hour", change=(2013, 2023))
+GVA_CHANGE = {"versus": "gva_per_hour", "versus_change": (2013, 2023)}
 
 
 @pytest.fixture(scope="module")
 def bivariate():
-    return with_versus(prepare(View(region=WMCA, level="lad", indicator="imd_score")), GVA_CHANGE)
+    return prepare(View(region=WMCA, level="lad", indicator="imd_score", **GVA_CHANGE))
 
 
 @pytest.fixture(scope="module")

@@ -133,7 +133,7 @@ def test_legend_names_the_indicator_unit_classes_no_data_and_source() -> None:
     text = choropleth.map_text(spec, "ward", "West Midlands")
     legend = legend_html(spec, classes, colours, palettes.NO_DATA, text)
     assert "IMD score" in legend and "(score)" in legend
-    assert "National decile (1 = worst 10%) among all 6,784 wards in England" in legend
+    assert "National decile (1 = most deprived 10%) among all 6,784 wards in England" in legend
     assert legend.index(">1: ") < legend.index(">10: "), "worst decile first"
     assert "No data" in legend and "dashed" in legend
     assert "Source: MHCLG, English Indices of Deprivation 2025" in legend
