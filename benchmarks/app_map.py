@@ -17,7 +17,7 @@ from pathlib import Path
 
 from benchmarks.machine import describe
 from mapkit.view import View
-from mapkit.web.choropleth import WebMap, build_map
+from mapkit.web.webmap import WebMap, build_map
 
 CASES = [("West Midlands wards", "ward", "E47000007"), ("England wards", "ward", "E92000001"),
          ("West Midlands LSOAs", "lsoa", "E47000007")]

@@ -93,6 +93,7 @@ class App:
 
     label: str
     root: Path
+    script: str = "app.py"
     process: subprocess.Popen[bytes] | None = None
     base: str = ""
 
@@ -305,7 +306,8 @@ def run(apps: list[App], *, reps: int, n_changes: int, n_clicks: int, log: Path)
     targets = {name: click_targets(level, region, reps * n_clicks) for name, level, region in VIEWS}
     samples: list[Sample] = []
     for app in apps:
-        app.process, app.base = start_app(log / f"{app.label.replace(' ', '-')}.log", root=app.root, timeout=180)
+        app.process, app.base = start_app(log / f"{app.label.replace(' ', '-')}.log", root=app.root,
+                                          script=app.script, timeout=180)
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
@@ -347,6 +349,15 @@ def runs_text(samples: list[Sample]) -> str:
     return text + (f" (+{'/'.join(map(str, fragments))} fragment)" if fragments != [0] else "")
 
 
+def checkout_commit() -> str:
+    """This checkout's commit, and whether files differ from it."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True).stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown commit"
+    return commit + (" with uncommitted changes" if git("status", "--porcelain", "--untracked-files=no") else "")
+
+
 def report(samples: list[Sample], apps: list[App], *, reps: int, n_changes: int, n_clicks: int,
            commit: str) -> str:
     base, ours = apps[0].label, apps[1].label
@@ -356,7 +367,8 @@ def report(samples: list[Sample], apps: list[App], *, reps: int, n_changes: int,
         f"--clicks {n_clicks}` ({describe()}; a shared machine: CPU time is the server's own, but caches and "
         "frequency scaling still move it, hence the ratios of medians measured in the same run).", "",
         f"Two servers side by side: **{base}** (`git worktree add` of {commit}, run with the same Python) and "
-        f"**{ours}** (this checkout), static serving on, both warmed up (each view opened once). In each of {reps} "
+        f"**{ours}** (this checkout, {checkout_commit()}), static serving on, both warmed up (each view opened "
+        f"once). In each of {reps} "
         "repetitions and each view, each server in turn (alternating who goes first) gets a fresh Chromium page that "
         f"opens the view on the income score, makes {n_changes} indicator changes in the sidebar (indicators of the "
         f"same theme, new to that repetition, the same for both) and then clicks {n_clicks} areas of the map (the "
@@ -382,7 +394,7 @@ def report(samples: list[Sample], apps: list[App], *, reps: int, n_changes: int,
                 f"| {name} | {kind} | {len(b)} | {median(a, 'cpu') * 1000:.0f} | {median(b, 'cpu') * 1000:.0f} "
                 f"| {ratio:.2f} | {'met' if ratio <= TARGET else 'not met'} (<= {TARGET}) | {runs_text(a)} "
                 f"| {runs_text(b)} | {median(a, 'browser'):.2f} | {median(b, 'browser'):.2f} | {browser_ratio:.2f} |")
-    lines += ["", "Every interaction, server CPU in ms (runs):", "",
+    lines += ["", "Every interaction: server CPU in ms (script runs) / browser time in s:", "",
               "| view | interaction | repetition | " + " | ".join(a.label for a in apps) + " |",
               "|---|---|---|" + "---|" * len(apps)]
     for name, _, _ in VIEWS:
@@ -392,7 +404,7 @@ def report(samples: list[Sample], apps: list[App], *, reps: int, n_changes: int,
                 for app in apps:
                     got = [s for s in samples if s.app == app.label and s.view == name and s.kind == kind
                            and s.rep == rep]
-                    cells.append(", ".join(f"{s.cpu * 1000:.0f} ({s.runs})" for s in got) or "-")
+                    cells.append(", ".join(f"{s.cpu * 1000:.0f} ({s.runs}) / {s.browser:.2f}" for s in got) or "-")
                 lines.append(f"| {name} | {kind} | {rep + 1} | " + " | ".join(cells) + " |")
     lines.append("")
     return "\n".join(lines)
@@ -404,6 +416,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--changes", type=int, default=3, help="indicator changes per page (default 3)")
     parser.add_argument("--clicks", type=int, default=3, help="area clicks per page (default 3)")
     parser.add_argument("--baseline", default=BASELINE, help=f"the commit compared with (default {BASELINE})")
+    parser.add_argument("--script", default="app.py", help="this tree's page (default app.py)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     if not CHROMIUM.exists():
@@ -412,7 +425,7 @@ def main(argv: list[str]) -> int:
         parser.error("--reps must be 1 to 20, --changes and --clicks 1 to 10")
     work = Path(tempfile.mkdtemp(prefix="mapkit-cpu-"))
     tree = baseline_tree(args.baseline, work)
-    apps = [App(args.baseline, tree), App("this tree", ROOT)]
+    apps = [App(args.baseline, tree), App("this tree", ROOT, script=args.script)]
     try:
         samples = run(apps, reps=args.reps, n_changes=args.changes, n_clicks=args.clicks, log=work)
     finally:

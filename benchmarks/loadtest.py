@@ -430,7 +430,7 @@ def main(argv: list[str]) -> int:
         parser.error(f"--sessions must be 1 to {MAX_SESSIONS} and --changes 1 to 20")
     if not CHROMIUM.exists():
         parser.error(f"Chromium not found at {CHROMIUM}: apt-get install -y chromium")
-    sys.path.insert(0, str(ROOT / "tests"))
+    sys.path.insert(0, str(ROOT / "tests" / "browser"))
     from cdn_routes import missing_assets
 
     if missing_assets():

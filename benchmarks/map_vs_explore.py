@@ -234,7 +234,7 @@ def _launch() -> tuple[Any, Any]:
 def _context(browser: Any, *, intercept_all: bool = True) -> tuple[Any, Any]:
     """A fresh context with CDN files served from ``node_modules/``; ``intercept_all=False`` (timed pages) routes
     only CDN requests, so the page and its tiles pay no Playwright round trip (see ``cdn_routes``)."""
-    sys.path.insert(0, str(ROOT / "tests"))
+    sys.path.insert(0, str(ROOT / "tests" / "browser"))
     from cdn_routes import RouteLog, install_routes
 
     context = browser.new_context(viewport=VIEWPORT, service_workers="block")
@@ -414,7 +414,7 @@ def report(rows: list[Row], memory: Memory | None, *, machine: str, chromium: st
         "absolute timings are noisy; the ratios (ours and baseline measured alternately in the same run) are "
         "what count.",
         f"- Timings: median of {runs} runs; England LSOAs: 1 run (its baseline takes tens of seconds per page).",
-        "- Ours: what `app.py` builds (`mapkit.web.choropleth.build_map`: quantised delta-encoded geometry cached "
+        "- Ours: what `app.py` builds (`mapkit.web.webmap.build_map`: quantised delta-encoded geometry cached "
         "per view, all areas as one Leaflet layer on one canvas, per-area colour and tooltip arrays); bytes are the "
         "strings streamlit-folium sends for it. Baseline: "
         "`mapkit.load_indicator(\"imd_score\", level, region).explore()` rendered to HTML (every column, full "

@@ -118,7 +118,7 @@ def view_url(base: str, level: str, region: str) -> str:
 
 
 def new_context(browser: Any) -> Any:
-    sys.path.insert(0, str(ROOT / "tests"))
+    sys.path.insert(0, str(ROOT / "tests" / "browser"))
     from cdn_routes import RouteLog, install_routes
 
     context = browser.new_context(viewport={"width": 1280, "height": 800}, service_workers="block")
@@ -298,16 +298,16 @@ def map_payload_bytes() -> list[str]:
     with geometry files and inline; server side, so exact (no browser)."""
     from benchmarks.app_map import component_payload
     from mapkit.view import View
-    from mapkit.web.choropleth import build_map
+    from mapkit.web.webmap import build_map
+    from mapkit.web.geometry_files import StaticFiles
 
-    def url(payload: Any) -> str:
-        return f"/app/static/geometry/{payload.version}.json"
+    files_folder = StaticFiles(Path(tempfile.mkdtemp(prefix="mapkit-speed-files-")), "/app/static/")
 
-    rows = ["| view | map, geometry files | map, inline | of which geometry (areas and outlines) |",
+    rows = ["| view | map, geometry and runtime files | map, inline | of which geometry and runtime |",
             "|---|---|---|---|"]
     for name, level, region in VIEWS:
         view = View(region=region, level=level, indicator="employment_score", scheme="quantiles")
-        files = component_payload(build_map(view, geometry_url=url))
+        files = component_payload(build_map(view, files=files_folder))
         inline = component_payload(build_map(view))
         rows.append(f"| {name} | {mb(files)} | {mb(inline)} | {mb(inline - files)} |")
     return rows

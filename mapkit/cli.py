@@ -175,7 +175,7 @@ def _versus_csv(args: argparse.Namespace) -> str:
     from mapkit.text.csvsafe import csv_text
     from mapkit.view import View
 
-    view = View(region=args.region, level=args.level, indicator=args.indicator, compare=args.compare,
+    view = View(region=args.region, level=args.level, indicator=args.indicator, breaks_from=args.breaks_from,
                 **periods(args))
     return csv_text(versus_table(prepare(view)))
 
@@ -223,7 +223,7 @@ def parser() -> argparse.ArgumentParser:
     from mapkit.export.command import add_arguments as add_export_arguments
     from mapkit.export.scorecard_command import add_arguments as add_scorecard_arguments
     from mapkit.export.command import add_versus_arguments
-    from mapkit.specs.classes import COMPARES
+    from mapkit.specs.classes import BREAKS_FROM
     from mapkit.specs.registry import LEVELS
 
     root = argparse.ArgumentParser(prog="python -m mapkit", description="England policy map: data and exports.")
@@ -281,8 +281,9 @@ def parser() -> argparse.ArgumentParser:
                       help="change between two years of the series, e.g. 2013:2023")
     when.add_argument("--years", action="store_true", help="one row per area and year, every year ONS publishes")
     add_versus_arguments(table)
-    table.add_argument("--compare", choices=list(COMPARES), default="england",
-                       help="with --versus: thirds of all England's areas at the level (default) or of the region's")
+    table.add_argument("--breaks", "--compare", dest="breaks_from", choices=list(BREAKS_FROM), default="england",
+                       help="with --versus: thirds of all England's areas at the level (default) or of the region's "
+                            "(--compare: its old name)")
     _table_output(table)
     series = sub.add_parser("series", help="one area's ONS time series as a tidy table")
     series.add_argument("--indicator", required=True, help="an indicator with a series (e.g. gva_per_hour) or a "

@@ -11,14 +11,16 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 
 from mapkit.data.area_link import MAX_TOKEN_CHARS
-from mapkit.view import DEFAULT, View, shown
+from mapkit.view import DEFAULT, View, excerpt
 
-QUERY_KEYS: tuple[str, ...] = ("region", "level", "indicator", "scheme", "k", "compare", "palette", "basemap",
+QUERY_KEYS: tuple[str, ...] = ("region", "level", "indicator", "scheme", "k", "breaks", "palette", "basemap",
                                "versus", "versus_year", "versus_change",
                                "area", "overlays", "statuses", "pc", "year", "change", "centre", "compare_areas",
-                               "asof", "own", "own_name", "layout")
+                               "asof", "similar", "place", "own", "own_name", "layout")
 RESERVED_KEYS = frozenset({"embed", "embed_options"})
 """Parameters that belong to Streamlit itself and are left alone."""
+OLD_KEYS = {"compare": "breaks"}
+"""Parameters of older links, read as their new names (``compare=england`` was ``View.breaks_from``'s first name)."""
 
 MAX_PARAM_LENGTH = 200
 PARAM_LENGTHS = {"own": MAX_TOKEN_CHARS}
@@ -68,6 +70,10 @@ def parse_query(params: Mapping[str, str | Sequence[str]], *,
     for key, raw in params.items():
         if key in RESERVED_KEYS:
             continue
+        if key in OLD_KEYS:
+            if OLD_KEYS[key] in params:
+                continue  # the new name wins
+            key = OLD_KEYS[key]
         if key not in QUERY_KEYS:
             unknown.append(str(key))
             continue
@@ -82,7 +88,7 @@ def parse_query(params: Mapping[str, str | Sequence[str]], *,
         values[key] = value
     if unknown:
         notices.append("The link has parameters this map does not use, which were ignored: "
-                       + ", ".join(shown(key, 20) for key in sorted(unknown)[:5]) + ".")
+                       + ", ".join(excerpt(key, 20) for key in sorted(unknown)[:5]) + ".")
     k: object = DEFAULT.k
     if "k" in values:
         k = int(values["k"]) if re.fullmatch(r"\d{1,2}", values["k"]) else None  # malformed: lenient() reports it
@@ -94,14 +100,21 @@ def parse_query(params: Mapping[str, str | Sequence[str]], *,
         statuses = ()
     elif status_text != ALL_STATUSES:
         statuses = tuple(" ".join(t.replace("_", " ").split()) for t in status_text.split(",") if t.strip()) or None
+    similar = values.get("similar") == "1"
+    if values.get("similar") not in (None, "", "0", "1"):
+        notices.append(f"The link's similar {excerpt(values['similar'])} is not 1 or 0: no similar areas are outlined.")
     time = _time_fields(values, notices)
     versus = _versus_fields(values, notices)
-    fields = {key: values[key] for key in ("region", "level", "indicator", "scheme", "compare", "palette",
-                                           "basemap", "area", "layout") if values.get(key)}
+    fields = {key: values[key] for key in ("region", "level", "indicator", "scheme", "palette", "basemap", "area",
+                                           "layout")
+              if values.get(key)}
+    if values.get("breaks"):
+        fields["breaks_from"] = values["breaks"]
     view, more = View.lenient(overlay_ids=overlay_ids, k=k, overlays=overlays, statuses=statuses,
                               postcode=values.get("pc") or None, compare_areas=compare_areas,
-                              as_of=values.get("asof") or None, own=values.get("own") or None,
-                              own_name=values.get("own_name") or None, **time, **versus, **fields)
+                              as_of=values.get("asof") or None, similar=similar, place=values.get("place") or None,
+                              own=values.get("own") or None, own_name=values.get("own_name") or None,
+                              **time, **versus, **fields)
     return view, _capped(notices + more)
 
 
@@ -112,13 +125,13 @@ def _time_fields(values: Mapping[str, str], notices: list[str]) -> dict[str, obj
         if re.fullmatch(r"\d{4}", values["year"]):
             fields["year"] = int(values["year"])
         else:
-            notices.append(f"The link's year {shown(values['year'])} is not a year: showing the latest figures.")
+            notices.append(f"The link's year {excerpt(values['year'])} is not a year: showing the latest figures.")
     if values.get("change"):
         match = re.fullmatch(r"(\d{4})[:-](\d{4})", values["change"])
         if match:
             fields["change"] = (int(match[1]), int(match[2]))
         else:
-            notices.append(f"The link's change {shown(values['change'])} is not of the form 2013:2023: showing the "
+            notices.append(f"The link's change {excerpt(values['change'])} is not of the form 2013:2023: showing the "
                            "latest figures.")
     if values.get("centre"):
         fields["centre"] = values["centre"]
@@ -135,14 +148,14 @@ def _versus_fields(values: Mapping[str, str], notices: list[str]) -> dict[str, o
         if re.fullmatch(r"\d{4}", values["versus_year"]):
             fields["versus_year"] = int(values["versus_year"])
         else:
-            notices.append(f"The link's versus_year {shown(values['versus_year'])} is not a year: the second "
+            notices.append(f"The link's versus_year {excerpt(values['versus_year'])} is not a year: the second "
                            "measure shows its latest figures.")
     if values.get("versus_change"):
         match = re.fullmatch(r"(\d{4})[:-](\d{4})", values["versus_change"])
         if match:
             fields["versus_change"] = (int(match[1]), int(match[2]))
         else:
-            notices.append(f"The link's versus_change {shown(values['versus_change'])} is not of the form "
+            notices.append(f"The link's versus_change {excerpt(values['versus_change'])} is not of the form "
                            "2013:2023: the second measure shows its latest figures.")
     return fields
 
@@ -155,7 +168,7 @@ def to_query(view: View) -> dict[str, str]:
         "indicator": view.indicator,
         "scheme": view.scheme_name,
         "k": str(view.k),
-        "compare": view.compare,
+        "breaks": view.breaks_from,
         "palette": view.palette,
         "basemap": view.basemap,
     }
@@ -179,6 +192,10 @@ def to_query(view: View) -> dict[str, str]:
         query["compare_areas"] = ",".join(view.compare_areas)
     if view.as_of:
         query["asof"] = view.as_of
+    if view.similar:
+        query["similar"] = "1"
+    if view.place:
+        query["place"] = view.place
     if view.own:
         query["own"] = view.own
         if view.own_name:

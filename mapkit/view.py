@@ -1,7 +1,7 @@
 """The one :class:`View`: what a map shows, with one set of defaults and one validation.
 
 A view comes from the app's widgets, from a link (:mod:`mapkit.links`) or from the command line, and goes to the
-web map (:func:`mapkit.web.choropleth.build_map`) and to every export (:func:`mapkit.analysis.map_data.prepare`).
+web map (:func:`mapkit.web.webmap.build_map`) and to every export (:func:`mapkit.analysis.map_data.prepare`).
 One table of rules (:data:`RULES`, one per setting, in dependency order: region, level (which levels fit in the
 region), indicator (published at that level?), scheme (national deciles only where published), then the rest) says
 for each setting what is valid, the error that names the allowed values, the notice, and the fallback. It is read in
@@ -9,7 +9,7 @@ one of two ways:
 
 * :meth:`View.lenient` for untrusted input (a link, the widgets): each invalid part is replaced by its fallback and
   a plain-text notice says why. A notice quotes at most a short, character-filtered excerpt of the offending value
-  (:func:`shown`), never raw text that could be rendered as markup.
+  (:func:`excerpt`), never raw text that could be rendered as markup.
 * :meth:`View.check` for the command line and exports: the first invalid part raises its error.
 
 Either way the view that comes out is marked :attr:`View.checked`, so the work that follows (``prepare``) does not
@@ -28,7 +28,7 @@ from typing import Any
 from mapkit.specs.basemaps import BASEMAPS
 from mapkit.specs.layouts import DEFAULT_LAYOUT, LAYOUTS
 from mapkit.data.hexes import hex_problem
-from mapkit.specs.classes import CENTRES, COMPARES, K_MAX, K_MIN, available_schemes
+from mapkit.specs.classes import BREAKS_FROM, CENTRES, K_MAX, K_MIN, available_schemes
 from mapkit.specs.classes import scheme as scheme_spec
 from mapkit.data import own_areas
 from mapkit.data.own_areas import OwnArea
@@ -37,6 +37,7 @@ from mapkit.errors import MapkitError, ParameterError, UnknownNameError
 from mapkit.specs.registry import LEVELS, IndicatorSpec, overlay_declarations, overlay_specs, registry
 from mapkit.specs.palettes import DEFAULT as DEFAULT_PALETTE
 from mapkit.specs.palettes import resolve
+from mapkit.data.overlays import feature_ids
 from mapkit.data.postcodes import formatted, lookup
 from mapkit.data.series import change_years, years
 from mapkit.data.status_dates import check_as_of
@@ -45,6 +46,8 @@ WMCA = "E47000007"
 MAX_COMPARE = 10
 """Most areas compared at once (:mod:`mapkit.analysis.compare`)."""
 COMPARE_LEVELS = ("ward", "lad", "ca")
+SIMILAR_LEVELS = ("ward", "lad", "ca")
+"""Levels whose areas have similar areas (:data:`mapkit.analysis.similar.LEVELS`)."""
 
 LEVELS_IN: dict[str, tuple[str, ...]] = {
     "england": ("ca", "lad", "ward", "lsoa"),
@@ -76,8 +79,9 @@ class View:
         indicator has them, else quantiles (:attr:`scheme_name`).
     k
         Number of classes (ignored by national deciles).
-    compare
-        ``"england"`` or ``"region"``: where the class breaks come from.
+    breaks_from
+        ``"england"`` or ``"region"``: where the class breaks come from (all of England's areas of the level, or
+        the region's).
     palette
         A palette name, or ``"default"`` for the indicator's own.
     basemap
@@ -102,13 +106,19 @@ class View:
         (:mod:`mapkit.analysis.compare`) and outlined on the map.
     versus
         A second indicator at ``level``: the map becomes the bivariate map of the two (each cut into thirds of
-        England's areas, or of the region's with ``compare="region"``); ``None`` for one measure.
+        England's areas, or of the region's with ``breaks_from="region"``); ``None`` for one measure.
     versus_year, versus_change
         For a second indicator with an ONS time series: one year of it, or its change between two years (as
         ``year`` and ``change`` are for the first).
     as_of
         An ISO date (``2025-01-31``): overlays show only schemes whose status was recorded by then, and popups
         flag statuses over a year older than it (:mod:`mapkit.data.status_dates`); ``None`` means today.
+    similar
+        Outline the open area's most similar areas in England on the map (:mod:`mapkit.analysis.similar`), the
+        map fitted to them; only with an open :attr:`area` of a level in :data:`SIMILAR_LEVELS`.
+    place
+        ``overlay_id:feature_id``: a feature of one of :attr:`overlays` the page is opened on (a growth zone, a
+        scheme found by a search): the map is fitted to it and "Who lives near" shows it; ``None`` for none.
     own
         The user's own area as its link token (:func:`mapkit.data.own_areas.to_token`: ward or LSOA codes, or an
         outline of at most 200 vertices), or ``None``; :attr:`own_area` reads it.
@@ -124,7 +134,7 @@ class View:
     indicator: str = "imd_score"
     scheme: str | None = None
     k: int = 5
-    compare: str = "england"
+    breaks_from: str = "england"
     palette: str = DEFAULT_PALETTE
     basemap: str = "light"
     area: str | None = None
@@ -136,6 +146,8 @@ class View:
     centre: str = "zero"
     compare_areas: tuple[str, ...] = ()
     as_of: str | None = None
+    similar: bool = False
+    place: str | None = None
     versus: str | None = None
     versus_year: int | None = None
     versus_change: tuple[int, int] | None = None
@@ -189,6 +201,11 @@ class View:
         object.__setattr__(self, "_checked", True)  # not a field: replace() and == ignore it
         return self
 
+    def with_area(self, area: str | None) -> View:
+        """This view with another open area (``None``: none); closing the profile also closes its similar areas'
+        outlines (:attr:`similar`), which belong to an open area."""
+        return dataclasses.replace(self, area=area, similar=self.similar and area is not None)
+
     @property
     def over_time(self) -> bool:
         """True when the view shows a chosen year or a change rather than the indicator's own figures."""
@@ -232,7 +249,7 @@ def status_order() -> tuple[str, ...]:
     return overlay_declarations().status.order
 
 
-def shown(value: str, limit: int = 40) -> str:
+def excerpt(value: str, limit: int = 40) -> str:
     """A short excerpt of untrusted text that is safe to show anywhere: only letters, digits and ``_ .,:;()+-``
     survive, other characters become ``?``, and the result is quoted in backticks."""
     cleaned = re.sub(r"[^A-Za-z0-9 _.,:;()+\-]", "?", value)
@@ -321,7 +338,7 @@ def _region_rule(view: View, offered: Collection[str]) -> Outcome:
             raise UnknownNameError(f"Unknown region {region!r}: use a region code (`python -m mapkit regions`).")
         region_name(region)
     except UnknownNameError as exc:
-        return _invalid("region", DEFAULT.region, f"The link's region {shown(str(region))} is not a known area code, "
+        return _invalid("region", DEFAULT.region, f"The link's region {excerpt(str(region))} is not a known area code, "
                         f"so the map shows {region_name(DEFAULT.region)} instead.", exc)
     return OK
 
@@ -339,7 +356,7 @@ def _level_rule(view: View, offered: Collection[str]) -> Outcome:
         return _invalid("level", fallback, f"{why[0].upper()}{why[1:]}: showing {_level_label(fallback)} instead.",
                         ParameterError(f"{name} ({region}) contains no {_level_label(level)}: choose another "
                                        "--level or --region."))
-    return _invalid("level", fallback, f"The link's level {shown(str(level))} is not one of {', '.join(levels)}: "
+    return _invalid("level", fallback, f"The link's level {excerpt(str(level))} is not one of {', '.join(levels)}: "
                     f"showing {_level_label(fallback)} instead.",
                     UnknownNameError(f"Unknown level {level!r}: use one of {', '.join(LEVELS)}."))
 
@@ -351,7 +368,7 @@ def _indicator_rule(view: View, offered: Collection[str]) -> Outcome:
     try:
         spec = reg.indicator(indicator) if isinstance(indicator, str) else reg.indicator(repr(indicator))
     except UnknownNameError as exc:
-        return _invalid("indicator", fallback, f"The link's indicator {shown(str(indicator))} is not known: showing "
+        return _invalid("indicator", fallback, f"The link's indicator {excerpt(str(indicator))} is not known: showing "
                         f"{reg.indicator(fallback).label} instead.", exc)
     if level in spec.levels:
         return OK
@@ -369,7 +386,7 @@ def _scheme_rule(view: View, offered: Collection[str]) -> Outcome:
     try:
         scheme_spec(scheme if isinstance(scheme, str) else repr(scheme))
     except UnknownNameError as exc:
-        return _invalid("scheme", "quantiles", f"The link's classification {shown(str(scheme))} is not known: using "
+        return _invalid("scheme", "quantiles", f"The link's classification {excerpt(str(scheme))} is not known: using "
                         "quantiles.", exc)
     if scheme in available_schemes(spec):
         return OK
@@ -386,13 +403,14 @@ def _k_rule(view: View, offered: Collection[str]) -> Outcome:
                     ParameterError(f"Number of classes is {k!r}: choose a whole number from {K_MIN} to {K_MAX}."))
 
 
-def _compare_rule(view: View, offered: Collection[str]) -> Outcome:
-    compare = view.compare
-    if isinstance(compare, str) and compare in COMPARES:
+def _breaks_from_rule(view: View, offered: Collection[str]) -> Outcome:
+    breaks_from = view.breaks_from
+    if isinstance(breaks_from, str) and breaks_from in BREAKS_FROM:
         return OK
-    return _invalid("compare", DEFAULT.compare, f"The link's comparison {shown(str(compare))} is not known: classes "
-                    f"are {COMPARES[DEFAULT.compare]}.",
-                    UnknownNameError(f"Unknown comparison {compare!r}: use one of {', '.join(COMPARES)}."))
+    return _invalid("breaks_from", DEFAULT.breaks_from, f"The link's class breaks {excerpt(str(breaks_from))} are not "
+                    f"known: classes are {BREAKS_FROM[DEFAULT.breaks_from]}.",
+                    UnknownNameError(f"Unknown source of class breaks {breaks_from!r}: use one of "
+                                     f"{', '.join(BREAKS_FROM)}."))
 
 
 def _palette_rule(view: View, offered: Collection[str]) -> Outcome:
@@ -401,7 +419,7 @@ def _palette_rule(view: View, offered: Collection[str]) -> Outcome:
     try:
         resolve(palette if isinstance(palette, str) else repr(palette), view.spec.palette)
     except UnknownNameError as exc:
-        return _invalid("palette", DEFAULT_PALETTE, f"The link's palette {shown(str(palette))} is not known: using "
+        return _invalid("palette", DEFAULT_PALETTE, f"The link's palette {excerpt(str(palette))} is not known: using "
                         "the indicator's own palette.", exc)
     return OK
 
@@ -410,7 +428,7 @@ def _basemap_rule(view: View, offered: Collection[str]) -> Outcome:
     basemap = view.basemap
     if isinstance(basemap, str) and basemap in BASEMAPS:
         return OK
-    return _invalid("basemap", DEFAULT.basemap, f"The link's basemap {shown(str(basemap))} is not known: using "
+    return _invalid("basemap", DEFAULT.basemap, f"The link's basemap {excerpt(str(basemap))} is not known: using "
                     f"{BASEMAPS[DEFAULT.basemap].label}.",
                     UnknownNameError(f"Unknown basemap {basemap!r}: use one of {', '.join(BASEMAPS)}."))
 
@@ -421,8 +439,8 @@ def _area_rule(view: View, offered: Collection[str]) -> Outcome:
     if area is None or (isinstance(area, str) and area in area_codes(view.level, view.region)):
         return OK if area == view.area else Outcome({"area": None})
     name = region_name(view.region)
-    return _invalid("area", None, f"The selected area {shown(str(area))} is not one of the {_level_label(view.level)} "
-                    f"of {name}, so no area profile is open.",
+    return _invalid("area", None, f"The selected area {excerpt(str(area))} is not one of the "
+                    f"{_level_label(view.level)} of {name}, so no area profile is open.",
                     UnknownNameError(f"Area {area!r} is not one of the {_level_label(view.level)} of {name}: choose "
                                      "one of them, or none."))
 
@@ -440,7 +458,7 @@ def _overlays_rule(view: View, offered: Collection[str]) -> Outcome:
     if tuple(kept) == view.overlays:
         return OK
     return Outcome({"overlays": tuple(kept)},
-                   tuple(f"The link's overlay {shown(str(o))} is not available and was left out." for o in unknown),
+                   tuple(f"The link's overlay {excerpt(str(o))} is not available and was left out." for o in unknown),
                    UnknownNameError(f"Unknown overlay(s) {', '.join(map(repr, unknown))}: use {', '.join(offered)} "
                                     "(declared in layers/overlays.toml).") if unknown else None)
 
@@ -453,7 +471,7 @@ def _statuses_rule(view: View, offered: Collection[str]) -> Outcome:
     order = status_order()
     chosen = {s for s in statuses if isinstance(s, str) and s in order}
     wrong = [s for s in statuses if not (isinstance(s, str) and s in order)]
-    notices = [f"The link's overlay status {shown(str(s))} is not known and was left out (use {', '.join(order)})."
+    notices = [f"The link's overlay status {excerpt(str(s))} is not known and was left out (use {', '.join(order)})."
                for s in wrong]
     if not chosen and statuses:
         notices.append("No known overlay status was left in the link: showing every status.")
@@ -472,7 +490,7 @@ def _postcode_rule(view: View, offered: Collection[str]) -> Outcome:
         return OK if view.postcode is None else Outcome({"postcode": None})
     problem = postcode_problem(str(postcode), view.region)
     if problem:
-        return _invalid("postcode", None, f"The postcode {shown(str(postcode))} is not marked: {problem}.",
+        return _invalid("postcode", None, f"The postcode {excerpt(str(postcode))} is not marked: {problem}.",
                         UnknownNameError(f"Postcode {postcode!r}: {problem}."))
     return OK if formatted(str(postcode)) == postcode else Outcome({"postcode": formatted(str(postcode))})
 
@@ -500,8 +518,8 @@ def _compare_areas_rule(view: View, offered: Collection[str]) -> Outcome:
             kept.append(code)
     notices, error = [], None
     if unknown:
-        shown_codes = [shown(str(c), 12) for c in unknown]
-        notices.append(f"Not {plural} of England, so left out of the comparison: {', '.join(shown_codes[:5])}"
+        excerpt_codes = [excerpt(str(c), 12) for c in unknown]
+        notices.append(f"Not {plural} of England, so left out of the comparison: {', '.join(excerpt_codes[:5])}"
                        + (f" and {len(unknown) - 5} more." if len(unknown) > 5 else "."))
         error = UnknownNameError(f"Compare area(s) {', '.join(map(repr, unknown[:5]))} are not {plural} of England.")
     if len(kept) > MAX_COMPARE:
@@ -520,7 +538,7 @@ def _as_of_rule(view: View, offered: Collection[str]) -> Outcome:
     try:
         text = check_as_of(as_of).isoformat()
     except ParameterError as exc:
-        return _invalid("as_of", None, f"The link's as-of date {shown(str(as_of))} is not a date written YYYY-MM-DD "
+        return _invalid("as_of", None, f"The link's as-of date {excerpt(str(as_of))} is not a date written YYYY-MM-DD "
                         "between 1990 and ten years ahead: the overlays are shown as of today.", exc)
     return OK if text == as_of else Outcome({"as_of": text})
 
@@ -529,7 +547,7 @@ def _centre_rule(view: View, offered: Collection[str]) -> Outcome:
     centre = view.centre
     if isinstance(centre, str) and centre in CENTRES:
         return OK
-    return _invalid("centre", DEFAULT.centre, f"The link's centre {shown(str(centre))} is not known: change maps are "
+    return _invalid("centre", DEFAULT.centre, f"The link's centre {excerpt(str(centre))} is not known: change maps are "
                     f"centred on {CENTRES[DEFAULT.centre]}.",
                     UnknownNameError(f"Unknown centre {centre!r}: use one of {', '.join(CENTRES)}."))
 
@@ -545,7 +563,7 @@ def _versus_rule(view: View, offered: Collection[str]) -> Outcome:
                                                 "(--versus)."))
     reg = registry()
     if not isinstance(view.versus, str) or view.versus not in reg.indicators:
-        return Outcome(none, (f"The link's second measure {shown(str(view.versus))} is not a known indicator: "
+        return Outcome(none, (f"The link's second measure {excerpt(str(view.versus))} is not a known indicator: "
                               "showing one measure.",),
                        UnknownNameError(f"Unknown indicator {view.versus!r} for --versus: use an indicator id "
                                         "(`python -m mapkit indicators`)."))
@@ -582,8 +600,8 @@ def _time_rule(view: View, offered: Collection[str]) -> Outcome:
         notices.append("The link asks for a year and a change: showing the change.")
         error = ParameterError("Choose a year or a change between two years, not both.")
     try:
-        series = registry().series_for(view.indicator)
-        if series is None or view.level not in ("lad", "ca"):
+        series = registry().series_at(view.indicator, view.level)
+        if series is None:
             raise ParameterError(f"{view.spec.label} has no ONS time series at level {view.level!r}: years and "
                                  "changes are offered for districts and combined authorities, for indicators with a "
                                  "series.")
@@ -598,11 +616,55 @@ def _time_rule(view: View, offered: Collection[str]) -> Outcome:
     return Outcome(values, tuple(notices), error) if values else OK
 
 
+def _similar_rule(view: View, offered: Collection[str]) -> Outcome:
+    """Similar areas outlined only around an open area of a level that has them; closing the area (no area) closes
+    them without a notice."""
+    similar = view.similar
+    if similar is False:
+        return OK
+    if similar is not True:
+        return _invalid("similar", False, f"The link's similar {excerpt(str(similar))} is not 1 or 0: no similar areas "
+                        "are outlined.", ParameterError(f"Similar is {similar!r}: use True or False."))
+    if view.area is None:
+        return Outcome({"similar": False}, (), ParameterError(
+            "Similar areas are outlined around an open area (--area): choose one, or no similar areas."))
+    if view.level not in SIMILAR_LEVELS:
+        return _invalid("similar", False, f"Similar areas are found for wards, districts and combined authorities, "
+                        f"not {_level_label(view.level)}: none are outlined.",
+                        ParameterError(f"Similar areas are outlined around an open area of wards, districts or "
+                                       f"combined authorities, not at level {view.level!r}."))
+    return OK
+
+
+def place_problem(place: str, overlays: Collection[str]) -> str | None:
+    """Why ``place`` (``overlay_id:feature_id``) cannot be opened with these overlays on, or ``None``."""
+    overlay_id, _, feature_id = place.partition(":") if isinstance(place, str) else ("", "", "")
+    if not feature_id:
+        return "write it as overlay:feature"
+    if overlay_id not in overlays:
+        return f"its overlay group {excerpt(overlay_id, 30)} is not turned on"
+    if feature_id not in feature_ids(overlay_id):
+        return f"{excerpt(feature_id, 30)} is not a mapped feature of that group"
+    return None
+
+
+def _place_rule(view: View, offered: Collection[str]) -> Outcome:
+    """An overlay feature of a group that is on (the overlays rule comes first); ``""`` means none."""
+    place = view.place or None
+    if place is None:
+        return OK if view.place is None else Outcome({"place": None})
+    problem = place_problem(place, view.overlays)
+    if problem is None:
+        return OK
+    return _invalid("place", None, f"The link's place {excerpt(str(place))} is not shown: {problem}.",
+                    UnknownNameError(f"Place {place!r}: {problem}."))
+
+
 def _layout_rule(view: View, offered: Collection[str]) -> Outcome:
     """The map, or the hex map where the level has a layout in the region (:func:`mapkit.data.hexes.hex_problem`)."""
     layout = view.layout
     if not (isinstance(layout, str) and layout in LAYOUTS):
-        return _invalid("layout", DEFAULT_LAYOUT, f"The link's layout {shown(str(layout))} is not known: showing the "
+        return _invalid("layout", DEFAULT_LAYOUT, f"The link's layout {excerpt(str(layout))} is not known: showing the "
                         "map.", UnknownNameError(f"Unknown layout {layout!r}: use one of {', '.join(LAYOUTS)}."))
     problem = hex_problem(view.level, view.region) if layout == "hex" else None
     if problem:
@@ -625,7 +687,7 @@ def _own_rule(view: View, offered: Collection[str]) -> Outcome:
         area = _own_area(str(view.own), None)
     except MapkitError as exc:
         return Outcome({"own": None, "own_name": None},
-                       (f"Your own area in the link ({shown(str(view.own), 20)}) could not be read, so it was left "
+                       (f"Your own area in the link ({excerpt(str(view.own), 20)}) could not be read, so it was left "
                         "out: copy the link again, or give ward or LSOA codes separated by commas.",), exc)
     values: dict[str, Any] = {}
     if area.link[0] != view.own:
@@ -638,9 +700,9 @@ def _own_rule(view: View, offered: Collection[str]) -> Outcome:
 
 Rule = Callable[[View, Collection[str]], Outcome]
 RULES: tuple[Rule, ...] = (
-    _region_rule, _level_rule, _indicator_rule, _scheme_rule, _k_rule, _compare_rule, _palette_rule, _basemap_rule,
-    _area_rule, _overlays_rule, _statuses_rule, _postcode_rule, _compare_areas_rule, _as_of_rule, _centre_rule,
-    _time_rule, _versus_rule, _own_rule, _layout_rule,
+    _region_rule, _level_rule, _indicator_rule, _scheme_rule, _k_rule, _breaks_from_rule, _palette_rule, _basemap_rule,
+    _area_rule, _similar_rule, _overlays_rule, _place_rule, _statuses_rule, _postcode_rule, _compare_areas_rule,
+    _as_of_rule, _centre_rule, _time_rule, _versus_rule, _own_rule, _layout_rule,
 )
 """Every setting's rule, in dependency order (region, then the level that fits in it, then an indicator published
 at that level, then its scheme, then the rest): each reads the view as corrected by the rules before it. A rule gets

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from mapkit.data.products import ENGLAND, indicator_table, load_boundaries
-from mapkit.specs.classes import COMPARES, DECILES, K_MAX, K_MIN, Scheme, available_schemes, scheme
+from mapkit.specs.classes import BREAKS_FROM, DECILES, K_MAX, K_MIN, Scheme, available_schemes, scheme
 from mapkit.errors import UnknownNameError
 from mapkit.specs.registry import IndicatorSpec, registry
 
@@ -31,8 +31,8 @@ class Classification:
 
     Attributes
     ----------
-    scheme, compare
-        Keys of :data:`SCHEMES` and :data:`COMPARES`.
+    scheme, breaks_from
+        Keys of :data:`SCHEMES` and :data:`BREAKS_FROM`.
     upper, lower
         Per class, ascending: the upper break and the lowest reference value in the class.
     labels
@@ -51,7 +51,7 @@ class Classification:
     """
 
     scheme: str
-    compare: str
+    breaks_from: str
     upper: tuple[float, ...]
     lower: tuple[float, ...]
     labels: tuple[str, ...]
@@ -199,7 +199,7 @@ def _range_labels(lower: tuple[float, ...], upper: tuple[float, ...], fmt: Calla
 
 def classify(values: pd.Series | np.ndarray, *, scheme_name: str, k: int,
              reference: pd.Series | np.ndarray | None = None, reference_label: str = "",
-             compare: str = "region", formatter: Callable[[float], str] = "{:g}".format) -> Classification:
+             breaks_from: str = "region", formatter: Callable[[float], str] = "{:g}".format) -> Classification:
     """Classify ``values`` with breaks computed on ``reference`` (default: the values themselves).
 
     Parameters
@@ -212,7 +212,7 @@ def classify(values: pd.Series | np.ndarray, *, scheme_name: str, k: int,
         Requested number of classes.
     reference
         Values the breaks are computed on, e.g. every area of the level in England.
-    reference_label, compare
+    reference_label, breaks_from
         Recorded on the result for the legend.
     formatter
         Formats a number for class labels (the indicator's ``format_value``).
@@ -220,7 +220,7 @@ def classify(values: pd.Series | np.ndarray, *, scheme_name: str, k: int,
     ref = _finite(values if reference is None else reference)
     upper = compute_breaks(ref, scheme_name, k)
     lower = _lower_bounds(ref, upper) if upper else ()
-    return Classification(scheme=scheme_name, compare=compare, upper=upper, lower=lower,
+    return Classification(scheme=scheme_name, breaks_from=breaks_from, upper=upper, lower=lower,
                           labels=_range_labels(lower, upper, formatter),
                           classes=assign_classes(values, upper), reference=reference_label)
 
@@ -256,7 +256,7 @@ def classify_deciles(deciles: pd.Series | np.ndarray, higher_is: str, *,
             lower.append(float("nan"))
             upper.append(float("nan"))
             labels.append(f"Decile {decile}")
-    return Classification(scheme="national_deciles", compare="england", upper=tuple(upper), lower=tuple(lower),
+    return Classification(scheme="national_deciles", breaks_from="england", upper=tuple(upper), lower=tuple(lower),
                           labels=tuple(labels), classes=classes, reference=reference_label, deciles=tuple(order))
 
 
@@ -284,16 +284,16 @@ def _cached_breaks(indicator_id: str, level: str, scope: str, scheme_name: str, 
     return compute_breaks(values, scheme_name, k)
 
 
-def reference_label(level: str, region_label: str, n: int, compare: str) -> str:
+def reference_label(level: str, region_label: str, n: int, breaks_from: str) -> str:
     """Legend wording for the areas the breaks come from."""
     plural = registry().boundary(level).plural
-    if compare == "england":
+    if breaks_from == "england":
         return f"all {n:,} {plural} in England with a figure"
     return f"the {n:,} {plural} in {region_label} with a figure"
 
 
 def classify_indicator(frame: pd.DataFrame, indicator_id: str, level: str, region: str, *, scheme_name: str,
-                       k: int, compare: str, region_label: str) -> Classification:
+                       k: int, breaks_from: str, region_label: str) -> Classification:
     """Classify the areas of ``frame`` (from :func:`mapkit.load_indicator`) for the map.
 
     Breaks for a given indicator, level, reference area, scheme and ``k`` are computed once per process, so
@@ -306,8 +306,8 @@ def classify_indicator(frame: pd.DataFrame, indicator_id: str, level: str, regio
     """
     spec = registry().indicator(indicator_id)
     chosen = scheme(scheme_name)
-    if compare not in COMPARES:
-        raise UnknownNameError(f"Unknown comparison {compare!r}: use one of {', '.join(COMPARES)}.")
+    if breaks_from not in BREAKS_FROM:
+        raise UnknownNameError(f"Unknown source of class breaks {breaks_from!r}: use one of {', '.join(BREAKS_FROM)}.")
     if chosen.needs_deciles:
         if not spec.national_deciles:
             raise UnknownNameError(
@@ -317,18 +317,18 @@ def classify_indicator(frame: pd.DataFrame, indicator_id: str, level: str, regio
         label = reference_label(level, "England", int(np.isfinite(deciles).sum()), "england")
         return classify_deciles(frame["decile"], spec.higher_is, reference_values=values, reference_deciles=deciles,
                                 reference_label=label, formatter=spec.format_value)
-    scope = ENGLAND if compare == "england" else region
+    scope = ENGLAND if breaks_from == "england" else region
     ref_values = _reference(indicator_id, level, scope)[0]
     ref_values = ref_values[np.isfinite(ref_values)]
     upper = _cached_breaks(indicator_id, level, scope, scheme_name, k)
     lower = _lower_bounds(ref_values, upper) if upper else ()
-    label = reference_label(level, "England" if scope == ENGLAND else region_label, ref_values.size, compare)
+    label = reference_label(level, "England" if scope == ENGLAND else region_label, ref_values.size, breaks_from)
     labels = _range_labels(lower, upper, spec.format_value)
     centre, centre_label = None, ""
     if is_change(spec):
         centre, centre_label = CENTRE, "no change"
         labels = _centred_labels(labels, lower, upper, CENTRE)
         label += f"; classes split at {spec.format_value(CENTRE)} (no change)"
-    return Classification(scheme=scheme_name, compare=compare, upper=upper, lower=lower, labels=labels,
+    return Classification(scheme=scheme_name, breaks_from=breaks_from, upper=upper, lower=lower, labels=labels,
                           classes=assign_classes(frame["value"], upper), reference=label, centre=centre,
                           centre_label=centre_label)

@@ -111,7 +111,8 @@ class VersusMap:
 
 
 def prepare(view: View) -> MapData:
-    """Check the view, load, classify and colour its areas and load its overlays (with its statuses).
+    """Check the view (unless :attr:`~mapkit.view.View.checked` already), load, classify and colour its areas and
+    load its overlays (with its statuses). The colours are the map's and every export's: nothing computes them again.
 
     Raises
     ------
@@ -121,7 +122,7 @@ def prepare(view: View) -> MapData:
     """
     from mapkit.data.overlays import overlay_in_region
 
-    view.check()
+    view.check()  # returns at once for a view from View.lenient or View.check
     spec = view.spec
     name = region_name(view.region)
     frame = load_indicator(view.indicator, view.level, view.region)
@@ -137,7 +138,7 @@ def prepare(view: View) -> MapData:
         ramp = timed.ramp or ramp
     else:
         classification = classify_indicator(frame, view.indicator, view.level, view.region,
-                                            scheme_name=view.scheme_name, k=view.k, compare=view.compare,
+                                            scheme_name=view.scheme_name, k=view.k, breaks_from=view.breaks_from,
                                             region_label=name)
     if classification.centre_label and not (ramp.diverging or view.over_time):
         # a one-hue palette chosen for a change: no middle colour for the legend to name
@@ -162,7 +163,7 @@ none, so its second measure's period ends before it."""
 def versus_view(view: View) -> View:
     """The single-measure view of a view's second measure: the same region, level and comparison."""
     return View(region=view.region, level=view.level, indicator=view.versus, scheme=None, k=view.k,
-                compare=view.compare, year=view.versus_year, change=view.versus_change, centre=view.centre)
+                breaks_from=view.breaks_from, year=view.versus_year, change=view.versus_change, centre=view.centre)
 
 
 def first_view(view: View) -> View:
@@ -189,7 +190,7 @@ def england_values(view: View) -> pd.Series:
 
 def _with_versus(data: MapData, palette: BivariatePalette = BIVARIATE_PALETTE) -> MapData:
     """The bivariate map of a prepared view with a second measure: both single maps prepared alike (so every figure
-    is one of theirs), both cut into thirds of England's areas or the region's (``view.compare``), the nine cells
+    is one of theirs), both cut into thirds of England's areas or the region's (``view.breaks_from``), the nine cells
     as the classes and the bivariate palette as the colours, so every surface that draws classes (the web map,
     static maps, a hex map) draws it unchanged; :attr:`MapData.versus` keeps the rest."""
     view = data.view
@@ -202,7 +203,7 @@ def _with_versus(data: MapData, palette: BivariatePalette = BIVARIATE_PALETTE) -
     y = pd.to_numeric(second.frame["value"], errors="coerce").to_numpy(dtype=float)
     x_all, y_all = england_values(first.view), england_values(second.view)
     england = pd.DataFrame({"x": x_all, "y": y_all.reindex(x_all.index)}).dropna().rename_axis("code").reset_index()
-    if view.compare == "england":
+    if view.breaks_from == "england":
         cells = bivariate(x, y, x_reference=x_all.to_numpy(), y_reference=y_all.to_numpy())
         place, nx, ny = "England's {}", int(x_all.notna().sum()), int(y_all.notna().sum())
     else:
@@ -215,8 +216,8 @@ def _with_versus(data: MapData, palette: BivariatePalette = BIVARIATE_PALETTE) -
     x_words, y_words = axis_words(data.spec), axis_words(second.spec)
     names = cell_names(x_words, y_words)
     blank = tuple(float("nan") for _ in names)
-    classification = Classification(scheme="quantiles", compare=view.compare, upper=blank, lower=blank, labels=names,
-                                    classes=cells.classes, reference=reference)
+    classification = Classification(scheme="quantiles", breaks_from=view.breaks_from, upper=blank, lower=blank,
+                                    labels=names, classes=cells.classes, reference=reference)
     result = VersusMap(x=first, y=second, cells=cells, england=england,
                        england_correlation=correlation(england["x"], england["y"]), x_words=x_words,
                        y_words=y_words, palette=palette, reference=reference)

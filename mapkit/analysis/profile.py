@@ -14,7 +14,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from mapkit.data.products import ENGLAND, level_table, load_boundaries, region_name
+from mapkit.data.products import ENGLAND, area_indicators, level_table, load_boundaries, region_name
 from mapkit.errors import UnknownNameError
 from mapkit.specs.registry import registry
 
@@ -68,13 +68,40 @@ def _england_medians(level: str) -> pd.Series:
     return level_table(level).groupby("indicator")["value"].median()
 
 
-@lru_cache(maxsize=32)
-def _region_rows(level: str, region: str) -> pd.DataFrame:
+@dataclasses.dataclass(frozen=True, eq=False)
+class _RegionValues:
+    """Every indicator's values over the areas of a level in a region, as arrays (made once per region): ranking an
+    area among them is then a comparison of two float arrays, not a join of the table's rows."""
+
+    indicators: pd.Index
+    codes: np.ndarray
+    values: np.ndarray
+    medians: pd.Series
+
+
+@lru_cache(maxsize=16)
+def _region_values(level: str, region: str) -> _RegionValues:
     table = level_table(level)
-    if region == ENGLAND:
-        return table
-    codes = load_boundaries(level, region)["code"]
-    return table[table["code"].isin(codes)]
+    if region != ENGLAND:
+        table = table[table["code"].isin(load_boundaries(level, region)["code"])]
+    codes, indicators = pd.factorize(table["indicator"])
+    values = table["value"].to_numpy(dtype=float, na_value=np.nan)
+    medians = pd.Series(values).groupby(codes).median()
+    return _RegionValues(indicators=pd.Index(indicators), codes=codes, values=values,
+                         medians=pd.Series(medians.to_numpy(), index=indicators[medians.index]))
+
+
+def _region_ranks(level: str, region: str, own: pd.Series, better: set[str]) -> tuple[pd.Series, pd.Series]:
+    """For each indicator of ``own`` (the area's values): its rank among the region's areas (1 + the number of
+    areas worse than it) and the number of areas with a value."""
+    found = _region_values(level, region)
+    mine = own.reindex(found.indicators).to_numpy(dtype=float, na_value=np.nan)[found.codes]
+    higher_better = found.indicators.isin(list(better))[found.codes]
+    worse = np.where(higher_better, found.values < mine, found.values > mine)
+    n = len(found.indicators)
+    rank = np.bincount(found.codes, weights=worse, minlength=n) + 1
+    counted = np.bincount(found.codes, weights=~np.isnan(found.values), minlength=n)
+    return pd.Series(rank, index=found.indicators), pd.Series(counted, index=found.indicators)
 
 
 def _fmt(spec_format, value: float) -> str:
@@ -98,19 +125,10 @@ def area_profile(code: str, level: str, region: str = ENGLAND) -> AreaProfile:
     row = match.iloc[0]
     parents = tuple(str(row[c]) for c in PARENT_COLUMNS[level] if c in row.index and pd.notna(row[c]) and str(row[c]))
     specs = [s for s in registry().indicators.values() if level in s.levels]
-    mine = level_table(level)
-    mine = mine[mine["code"] == code].set_index("indicator")
-    regional = _region_rows(level, region)
-    regional = regional[regional["indicator"].isin(mine.index)]
-    own_value = regional["indicator"].map(mine["value"])
-    better = regional["indicator"].map({s.id: s.higher_is == "better" for s in specs}).fillna(False).astype(bool)
-    worse_than_mine = np.where(better, regional["value"] < own_value, regional["value"] > own_value)
-    by_indicator = pd.DataFrame({"indicator": regional["indicator"], "worse": worse_than_mine,
-                                 "has_value": regional["value"].notna(), "value": regional["value"]})
-    grouped = by_indicator.groupby("indicator")
-    region_rank = grouped["worse"].sum() + 1
-    region_n = grouped["has_value"].sum()
-    region_median = grouped["value"].median()
+    mine = area_indicators(code, level).set_index("indicator")
+    region_rank, region_n = _region_ranks(level, region, mine["value"],
+                                          {s.id for s in specs if s.higher_is == "better"})
+    region_median = _region_values(level, region).medians
     england_median = _england_medians(level)
     sources = registry().sources
     rows = []

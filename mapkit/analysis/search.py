@@ -4,7 +4,9 @@ Places are every combined authority, district, ward and LSOA (shipped boundaries
 scheme (``layers/overlays/*.geojson``). Names are matched forgivingly with rapidfuzz's ``WRatio`` after
 :func:`simplify` (case, spaces, punctuation, "&"/"and", "St."/"Saint", a leading "The", and an overlay name's
 prefix such as "New rail station:"). A result opens the region that contains it (its combined authority, else its
-district) at its own level with its profile open (:func:`view_for`).
+district) at its own level with its profile open; an overlay feature is also the view's :attr:`~mapkit.view.View
+.place`, and a zone (a growth zone, the wards a scheme serves) opens as itself, not as one of its wards
+(:func:`view_for`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from mapkit.data import postcodes
 from mapkit.data.products import load_boundaries
 from mapkit.specs.registry import overlay_specs, registry
 from mapkit.data.overlays import load_overlay
-from mapkit.view import View
+from mapkit.view import View, excerpt
 
 MIN_SCORE = 80.0
 MAX_RESULTS = 20
@@ -46,6 +48,8 @@ class Place:
     level: str
     area: str | None
     overlay: str | None = None
+    zone: bool = False
+    status: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -88,8 +92,10 @@ def _overlay_places() -> list[Place]:
                 continue  # outside England's wards: no region to open
             ward = hit.iloc[0]
             region = ward["ca_code"] if isinstance(ward["ca_code"], str) else ward["lad_code"]
-            out.append(Place(label=f"{row.name} ({spec.noun}, {ward['lad_name']})", kind="overlay", code=str(row.id),
-                             region=region, level="ward", area=ward["code"], overlay=overlay_id))
+            zone = getattr(row, "zone", None) is True
+            out.append(Place(label=f"{row.name} ({'zone' if zone else spec.noun}, {ward['lad_name']})", kind="overlay",
+                             code=str(row.id), region=region, level="ward", area=None if zone else ward["code"],
+                             overlay=overlay_id, zone=zone, status=row.status_category))
     return out
 
 
@@ -149,18 +155,12 @@ def search(text: str) -> SearchResult:
             partial = tuple(postcodes.partial(text))
             if partial:
                 return SearchResult(partial=partial)
-        return SearchResult(message=f"{shown(text)} is not a live English postcode, or the start of one.")
+        return SearchResult(message=f"{excerpt(text)} is not a live English postcode, or the start of one.")
     places = tuple(find_places(text))
     if not places:
         return SearchResult(message=f"No ward, district, combined authority, LSOA or overlay place matches "
-                                    f"{shown(text)}.")
+                                    f"{excerpt(text)}.")
     return SearchResult(places=places)
-
-
-def shown(text: str) -> str:
-    from mapkit.view import shown as excerpt
-
-    return excerpt(text)
 
 
 def view_for(current: View, *, place: Place | None = None,
@@ -172,14 +172,19 @@ def view_for(current: View, *, place: Place | None = None,
     """
     fields = dataclasses.asdict(current)
     fields["postcode"] = None
+    fields["place"] = None
     if postcode is not None and postcode.region is not None:
         level = "lsoa" if current.level == "lsoa" else "ward"
         fields.update(region=postcode.region, level=level, postcode=postcode.postcode,
                       area=postcode.lsoa_code if level == "lsoa" else postcode.ward_code)
     elif place is not None:
         fields.update(region=place.region, level=place.level, area=place.area)
-        if place.overlay and place.overlay not in current.overlays:
-            fields["overlays"] = (*current.overlays, place.overlay)
+        if place.overlay:
+            fields["place"] = f"{place.overlay}:{place.code}"
+            if place.overlay not in current.overlays:
+                fields["overlays"] = (*current.overlays, place.overlay)
+            if current.statuses is not None and place.status not in current.statuses:
+                fields["statuses"] = (*current.statuses, place.status)  # the place's own status is drawn
     if fields["indicator"] and fields["level"] != current.level:
         spec = registry().indicator(current.indicator)
         if fields["level"] not in spec.levels:

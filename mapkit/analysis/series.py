@@ -14,10 +14,10 @@ import re
 
 import pandas as pd
 
-from mapkit.data.products import ENGLAND, load_series
+from mapkit.data.products import ENGLAND, load_series, region_kind, region_name
 from mapkit.errors import ParameterError
 from mapkit.data.series import years
-from mapkit.specs.registry import SeriesSpec, registry
+from mapkit.specs.registry import SERIES_MAP_LEVELS, SeriesSpec, registry
 
 def series_for(indicator_id: str) -> SeriesSpec | None:
     """The ONS time series whose latest year the indicator shows, or ``None``."""
@@ -26,7 +26,7 @@ def series_for(indicator_id: str) -> SeriesSpec | None:
 
 def series_level(level: str) -> str:
     """The series level for a map level: districts and combined authorities have their own rows."""
-    if level not in ("lad", "ca"):
+    if level not in SERIES_MAP_LEVELS:
         raise ParameterError(f"ONS time series are published for districts and combined authorities, not {level!r}.")
     return level
 
@@ -212,8 +212,12 @@ def default_period(series_id: str, span: int = 10) -> tuple[int, int]:
     return start, end
 
 
-def region_sentence(indicator_id: str, region: str, region_label: str,
-                    period: tuple[int, int] | None = None) -> str | None:
+def region_label(region: str) -> str:
+    """How a sentence names a region: ``England``, ``the West Midlands CA``, ``Coventry``."""
+    return f"the {region_name(region)} CA" if region_kind(region) == "ca" else region_name(region)
+
+
+def region_sentence(indicator_id: str, region: str, period: tuple[int, int] | None = None) -> str | None:
     """The "In brief" sentence on the change in the region itself (England, a combined authority or a district)
     over ``period`` (default :func:`default_period`); ``None`` when the indicator has no series or ONS publishes no
     figure for the region in either year."""
@@ -221,13 +225,12 @@ def region_sentence(indicator_id: str, region: str, region_label: str,
     if spec is None:
         return None
     start, end = period or default_period(spec.id)
-    level = "ca" if region.startswith("E47") else "lad"
     if region == ENGLAND:
         result = change(spec.id, "lad", start, end)
         return (f"{spec.label} in England {'rose' if result.in_points else 'grew'} "
                 f"{result.describe(result.england_change).lstrip('+')} from {start} to {end} (ONS, released "
                 f"{spec.release_date}).") if not math.isnan(result.england_change) else None
-    return change_sentence(change(spec.id, level, start, end), region, region_label)
+    return change_sentence(change(spec.id, region_kind(region), start, end), region, region_label(region))
 
 
 def trend_lists(series_id: str, level: str, codes: list[str]) -> dict[str, list[float | None]]:

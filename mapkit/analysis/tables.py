@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from mapkit.data.products import ENGLAND, indicator_table, load_boundaries
+from mapkit.data.products import ENGLAND, load_indicator
 from mapkit.specs.registry import IndicatorSpec, registry
 from mapkit.analysis.ranking import rank_in_region
 
@@ -15,10 +15,13 @@ TABLE_COLUMNS = ["code", "name", "value", "rank_in_region", "rank_in_england", "
 def ranking_table(indicator_id: str, level: str, region: str = ENGLAND) -> pd.DataFrame:
     """Areas of ``region`` with value, rank within the region and in England, and decile (1 = worst; for neutral
     indicators 1 = highest)."""
-    spec = registry().indicator(indicator_id)
-    rows = indicator_table(indicator_id, level).drop(columns=["level", "indicator"])
-    areas = pd.DataFrame(load_boundaries(level, region)[["code", "name"]])  # no geometry: a table needs none
-    frame = areas.merge(rows, on="code", how="left", validate="1:1")
+    return ranked_rows(load_indicator(indicator_id, level, region), registry().indicator(indicator_id))
+
+
+def ranked_rows(frame: pd.DataFrame, spec: IndicatorSpec) -> pd.DataFrame:
+    """:func:`ranking_table` of rows already loaded (``load_indicator``, or the ``frame`` of a prepared map showing
+    the indicator's own figures, so a page that drew the map does not load them again)."""
+    frame = pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))
     frame["rank_in_region"] = rank_in_region(frame["value"], frame["rank"], spec.higher_is)
     frame = frame.rename(columns={"rank": "rank_in_england", "n_ranked": "n_england",
                                   "decile": "decile_in_england"})

@@ -1,7 +1,7 @@
-"""A view's year or change, made ready to map: the values, the indicator as shown, classes and palette.
+"""A view's year or change, made ready to map: the values, the indicator as timed_spec, classes and palette.
 
 :func:`mapkit.analysis.map_data.prepare` calls :func:`timed_map` for a view with ``year`` or ``change``; everything else
-(web map, legend, exports) then draws the result like any indicator. The indicator shown is the declared one with
+(web map, legend, exports) then draws the result like any indicator. The indicator timed_spec is the declared one with
 its period (and, for a change, label, unit and format) replaced, so every surface names the period it shows.
 A change map is classified in equal steps either side of its centre (no change, or England's change) on a
 diverging palette: one hue for better than the centre, another for worse.
@@ -63,13 +63,13 @@ def _with_values(frame: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
 
 
 def _reference(view: View, values: pd.DataFrame, region_label: str) -> tuple[np.ndarray, str]:
-    if view.compare == "region":
+    if view.breaks_from == "region":
         codes = set(load_boundaries(view.level, view.region)["code"])
         values = values[values["code"].isin(codes)]
     ref = pd.to_numeric(values["value"], errors="coerce").to_numpy(dtype=float)
     ref = ref[np.isfinite(ref)]
-    return ref, reference_label(view.level, "England" if view.compare == "england" else region_label, ref.size,
-                                view.compare)
+    return ref, reference_label(view.level, "England" if view.breaks_from == "england" else region_label, ref.size,
+                                view.breaks_from)
 
 
 def _year_map(view: View, spec: IndicatorSpec, frame: pd.DataFrame, region_label: str) -> TimedMap:
@@ -77,12 +77,12 @@ def _year_map(view: View, spec: IndicatorSpec, frame: pd.DataFrame, region_label
     values = year_values(series.id, view.level, view.year)
     period = values["period"].iloc[0] if len(values) else str(view.year)
     when = str(view.year) if period.endswith("/P1Y") else f"{view.year} (ONS reference date {period})"
-    shown = dataclasses.replace(spec, period=f"{when}, ONS time series released {series.release_date}")
+    timed_spec = dataclasses.replace(spec, period=f"{when}, ONS time series released {series.release_date}")
     ref, label = _reference(view, values, region_label)
     scheme = view.scheme_name if view.scheme_name != "national_deciles" else "quantiles"
     classification = classify(_with_values(frame, values)["value"], scheme_name=scheme, k=view.k, reference=ref,
-                              reference_label=label, compare=view.compare, formatter=shown.format_value)
-    return TimedMap(spec=shown, frame=_with_values(frame, values), classification=classification, ramp=None)
+                              reference_label=label, breaks_from=view.breaks_from, formatter=timed_spec.format_value)
+    return TimedMap(spec=timed_spec, frame=_with_values(frame, values), classification=classification, ramp=None)
 
 
 def _change_map(view: View, spec: IndicatorSpec, frame: pd.DataFrame, region_label: str) -> TimedMap:
@@ -93,7 +93,7 @@ def _change_map(view: View, spec: IndicatorSpec, frame: pd.DataFrame, region_lab
     centre = 0.0 if view.centre == "zero" or np.isnan(result.england_change) else result.england_change
     centre_text = CENTRES[view.centre] + ("" if view.centre == "zero" else f", {result.describe(centre)}")
     unit = "percentage points" if result.in_points else "% change"
-    shown = dataclasses.replace(
+    timed_spec = dataclasses.replace(
         spec, label=f"Change in {_lower_first(spec.label)}", unit=unit,
         number_format="{:+.1f} pp" if result.in_points else "{:+.1f}%",
         period=f"{start} to {end}, ONS time series released {series.release_date}; centre: {centre_text}")
@@ -102,11 +102,11 @@ def _change_map(view: View, spec: IndicatorSpec, frame: pd.DataFrame, region_lab
     upper = diverging_breaks(ref, centre, view.k)
     lower = (min(float(ref.min()), upper[0]), *upper[:-1]) if upper else ()
     classification = Classification(
-        scheme="equal_interval", compare=view.compare, upper=upper, lower=lower,
-        labels=step_labels(upper, shown.format_value),
+        scheme="equal_interval", breaks_from=view.breaks_from, upper=upper, lower=lower,
+        labels=step_labels(upper, timed_spec.format_value),
         classes=assign_classes(mapped["value"], upper), reference=f"{label}, equal steps either side of {centre_text}",
         centre=centre, centre_label=centre_text)
-    return TimedMap(spec=shown, frame=mapped, classification=classification, ramp=DIVERGING[spec.higher_is],
+    return TimedMap(spec=timed_spec, frame=mapped, classification=classification, ramp=DIVERGING[spec.higher_is],
                     change=result)
 
 

@@ -27,10 +27,12 @@ from shapely.geometry.base import BaseGeometry
 
 from mapkit.errors import ParameterError
 from mapkit.data.io import BNG, WGS84
+from mapkit.data.products import ENGLAND, load_boundaries
 from mapkit.analysis.nearby import lsoa_population
+from mapkit.analysis.tables import ranking_table
 
 __all__ = ["METHOD", "NEST_SHARE", "SLIVER_SHARE", "ZoneResidents", "comparison", "residents_by_decile",
-           "residents_in_zone", "zone_lsoas"]
+           "residents_in_zone", "zone_lsoas", "zone_wards"]
 
 NEST_SHARE = 0.9
 SLIVER_SHARE = 0.02
@@ -155,3 +157,19 @@ def comparison(result: pd.DataFrame, ca_code: str | None, *, lsoas: gpd.GeoDataF
         columns["combined authority"] = residents_by_decile(frame[frame["ca_code"] == ca_code])["share"].to_numpy()
     columns["England"] = residents_by_decile(frame)["share"].to_numpy()
     return pd.DataFrame(columns)
+
+
+def zone_wards(ward_codes: Sequence[str], indicator_id: str) -> pd.DataFrame:
+    """A zone's wards in rank order on an indicator published for wards (rank 1 = worst in England; no figure
+    last): ``code, name, district, value, rank_in_england, n_england, decile_in_england, note``. A ward code the
+    shipped boundaries do not know is listed with no figure and says so."""
+    codes = list(dict.fromkeys(ward_codes))
+    ranked = ranking_table(indicator_id, "ward", ENGLAND).set_index("code")
+    districts = load_boundaries("ward").set_index("code")["lad_name"]
+    rows = ranked.reindex(codes).assign(district=districts.reindex(codes))
+    missing = rows["name"].isna()
+    rows.loc[missing, "note"] = "Not one of the May 2024 wards in the shipped boundaries."
+    rows = rows.rename_axis("code").reset_index()
+    rows = rows.sort_values(["rank_in_england", "name"], na_position="last", kind="stable")
+    return rows[["code", "name", "district", "value", "rank_in_england", "n_england", "decile_in_england",
+                 "note"]].reset_index(drop=True)

@@ -8,7 +8,6 @@ has a second measure); this module draws only what a bivariate view adds.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 import pandas as pd
@@ -77,9 +76,9 @@ def versus_controls(indicator: str, level: str) -> dict[str, Any]:
     pair = DEFAULT_PAIRS.get(level)
     if pair is not None and (pair.indicator, pair.versus) == (indicator, versus):
         sb.caption(f"**Why this pair:** {pair.reason}")
-    series = registry.series_for(versus)
+    series = registry.series_at(versus, level)
     fields: dict[str, Any] = {"versus": versus}
-    if series is None or level not in ("lad", "ca"):
+    if series is None:
         return fields
     known = series_years(series.id)
     mode = sb.radio("Second measure shows", list(VERSUS_MODES), key=Widget.VERSUS_MODE,
@@ -108,7 +107,8 @@ def show_scatter(view: View, data: MapData) -> None:
                             selection_mode=SELECTION, width="stretch")
     code = chosen_code(event)
     if code and code != view.area and code in set(data.frame["code"]) and state.first_time("scatter_pick", code):
-        state.set_view(dataclasses.replace(state.current_view(), area=code))
+        state.set_view(state.current_view().with_area(code))
+        state.ask_reveal()
         st.rerun()
 
 
@@ -151,7 +151,8 @@ def show_versus_ranking(view: View, data: MapData) -> None:
     if picked and picked[0] < len(page.rows):
         code = str(page.rows.iloc[picked[0]]["code"])
         if code != view.area and state.first_time("versus_table_pick", code):
-            state.set_view(dataclasses.replace(state.current_view(), area=code))
+            state.set_view(state.current_view().with_area(code))
+            state.ask_reveal()
             st.rerun()
     st.download_button(f"Download CSV of all {len(table):,} {plural} with both measures and their cells",
                        data=csv_text(versus_table(data)), file_name=f"{file_stem(data)}.csv", mime="text/csv",

@@ -1,7 +1,8 @@
 """Everything the page computes from its inputs alone, cached for every session of this server process.
 
-``st.cache_resource`` holds shared, read-only objects (geometry, overlay frames); ``st.cache_data`` holds copies
-(tables, text). A user's own upload is never cached here: see :mod:`mapkit.app.upload`.
+``st.cache_resource`` holds shared, read-only objects (overlay frames, the folder of the map's files);
+``st.cache_data`` holds copies (tables, text). The areas' geometry has one cache, the library's own
+(:func:`mapkit.web.encode.area_geometry`). A user's own upload is never cached here: see :mod:`mapkit.app.upload`.
 """
 
 from __future__ import annotations
@@ -18,32 +19,41 @@ from mapkit.analysis import nearby, scorecard, search, similar, zones
 from mapkit.analysis import series as time_series
 from mapkit.analysis.compare import Comparison
 from mapkit.analysis.compare import compare as compare_areas
-from mapkit.analysis.map_data import prepare
+from mapkit.analysis.map_data import MapData, prepare
 from mapkit.analysis.own_area import OwnAreaProfile, own_area_profile, with_own_area
 from mapkit.analysis.profile import AreaProfile, area_profile
 from mapkit.analysis.scorecard import Scorecard
-from mapkit.analysis.tables import ranking_table
+from mapkit.analysis.tables import ranked_rows, ranking_table
 from mapkit.data import overlays, own_areas, status_dates
 from mapkit.data.series import years as series_years_of
 from mapkit.specs.registry import overlay_specs
 from mapkit.view import View
-from mapkit.web.encode import GeometryPayload, area_geometry, outline_geometry
-from mapkit.web.hexmap import hex_geometry, hex_outlines
-
-
-@st.cache_resource(show_spinner="Loading boundaries...")
-def geometry(level: str, region: str, layout: str = "map") -> GeometryPayload:
-    """Encoded areas (their hexagons on a hex map), shared by every session of this server process."""
-    return hex_geometry(level, region) if layout == "hex" else area_geometry(level, region)
+from mapkit.web.assets import REPO_ROOT
+from mapkit.web.geometry_files import StaticFiles
 
 
 @st.cache_resource(show_spinner=False)
-def outlines(level: str, region: str, layout: str = "map") -> GeometryPayload | None:
-    return hex_outlines(level, region) if layout == "hex" else outline_geometry(level, region)
+def static_files() -> StaticFiles | None:
+    """The folder Streamlit serves at ``app/static/`` (static serving on in .streamlit/config.toml), where maps
+    publish their geometry and runtime once for every session of the process; ``None`` without static serving (the
+    map then sends them inline)."""
+    if not st.get_option("server.enableStaticServing"):
+        return None
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    return StaticFiles(REPO_ROOT / "static", f"/{base}/app/static/" if base else "/app/static/")
+
+
+def own_figures(data: MapData) -> MapData | None:
+    """``data`` when it shows its indicator's own figures (not a year or a change of its series), so that the
+    parts keyed by indicator, level and region can use it instead of loading the figures again."""
+    return None if data.view.over_time else data
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def ranking(indicator: str, level: str, region: str) -> pd.DataFrame:
+def ranking(indicator: str, level: str, region: str, _data: MapData | None = None) -> pd.DataFrame:
+    """The ranked table; from ``_data`` (:func:`own_figures` of this indicator, level and region) when given."""
+    if _data is not None:
+        return ranked_rows(_data.frame, _data.spec)
     return ranking_table(indicator, level, region)
 
 
@@ -63,12 +73,14 @@ def profile(code: str, level: str, region: str) -> AreaProfile:
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def in_brief(indicator: str, level: str, region: str) -> list[str]:
-    """The briefing pack's plain-English sentences for the areas on the map (each from computed values)."""
+def in_brief(indicator: str, level: str, region: str, _data: MapData | None = None) -> list[str]:
+    """The briefing pack's plain-English sentences for the areas on the map (each from computed values): from the
+    map's own prepared data ``_data`` (:func:`own_figures`) when given, else prepared here. They read the figures,
+    not the classes, so any view of the indicator gives the same."""
     from mapkit.export import summarise
 
     try:
-        return summarise(prepare(View(region=region, level=level, indicator=indicator)))
+        return summarise(_data if _data is not None else prepare(View(region=region, level=level, indicator=indicator)))
     except mapkit.MapkitError:  # e.g. no area of the level in the region: the map says so itself
         return []
 
@@ -101,6 +113,12 @@ def zone_residents(overlay_id: str, region: str, feature_id: str) -> zones.ZoneR
     frame = overlay_frame(overlay_id, region, None)
     row = frame.loc[frame["id"] == feature_id].iloc[0]
     return zones.residents_in_zone(row.to_dict(), row.geometry)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def zone_wards(codes: tuple[str, ...], indicator: str) -> pd.DataFrame:
+    """A zone's wards in rank order on an indicator, with their figures."""
+    return zones.zone_wards(codes, indicator)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
@@ -159,14 +177,9 @@ def series_years(series_id: str) -> list[int]:
 def region_trend(indicator: str, region: str, period: tuple[int, int] | None) -> str | None:
     """The "In brief" sentence on the region's own change (computed from ONS's series)."""
     try:
-        return time_series.region_sentence(indicator, region, region_label_plain(region), period)
+        return time_series.region_sentence(indicator, region, period)
     except mapkit.MapkitError:
         return None
-
-
-def region_label_plain(code: str) -> str:
-    name = mapkit.region_name(code)
-    return f"the {name} CA" if mapkit.region_kind(code) == "ca" else name
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -176,7 +189,7 @@ def trends(series_id: str, level: str, codes: tuple[str, ...]) -> dict[str, list
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def area_trend(series_id: str, code: str, level: str, ca_code: str | None) -> pd.DataFrame:
-    names = {code: mapkit.region_name(code) if level in ("lad", "ca") else code}
+    names = {code: mapkit.region_name(code)}  # a series' areas are districts and CAs, which have region names
     if ca_code:
         names[ca_code] = f"{mapkit.region_name(ca_code)} CA"
     return time_series.area_lines(series_id, code, level, ca_code=ca_code, names=names)

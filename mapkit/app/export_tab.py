@@ -28,7 +28,7 @@ class PreparedExport:
 
 def export_data(view: View) -> MapData:
     """The export data of the view on the map (files show no selected area, as their request says)."""
-    return prepare(dataclasses.replace(view, area=None))
+    return prepare(view.with_area(None))
 
 
 def show_export(view: View) -> None:
@@ -42,7 +42,7 @@ def show_export(view: View) -> None:
     labels = middle.number_input("Name the most and least extreme areas", min_value=0, max_value=MAX_LABELS,
                                  value=0, step=1, key=Widget.EXPORT_LABELS, disabled=not choice.static,
                                  help="How many areas to label by name at each end of the scale (0: none).")
-    request = (dataclasses.replace(view, area=None), choice_key, int(labels) if choice.static else 0)
+    request = (view.with_area(None), choice_key, int(labels) if choice.static else 0)
     if right.button("Prepare file", key="export_prepare", type="primary", width="stretch"):
         with st.status(f"Preparing: {choice.label}", expanded=True) as progress:
             try:

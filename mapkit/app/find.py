@@ -33,6 +33,7 @@ def search_box(previous: View) -> View:
     elif result.postcode is not None and state.first_time("search", text):
         if result.postcode.region is not None:
             view = state.set_view(search.view_for(previous, postcode=result.postcode)[0], widgets=True)
+            state.ask_reveal()
     elif result.partial:
         sb.caption("Live postcodes beginning **" + markdown_text(text.upper()) + "**: "
                    + ", ".join(f"{o.prefix} ({o.count:,})" for o in result.partial)
@@ -44,6 +45,7 @@ def search_box(previous: View) -> View:
                               placeholder="Choose a place to open it")
         if choice is not None and state.first_time("search", (text, choice)):
             view = state.set_view(search.view_for(previous, place=options[choice])[0], widgets=True)
+            state.ask_reveal()
     postcode_card(view, result.postcode if result.postcode is not None and result.postcode.region is None else None)
     return view
 

@@ -1,11 +1,14 @@
 """The map: the view's choropleth with its overlays, the user's layer and outlined areas, drawn by
 streamlit-folium; a click on an area opens its profile (or, while you draw or pick your own area, goes to it:
-:mod:`mapkit.app.own_area`). Also the map's live announcement and text description."""
+:mod:`mapkit.app.own_area`). Also the map's live announcement and text description.
+
+The map's geometry and runtime are files the page fetches once (:func:`mapkit.app.cached.static_files`), so a rerun
+sends only the layers' colours and tooltips. A click that opens a profile is read by the map's ``on_change``
+callback, which writes the view before the page runs: one run per click, not a run that notices the click and asks
+for another."""
 
 from __future__ import annotations
 
-import dataclasses
-from pathlib import Path
 from typing import Any
 
 import folium
@@ -13,56 +16,28 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import mapkit
-from mapkit.analysis import describe, similar
+from mapkit.analysis import describe
 from mapkit.analysis.map_data import MapData
-from mapkit.data.hexes import hex_layout
 from mapkit.app import state
-from mapkit.app.cached import geometry, in_brief, outlines, overlay_frame, similar_table
 from mapkit.app.layout import left_off
-from mapkit.app.own_area import MapExtras, map_extras, map_mode, take_map_result
+from mapkit.app.cached import in_brief, overlay_frame, own_figures, similar_table, static_files
+from mapkit.app.own_area import MapExtras, map_extras, map_mode, take_map_result, takes_map_clicks
 from mapkit.app.state import Widget
 from mapkit.app.upload import UserLayer
 from mapkit.app.upload_store import upload_url
+from mapkit.data.hexes import hex_layout
+from mapkit.data.products import area_codes
 from mapkit.text import wording
 from mapkit.text.markup import escape, markdown_text
 from mapkit.view import View
 from mapkit.web import assets
 from mapkit.web import overlays as overlay_drawing
-from mapkit.web.choropleth import SIMILAR_STYLE, WebMap, build_map, highlight_group
 from mapkit.web.elements import Legend
-from mapkit.web.encode import GeometryPayload
-from mapkit.web.geometry_files import remove_unused, write_geometry
+from mapkit.web.highlights import bounds_of, similar_group
+from mapkit.web.webmap import WebMap, build_map
 from mapkit.web.upload_layer import upload_layer
 
-# Encoded areas as content-hashed files, served by Streamlit at app/static/geometry/ (static serving on in
-# .streamlit/config.toml): the page fetches a view's areas once, and an indicator change sends only colours.
-GEOMETRY_FOLDER = Path(assets.REPO_ROOT) / "static" / "geometry"
-MAP_KEY = "map"
 MAP_HEIGHT = 660
-
-
-@st.cache_resource(show_spinner=False)
-def removed_geometry() -> list[str]:
-    """Once per process: delete geometry files no process sharing the folder has used for a day."""
-    try:
-        return remove_unused(GEOMETRY_FOLDER)
-    except OSError:  # a read-only checkout: nothing to tidy
-        return []
-
-
-def geometry_url(payload: GeometryPayload) -> str | None:
-    """Where the page fetches ``payload``; ``None`` (sent inline, as before) without static serving.
-
-    The file is written if missing (also after another replica's clean-up removed it) and marked as in use."""
-    if not st.get_option("server.enableStaticServing"):
-        return None
-    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
-    prefix = f"/{base}/app/static/geometry/" if base else "/app/static/geometry/"
-    removed_geometry()
-    try:
-        return prefix + write_geometry(payload, GEOMETRY_FOLDER)
-    except OSError:  # a read-only checkout: the map still works, sending its areas inline
-        return None
 
 
 def overlay_layers(view: View, user_layer: UserLayer | None = None) -> list[folium.FeatureGroup]:
@@ -89,24 +64,44 @@ def overlay_layers(view: View, user_layer: UserLayer | None = None) -> list[foli
     return layers
 
 
-def similar_layers(view: View) -> list[folium.FeatureGroup]:
-    """The open area's similar areas outlined on the map, when the user asked for it."""
-    if not (view.area and view.level in similar.LEVELS and state.widget(Widget.SHOW_SIMILAR)):
-        return []
+def similar_layers(view: View, data: MapData) -> tuple[list[folium.FeatureGroup], list[list[float]] | None]:
+    """The open area's similar areas, outlined, numbered and named in a key, and the bounds around them and the
+    area (the map is fitted to them: they can lie anywhere in England), when the view asks for them."""
+    if not view.similar:
+        return [], None
     try:
-        codes = list(similar_table(view.area, view.level)["code"])
+        table = similar_table(view.area, view.level)
     except mapkit.MapkitError:
-        return []
-    shapes = hex_layout(view.level, view.region) if view.layout == "hex" else None
-    return [highlight_group(view.level, codes, "Similar areas", SIMILAR_STYLE, shapes=shapes)]
+        return [], None
+    names = data.frame.loc[data.frame["code"] == view.area, "name"]
+    if view.layout == "hex":  # on the hexagons, and the hex map keeps its own extent
+        shapes = hex_layout(view.level, view.region)
+        return [similar_group(view.level, str(names.iloc[0]) if len(names) else view.area, table, shapes=shapes)], None
+    group = similar_group(view.level, str(names.iloc[0]) if len(names) else view.area, table)
+    return [group], bounds_of(view.level, [view.area, *table["code"]])
+
+
+def place_bounds(view: View) -> list[list[float]] | None:
+    """The bounds of the view's place (a zone or a line; a point keeps the region's), when it is drawn (never on a
+    hex map: its hexagons are not places)."""
+    if not view.place or view.layout == "hex":
+        return None
+    overlay_id, _, feature_id = view.place.partition(":")
+    frame = overlay_frame(overlay_id, view.region, view.statuses, view.as_of)
+    shapes = frame.geometry[frame["id"] == feature_id]
+    if shapes.empty or shapes.iloc[0].geom_type == "Point":
+        return None
+    west, south, east, north = (float(v) for v in shapes.iloc[0].bounds)
+    return [[south, west], [north, east]]
 
 
 def make_map(view: View, data: MapData, user_layer: UserLayer | None = None,
              own: MapExtras = MapExtras()) -> WebMap:
-    where = (view.level, view.region, view.layout)
-    view_map = build_map(view, data=data, extra_layers=[*similar_layers(view), *overlay_layers(view, user_layer),
+    similar_outlines, fit = similar_layers(view, data)
+    fit = fit or place_bounds(view)
+    view_map = build_map(view, data=data, extra_layers=[*similar_outlines, *overlay_layers(view, user_layer),
                                                         *own.layers],
-                         geometry=geometry(*where), outlines=outlines(*where), geometry_url=geometry_url)
+                         files=static_files(), bounds=fit)
     for tool in own.tools:  # the drawing tools sit on the base map, with their editable layer
         tool.add_to(view_map.base)
     return view_map
@@ -129,27 +124,37 @@ def clicked_code(result: Any) -> str | None:
     return code if isinstance(code, str) else None
 
 
+def open_clicked_area() -> None:
+    """The map's ``on_change`` callback: a click on an area of the view opens its profile, before the page runs
+    (not while drawing or picking your own area: the page then reads the map's answer)."""
+    view = state.current_view()
+    if takes_map_clicks() and view.layout != "hex":  # a hex map draws no own area: its clicks open profiles
+        return
+    code = clicked_code(state.widget(Widget.MAP))
+    if code and state.first_time("map_click", code) and code != view.area \
+            and code in area_codes(view.level, view.region):
+        state.set_view(view.with_area(code))
+        state.ask_reveal()
+
+
 def show_map(view: View, data: MapData, user_layer: UserLayer | None) -> None:
-    """The map, its text description, and a click on an area opening that area's profile."""
+    """The map, its text description, and a click on an area opening that area's profile
+    (:func:`open_clicked_area`), or, while you draw or pick your own area, going to it
+    (:func:`mapkit.app.own_area.take_map_result`)."""
     hexed = view.layout == "hex"
     own = MapExtras() if hexed else map_extras(view)  # your own area is a place: not drawn on hexagons (left_off)
     view_map = make_map(view, data, user_layer, own)
     use_local_assets(view_map)
-    result = st_folium(view_map.base, key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
+    result = st_folium(view_map.base, key=Widget.MAP, height=MAP_HEIGHT, use_container_width=True,
                        feature_group_to_add=list(view_map.layers), layer_control=view_map.layer_control(),
-                       returned_objects=["last_active_drawing", *own.returned])
+                       returned_objects=["last_active_drawing", *own.returned], on_change=open_clicked_area)
     unseen = left_off(view, upload=user_layer is not None and user_layer.frame is not None,
                       own=bool(view.own) or map_mode() in ("draw", "pick"))
     if unseen:
         st.caption(unseen)
     show_map_text(view, data)
-    if not hexed and take_map_result(view, data, result):  # drawing or picking your own area: no profile opens
-        return
-    code = clicked_code(result)
-    if code and state.first_time("map_click", code):
-        if code != view.area and code in set(data.frame["code"]):
-            state.set_view(dataclasses.replace(view, area=code))
-            st.rerun()
+    if not hexed:
+        take_map_result(view, data, result)
 
 
 def announce(view: View, data: MapData) -> None:
@@ -162,5 +167,5 @@ def announce(view: View, data: MapData) -> None:
 def show_map_text(view: View, data: MapData) -> None:
     """The map's text alternative (indicator, region, classes, "In brief"), pointing to the ranked table."""
     with st.expander("Text description of the map"):
-        st.markdown(markdown_text(describe.map_description(data, in_brief(view.indicator, view.level,
-                                                                            view.region))))
+        st.markdown(markdown_text(describe.map_description(data, in_brief(view.indicator, view.level, view.region,
+                                                                            own_figures(data)))))

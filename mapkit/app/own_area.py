@@ -46,6 +46,11 @@ def map_mode() -> str:
     return mode if mode in MODES else "off"
 
 
+def takes_map_clicks() -> bool:
+    """Whether the map's clicks go to the own area (draw and pick mode) rather than open a profile."""
+    return map_mode() in ("draw", "pick")
+
+
 def map_extras(view: View) -> MapExtras:
     """In draw mode the drawing tools (the drawn area back in them, editable); otherwise the area's outline; in
     pick mode the picked areas outlined, and the click's position returned so a second click on an area counts."""

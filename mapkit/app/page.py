@@ -8,13 +8,14 @@ without waiting for the scripts of the widgets and tables; the rest follows a mo
 from __future__ import annotations
 
 import dataclasses
+import gc
 
 import streamlit as st
 
 import mapkit
 from mapkit import links
 from mapkit.analysis import edition_change, nearby, own_area
-from mapkit.analysis.map_data import prepare
+from mapkit.analysis.map_data import MapData, prepare
 from mapkit.app import state
 from mapkit.app.bivariate import show_scatter, show_versus_ranking
 from mapkit.app.cached import offered_overlays
@@ -24,9 +25,11 @@ from mapkit.app.guarded import guarded
 from mapkit.app.map_panel import announce, show_map
 from mapkit.app.nearby import show_nearby
 from mapkit.app.own_area import show_own_area
+from mapkit.app.place import open_place
 from mapkit.app.profile import show_profile, show_profile_table
 from mapkit.app.ranking import show_ranking
 from mapkit.app.scorecard import show_scorecard
+from mapkit.app.share import PROFILE_KEY, copy_link, reveal_profile_after_pick
 from mapkit.app.sidebar import sidebar
 from mapkit.app.state import Widget
 from mapkit.app.trends import show_series_ranking
@@ -61,10 +64,24 @@ REST_AFTER_S = 0.8
 def run() -> None:
     """The page (``streamlit run app.py``)."""
     st.set_page_config(page_title="England policy map", page_icon=":material/map:", layout="wide")
+    settle_process()
     try:
         main()
     except mapkit.MapkitError as exc:
         st.error(f"The map cannot be shown: {exc}")
+
+
+@st.cache_resource(show_spinner=False)
+def settle_process() -> bool:
+    """Once per process, at its first run (the page's modules imported): put every object alive now (modules,
+    classes, functions, the declarations) out of the garbage collector's walk (:func:`gc.freeze`).
+
+    Streamlit collects garbage after every run (``runner.postScriptGC``), and each full collection walked these
+    quarter of a million objects again, about a tenth of a second of every run on this page, though they live as
+    long as the process. Garbage made by the runs is still collected as before."""
+    gc.collect()
+    gc.freeze()
+    return True
 
 
 @st.fragment(run_every=REST_AFTER_S)
@@ -100,7 +117,10 @@ def main() -> None:
     sync_url(view)
 
     st.html(PAGE_STYLE)
-    st.title("England policy map")
+    title_column, share_column = st.columns([4, 1], vertical_alignment="center")
+    title_column.title("England policy map")
+    with share_column:
+        copy_link(view)
     show_help(folded_only=map_first)
     for notice in state.NOTICES.get() or []:
         st.info(notice, icon="ℹ️")
@@ -108,7 +128,7 @@ def main() -> None:
         state.NOTICES.set([])
         st.rerun()
 
-    data = prepare(dataclasses.replace(view, overlays=()))  # overlays come from this app's shared cache
+    data = prepare(dataclasses.replace(view, overlays=(), place=None))  # overlays: from this app's shared cache
     spec, region_name, frame, classes = data.spec, data.region_name, data.frame, data.classification
     plural = mapkit.registry().boundary(view.level).plural
     if data.versus is not None:
@@ -130,20 +150,19 @@ def main() -> None:
         state.PAGE_DRAWN.set(True)
         rest_of_page_soon()
         return
-    with profile_column:
-        prof = show_profile(view)
+    with profile_column, st.container(key=PROFILE_KEY):
+        prof = show_profile(view, data)
+    reveal_profile_after_pick()
     if prof is not None:
         show_profile_table(view, prof)
+    open_place(view, TABS["nearby"])
     # "Who lives near" runs only while its tab is open (st.tabs with a key tells which is): it is the heavy part.
     first_tab = state.FIRST_TAB.setdefault(TABS["own"] if view.own else TABS["compare"] if view.compare_areas
                                            else None)
     ranking_tab, compare_tab, nearby_tab, own_tab, export_tab = st.tabs(
         list(TABS.values()), key=Widget.TAB, on_change="rerun", default=first_tab)
     with ranking_tab:
-        if data.versus is not None:
-            guarded(show_versus_ranking, view, data)
-        else:
-            guarded(show_series_ranking if view.over_time else show_ranking, view)
+        ranking_panel(view, data)
     with compare_tab:
         if compare_tab.open:
             guarded(show_compare, view)
@@ -155,8 +174,28 @@ def main() -> None:
         if own_tab.open:
             guarded(show_own_area, view)
     with export_tab:
-        guarded(show_export, view)
+        export_panel(view)
     show_footer(view, user_layer)
+
+
+@st.fragment
+def ranking_panel(view: View, data: MapData) -> None:
+    """The ranked table as a fragment: its search, order and pages rerun this panel alone (England's wards: a page
+    turn no longer redraws the map). A picked row writes the view in its callback; the whole page then follows."""
+    if state.current_view() != view:
+        st.rerun(scope="app")
+    if data.versus is not None:
+        guarded(show_versus_ranking, view, data)
+    elif view.over_time:
+        guarded(show_series_ranking, view)
+    else:
+        guarded(show_ranking, view, data)
+
+
+@st.fragment
+def export_panel(view: View) -> None:
+    """The Export tab as a fragment: choosing a format, labels, and preparing a file run this panel alone."""
+    guarded(show_export, view)
 
 
 def sync_url(view: View) -> None:
@@ -183,18 +222,14 @@ def show_change_note(view: View) -> None:
 
 
 def show_footer(view: View, user_layer: UserLayer | None = None) -> None:
-    tiles = BASEMAPS[view.basemap]
-    basemap = None
-    if tiles.provider and view.layout != "hex":  # a hex map draws no tiles
-        import xyzservices
-
-        basemap = xyzservices.providers.query_name(tiles.provider).attribution
-    extra = ([postcodes.SOURCE_KEY] if view.postcode else []) + (["hexmaps"] if view.layout == "hex" else [])
+    hexed = view.layout == "hex"  # a hex map draws no tiles, and credits its layout
+    extra = ([postcodes.SOURCE_KEY] if view.postcode else []) + (["hexmaps"] if hexed else [])
     if view.own:
         extra += list(own_area.SOURCE_KEYS)  # your own area's profile
     lines = wording.footer_lines(mapkit.registry().indicator(view.indicator), overlays=view.overlays,
                                  extra_sources=extra,
-                                 nearby_method=nearby.METHOD, basemap_attribution=basemap,
+                                 nearby_method=nearby.METHOD,
+                                 basemap_attribution=None if hexed else BASEMAPS[view.basemap].attribution,
                                  upload_name=None if user_layer is None else markdown_text(user_layer.name))
     st.divider()
     st.markdown("**Sources and licences of everything shown**\n\n" + "\n".join(lines))

@@ -3,7 +3,6 @@ similar areas; under the map every indicator in one table. Without a selected ar
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 import pandas as pd
@@ -11,11 +10,13 @@ import streamlit as st
 
 import mapkit
 from mapkit.analysis import similar
+from mapkit.analysis.map_data import MapData
 from mapkit.analysis.profile import AreaProfile
 from mapkit.app import state
-from mapkit.app.cached import in_brief, profile, region_trend, similar_table
+from mapkit.app.cached import in_brief, own_figures, profile, region_trend, similar_table
 from mapkit.app.downloads import table_downloads
 from mapkit.app.guarded import guarded
+from mapkit.app.place import show_place
 from mapkit.app.state import Widget
 from mapkit.app.trends import show_trend
 from mapkit.text.markup import markdown_text
@@ -25,11 +26,14 @@ from mapkit.view import COMPARE_LEVELS, MAX_COMPARE, View
 from mapkit.web.charts import position_chart
 
 
-def show_profile(view: View) -> AreaProfile | None:
-    """The selected area beside the map: the mapped indicator's figures and the theme's positions."""
+def show_profile(view: View, data: MapData) -> AreaProfile | None:
+    """The selected area beside the map: the mapped indicator's figures and the theme's positions; without one,
+    "In brief" from the map's own prepared ``data``."""
     if not view.area:
+        if show_place(view):
+            return None
         st.info("Click an area on the map, or a row of the table below, to see its profile here.")
-        sentences = in_brief(view.indicator, view.level, view.region)
+        sentences = in_brief(view.indicator, view.level, view.region, own_figures(data))
         trend = region_trend(view.indicator, view.region, view.change)
         sentences = [trend, *sentences] if trend else sentences
         if sentences:
@@ -67,10 +71,13 @@ def show_profile(view: View) -> AreaProfile | None:
         st.altair_chart(position_chart(theme_rows, key=key), key="position_chart", width="stretch")
     show_compare_button(view, prof)
     guarded(show_similar, view, prof)
-    if st.button("Close profile", key="close_profile"):
-        state.set_view(dataclasses.replace(view, area=None))
-        st.rerun()
+    st.button("Close profile", key="close_profile", on_click=close_profile)
     return prof
+
+
+def close_profile() -> None:
+    """The "Close profile" button's callback: the view without its area, before the page runs (one run)."""
+    state.set_view(state.current_view().with_area(None))
 
 
 def show_profile_table(view: View, prof: AreaProfile) -> None:
@@ -102,7 +109,7 @@ def show_compare_button(view: View, prof: AreaProfile) -> None:
     """"Add to compare" for the open profile's area (wards, districts and combined authorities)."""
     if view.level not in COMPARE_LEVELS:
         return
-    current = state.compare_list()
+    current = list(view.compare_areas)
     if prof.code in current:
         st.caption(f"{markdown_text(prof.name)} is in the compare list ({len(current)} of {MAX_COMPARE}): see the "
                    "Compare areas tab.")
@@ -135,8 +142,10 @@ def show_similar(view: View, prof: AreaProfile) -> None:
             f" · {row.population:,.0f} residents" for row in table.itertuples()))
         st.caption("Similarity = 100 / (1 + distance): 100 would be identical on every input. IMD score: MHCLG, "
                    "IoD2025; residents: ONS, Census 2021.")
-        st.checkbox("Outline them on the map", key=Widget.SHOW_SIMILAR,
-                    help="Drawn in magenta; areas outside the region on the map are off-screen (choose England).")
+        state.set_widget(Widget.SHOW_SIMILAR, view.similar)
+        st.checkbox("Outline them on the map", key=Widget.SHOW_SIMILAR, on_change=state.outline_similar,
+                    help="Outlined in magenta and numbered, with a key naming each; the map is fitted to them "
+                         "(they can lie anywhere in England). Kept in the page's link.")
         nearest = list(table["code"])[:MAX_COMPARE - 1]
         st.button(f"Compare {prof.name} with these", key="compare_similar", on_click=state.set_compare_list,
                   args=([prof.code, *nearest],),

@@ -3,7 +3,7 @@ same rows as a plain HTML table, and every area as a tidy CSV or an Excel workbo
 
 from __future__ import annotations
 
-import dataclasses
+import functools
 
 import pandas as pd
 import streamlit as st
@@ -11,7 +11,8 @@ import streamlit as st
 import mapkit
 from mapkit.analysis import paging
 from mapkit.app import state
-from mapkit.app.cached import ranking
+from mapkit.analysis.map_data import MapData
+from mapkit.app.cached import own_figures, ranking
 from mapkit.app.downloads import table_downloads
 from mapkit.app.state import Widget
 from mapkit.app.trends import trend_config, with_trend
@@ -46,26 +47,28 @@ def table_controls(view: View, table: pd.DataFrame) -> tuple[paging.TablePage, t
     return paging.table_page(table, query=query, order=order, page=int(page)), signature
 
 
-def show_ranking(view: View) -> None:
-    """A page of the ranked table (every area would be megabytes at each rerun for England), with its controls."""
+def show_ranking(view: View, data: MapData | None = None) -> None:
+    """A page of the ranked table (every area would be megabytes at each rerun for England), with its controls;
+    ranked from the map's prepared ``data`` when given (its rows are loaded once)."""
     spec = mapkit.registry().indicator(view.indicator)
     region_name = mapkit.region_name(view.region)
     plural = mapkit.registry().boundary(view.level).plural
     st.header(f"{spec.label}: {plural} of {region_name}, ranked")
-    table = ranking(view.indicator, view.level, view.region)
+    table = ranking(view.indicator, view.level, view.region, None if data is None else own_figures(data))
     page, signature = table_controls(view, table)
     query = str(state.widget(Widget.TABLE_SEARCH) or "").strip()
     st.caption(page.summary(plural, markdown_text(query)))
     rows = page.rows
-    shown = rows.assign(value_text=[spec.format_value(None if pd.isna(v) else float(v)) for v in rows["value"]])
-    shown, trend_column = with_trend(shown, view)
+    page_rows = rows.assign(value_text=[spec.format_value(None if pd.isna(v) else float(v)) for v in rows["value"]])
+    page_rows, trend_column = with_trend(page_rows, view)
     # A key per page: a selection belongs to the rows it was made on, not to the same position on another page.
     key = "ranking_table_" + state.digest((signature, page.page))
     columns = [*(["rank_in_region"] if view.region != mapkit.ENGLAND else []), "name", "code", "value",
                *trend_column, "rank_in_england", "n_england", "decile_in_england", "note"]
-    event = st.dataframe(
-        shown[columns], hide_index=True, width="stretch", height=320, key=key,  # only the columns shown are sent
-        on_select="rerun", selection_mode="single-row", column_order=columns,
+    st.dataframe(
+        page_rows[columns], hide_index=True, width="stretch", height=320, key=key,  # only the columns shown are sent
+        on_select=functools.partial(open_picked_row, key, list(page_rows["code"].astype(str))),
+        selection_mode="single-row", column_order=columns,
         column_config={
             **trend_config(view),
             "rank_in_region": st.column_config.NumberColumn(f"Rank in {region_name}", help=rank_hint(spec)),
@@ -80,23 +83,27 @@ def show_ranking(view: View) -> None:
             "note": st.column_config.TextColumn("Note"),
         },
     )
-    picked = getattr(getattr(event, "selection", None), "rows", None) or []
-    if picked and picked[0] < len(shown):
-        code = str(shown.iloc[picked[0]]["code"])
-        current = state.current_view()
-        if code != current.area and state.first_time("table_pick", code):
-            state.set_view(dataclasses.replace(current, area=code))
-            st.rerun()
     if st.checkbox("Show as a plain table", key=Widget.PLAIN_TABLE,
                    help="The rows of this page as an HTML table with headers, for screen readers and printing."):
-        plain_table(shown, view)
+        plain_table(page_rows, view)
     table_downloads(f"Download all {len(table):,} {plural}", "indicator", (view.indicator, view.level, view.region),
                     stem=table_file_name(view.indicator, view.level, view.region).removesuffix(".csv"),
                     key="ranking_download")
     st.caption(wording.source_caption(spec))
 
 
-def plain_table(shown: pd.DataFrame, view: View) -> None:
+def open_picked_row(key: str, codes: list[str]) -> None:
+    """The table's ``on_select`` callback: the picked row's area opens its profile before the page runs (one run),
+    and on a phone the profile is brought into view."""
+    picked = getattr(getattr(state.widget(key), "selection", None), "rows", None) or []
+    if picked and picked[0] < len(codes):
+        code, current = codes[picked[0]], state.current_view()
+        if code != current.area and state.first_time("table_pick", code):
+            state.set_view(current.with_area(code))
+            state.ask_reveal()
+
+
+def plain_table(page_rows: pd.DataFrame, view: View) -> None:
     """The page's rows as a real HTML table (st.table): the same rows, in the same order, as the grid above."""
     spec = mapkit.registry().indicator(view.indicator)
     region_name = mapkit.region_name(view.region)
@@ -105,5 +112,5 @@ def plain_table(shown: pd.DataFrame, view: View) -> None:
                "decile_in_england": "National decile", "note": "Note"}
     if view.region == mapkit.ENGLAND:  # England is the region: its rank is the rank in England (as in the grid)
         columns.pop("rank_in_region")
-    table = shown[[c for c in columns if c in shown.columns]].rename(columns=columns)
+    table = page_rows[[c for c in columns if c in page_rows.columns]].rename(columns=columns)
     st.table(table.astype(str).replace({"nan": "", "<NA>": "", "None": ""}))

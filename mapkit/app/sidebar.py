@@ -74,29 +74,30 @@ def sidebar(previous: View) -> View:
     missing = [s for s in registry.indicators.values() if level not in s.levels]
     if missing:
         with sb.expander(f"Not available for {registry.boundary(level).plural} ({len(missing)})"):
-            for other in missing:
-                reason = other.note_for(level) or f"Published for {', '.join(other.levels)} only."
-                st.caption(f"**{other.label}** ({other.theme}): {reason}")
+            # One element for the list (56 indicators at LSOAs): each element is a message at every rerun.
+            st.caption("\n\n".join(f"**{other.label}** ({other.theme}): "
+                                    + (other.note_for(level) or f"Published for {', '.join(other.levels)} only.")
+                                    for other in missing))
 
     time = time_controls(indicator, level)
     versus = versus_controls(indicator, level)
 
     sb.header("Classes and colours")
     schemes = class_specs.available_schemes(spec)
-    state.keep_option(Widget.SCHEME, schemes, "quantiles")
-    scheme = sb.selectbox("Classification", schemes, key=Widget.SCHEME,
+    state.set_widget(Widget.SCHEME, state.scheme_for(indicator, schemes))
+    scheme = sb.selectbox("Classification", schemes, key=Widget.SCHEME, on_change=state.remember_scheme,
                           format_func=lambda s: class_specs.SCHEMES[s].label, disabled="change" in time,
                           help="A change map has equal steps either side of its centre." if "change" in time else None)
     deciles = class_specs.SCHEMES[scheme].needs_deciles
     k = sb.slider("Number of classes", class_specs.K_MIN, class_specs.K_MAX, key=Widget.K, disabled=deciles,
                   help="Official national deciles always have ten classes." if deciles else None)
-    compare = sb.radio("Class breaks" if not versus else "Thirds of each measure", list(class_specs.COMPARES),
-                       key=Widget.BREAKS, format_func=lambda c: sentence_case(class_specs.COMPARES[c]),
-                       disabled=deciles and not versus,
-                       help="Compared with England: breaks from every area of this level in England, so the "
-                            "region reads against the national picture. Within this region: breaks from the "
-                            "region's areas only, to show differences inside it. With a second measure, each "
-                            "measure is cut into thirds of those areas.")
+    breaks_from = sb.radio("Class breaks" if not versus else "Thirds of each measure", list(class_specs.BREAKS_FROM),
+                           key=Widget.BREAKS, format_func=lambda c: sentence_case(class_specs.BREAKS_FROM[c]),
+                           disabled=deciles and not versus,
+                           help="Compared with England: breaks from every area of this level in England, so the "
+                                "region reads against the national picture. Within this region: breaks from the "
+                                "region's areas only, to show differences inside it. With a second measure, each "
+                                "measure is cut into thirds of those areas.")
     palette_names = [palettes.DEFAULT, *palettes.PALETTES]
     palette = sb.selectbox("Palette", palette_names, key=Widget.PALETTE,
                            format_func=lambda p: palette_label(p, indicator),
@@ -108,14 +109,14 @@ def sidebar(previous: View) -> View:
     chosen, statuses, as_of = overlay_controls()
 
     area = previous.area if (previous.region, previous.level) == (region, level) else None
-    view, _ = View.lenient(region=region, level=level, indicator=indicator, scheme=scheme, k=int(k), compare=compare,
-                           palette=palette, basemap=basemap, area=area, overlays=chosen, statuses=statuses,
+    view, _ = View.lenient(region=region, level=level, indicator=indicator, scheme=scheme, k=int(k),
+                           breaks_from=breaks_from, palette=palette, basemap=basemap, area=area, overlays=chosen,
+                           statuses=statuses,
                            postcode=previous.postcode if previous.region == region else None,
-                           compare_areas=tuple(state.compare_list()), as_of=as_of, layout=layout,
+                           compare_areas=previous.compare_areas, as_of=as_of, layout=layout, similar=previous.similar,
+                           place=previous.place if previous.region == region else None,
                            own=previous.own, own_name=previous.own_name,
                            overlay_ids=offered_overlays(), **time, **versus)
-    if list(view.compare_areas) != state.compare_list():
-        state.set_compare_list(view.compare_areas)  # another level: its areas left the list
     return view
 
 

@@ -9,6 +9,7 @@ and the buttons that open or close a profile.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 from collections.abc import Hashable, Sequence
@@ -47,7 +48,6 @@ class Slot(Generic[T]):
 
 VIEW: Slot[View] = Slot("view", "The current view (written only by set_view).")
 NOTICES: Slot[list[str]] = Slot("notices", "Plain-text notices about the link the session opened with.")
-COMPARE_LIST: Slot[list[str]] = Slot("compare_list", "Codes being compared; outlives the Compare tab's widget.")
 USER_LAYER: Slot[Any] = Slot("user_layer", "The user's uploaded layer (mapkit.app.upload.UserLayer), this session.")
 UPLOAD_NEARBY: Slot[dict] = Slot("upload_nearby", "Residents near features of the user's layer, by content hash.")
 UPLOADS_READ: Slot[int] = Slot("uploads_read", "Files this session's uploader has read (at most "
@@ -57,6 +57,9 @@ COMPARE_PAGE: Slot[tuple] = Slot("compare_page_file", "The last comparison page 
 PAGE_DRAWN: Slot[bool] = Slot("page_drawn", "The whole page was sent once (the first run sends the map alone).")
 REST_PENDING: Slot[bool] = Slot("rest_pending", "The first run's timer is waiting to ask for the whole page.")
 FIRST_TAB: Slot[str | None] = Slot("first_tab", "The tab open at the session's start (Compare if the link has areas).")
+SCHEME_CHOICE: Slot[str | None] = Slot("scheme_choice", "The classification the user chose (None: each indicator's "
+                                      "own default), kept while indicators without it show another.")
+REVEAL: Slot[bool] = Slot("reveal", "A search pick or a tap opened an area: on a phone, bring its profile into view.")
 EVENTS: Slot[dict[str, Hashable]] = Slot("events", "The last token seen per event (see first_time).")
 OWN_EXPORT: Slot[Any] = Slot("own_export", "The last file made of the user's own area: (request, bytes, name, mime).")
 OWN_IN_COMPARE: Slot[bool] = Slot("own_in_compare", "The user's own area is a row of the Compare areas tab.")
@@ -68,10 +71,10 @@ class Widget:
     """Keys of the page's widgets (Streamlit keeps a widget's value under its key)."""
 
     REGION, LEVEL, INDICATOR, THEME = "w_region", "w_level", "w_indicator", "w_theme"
-    SCHEME, K, BREAKS, PALETTE, BASEMAP = "w_scheme", "w_k", "w_compare", "w_palette", "w_basemap"
+    SCHEME, K, BREAKS, PALETTE, BASEMAP = "w_scheme", "w_k", "w_breaks", "w_palette", "w_basemap"
     STATUSES, AS_OF_ON, AS_OF = "w_statuses", "w_as_of_on", "w_as_of"
     TIME_MODE, YEAR, CHANGE, CENTRE = "w_time_mode", "w_year", "w_change", "w_centre"
-    FIND, UPLOAD, TAB = "w_find", "w_upload", "w_tab"
+    FIND, UPLOAD, TAB, MAP = "w_find", "w_upload", "w_tab", "map"
     COMPARE_AREAS, COMPARE_THEME, COMPARE_FORMAT = "w_compare_areas", "w_compare_theme", "w_compare_fmt"
     SHOW_SIMILAR = "w_show_similar"
     TABLE_SEARCH, TABLE_ORDER, TABLE_PAGE, PLAIN_TABLE = "w_search", "w_table_order", "w_table_page", "w_plain_table"
@@ -96,7 +99,7 @@ class Widget:
 
 VIEW_WIDGETS = {
     "region": Widget.REGION, "level": Widget.LEVEL, "indicator": Widget.INDICATOR, "scheme": Widget.SCHEME,
-    "k": Widget.K, "compare": Widget.BREAKS, "palette": Widget.PALETTE, "basemap": Widget.BASEMAP,
+    "k": Widget.K, "breaks_from": Widget.BREAKS, "palette": Widget.PALETTE, "basemap": Widget.BASEMAP,
     "layout": Widget.LAYOUT,
 }
 """View fields set directly by one widget each."""
@@ -162,7 +165,30 @@ def seed_widgets(view: View) -> None:
         st.session_state[Widget.VERSUS_YEAR] = view.versus_year
     if view.versus_change is not None:
         st.session_state[Widget.VERSUS_CHANGE] = tuple(view.versus_change)
-    COMPARE_LIST.set(list(view.compare_areas))
+    SCHEME_CHOICE.set(view.scheme if view.scheme != default_scheme(view.indicator) else None)
+
+
+def default_scheme(indicator: str) -> str:
+    """An indicator's own classification: national deciles where published, else quantiles."""
+    return View(indicator=indicator).scheme_name
+
+
+def scheme_for(indicator: str, offered: Sequence[str]) -> str:
+    """The classification to show for ``indicator``: the user's choice where it is offered, else the indicator's own
+    default (so a level or indicator without the chosen scheme does not change it for the next one)."""
+    choice = SCHEME_CHOICE.get()
+    return choice if choice in offered else default_scheme(indicator)
+
+
+def remember_scheme() -> None:
+    """The classification widget's callback: the user's choice outlives indicators that do not offer it."""
+    SCHEME_CHOICE.set(st.session_state[Widget.SCHEME])
+
+
+def ask_reveal() -> None:
+    """A search pick or a tap on the map opened something: the next draw brings the profile into view on a phone
+    (:func:`mapkit.app.share.reveal_profile_after_pick`)."""
+    REVEAL.set(True)
 
 
 def first_time(event: str, token: Hashable) -> bool:
@@ -175,14 +201,17 @@ def first_time(event: str, token: Hashable) -> bool:
     return True
 
 
-def compare_list() -> list[str]:
-    """Codes of the areas being compared."""
-    return list(COMPARE_LIST.get() or [])
-
-
 def set_compare_list(codes: Sequence[str]) -> None:
-    """The compare list becomes ``codes`` (at most :data:`~mapkit.view.MAX_COMPARE`, once each); also a callback."""
-    COMPARE_LIST.set(list(dict.fromkeys(codes))[:MAX_COMPARE])
+    """The current view compares ``codes`` (at most :data:`~mapkit.view.MAX_COMPARE`, once each); a callback of
+    the buttons and the picker that change the list. The list is held in one place, the view
+    (:attr:`~mapkit.view.View.compare_areas`): the Compare tab's picker shows it, the link carries it."""
+    view = current_view()
+    set_view(dataclasses.replace(view, compare_areas=tuple(dict.fromkeys(codes))[:MAX_COMPARE]))
+
+
+def outline_similar() -> None:
+    """The "Outline them on the map" checkbox's callback: the view's :attr:`~mapkit.view.View.similar`."""
+    set_view(dataclasses.replace(current_view(), similar=bool(st.session_state[Widget.SHOW_SIMILAR])))
 
 
 def digest(token: Hashable) -> str:

@@ -28,8 +28,8 @@ TIME_MODES = {"year": "One year", "change": "Change between two years"}
 
 def time_controls(indicator: str, level: str) -> dict[str, Any]:
     """Year or change controls for an indicator with an ONS time series; View fields (none without a series)."""
-    series = mapkit.registry().series_for(indicator)
-    if series is None or level not in ("lad", "ca"):
+    series = mapkit.registry().series_at(indicator, level)
+    if series is None:
         return {}
     sb = st.sidebar
     sb.header("Over time")
@@ -58,8 +58,8 @@ def time_controls(indicator: str, level: str) -> dict[str, Any]:
 
 def with_trend(table: pd.DataFrame, view: View) -> tuple[pd.DataFrame, list[str]]:
     """The ranked table with a "trend" column (each area's ONS series) where the indicator has one."""
-    series = mapkit.registry().series_for(view.indicator)
-    if series is None or view.level not in ("lad", "ca"):
+    series = mapkit.registry().series_at(view.indicator, view.level)
+    if series is None:
         return table, []
     lists = trends(series.id, view.level, tuple(table["code"]))
     return table.assign(trend=[lists.get(code, []) for code in table["code"]]), ["trend"]
@@ -76,8 +76,8 @@ def trend_config(view: View) -> dict[str, Any]:
 
 def show_trend(view: View, prof: AreaProfile) -> None:
     """The selected area's series against its combined authority and England, and its change sentence."""
-    series = mapkit.registry().series_for(view.indicator)
-    if series is None or view.level not in ("lad", "ca"):
+    series = mapkit.registry().series_at(view.indicator, view.level)
+    if series is None:
         return
     boundaries = mapkit.load_boundaries(view.level, view.region)
     row = boundaries[boundaries["code"] == view.area]

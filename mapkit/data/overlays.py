@@ -80,6 +80,13 @@ def load_overlay(overlay: str | OverlaySpec, *, layers_dir: Path = LAYERS_DIR) -
     return frame
 
 
+@lru_cache(maxsize=None)
+def feature_ids(overlay_id: str, *, layers_dir: Path = LAYERS_DIR) -> frozenset[str]:
+    """The ids of an overlay group's mapped features (read once)."""
+    return frozenset(str(f["properties"]["id"]) for f in _collection(overlay_spec(overlay_id, layers_dir)
+                                                                      .path(layers_dir))["features"])
+
+
 NOT_MAPPED_REASON = "None of the sources read gives its location, so it is listed rather than drawn."
 """Why a researched feature is not on the map, worded for a reader: the research file's own reason and notes are
 instructions to ourselves ("geocode it from the notes") and never reach a screen or an export."""

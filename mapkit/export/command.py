@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from mapkit.specs.classes import COMPARES, SCHEMES
+from mapkit.specs.classes import BREAKS_FROM, SCHEMES
 from mapkit.errors import ParameterError, UnknownNameError
 from mapkit.export.formats import FORMATS, export_format, render
 from mapkit.export.options import DEFAULT_DPI, MAX_LABELS, PAGES, FigureOptions
@@ -41,8 +41,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scheme", choices=list(SCHEMES), default=None,
                         help="classification (default: national deciles where published, else quantiles)")
     parser.add_argument("--k", type=int, default=DEFAULT.k, help=f"number of classes (default {DEFAULT.k})")
-    parser.add_argument("--compare", choices=list(COMPARES), default=DEFAULT.compare,
-                        help="class breaks from all of England or from the region's areas")
+    parser.add_argument("--breaks", "--compare", dest="breaks_from", choices=list(BREAKS_FROM),
+                        default=DEFAULT.breaks_from,
+                        help="class breaks from all of England or from the region's areas (--compare: its old name)")
     parser.add_argument("--palette", choices=[DEFAULT_PALETTE, *PALETTES], default=DEFAULT_PALETTE,
                         help="colour ramp ('print' for greyscale copies; default: the indicator's own)")
     parser.add_argument("--overlays", default="",
@@ -129,7 +130,7 @@ def periods(args: argparse.Namespace) -> dict[str, object]:
 def settings(args: argparse.Namespace) -> dict[str, object]:
     """Every :class:`mapkit.view.View` field but the region."""
     return {"level": args.level, "indicator": args.indicator, "scheme": args.scheme, "k": args.k,
-            "compare": args.compare, "palette": args.palette, "overlays": overlay_ids(args.overlays),
+            "breaks_from": args.breaks_from, "palette": args.palette, "overlays": overlay_ids(args.overlays),
             **periods(args), "centre": getattr(args, "centre", DEFAULT.centre), "as_of": getattr(args, "as_of", None),
             "layout": getattr(args, "layout", DEFAULT.layout)}
 

@@ -3,7 +3,7 @@
 :func:`standalone_html` turns any built ``folium.Map`` into the bytes of one page: the map's data and code are
 inline, and the only external references are the library assets folium loads from public CDNs (Leaflet, jQuery,
 Bootstrap), as on the app's own map. :func:`map_html` is the adapter that builds the app's map for a view with
-:func:`mapkit.web.choropleth.build_map`, adds the overlays, a title box and the sources.
+:func:`mapkit.web.webmap.build_map`, adds the overlays, a title box and the sources.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def standalone_html(m: folium.Map, *, page_title: str = "") -> bytes:
 def map_html(data: MapData) -> bytes:
     """The app's map of a prepared view (choropleth, parent outlines, overlays and their legend) as HTML."""
     from mapkit.web.overlays import OverlayLegend, overlay_layers
-    from mapkit.web.choropleth import build_map
+    from mapkit.web.webmap import build_map
 
     extra = [group for overlay_id, frame in data.overlays.items() if len(frame)
              for group in overlay_layers(frame, overlay_id)]

@@ -10,14 +10,14 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from mapkit.data.products import ENGLAND, load_series, region_name
+from mapkit.data.products import ENGLAND, load_series, region_kind, region_name
 from mapkit.export import cartography as carto
 from mapkit.export.page_text import GREY_TEXT, line_height, wrap
 from mapkit.export.options import PAGES
 from mapkit.export.static import FOOTER_SIZE, MARGIN, SUBTITLE_SIZE, TITLE_SIZE, export_style
 from mapkit.specs.registry import SeriesSpec, registry
 from mapkit.analysis.map_data import MapData
-from mapkit.analysis.series import Change, change, default_period, fastest_and_slowest, region_sentence, series_for
+from mapkit.analysis.series import Change, change, default_period, fastest_and_slowest, region_sentence
 
 ENGLAND_COLOUR, REGION_COLOUR = "#b82531", "#276eb0"
 
@@ -37,20 +37,18 @@ class Trend:
 
 def trend_for(data: MapData) -> Trend | None:
     """The trend page's figures for a map of districts or combined authorities with an ONS series, else ``None``."""
-    spec = series_for(data.view.indicator)
-    if spec is None or data.view.level not in ("lad", "ca"):
+    spec = registry().series_at(data.view.indicator, data.view.level)
+    if spec is None:
         return None
     region = data.view.region
-    level = "england" if region == ENGLAND else "ca" if region.startswith("E47") else "lad"
     parts = [load_series(spec.id, "england", [ENGLAND]).assign(area="England")]
     if region != ENGLAND:
-        parts.insert(0, load_series(spec.id, level, [region]).assign(area=data.region_name))
+        parts.insert(0, load_series(spec.id, region_kind(region), [region]).assign(area=data.region_name))
     period = data.view.change or default_period(spec.id)
     result = change(spec.id, data.view.level, *period)
     fastest, slowest = fastest_and_slowest(result, data.frame["code"].tolist())
-    label = f"the {data.region_name} CA" if region.startswith("E47") else data.region_name
     return Trend(spec=spec, lines=pd.concat(parts, ignore_index=True), period=period,
-                 sentence=region_sentence(data.view.indicator, region, label, period), fastest=fastest,
+                 sentence=region_sentence(data.view.indicator, region, period), fastest=fastest,
                  slowest=slowest, result=result)
 
 

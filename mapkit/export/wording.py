@@ -6,7 +6,7 @@ only say what the registry and the data say.
 
 from __future__ import annotations
 
-from mapkit.specs.classes import COMPARES, SCHEMES
+from mapkit.specs.classes import BREAKS_FROM, SCHEMES
 from mapkit.analysis.map_data import MapData
 from mapkit.specs.registry import overlay_specs, registry
 from mapkit.text.wording import series_notes
@@ -79,8 +79,8 @@ def subtitle(data: MapData) -> str:
         return f"Two measures, 3 x 3 classes: {data.versus.reference}"
     if c.scheme == "national_deciles":
         return (f"Official national deciles (decile 1 = {worst_best(data)[0]} 10% of {plural(data.view.level)} "
-                f"in England), {COMPARES['england']}")
-    return f"{SCHEMES[c.scheme].label}, {c.k} classes, {COMPARES[c.compare]}"
+                f"in England), {BREAKS_FROM['england']}")
+    return f"{SCHEMES[c.scheme].label}, {c.k} classes, {BREAKS_FROM[c.breaks_from]}"
 
 
 def reference_note(data: MapData) -> str:

@@ -40,11 +40,12 @@ from mapkit.specs.registry import LEVELS, registry
 from mapkit.analysis.map_data import prepare
 from mapkit.view import DEFAULT, View, default_indicator, indicators_for, levels_for
 from mapkit import web
-from mapkit.web.choropleth import area_style, choropleth_parts, map_text, outline_style, versus_parts
+from mapkit.web.choropleth import area_style, choropleth_parts, map_text, versus_parts
+from mapkit.web.webmap import outline_style
 from mapkit.web.elements import area_options
 from mapkit.web.encode import (PARENT_NAME_COLUMN, GeometryPayload, area_geometry, outline_geometry,
                                script_json)
-from mapkit.web.geometry_files import write_geometry
+from mapkit.web.geometry_files import StaticFiles
 from mapkit.web.hexmap import hex_credit, hex_geometry, hex_label_points, hex_outlines, note_html
 from mapkit.data.hexes import hex_problem
 from mapkit.text.wording import level_label, region_label, source_statement
@@ -100,11 +101,6 @@ def _hashed(folder: Path, stem: str, suffix: str, data: bytes) -> str:
     return name
 
 
-def _asset(site: Path, name: str) -> str:
-    """Copy ``mapkit/web/static/<name>`` to ``site/assets/`` under a content-hashed name; return that name."""
-    return _hashed(site / "assets", Path(name).stem, Path(name).suffix, web.static_text(name).encode("utf-8"))
-
-
 def _leaflet(site: Path) -> tuple[str, str]:
     """Copy Leaflet (script, stylesheet, images) into ``site/vendor/``; return the two files' site paths."""
     urls = dict(folium.Map.default_js + folium.Map.default_css)  # the Leaflet folium pins, read off the class
@@ -141,26 +137,25 @@ def _level_entry(level: str) -> dict[str, str]:
     return {"label": level_label(level), "singular": singular}
 
 
-def _view_entry(site: Path, region: str, level: str, log: Callable[[str], None],
+def _view_entry(files: StaticFiles, region: str, level: str, log: Callable[[str], None],
                 skipped: list[str]) -> dict[str, Any] | None:
     geometry = area_geometry(level, region)
     if not len(geometry):
         skipped.append(f"{region_label(region)}: no {registry().boundary(level).plural}")
         return None
     outlines = outline_geometry(level, region)
-    folder = site / "geometry"
     entry: dict[str, Any] = {
         "region": region, "level": level, "bounds": geometry.bounds,
-        "areas": _ref(geometry, write_geometry(geometry, folder)),
+        "areas": _ref(geometry, files.geometry_url(geometry)),
         "areaOptions": area_options(area_style(geometry), interactive=True,
                                     attribution=registry().sources["ons_boundaries"].attribution),
         "outlines": None, "outlineOptions": None, "data": {},
         "parentHead": _parent_head(level),
     }
     if outlines is not None:
-        entry["outlines"] = _ref(outlines, write_geometry(outlines, folder))
+        entry["outlines"] = _ref(outlines, files.geometry_url(outlines))
         entry["outlineOptions"] = area_options(outline_style(outlines), interactive=False)
-    entry["hex"] = _hex_entry(folder, region, level, geometry)
+    entry["hex"] = _hex_entry(files, region, level, geometry)
     for indicator in indicators_for(level):
         try:
             data = prepare(View(region=region, level=level, indicator=indicator, scheme=None))
@@ -168,11 +163,11 @@ def _view_entry(site: Path, region: str, level: str, log: Callable[[str], None],
             skipped.append(f"{region_label(region)}, {level}, {indicator}: {exc}")
             continue
         text = map_text(data.spec, level, data.region_name)
-        arrays, legend = choropleth_parts(data.frame, data.spec, data.classification, data.ramp, geometry, text)
+        arrays, legend = choropleth_parts(data, geometry, text)
         doc = json.dumps({"data": arrays, "legend": legend}, separators=(",", ":"), ensure_ascii=False,
                          allow_nan=False).encode("utf-8")
-        entry["data"][indicator] = "data/" + _hashed(site / "data", indicator, ".json", doc)
-    entry["versus"] = _versus_entries(site, region, level, geometry, skipped)
+        entry["data"][indicator] = "data/" + _hashed(files.folder / "data", indicator, ".json", doc)
+    entry["versus"] = _versus_entries(files.folder, region, level, geometry, skipped)
     log(f"{region_label(region)}, {registry().boundary(level).plural}: {len(geometry):,} areas, "
         f"{len(entry['data'])} indicators, {len(entry['versus'])} bivariate")
     return entry if entry["data"] else None
@@ -204,7 +199,7 @@ def _versus_entries(site: Path, region: str, level: str, geometry: GeometryPaylo
              "data": "data/" + _hashed(site / "data", f"{pair.indicator}_vs_{pair.versus}", ".json", doc)}]
 
 
-def _hex_entry(folder: Path, region: str, level: str, geometry: GeometryPayload) -> dict[str, Any] | None:
+def _hex_entry(files: StaticFiles, region: str, level: str, geometry: GeometryPayload) -> dict[str, Any] | None:
     """The view's hex map (:mod:`mapkit.web.hexmap`), or ``None`` where there is none. Its hexagons have the
     areas' codes in the areas' order, so each indicator's data file draws on either."""
     if hex_problem(level, region) is not None:
@@ -212,9 +207,9 @@ def _hex_entry(folder: Path, region: str, level: str, geometry: GeometryPayload)
     hexes, outlines = hex_geometry(level, region), hex_outlines(level, region)
     if hexes.codes != geometry.codes:
         return None
-    return {"bounds": hexes.bounds, "areas": _ref(hexes, write_geometry(hexes, folder)),
+    return {"bounds": hexes.bounds, "areas": _ref(hexes, files.geometry_url(hexes)),
             "areaOptions": area_options(area_style(hexes), interactive=True, attribution=hex_credit()),
-            "outlines": None if outlines is None else _ref(outlines, write_geometry(outlines, folder)),
+            "outlines": None if outlines is None else _ref(outlines, files.geometry_url(outlines)),
             "outlineOptions": None if outlines is None else area_options(outline_style(outlines), interactive=False),
             "labels": hex_label_points(level, region), "note": note_html(level, region)}
 
@@ -225,8 +220,8 @@ def _parent_head(level: str) -> str:
     return registry().boundary(column.removesuffix("_name")).label if column else "Within"
 
 
-def _ref(payload: GeometryPayload, name: str) -> dict[str, Any]:
-    return {"url": f"geometry/{name}", "version": payload.version, "n": len(payload)}
+def _ref(payload: GeometryPayload, url: str) -> dict[str, Any]:
+    return {"url": url, "version": payload.version, "n": len(payload)}
 
 
 def build_site(site: Path, views: Sequence[tuple[str, str]], *, log: Callable[[str], None] = lambda _: None,
@@ -236,14 +231,14 @@ def build_site(site: Path, views: Sequence[tuple[str, str]], *, log: Callable[[s
     ``api`` is false; ``api_levels`` keeps only those levels in it); return the number of indicator maps, what was
     left out (with the reason) and the API's report."""
     (site / "data").mkdir(parents=True)
-    (site / "assets").mkdir()
+    files = StaticFiles(site)  # geometry/ and assets/, addressed relative to index.html
     skipped: list[str] = []
     manifest: dict[str, Any] = {"title": TITLE, "regions": [], "levels": {}, "indicators": {}, "views": {},
                                 "boundarySources": [source_statement("ons_boundaries")],
                                 "hexSources": [source_statement("hexmaps")], "layouts": LAYOUTS,
                                 "tiles": BASEMAPS[DEFAULT.basemap].tiles()}  # the app's default basemap
     for region, level in views:
-        entry = _view_entry(site, region, level, log, skipped)
+        entry = _view_entry(files, region, level, log, skipped)
         if entry is None:
             continue
         manifest["views"][f"{region}/{level}"] = entry
@@ -262,16 +257,15 @@ def build_site(site: Path, views: Sequence[tuple[str, str]], *, log: Callable[[s
                            "indicator": fallback if fallback in default_view["data"] else
                            next(iter(default_view["data"]))}
     leaflet_js, leaflet_css = _leaflet(site)
-    scripts = [_asset(site, name) for name in RUNTIME]
-    styles = {name: _asset(site, name) for name in web.SITE_STYLES}
+    scripts = [files.asset_url(name) for name in RUNTIME]
+    styles = {name: files.asset_url(name) for name in web.SITE_STYLES}
     built = (f"Published {(today or dt.date.today()):%d %B %Y} with mapkit from the official files named above; "
              "every figure is the publisher's or computed by the publisher's method.")
     page = string.Template(resources.files("mapkit.web").joinpath("static", "site.html").read_text("utf-8"))
     text = page.substitute(
         title=html.escape(TITLE), leaflet_css=leaflet_css, leaflet_js=leaflet_js,
-        map_css=f"assets/{styles['map.css']}", site_css=f"assets/{styles['site.css']}", built=html.escape(built),
-        manifest=script_json(manifest),
-        scripts="\n".join(f'<script src="assets/{name}"></script>' for name in scripts))
+        map_css=styles["map.css"], site_css=styles["site.css"], built=html.escape(built),
+        manifest=script_json(manifest), scripts="\n".join(f'<script src="{url}"></script>' for url in scripts))
     (site / "index.html").write_text(text, encoding="utf-8")
     (site / MARK).write_text("Written by python -m mapkit publish; the folder is replaced on the next publish.\n",
                              encoding="utf-8")

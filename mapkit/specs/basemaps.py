@@ -8,6 +8,9 @@ site's.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import html
+import re
 
 
 @dataclasses.dataclass(frozen=True)
@@ -18,16 +21,30 @@ class Basemap:
     label: str
     provider: str | None
 
+    @property
+    def attribution(self) -> str | None:
+        """The provider's attribution as plain text (``Tiles © Esri — Esri, DeLorme, NAVTEQ``), for a page's list
+        of sources; ``None`` for no tiles."""
+        tiles = self.tiles()
+        if tiles is None:
+            return None
+        return " ".join(html.unescape(re.sub(r"<[^>]*>", "", str(tiles["attribution"]))).split())
+
     def tiles(self) -> dict[str, object] | None:
         """``{"url", "attribution", "maxZoom"}`` for Leaflet (``{r}`` in the URL: Leaflet's retina suffix), or
         ``None`` for no tiles."""
-        if self.provider is None:
-            return None
-        import xyzservices
+        return None if self.provider is None else dict(_tiles(self.provider))
 
-        provider = xyzservices.providers.query_name(self.provider)
-        return {"url": provider.build_url(scale_factor="{r}"), "attribution": provider.html_attribution,
-                "maxZoom": provider.get("max_zoom", 18)}
+
+@functools.cache
+def _tiles(name: str) -> dict[str, object]:
+    """A provider's tiles, looked up once per process (xyzservices searches every provider by name: milliseconds
+    at each map)."""
+    import xyzservices
+
+    provider = xyzservices.providers.query_name(name)
+    return {"url": provider.build_url(scale_factor="{r}"), "attribution": provider.html_attribution,
+            "maxZoom": provider.get("max_zoom", 18)}
 
 
 BASEMAPS: dict[str, Basemap] = {b.name: b for b in (

@@ -57,11 +57,11 @@ SCHEMES: dict[str, Scheme] = {s.name: s for s in (
     Scheme("national_deciles", "Official national deciles", None, fixed_k=DECILES),
 )}
 
-COMPARES: dict[str, str] = {
+BREAKS_FROM: dict[str, str] = {
     "england": "compared with England",
     "region": "within this region",
 }
-"""Where breaks come from, with the wording the app shows."""
+"""Where class breaks come from (``View.breaks_from``), with the wording the app shows."""
 
 
 CENTRES: dict[str, str] = {"zero": "no change", "england": "England's change"}

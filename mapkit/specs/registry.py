@@ -27,6 +27,9 @@ def _layers_dir() -> Path:
 LAYERS_DIR = _layers_dir()
 """The declarations: indicators, boundaries, sources and overlays."""
 LEVELS: tuple[str, ...] = ("ca", "lad", "ward", "lsoa")
+SERIES_MAP_LEVELS: tuple[str, ...] = ("lad", "ca")
+"""Map levels at which ONS time series are published (Explore Local Statistics has rows for districts and combined
+authorities, not wards or LSOAs): the one place this rule is written (:meth:`Registry.series_at`)."""
 DIRECTIONS: tuple[str, ...] = ("worse", "better", "neutral")
 UNIT_KINDS: dict[str, tuple[str, ...]] = {
     "percent": ("%", "% of people", "% of households", "% of LSOAs", "% of population", "% of residents",
@@ -262,6 +265,11 @@ class Registry:
         """The time series an indicator is the latest year of, or ``None``."""
         ident = self.indicator(indicator_id).series
         return self.series.get(ident) if ident else None
+
+    def series_at(self, indicator_id: str, level: str) -> SeriesSpec | None:
+        """The time series of an indicator at a map level (:data:`SERIES_MAP_LEVELS`), or ``None``: years and
+        changes are offered only where this is not ``None``."""
+        return self.series_for(indicator_id) if level in SERIES_MAP_LEVELS else None
 
     def indicator(self, indicator_id: str) -> IndicatorSpec:
         try:

@@ -1,9 +1,13 @@
 """The interactive map: :mod:`~mapkit.web.encode` (geometry codec), :mod:`~mapkit.web.elements` (folium/Jinja
-glue), :mod:`~mapkit.web.choropleth` (``build_map(view)``), and the browser side read here: JavaScript and CSS
+glue), :mod:`~mapkit.web.webmap` (``build_map(view)``, composing :mod:`~mapkit.web.choropleth` and
+:mod:`~mapkit.web.bivariate`), and the browser side read here: JavaScript and CSS
 files in ``mapkit/web/static/``, shipped as package data.
 
-The files are sent inline with the map (a view must open from one HTML file, offline), each guarded so that a
-page defines it once however often streamlit-folium re-runs a layer's script:
+Where the page's folder can be written (the app with static serving, the static site), they are published as
+content-hashed files (:class:`mapkit.web.geometry_files.StaticFiles`: one script bundle and ``map.css``) that the
+page loads once when the map mounts; otherwise (the HTML export: a view must open from one HTML file, offline) they
+are sent inline with the map, each guarded so that a page defines it once however often streamlit-folium re-runs a
+layer's script:
 
 * ``geometry.js``: decoder of :func:`mapkit.web.encode.encode_shapes`, projection, grid index, point in polygon
   (pure functions, also a CommonJS module for ``node --test tests/js/``);
@@ -17,7 +21,9 @@ page defines it once however often streamlit-folium re-runs a layer's script:
 * ``own_area.js``: the glue between Leaflet.draw and your own area (``window.mapkit.ownArea``), sent with the
   drawing tools;
 * ``site.js``, ``site.css`` and ``site.html``: the page of a static site (:mod:`mapkit.publish.site`), which loads the
-  files above as files rather than inline.
+  files above as files rather than inline;
+* ``page.js`` and ``page.css``: the Streamlit page's own behaviour around the map ("Copy link", the profile brought
+  into view on a phone), sent by :mod:`mapkit.app.share`.
 
 Python configures them with small JSON objects; the Jinja templates in :mod:`mapkit.web.elements` only call them.
 """
@@ -41,6 +47,8 @@ SITE_RUNTIME = ("site.js",)
 """The static site's page script (:mod:`mapkit.publish.site`), loaded after the areas' and the map's runtime."""
 SITE_STYLES = ("map.css", "site.css")
 """The static site's stylesheets (its page is ``site.html``)."""
+PAGE_RUNTIME, PAGE_STYLES = ("page.js",), ("page.css",)
+"""The Streamlit page's own script and stylesheet (:mod:`mapkit.app.share`)."""
 
 
 @cache

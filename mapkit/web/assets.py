@@ -308,6 +308,8 @@ def serve_locally(*elements: Any, static_serving: bool = True, base_url_path: st
     unknown: list[str] = []
     missing: list[str] = []
     for url in map_asset_urls(*elements):
+        if _strip_url(url) is None:  # served by this app already (the map's runtime, mapkit.web.geometry_files)
+            continue
         relative = cdn_path(url, root=vendor)
         if relative is None:
             unknown.append(url)

@@ -13,12 +13,14 @@ from collections import OrderedDict
 from typing import Any, Iterable
 
 import folium
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
+from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from mapkit import web
 from mapkit.specs.basemaps import Basemap
 from mapkit.web.encode import GeometryPayload, script_json
+from mapkit.web.geometry_files import RuntimeLinks
 
 AREA_LINE = {"color": "#ffffff", "weight": 0.6, "opacity": 0.9, "fillOpacity": 0.85}
 AREA_LINE_DENSE = {"color": "#ffffff", "weight": 0.2, "opacity": 0.6, "fillOpacity": 0.9}
@@ -30,7 +32,41 @@ AREA_PANES = {"areas": ("mapkitAreas", 350), "outlines": ("mapkitOutlines", 360)
 outlines (400), markers (600) and tooltips (650)."""
 
 
-class AreaLayer(folium.map.Layer):
+class Text(Element):
+    """Text already rendered, added to a page as it is (as a Jinja template renders text without markup: one
+    trailing newline dropped)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text.replace("\r\n", "\n").removesuffix("\n")
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
+
+
+class PlainRender(MacroElement):
+    """``render()`` as branca's, but each part the templates give (header, html, script) is added to the page as
+    :class:`Text`.
+
+    branca wraps each part in an ``Element`` whose text it compiles as a Jinja template again; for the areas' layer
+    (per-area arrays of thousands of areas) that compile cost more than building the layer, at every rerun in which
+    streamlit-folium renders the map. Put it after folium's classes and before ``MacroElement`` in the bases, so
+    their own ``render`` steps still run first.
+    """
+
+    def render(self, **kwargs: Any) -> None:
+        figure = self.get_root()
+        assert isinstance(figure, Figure), "You cannot render this Element if it is not in a Figure."
+        macros = self._template.module.__dict__
+        for part, target in (("header", figure.header), ("html", figure.html), ("script", figure.script)):
+            macro = macros.get(part)
+            if macro is not None:
+                target.add_child(Text(macro(self, kwargs)), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
+
+
+class AreaLayer(folium.map.Layer, PlainRender):
     """Encoded areas as one Leaflet layer drawn on its own canvas: a choropleth (with ``data``) or outlines (without).
 
     In the browser this is ``window.mapkit.areas`` (``mapkit/web/static/areas.js``): one layer for all areas,
@@ -98,7 +134,7 @@ def area_options(style: dict[str, Any] | None, *, interactive: bool, attribution
             "pane": pane, "zIndex": z_index}
 
 
-class Legend(MacroElement):
+class Legend(PlainRender):
     """A legend control shown while its parent layer group is on the map (``html`` must already be escaped).
 
     The choropleth's legend has the class ``mapkit-legend``; another legend (e.g. the overlays' key) takes
@@ -106,7 +142,7 @@ class Legend(MacroElement):
     element in ``html`` starts folded on a narrow map (:data:`NARROW_MAP`). ``attribution`` (plain text, escaped
     here) joins the map's attribution while the group is shown. Its script calls ``window.mapkit.legend``
     (``mapkit/web/static/map.js``), sent with the map by :class:`MapStyle`, so the map must come from
-    :func:`mapkit.web.choropleth.base_map`.
+    :func:`mapkit.web.webmap.base_map`.
     """
 
     _template = Template(
@@ -131,7 +167,7 @@ class Legend(MacroElement):
         self.attribution_json = script_json(html.escape(attribution))
 
 
-class FitRegion(MacroElement):
+class FitRegion(PlainRender):
     """Fit the map to a region, and again when the map is resized or a legend appears before the user moved it.
 
     streamlit-folium sizes its frame after the map is drawn, so a single ``fitBounds`` would fit a map of the
@@ -154,7 +190,7 @@ class FitRegion(MacroElement):
         self.config_json = script_json({"bounds": bounds})
 
 
-class FocusWithoutScroll(MacroElement):
+class FocusWithoutScroll(PlainRender):
     """Let a click focus the map without scrolling the page around it.
 
     Leaflet focuses the map on mouse-down (for keyboard panning). In an iframe that is partly off screen, as in
@@ -175,11 +211,14 @@ class FocusWithoutScroll(MacroElement):
         self._name = "FocusWithoutScroll"
 
 
-class MapStyle(MacroElement):
+class MapStyle(JSCSSMixin, PlainRender):
     """Page styles for the map: white background (readable with no tiles), legend and tooltip text.
 
-    It carries ``mapkit/web/static/map.css`` and ``map.js`` (fit, legends, focus) for the elements added after it,
-    so :func:`mapkit.web.choropleth.base_map` adds it first.
+    It carries ``mapkit/web/static/map.css`` and the runtime (``map.js``: fit, legends, focus) for the elements
+    added after it, so :func:`mapkit.web.webmap.base_map` adds it first. Given ``runtime`` (the files
+    :class:`mapkit.web.geometry_files.StaticFiles` published), it links them instead, and they carry the areas'
+    runtime too (:data:`mapkit.web.AREAS_RUNTIME`): the page loads them once when the map mounts, before any layer,
+    and a layer then sends only its configuration. Without, they are inline (a self-contained page).
 
     The attribution moves to the bottom-left corner, under the scale bar, so that the legends in the bottom-right
     corner reach the map's foot and leave more room for the region.
@@ -188,7 +227,7 @@ class MapStyle(MacroElement):
     _template = Template(
         """
         {% macro header(this, kwargs) %}
-        <style>{{ this.css }}</style>
+        {% if this.css %}<style>{{ this.css }}</style>{% endif %}
         {% endmacro %}
         {% macro script(this, kwargs) %}
         {{ this.runtime }}
@@ -197,12 +236,18 @@ class MapStyle(MacroElement):
         """
     )
 
-    def __init__(self, background: str = MAP_BACKGROUND) -> None:
+    def __init__(self, background: str = MAP_BACKGROUND, *, runtime: RuntimeLinks | None = None) -> None:
         super().__init__()
         self._name = "MapStyle"
         self.background = background
-        self.css = web.static_text("map.css")
-        self.runtime = web.runtime(web.MAP_RUNTIME)
+        if runtime is None:
+            self.css = web.static_text("map.css")
+            self.runtime = web.runtime(web.MAP_RUNTIME)
+            self.default_js, self.default_css = [], []
+        else:
+            self.css = self.runtime = ""
+            self.default_js = [("mapkit_runtime", runtime.script)]
+            self.default_css = [("mapkit_css", runtime.stylesheet)]
         self.config_json = script_json({"background": background})
 
 

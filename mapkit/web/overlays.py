@@ -301,7 +301,7 @@ def legend_html(overlay_ids: Sequence[str] | None = None, *, statuses: Sequence[
 
 
 class OverlayLegend(MacroElement):
-    """A Leaflet control holding :func:`legend_html`; add it to a map made by :func:`mapkit.web.choropleth.base_map`
+    """A Leaflet control holding :func:`legend_html`; add it to a map made by :func:`mapkit.web.webmap.base_map`
     (its script calls ``window.mapkit.control``, sent with that map)."""
 
     _template = Template(

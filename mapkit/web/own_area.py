@@ -24,7 +24,7 @@ from shapely.geometry import mapping
 from mapkit import web
 from mapkit.data.own_areas import OwnArea
 from mapkit.text.markup import escape
-from mapkit.web.choropleth import highlight_group
+from mapkit.web.webmap import highlight_group
 from mapkit.web.elements import stable_ids
 from mapkit.web.encode import script_json
 
@@ -98,5 +98,5 @@ def own_area_layer(area: OwnArea) -> folium.FeatureGroup:
 
 def picked_layer(level: str, codes: Sequence[str]) -> folium.FeatureGroup:
     """The wards or LSOAs picked so far, outlined above the choropleth (after it: see
-    :func:`mapkit.web.choropleth.highlight_group`)."""
+    :func:`mapkit.web.webmap.highlight_group`)."""
     return highlight_group(level, codes, "Picked areas", PICK_STYLE)

@@ -74,7 +74,7 @@ def test_default_view_is_west_midlands_wards_imd_deciles() -> None:
     assert at.slider(key="w_k").disabled  # deciles always have ten classes
     assert {k: query_value(at, k) for k in at.query_params} == {
         "region": WMCA, "level": "ward", "indicator": "imd_score", "scheme": "national_deciles", "k": "5",
-        "compare": "england", "palette": "default", "basemap": "light"}
+        "breaks": "england", "palette": "default", "basemap": "light"}
     assert any("192 wards of West Midlands" in c.value for c in at.caption)
     assert len(ranking_frame(at)) == 192
     assert not at.error and not at.info[1:]  # only the "click an area" hint
@@ -227,12 +227,12 @@ def test_classification_and_palette_choices_reach_the_url() -> None:
     at = start()
     at.selectbox(key="w_scheme").set_value("natural_breaks").run()
     at.slider(key="w_k").set_value(7).run()
-    at.radio(key="w_compare").set_value("region").run()
+    at.radio(key="w_breaks").set_value("region").run()
     at.selectbox(key="w_palette").set_value("print").run()
     at.radio(key="w_basemap").set_value("none").run()
     assert not at.exception
-    assert {k: query_value(at, k) for k in ("scheme", "k", "compare", "palette", "basemap")} == {
-        "scheme": "natural_breaks", "k": "7", "compare": "region", "palette": "print", "basemap": "none"}
+    assert {k: query_value(at, k) for k in ("scheme", "k", "breaks", "palette", "basemap")} == {
+        "scheme": "natural_breaks", "k": "7", "breaks": "region", "palette": "print", "basemap": "none"}
     assert any("Natural breaks (Fisher-Jenks)" in c.value and "in West Midlands" in c.value for c in at.caption)
 
 

@@ -1,4 +1,4 @@
-"""The "Your own area" part of the page (mapkit.app.own_area, own_profile), without a browser (AppTest).
+"""The "Your own area" part of the page (mapkit.app.own_area, mapkit.app.own_profile), without a browser (AppTest).
 
 What the map returns is stood in for by wrapping streamlit-folium's ``st_folium`` (AppTest runs the page in this
 process), so drawing and picking are driven as the browser would drive them."""

@@ -21,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 from mapkit.web import assets
 from mapkit.view import View
-from mapkit.web.choropleth import WebMap, build_map
+from mapkit.web.webmap import WebMap, build_map
 from mapkit.errors import AssetError
 from mapkit.specs.registry import overlay_declarations
 from mapkit.data.overlays import overlay_in_region

@@ -1,7 +1,7 @@
 """Any link at all opens a valid view, with notices that cannot carry markup from the link (hypothesis + AppTest).
 
 The app shows notices with ``st.info``, which renders Markdown: text from a link must only ever appear inside a
-code span of :func:`mapkit.view.shown` (letters, digits and ``_ .,:;()+-?``), never as Markdown or HTML.
+code span of :func:`mapkit.view.excerpt` (letters, digits and ``_ .,:;()+-?``), never as Markdown or HTML.
 """
 
 from __future__ import annotations

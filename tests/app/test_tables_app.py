@@ -1,7 +1,7 @@
-"""Issue 26 on the page (AppTest): downloads in the tidy schema with an Excel twin, the profile's fixed 0-100
-position axis and single England median, "percentage points" for a gap between two percentages, ONS's notes beside
-a series, rank wording per indicator, the comparison's empty columns folded into a note, and the "not on the map"
-list worded for readers."""
+"""Issue 26 on the page (AppTest): downloads (mapkit.app.downloads) in the tidy schema with an Excel twin, the
+profile's fixed 0-100 position axis and single England median, "percentage points" for a gap between two
+percentages, ONS's notes beside a series, rank wording per indicator, the comparison's empty columns folded into a
+note, and the "not on the map" list worded for readers."""
 
 from __future__ import annotations
 

@@ -24,7 +24,7 @@ import mapkit.export
 import mapkit.specs.registry
 import mapkit.data.overlays
 import mapkit.analysis.similar
-import mapkit.web.choropleth
+import mapkit.web.webmap
 from mapkit.analysis import classify
 from mapkit.specs import palettes
 from map_js import AREAS_JS
@@ -163,7 +163,7 @@ def test_default_view_draws_every_ward_in_its_legend_colour(page: Any, app_url: 
     spec = mapkit.registry().indicator("imd_score")
     frame_rows = mapkit.load_indicator("imd_score", "ward", WMCA)
     classes = classify.classify_indicator(frame_rows, "imd_score", "ward", WMCA, scheme_name="national_deciles",
-                                          k=5, compare="england", region_label="West Midlands")
+                                          k=5, breaks_from="england", region_label="West Midlands")
     colours = palettes.class_colours(palettes.resolve("default", spec.palette), classes.k, spec.higher_is)
     expected = {code: colours[c] for code, c in zip(frame_rows["code"], classes.classes)}
     assert areas == expected
@@ -262,7 +262,7 @@ def test_changing_indicator_recolours_without_reloading_the_map(page: Any, app_u
 
 def test_a_link_reopens_the_same_view(page: Any, app_url: str, route_log: Any) -> None:
     query = {"region": COVENTRY, "level": "lsoa", "indicator": "income_score", "scheme": "quantiles", "k": "4",
-             "compare": "region", "palette": "viridis", "basemap": "none"}
+             "breaks": "region", "palette": "viridis", "basemap": "none"}
     link = app_url + "/?" + "&".join(f"{k}={v}" for k, v in query.items())
     frame = open_app(page, link)
     lsoas = mapkit.load_boundaries("lsoa", COVENTRY)
@@ -630,13 +630,13 @@ def prepare_colours(fields: dict) -> dict[str, str]:
 def test_iod_movement_maps_wards_and_lsoas_and_states_what_could_not_be_compared(page: Any, app_url: str) -> None:
     indicator = "imd_change_net_10pct"
     spec = mapkit.registry().indicator(indicator)
-    query = f"region={WMCA}&indicator={indicator}&scheme=quantiles&k=5&compare=region"
+    query = f"region={WMCA}&indicator={indicator}&scheme=quantiles&k=5&breaks=region"
     frame = open_app(page, f"{app_url}/?{query}&level=ward")
     wards = mapkit.load_boundaries("ward", WMCA)
     areas = dict(wait_for_areas(frame, len(wards)))
     rows = mapkit.load_indicator(indicator, "ward", WMCA)
     classes = classify.classify_indicator(rows, indicator, "ward", WMCA, scheme_name="quantiles", k=5,
-                                          compare="region", region_label="West Midlands")
+                                          breaks_from="region", region_label="West Midlands")
     colours = palettes.class_colours(palettes.resolve("default", spec.palette), classes.k, spec.higher_is,
                                      classes.upper, classes.centre)
     assert {code: colours[c] for code, c in zip(rows["code"], classes.classes) if c >= 0} == {
@@ -709,7 +709,7 @@ def test_compare_cities_export_them_similar_to_sandwell_and_reopen_from_a_link(p
         assert spec.format_value(float(birmingham)) in row
     outlined = """() => { const out = []; window.map.eachLayer(l => {
         if (l.mapkitList && l._opts.style.color === '%s') out.push(...l.mapkitList().map(a => a[0])); });
-        return out.sort(); }""" % mapkit.web.choropleth.COMPARE_STYLE["color"]
+        return out.sort(); }""" % mapkit.web.webmap.COMPARE_STYLE["color"]
     frame = map_frame(page)
     frame.wait_for_function(f"() => ({outlined})().length === 3", timeout=LOAD_TIMEOUT)
     assert frame.evaluate(outlined) == sorted(cities)  # outlined on the map

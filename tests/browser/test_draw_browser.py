@@ -15,7 +15,7 @@ from shapely.geometry import Polygon, shape
 from mapkit.analysis.own_area import own_area_profile
 from mapkit.data import own_areas
 from mapkit.view import View
-from mapkit.web.choropleth import build_map
+from mapkit.web.webmap import build_map
 from mapkit.web.own_area import draw_tools
 
 pytestmark = pytest.mark.browser

@@ -13,8 +13,8 @@ import pytest
 
 from mapkit.data.uploads import read_upload
 from mapkit.view import DEFAULT
-from mapkit.web.choropleth import build_map
-from mapkit.web.geometry_files import write_geometry
+from mapkit.web.webmap import build_map
+from mapkit.web.geometry_files import StaticFiles
 from mapkit.web.upload_layer import encode_upload, upload_layer
 
 COVENTRY = "E08000026"
@@ -45,14 +45,11 @@ def _upload() -> bytes:
 def upload_page(tmp_path: Path, static_server: Any) -> str:
     frame = read_upload(_upload(), "mine.geojson")
     payload = encode_upload(frame)
-    folder = tmp_path / "geometry"
-
-    def publish(geometry: Any) -> str:
-        return "/geometry/" + write_geometry(geometry, folder)
-
+    files = StaticFiles(tmp_path, "/")  # geometry and runtime as files, served from tmp_path like the app's static/
     view = dataclasses.replace(DEFAULT, region=COVENTRY, level="ward")
-    web_map = build_map(view, geometry_url=publish,
-                        extra_layers=[upload_layer(frame, "mine.geojson", payload=payload, url=publish(payload))])
+    web_map = build_map(view, files=files,
+                        extra_layers=[upload_layer(frame, "mine.geojson", payload=payload,
+                                                   url=files.geometry_url(payload))])
     (tmp_path / "map.html").write_text(web_map.to_map().get_root().render(), encoding="utf-8")
     return f"{static_server(tmp_path)}/map.html"
 

@@ -52,7 +52,7 @@ def test_a_closed_pipe_ends_quietly(args: list[str]) -> None:
 def test_head_reads_the_first_line_and_nothing_complains() -> None:
     done = subprocess.run(f'"{sys.executable}" -m mapkit {" ".join(TABLE)} | head -1', shell=True, cwd=ROOT,
                           capture_output=True, text=True, timeout=300)
-    assert done.stdout.startswith("code,name,") and done.stdout.count("\n") == 1
+    assert done.stdout.startswith("area_code,area_name,") and done.stdout.count("\n") == 1
     assert done.stderr == ""
 
 
@@ -63,7 +63,7 @@ def test_an_exported_file_takes_the_umask(tmp_path: Path, umask: int, mode: int)
     done = _mapkit("export", *TABLE[1:], "--format", "csv", "-o", str(out), stdout=subprocess.PIPE, umask=umask)
     assert done.returncode == 0, done.stderr
     assert stat.S_IMODE(out.stat().st_mode) == mode
-    assert out.read_text(encoding="utf-8").startswith("#")
+    assert out.read_text(encoding="utf-8").startswith("area_code,area_name,")
 
 
 def test_write_atomic_takes_the_umask_and_leaves_no_temporary_file(tmp_path: Path) -> None:

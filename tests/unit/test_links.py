@@ -17,9 +17,9 @@ BINLEY = "E05001219"  # Binley and Willenhall ward, Coventry
 VALID_VIEWS = [
     DEFAULT,
     View(region="E92000001", level="lad", indicator="gdhi_per_head", scheme="natural_breaks", k=7,
-         compare="region", palette="viridis", basemap="osm"),
+         breaks_from="region", palette="viridis", basemap="osm"),
     View(region=COVENTRY, level="lsoa", indicator="income_score", scheme="equal_interval", k=3,
-         compare="england", palette="print", basemap="none"),
+         breaks_from="england", palette="print", basemap="none"),
     View(region=WMCA, level="ward", indicator="imd_score", scheme="national_deciles", area=BINLEY,
          overlays=("transport_schemes",)),
     dataclasses.replace(DEFAULT, overlays=("growth_locations", "transport_schemes"),
@@ -51,8 +51,9 @@ def test_an_empty_link_opens_the_default_view() -> None:
 def test_links_carry_every_setting_and_the_selected_area() -> None:
     query = to_query(dataclasses.replace(DEFAULT, area=BINLEY, overlays=("a", "b"), postcode="B9 5RP",
                                          compare_areas=(BINLEY,)))
-    assert set(query) == set(links.QUERY_KEYS) - {"year", "change", "centre", "asof", "own", "own_name", "versus",
-                                                  "versus_year", "versus_change", "layout"}  # written only when chosen
+    assert set(query) == set(links.QUERY_KEYS) - {"year", "change", "centre", "asof", "similar", "place", "own",
+                                                  "own_name", "versus", "versus_year", "versus_change",
+                                                  "layout"}  # written only when chosen
     assert query["compare_areas"] == BINLEY
     assert query["overlays"] == "a,b"
     assert "area" not in to_query(DEFAULT)
@@ -73,7 +74,7 @@ MALFORMED = [
     ({"k": "12"}, "k", 5, "between 3 and 9"),
     ({"k": "2"}, "k", 5, "between 3 and 9"),
     ({"k": "-4"}, "k", 5, "between 3 and 9"),
-    ({"compare": "world"}, "compare", "england", "comparison `world` is not known"),
+    ({"breaks": "world"}, "breaks_from", "england", "class breaks `world` are not known"),
     ({"palette": "rainbow"}, "palette", "default", "palette `rainbow` is not known"),
     ({"basemap": "satellite"}, "basemap", "light", "basemap `satellite` is not known"),
     ({"area": "E05000001"}, "area", None, "is not one of the wards of West Midlands"),
@@ -89,6 +90,13 @@ MALFORMED = [
     ({"year": "2013"}, "year", None, "no ONS time series at level 'ward'"),
     ({"level": "lad", "indicator": "gva_per_hour", "change": "2013:2023", "centre": "<i>"}, "centre", "zero",
      "centre `?i?` is not known"),
+    ({"area": BINLEY, "similar": "yes"}, "similar", False, "similar `yes` is not 1 or 0"),
+    ({"place": "transport_schemes:nowhere", "overlays": "transport_schemes"}, "place", None,
+     "`nowhere` is not a mapped feature of that group"),
+    ({"place": "transport_schemes:cov-vlr-wards"}, "place", None, "group `transport_schemes` is not turned on"),
+    ({"place": "<b>"}, "place", None, "write it as overlay:feature"),
+    ({"region": COVENTRY, "level": "lsoa", "area": "E01009522", "similar": "1"}, "similar", False,
+     "not LSOAs: none are outlined"),
 ]
 
 
@@ -142,6 +150,19 @@ def test_a_layout_that_cannot_be_drawn_falls_back_to_the_map_with_a_notice(param
     view, notices = parse_query(params)
     assert view.layout == "map"
     assert len(notices) == 1 and notice in notices[0] and "<" not in notices[0]
+
+
+def test_old_links_name_the_class_breaks_compare() -> None:
+    """``compare=`` was the first name of ``breaks=`` (where class breaks come from); a link written then still opens
+    the same classes, and the new name wins when a link has both."""
+    assert parse_query({"compare": "region"}) == (dataclasses.replace(DEFAULT, breaks_from="region"), [])
+    assert parse_query({"compare": "region", "breaks": "england"}) == (DEFAULT, [])
+    assert to_query(dataclasses.replace(DEFAULT, breaks_from="region"))["breaks"] == "region"
+
+
+def test_similar_outlines_close_with_the_profile_without_a_notice() -> None:
+    assert parse_query({"similar": "1"}) == (DEFAULT, [])
+    assert parse_query({"area": BINLEY, "similar": "1"})[0].similar is True
 
 
 def test_unknown_parameters_are_reported_and_streamlits_own_ignored() -> None:
@@ -217,6 +238,35 @@ def test_a_bad_as_of_date_falls_back_to_today_with_a_notice(value: str) -> None:
     assert len(notices) == 1 and "as-of date" in notices[0] and "<" not in notices[0]
 
 
+# ------------------------------------------------------------------------------ every field through the link
+EVERY_FIELD = View(region="E92000001", level="lad", indicator="gva_per_hour", scheme="natural_breaks", k=7,
+                   breaks_from="region", palette="viridis", basemap="osm", area="E08000026",
+                   overlays=("transport_schemes", "growth_locations"), statuses=("open", "planned"),
+                   postcode="B9 5RP", change=(2013, 2023), centre="england",
+                   compare_areas=("E08000025", "E08000026", "E08000027"), as_of="2024-05-01", similar=True,
+                   place="growth_locations:wm-investment-zone-birmingham-knowledge-quarter-zone",
+                   versus="median_weekly_pay", versus_change=(2014, 2024), own="wnoBpzJH", own_name="Three wards",
+                   layout="hex")
+"""A view with every field set to something other than its default (a year is the other view: a view maps one
+year or one change, not both; so does its second measure)."""
+EVERY_FIELD_YEAR = dataclasses.replace(EVERY_FIELD, change=None, centre=View.centre, year=2015, versus_change=None,
+                                       versus_year=2016)
+
+
+@pytest.mark.parametrize("field", [f.name for f in dataclasses.fields(View)])
+def test_every_field_of_the_view_travels_in_the_link(field: str) -> None:
+    """A new View field without a link form fails here (the field keeps its default after the round trip)."""
+    view = EVERY_FIELD_YEAR if field in ("year", "versus_year") else EVERY_FIELD
+    assert getattr(view, field) != getattr(View(), field), f"give {field!r} a non-default value above"
+    parsed, notices = parse_query(to_query(view))
+    assert notices == []
+    assert getattr(parsed, field) == getattr(view, field)
+
+
+@pytest.mark.parametrize("view", [EVERY_FIELD, EVERY_FIELD_YEAR], ids=["change", "year"])
+def test_a_view_with_every_field_set_round_trips_whole(view: View) -> None:
+    assert view.check() == view
+    assert parse_query(to_query(view)) == (view, [])
 def test_an_own_area_travels_in_the_link_as_codes_or_outline() -> None:
     from shapely.geometry import Point
 

@@ -13,10 +13,10 @@ WMCA = "E47000007"
 
 def test_a_link_round_trips_the_second_measure_and_its_period() -> None:
     view, notices = View.lenient(region=WMCA, level="lad", indicator="imd_score", versus="gva_per_hour",
-                                 versus_change=(2013, 2023), compare="region")
+                                 versus_change=(2013, 2023), breaks_from="region")
     assert notices == []
     query = to_query(view)
-    assert (query["versus"], query["versus_change"], query["compare"]) == ("gva_per_hour", "2013:2023", "region")
+    assert (query["versus"], query["versus_change"], query["breaks"]) == ("gva_per_hour", "2013:2023", "region")
     assert "versus_year" not in query
     again, notices = parse_query(query)
     assert notices == [] and again == view

@@ -9,7 +9,7 @@ import pytest
 import mapkit
 from mapkit.errors import ParameterError, UnknownNameError
 from mapkit.analysis.map_data import prepare
-from mapkit.view import DEFAULT, View, levels_for, shown
+from mapkit.view import DEFAULT, View, levels_for, excerpt
 
 WMCA = "E47000007"
 COVENTRY = "E08000026"
@@ -22,8 +22,8 @@ BINLEY = "E05001219"  # Binley and Willenhall ward, Coventry
     ("`rm -rf`", "`?rm -rf?`"),
     ("a" * 60, "`" + "a" * 40 + "...`"),
 ])
-def test_shown_excerpts_are_filtered_and_short(raw: str, expected: str) -> None:
-    assert shown(raw) == expected
+def test_excerpts_are_filtered_and_short(raw: str, expected: str) -> None:
+    assert excerpt(raw) == expected
 
 
 @pytest.mark.parametrize(("region", "levels"), [
@@ -83,6 +83,8 @@ def test_a_valid_view_passes_the_strict_check() -> None:
     ({"layout": "globe"}, UnknownNameError, r"Unknown layout 'globe': use one of map, hex"),
     ({"layout": "hex", "region": "E92000001"}, ParameterError, r"per combined authority and per district \(choose"),
     ({"layout": "hex", "level": "ca", "region": "E92000001"}, ParameterError, r"not of combined authorities"),
+    ({"similar": True}, ParameterError, r"Similar areas are outlined around an open area \(--area\)"),
+    ({"place": "growth_locations:x"}, UnknownNameError, r"overlay group `growth_locations` is not turned on"),
 ])
 def test_the_strict_check_names_the_fix(fields: dict, error: type[Exception], message: str) -> None:
     with pytest.raises(error, match=message):
@@ -103,7 +105,7 @@ def test_prepared_overlays_honour_the_views_statuses() -> None:
 
 
 def test_prepare_classifies_with_the_views_settings() -> None:
-    data = prepare(View(region=COVENTRY, indicator="income_score", scheme="equal_interval", k=4, compare="region"))
+    data = prepare(View(region=COVENTRY, indicator="income_score", scheme="equal_interval", k=4, breaks_from="region"))
     assert (data.classification.scheme, data.classification.k) == ("equal_interval", 4)
     assert data.region_name == mapkit.region_name(COVENTRY) and data.region_kind == "lad"
     assert dataclasses.replace(data.view, k=4) == data.view
@@ -128,8 +130,8 @@ def test_prepare_classifies_with_the_views_settings() -> None:
      "quantiles", "has no official national deciles"),
     ({"k": 12}, ParameterError, r"choose a whole number from 3 to 9", "k", 5, "between 3 and 9"),
     ({"k": True}, ParameterError, r"Number of classes is True", "k", 5, "between 3 and 9"),
-    ({"compare": "nation"}, UnknownNameError, r"Unknown comparison 'nation'", "compare", "england",
-     "comparison `nation` is not known"),
+    ({"breaks_from": "nation"}, UnknownNameError, r"Unknown source of class breaks 'nation'", "breaks_from",
+     "england", "class breaks `nation` are not known"),
     ({"palette": "rainbow"}, UnknownNameError, r"Unknown palette 'rainbow'", "palette", "default",
      "palette `rainbow` is not known"),
     ({"basemap": "satellite"}, UnknownNameError, r"Unknown basemap 'satellite'", "basemap", "light",
@@ -151,6 +153,10 @@ def test_prepare_classifies_with_the_views_settings() -> None:
      r"not LSOA", "compare_areas", (), "the compare list was left out"),
     ({"compare_areas": ("E05001219", "<b>x</b>")}, UnknownNameError, r"Compare area\(s\) '<b>x</b>' are not wards",
      "compare_areas", ("E05001219",), "left out of the comparison: `?b?x??b?`"),
+    ({"region": "E08000026", "level": "lsoa", "area": "E01009522", "similar": True}, ParameterError,
+     r"not at level 'lsoa'", "similar", False, "not LSOAs: none are outlined"),
+    ({"place": "growth_locations:x", "overlays": ("growth_locations",)}, UnknownNameError,
+     r"`x` is not a mapped feature", "place", None, "The link's place `growth_locations:x` is not shown"),
 ])
 def test_one_rule_gives_the_strict_error_and_the_lenient_notice_and_fallback(
         fields: dict, error: type[Exception], message: str, field: str, fallback: object, notice: str) -> None:

@@ -202,7 +202,7 @@ def test_shipped_lsoa_movement_equals_the_raw_files():
 def test_change_map_classes_split_at_zero():
     frame = mapkit.load_indicator("imd_change_net_10pct", "ward", WMCA)
     classes = classify_indicator(frame, "imd_change_net_10pct", "ward", WMCA, scheme_name="quantiles", k=5,
-                                 compare="region", region_label="West Midlands")
+                                 breaks_from="region", region_label="West Midlands")
     assert classes.centre == 0.0 and "No change" in classes.labels
     zero = classes.labels.index("No change")
     values = frame["value"].to_numpy()
@@ -216,7 +216,7 @@ def test_change_legend_names_its_sides_and_change_has_no_national_deciles():
 
     spec = mapkit.registry().indicator("imd_change_net_10pct")
     frame = mapkit.load_indicator(spec.id, "ward", WMCA)
-    classes = classify_indicator(frame, spec.id, "ward", WMCA, scheme_name="quantiles", k=5, compare="england",
+    classes = classify_indicator(frame, spec.id, "ward", WMCA, scheme_name="quantiles", k=5, breaks_from="england",
                                  region_label="West Midlands")
     ramp = PALETTES[spec.palette]
     colours = class_colours(ramp, classes.k, spec.higher_is, classes.upper, classes.centre)

@@ -134,7 +134,7 @@ def test_available_schemes_offer_deciles_only_where_published(indicator_id: str)
 def test_indicator_deciles_follow_the_published_decile_column() -> None:
     frame = mapkit.load_indicator("imd_score", "ward", WMCA)
     result = classify.classify_indicator(frame, "imd_score", "ward", WMCA, scheme_name="national_deciles", k=5,
-                                         compare="england", region_label="West Midlands")
+                                         breaks_from="england", region_label="West Midlands")
     expected = np.where(frame["decile"].isna(), NO_DATA, 10 - frame["decile"].fillna(0).astype(int))
     assert (result.classes == expected).all()
     assert "6,784 wards in England" in result.reference
@@ -144,14 +144,14 @@ def test_deciles_for_an_indicator_without_them_say_what_to_choose() -> None:
     frame = mapkit.load_indicator("imd_average_rank", "ward", WMCA)
     with pytest.raises(UnknownNameError, match="no official national deciles: choose quantiles"):
         classify.classify_indicator(frame, "imd_average_rank", "ward", WMCA, scheme_name="national_deciles",
-                                    k=5, compare="england", region_label="West Midlands")
+                                    k=5, breaks_from="england", region_label="West Midlands")
 
 
 def test_compared_with_england_uses_england_breaks_and_within_region_the_regions() -> None:
     frame = mapkit.load_indicator("income_score", "ward", WMCA)
     kwargs = dict(scheme_name="quantiles", k=5, region_label="West Midlands")
-    england = classify.classify_indicator(frame, "income_score", "ward", WMCA, compare="england", **kwargs)
-    region = classify.classify_indicator(frame, "income_score", "ward", WMCA, compare="region", **kwargs)
+    england = classify.classify_indicator(frame, "income_score", "ward", WMCA, breaks_from="england", **kwargs)
+    region = classify.classify_indicator(frame, "income_score", "ward", WMCA, breaks_from="region", **kwargs)
     all_wards = mapkit.indicator_table("income_score", "ward")["value"]
     assert england.upper == compute_breaks(all_wards, "quantiles", 5)
     assert region.upper == compute_breaks(frame["value"], "quantiles", 5)
@@ -166,4 +166,4 @@ def test_unknown_comparison_is_refused() -> None:
     frame = mapkit.load_indicator("imd_score", "ward", WMCA)
     with pytest.raises(UnknownNameError, match="use one of england, region"):
         classify.classify_indicator(frame, "imd_score", "ward", WMCA, scheme_name="quantiles", k=5,
-                                    compare="nation", region_label="West Midlands")
+                                    breaks_from="nation", region_label="West Midlands")

@@ -17,7 +17,7 @@ from mapkit.errors import ParameterError, UnknownNameError
 from mapkit.export.compare_page import MAX_PANELS, compare_figure, compare_page
 from mapkit.links import parse_query, to_query
 from mapkit.view import View
-from mapkit.web.choropleth import COMPARE_STYLE, build_map
+from mapkit.web.webmap import COMPARE_STYLE, build_map
 from mapkit.web.compare_chart import chart_rows, indicator_chart
 
 BIRMINGHAM, MANCHESTER, LEEDS = "E08000025", "E08000003", "E08000035"

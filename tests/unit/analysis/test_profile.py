@@ -69,3 +69,17 @@ def test_profile_sources_and_periods_are_given(binley) -> None:
     assert binley.table["source"].str.len().gt(10).all()
     assert binley.table["period"].str.len().gt(0).all()
     assert isinstance(binley.table["rank_england"].dtype, pd.Int64Dtype)
+
+
+@pytest.mark.parametrize("region", [WMCA, mapkit.ENGLAND])
+def test_the_ranked_table_of_a_prepared_map_is_the_ranking_table(region: str) -> None:
+    """The page ranks the rows its map already loaded (tables.ranked_rows): the same table as loading them again."""
+    import pandas as pd
+
+    from mapkit.analysis.map_data import prepare
+    from mapkit.analysis.tables import ranked_rows
+    from mapkit.view import View
+
+    data = prepare(View(region=region, level="ward", indicator="no_qualifications", scheme="quantiles"))
+    pd.testing.assert_frame_equal(ranked_rows(data.frame, data.spec), ranking_table("no_qualifications", "ward",
+                                                                                      region))

@@ -95,7 +95,7 @@ def test_a_bad_postcode_in_a_link_is_dropped_with_a_notice(value: str, notice: s
 
 
 def test_the_map_marks_the_postcode_point() -> None:
-    from mapkit.web.choropleth import build_map
+    from mapkit.web.webmap import build_map
 
     view, _ = links.parse_query({"pc": "b95rp", "area": "E05011127"})
     html = build_map(view).to_map().get_root().render()
@@ -105,6 +105,27 @@ def test_the_map_marks_the_postcode_point() -> None:
     assert "mapkit-postcode" not in plain
 
 
+@pytest.mark.parametrize(("text", "overlay", "feature"), [
+    ("Black Country Growth Corridor", "growth_locations",
+     "major-investments-prospectus-cluster-black-country-growth-corridor-zone"),
+    ("East Birmingham-Solihull Metro", "transport_schemes", "wmm-ebns-wards"),
+])
+def test_a_zone_opens_as_itself_not_as_one_of_its_wards(text: str, overlay: str, feature: str) -> None:
+    place = search.search(text).places[0]
+    assert place.zone and place.label.endswith(")") and "(zone, " in place.label
+    view, notices = search.view_for(View(statuses=("open",)), place=place)
+    assert notices == []
+    assert (view.region, view.level, view.area, view.place) == ("E47000007", "ward", None, f"{overlay}:{feature}")
+    assert overlay in view.overlays and place.status in view.statuses  # drawn, whatever the statuses shown were
+    assert links.parse_query(links.to_query(view)) == (view, [])
+
+
+def test_a_station_is_the_views_place_and_another_search_clears_it() -> None:
+    station = search.search("Moseley Village").places[0]
+    view, _ = search.view_for(View(), place=station)
+    assert view.place == f"transport_schemes:{station.code}" and view.area == "E05011154"
+    ward = search.search("Bordesley and Highgate").places[0]
+    assert search.view_for(view, place=ward)[0].place is None
 @pytest.mark.parametrize("typed", ["Ｂ９　５ＲＰ", "ｂ９５ｒｐ", "B９ 5RP"])
 def test_a_postcode_in_full_width_characters_finds_the_postcode(typed):
     """Audit (issue 26): a postcode typed on a full-width keyboard returned LSOA names; input is NFKC-normalised."""

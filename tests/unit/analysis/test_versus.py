@@ -52,7 +52,7 @@ def test_cells_equal_an_independent_tertile_cut_of_england(wmca_districts) -> No
 
 
 def test_region_thirds_cut_the_region_s_own_areas() -> None:
-    data = prepare(View(region=WMCA, level="lad", indicator="imd_score", compare="region", **GVA_CHANGE))
+    data = prepare(View(region=WMCA, level="lad", indicator="imd_score", breaks_from="region", **GVA_CHANGE))
     x, y = data.versus.x_values, data.versus.y_values
     expected = [f"{a}-{b}" for a, b in zip(_third(x, x), _third(y, y))]
     assert data.versus.cells.codes == expected

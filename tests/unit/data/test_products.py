@@ -184,3 +184,16 @@ def test_suppressed_ons_cells_stay_missing_with_the_reason():
     assert np.isnan(rows.loc["E09000001", "value"])
     assert rows.loc["E09000001", "note"] == ("No data: ONS publishes no estimate for this area "
                                              "(status x: not available).")
+
+
+@pytest.mark.parametrize("level", ["ca", "lad", "ward", "lsoa"])
+def test_an_indicators_rows_and_an_areas_rows_are_the_ones_a_filter_gives(level):
+    """indicator_table and area_indicators take the rows by an index made once (products._rows_of): the same rows,
+    in the same order with the same labels, as comparing every row."""
+    import pandas as pd
+
+    table = mapkit.level_table(level)
+    for indicator in ("imd_score", "population"):
+        pd.testing.assert_frame_equal(mapkit.indicator_table(indicator, level), table[table["indicator"] == indicator])
+    for code in (table["code"].iloc[0], table["code"].iloc[len(table) // 2], "E00000000"):
+        pd.testing.assert_frame_equal(mapkit.data.products.area_indicators(code, level), table[table["code"] == code])

@@ -220,6 +220,18 @@ def test_overlay_names_accept_unique_prefixes() -> None:
     assert overlay_ids("") == ()
 
 
+@pytest.mark.parametrize("flag", ["--breaks", "--compare"])
+def test_class_breaks_flag_and_its_old_name(flag: str) -> None:
+    import argparse
+
+    from mapkit.export.command import add_arguments, settings
+
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    args = parser.parse_args([*BASE[1:], "--format", "png", "-o", "x.png", flag, "region"])
+    assert settings(args)["breaks_from"] == "region"
+
+
 def test_the_app_view_is_the_export_view() -> None:
     from mapkit.view import DEFAULT
 
@@ -312,8 +324,8 @@ def test_summary_matches_between_the_cli_zip_and_the_library(tmp_path: Path) -> 
 
 
 @pytest.mark.parametrize(("make", "error", "message"), [
-    (lambda: View(region=COVENTRY, level="ward", indicator="imd_score", compare="nation").check(),
-     mapkit.UnknownNameError, r"Unknown comparison 'nation': use one of england, region"),
+    (lambda: View(region=COVENTRY, level="ward", indicator="imd_score", breaks_from="nation").check(),
+     mapkit.UnknownNameError, r"Unknown source of class breaks 'nation': use one of england, region"),
     (lambda: View(region=COVENTRY, level="ward", indicator="imd_score", palette="rainbow").check(),
      mapkit.UnknownNameError, r"Unknown palette 'rainbow': use one of Reds"),
     (lambda: View(region=COVENTRY, level="ward", indicator="imd_score", scheme="jenks").check(),

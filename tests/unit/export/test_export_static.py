@@ -69,13 +69,13 @@ def test_a4_at_300_dpi_is_print_size() -> None:
     assert FigureOptions(page="slide").pixels == (4000, 2250)
 
 
-@pytest.mark.parametrize(("palette", "scheme", "compare"), [
+@pytest.mark.parametrize(("palette", "scheme", "breaks_from"), [
     ("default", None, "england"),
     ("viridis", "quantiles", "region"),
     ("print", "natural_breaks", "england"),
 ])
-def test_area_pixels_carry_the_web_maps_class_colour(palette: str, scheme: str | None, compare: str) -> None:
-    data = prepare(View(region=WMCA, level="ward", indicator="imd_score", scheme=scheme, compare=compare,
+def test_area_pixels_carry_the_web_maps_class_colour(palette: str, scheme: str | None, breaks_from: str) -> None:
+    data = prepare(View(region=WMCA, level="ward", indicator="imd_score", scheme=scheme, breaks_from=breaks_from,
                               palette=palette))
     drawn = map_figure(data, FigureOptions(dpi=100))
     image = png_image(save(drawn.figure, "png", dpi=100))

@@ -26,7 +26,7 @@ VIEWS = {
     "wmca-deciles-overlays": View(region="E47000007", level="ward", indicator="imd_score",
                                         overlays=("growth_locations", "transport_schemes")),
     "liverpool-breaks-region": View(region="E47000004", level="ward", indicator="level4_qualifications",
-                                          scheme="natural_breaks", k=6, compare="region", palette="print"),
+                                          scheme="natural_breaks", k=6, breaks_from="region", palette="print"),
 }
 OS_LINE = "Contains OS data © Crown copyright and database right 2025"
 
@@ -58,7 +58,7 @@ def page_text(request: pytest.FixtureRequest, data) -> str:
 def test_title_and_classification_are_text(page_text: str, data) -> None:
     assert flat(title(data)) in page_text
     assert flat(subtitle(data)) in page_text
-    compare = "compared with England" if data.view.compare == "england" else "within this region"
+    compare = "compared with England" if data.view.breaks_from == "england" else "within this region"
     assert compare in page_text
 
 

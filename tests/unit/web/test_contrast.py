@@ -57,7 +57,7 @@ def test_legend_text_meets_4_5_to_1_on_every_palette(palette: str) -> None:
     frame = mapkit.load_indicator("imd_score", "lad", mapkit.ENGLAND)
     for k in (K_MIN, K_MAX):
         classes = classify.classify_indicator(frame, "imd_score", "lad", mapkit.ENGLAND, scheme_name="quantiles",
-                                              k=k, compare="england", region_label="England")
+                                              k=k, breaks_from="england", region_label="England")
         ramp = palettes.PALETTES[palette]
         colours = palettes.class_colours(ramp, classes.k, spec.higher_is)
         markup = legend_html(spec, classes, colours, ramp.no_data, map_text(spec, "lad", "England"))

@@ -21,10 +21,11 @@ import mapkit
 from mapkit import web
 from mapkit.analysis import classify
 from mapkit.specs import palettes
-from mapkit.analysis.map_data import prepare
+from mapkit.analysis.map_data import MapData, prepare
 from mapkit.view import View
-from mapkit.web import choropleth, elements
-from mapkit.web.choropleth import MapText, build_map, choropleth_group, legend_html
+from mapkit.web import choropleth, elements, webmap
+from mapkit.web.choropleth import MapText, choropleth_group, legend_html
+from mapkit.web.webmap import build_map
 from mapkit.web.encode import GeometryPayload, area_geometry, encode_geometry
 from mapkit.errors import UnknownNameError
 from mapkit.analysis.tables import ranking_table
@@ -39,15 +40,15 @@ EVIL_PARENT = "<img src=x onerror=alert(2)>"
 EVIL_NOTE = "No data: <b>bold</b> & \"quoted\""
 
 
-def render(view: choropleth.WebMap) -> str:
+def render(view: webmap.WebMap) -> str:
     return view.to_map().get_root().render()
 
 
 def indicator_view(indicator: str = "imd_score", level: str = "ward", region: str = WMCA, *,
                    scheme: str = "quantiles", k: int = 5, palette: str = "default", basemap: str = "none",
-                   selected: str | None = None, extra_layers=()) -> tuple[choropleth.WebMap, pd.DataFrame,
+                   selected: str | None = None, extra_layers=()) -> tuple[webmap.WebMap, pd.DataFrame,
                                                                            classify.Classification, list[str]]:
-    view = View(region=region, level=level, indicator=indicator, scheme=scheme, k=k, compare="region",
+    view = View(region=region, level=level, indicator=indicator, scheme=scheme, k=k, breaks_from="region",
                 palette=palette, basemap=basemap, area=selected)
     data = prepare(view)
     return build_map(view, extra_layers=extra_layers), data.frame, data.classification, list(data.colours)
@@ -128,7 +129,7 @@ def test_legend_names_the_indicator_unit_classes_no_data_and_source() -> None:
     spec = mapkit.registry().indicator("imd_score")
     frame = mapkit.load_indicator("imd_score", "ward", WMCA)
     classes = classify.classify_indicator(frame, "imd_score", "ward", WMCA, scheme_name="national_deciles", k=5,
-                                          compare="england", region_label="West Midlands")
+                                          breaks_from="england", region_label="West Midlands")
     colours = palettes.class_colours(palettes.PALETTES["Reds"], classes.k, spec.higher_is)
     text = choropleth.map_text(spec, "ward", "West Midlands")
     legend = legend_html(spec, classes, colours, palettes.NO_DATA, text)
@@ -212,10 +213,13 @@ def synthetic_map(selected: str | None = None) -> str:
     classes = classify.classify(frame["value"], scheme_name="equal_interval", k=3, formatter=spec.format_value)
     text = MapText(region_label="Test <region>", level_plural="wards", source_short="Publisher <x>",
                    source_licence="OGL")
-    group = choropleth_group(frame, spec, classes, palettes.PALETTES["Reds"],
-                             encode_geometry(frame, parent_column="lad_name"), text, selected=selected,
+    ramp = palettes.PALETTES["Reds"]
+    data = MapData(view=View(), spec=spec, frame=frame, classification=classes, ramp=ramp,
+                   colours=tuple(palettes.class_colours(ramp, classes.k, spec.higher_is)), region_name="Test <region>",
+                   region_kind="ca", overlays={})
+    group = choropleth_group(data, encode_geometry(frame, parent_column="lad_name"), text, selected=selected,
                              attribution="Boundaries <ONS> & OS")
-    m = choropleth.base_map([[52, -2], [52.1, -1.7]], "none")
+    m = webmap.base_map([[52, -2], [52.1, -1.7]], "none")
     group.add_to(m)
     return m.get_root().render()
 
@@ -283,7 +287,7 @@ def test_basemap_choice(basemap: str, tile_host: str | None) -> None:
 
 def test_unknown_basemap_names_the_choices() -> None:
     with pytest.raises(UnknownNameError, match="use one of light, osm, none"):
-        choropleth.base_map(None, "satellite")
+        webmap.base_map(None, "satellite")
 
 
 def test_attribution_names_sources_and_licences() -> None:
@@ -352,7 +356,7 @@ def test_a_legend_with_many_classes_lists_them_in_two_columns(scheme: str, k: in
     spec = mapkit.registry().indicator("imd_score")
     frame = mapkit.load_indicator("imd_score", "ward", WMCA)
     classes = classify.classify_indicator(frame, "imd_score", "ward", WMCA, scheme_name=scheme, k=k,
-                                          compare="england", region_label="West Midlands")
+                                          breaks_from="england", region_label="West Midlands")
     colours = palettes.class_colours(palettes.PALETTES["Reds"], classes.k, spec.higher_is)
     legend = legend_html(spec, classes, colours, palettes.NO_DATA, choropleth.map_text(spec, "ward", "WM"))
     assert ("grid-auto-flow:column" in legend) == (columns == 2)
@@ -368,3 +372,16 @@ def test_attribution_sits_bottom_left_and_legends_are_kept_clear_of_the_region()
     assert '"mapkit-legend-extra"' in html and '"mapkit-legend leaflet-bar"' in html
     assert 'inCorner + ".mapkit-legend-extra"' in html  # the region is fitted clear of both legends
     assert f'"narrowMap":{elements.NARROW_MAP}' in html  # legends fold on a narrow map
+
+
+def test_the_map_draws_the_colours_prepare_gave_the_classes() -> None:
+    """Colours are computed once, by prepare: the map and its legend use MapData's, whatever they are."""
+    import dataclasses
+
+    data = prepare(View(region="E08000026", level="ward", indicator="income_score", scheme="quantiles", k=4))
+    own = ("#010101", "#020202", "#030303", "#040404")
+    html = build_map(data.view, data=dataclasses.replace(data, colours=own)).to_map().get_root().render()
+    arrays = page_data(html)
+    assert arrays["colours"] == list(own)
+    assert set(arrays["fill"]) - {None} <= set(own)
+    assert all(f"background:{c}" in html for c in own)

@@ -143,10 +143,10 @@ def test_no_hex_map_where_there_is_no_layout(level: str, region: str, message: s
             build(level, region)
 
 
-# --- the whole web map of a hex view (mapkit.web.choropleth.build_map) ---------------------------------------------
+# --- the whole web map of a hex view (mapkit.web.webmap.build_map) ---------------------------------------------
 
 def render(view: View, **kwargs) -> str:
-    from mapkit.web.choropleth import build_map
+    from mapkit.web.webmap import build_map
 
     return build_map(view, **kwargs).to_map().get_root().render()
 
@@ -170,7 +170,7 @@ def test_the_hex_view_draws_the_maps_figures_on_hexagons_without_tiles(level: st
 
 
 def test_a_hex_view_marks_no_postcode_and_outlines_compared_areas_as_hexagons() -> None:
-    from mapkit.web.choropleth import build_map
+    from mapkit.web.webmap import build_map
 
     view = View(region=WMCA, level="lad", indicator="imd_score", layout="hex", postcode="B9 5RP",
                 compare_areas=("E08000025", "E08000026"))

@@ -17,7 +17,7 @@ from shapely.geometry import box
 
 import codec_fixture
 from mapkit import web
-from mapkit.web.choropleth import base_map
+from mapkit.web.webmap import base_map
 from mapkit.web.elements import AreaLayer
 from mapkit.web.encode import encode_geometry
 
@@ -78,7 +78,8 @@ def test_every_static_file_is_sent() -> None:
     sent = (set(web.AREAS_RUNTIME) | set(web.UPLOADS_RUNTIME) | set(web.MAP_RUNTIME) | set(web.OWN_AREA_RUNTIME)
             | set(web.LABELS_RUNTIME) | {"map.css"})
     published = set(web.SITE_RUNTIME) | set(web.SITE_STYLES)  # the static site's page (mapkit.publish.site)
-    assert {p.name for p in STATIC.iterdir() if p.suffix in {".js", ".css"}} == sent | published
+    page = set(web.PAGE_RUNTIME) | set(web.PAGE_STYLES)  # the Streamlit page's own (mapkit.app.share)
+    assert {p.name for p in STATIC.iterdir() if p.suffix in {".js", ".css"}} == sent | published | page
 
 
 def test_the_map_carries_each_runtime_file_as_it_is() -> None:
@@ -103,3 +104,27 @@ def test_a_runtime_file_that_cannot_be_sent_inline_is_refused(bad: str, tmp_path
             web.static_text("bad.js")
     finally:
         web.static_text.cache_clear()
+
+
+def test_a_layers_text_reaches_the_page_as_it_is_not_as_a_template() -> None:
+    """The page's parts are added as text (elements.PlainRender): a name that looks like Jinja is drawn as written,
+    and rendering does not compile the per-area arrays as a template."""
+    from unittest import mock
+
+    import jinja2
+
+    m = base_map([[52.0, -2.0], [52.1, -1.7]], "none")
+    frame = gpd.GeoDataFrame({"code": ["X"], "name": ["{{ 7 * 7 }} {% if x %}"]}, geometry=[box(-2, 52, -1.9, 52.1)],
+                             crs=4326)
+    AreaLayer(encode_geometry(frame)).add_to(m)
+    compiled: list[str] = []
+    original = jinja2.Environment.from_string
+
+    def recorded(env, source, *args, **kwargs):  # noqa: ANN001, ANN202 - jinja2's own signature
+        compiled.append(str(source))
+        return original(env, source, *args, **kwargs)
+
+    with mock.patch.object(jinja2.Environment, "from_string", recorded):
+        html = m.get_root().render()
+    assert "{{ 7 * 7 }} {% if x %}" in html and "49" not in html
+    assert compiled and not any("mapkit.areas" in source for source in compiled)
