@@ -26,14 +26,14 @@ from mapkit.view import COMPARE_LEVELS, MAX_COMPARE, View
 from mapkit.web.charts import position_chart
 
 
-def show_profile(view: View, data: MapData) -> AreaProfile | None:
+def show_profile(view: View, data: MapData | None = None) -> AreaProfile | None:
     """The selected area beside the map: the mapped indicator's figures and the theme's positions; without one,
-    "In brief" from the map's own prepared ``data``."""
+    "In brief" (from the map's own prepared ``data`` when given, so its rows are not loaded again)."""
     if not view.area:
         if show_place(view):
             return None
         st.info("Click an area on the map, or a row of the table below, to see its profile here.")
-        sentences = in_brief(view.indicator, view.level, view.region, own_figures(data))
+        sentences = in_brief(view.indicator, view.level, view.region, None if data is None else own_figures(data))
         trend = region_trend(view.indicator, view.region, view.change)
         sentences = [trend, *sentences] if trend else sentences
         if sentences:
