@@ -16,7 +16,7 @@ from mapkit.view import DEFAULT, View, excerpt
 QUERY_KEYS: tuple[str, ...] = ("region", "level", "indicator", "scheme", "k", "breaks", "palette", "basemap",
                                "versus", "versus_year", "versus_change",
                                "area", "overlays", "statuses", "pc", "year", "change", "centre", "compare_areas",
-                               "asof", "similar", "place", "own", "own_name")
+                               "asof", "similar", "place", "own", "own_name", "layout")
 RESERVED_KEYS = frozenset({"embed", "embed_options"})
 """Parameters that belong to Streamlit itself and are left alone."""
 OLD_KEYS = {"compare": "breaks"}
@@ -105,7 +105,8 @@ def parse_query(params: Mapping[str, str | Sequence[str]], *,
         notices.append(f"The link's similar {excerpt(values['similar'])} is not 1 or 0: no similar areas are outlined.")
     time = _time_fields(values, notices)
     versus = _versus_fields(values, notices)
-    fields = {key: values[key] for key in ("region", "level", "indicator", "scheme", "palette", "basemap", "area")
+    fields = {key: values[key] for key in ("region", "level", "indicator", "scheme", "palette", "basemap", "area",
+                                           "layout")
               if values.get(key)}
     if values.get("breaks"):
         fields["breaks_from"] = values["breaks"]
@@ -205,4 +206,6 @@ def to_query(view: View) -> dict[str, str]:
             query["versus_year"] = str(view.versus_year)
         if view.versus_change is not None:
             query["versus_change"] = f"{view.versus_change[0]}:{view.versus_change[1]}"
+    if view.layout != DEFAULT.layout:  # links to the map keep their earlier form
+        query["layout"] = view.layout
     return query

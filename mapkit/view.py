@@ -26,6 +26,8 @@ from functools import lru_cache
 from typing import Any
 
 from mapkit.specs.basemaps import BASEMAPS
+from mapkit.specs.layouts import DEFAULT_LAYOUT, LAYOUTS
+from mapkit.data.hexes import hex_problem
 from mapkit.specs.classes import BREAKS_FROM, CENTRES, K_MAX, K_MIN, available_schemes
 from mapkit.specs.classes import scheme as scheme_spec
 from mapkit.data import own_areas
@@ -122,6 +124,9 @@ class View:
         outline of at most 200 vertices), or ``None``; :attr:`own_area` reads it.
     own_name
         The name the user gave their own area.
+    layout
+        A key of :data:`mapkit.specs.layouts.LAYOUTS`: ``map`` (areas as they lie) or ``hex`` (each area one equal
+        hexagon; districts anywhere, wards of a combined authority or a district).
     """
 
     region: str = WMCA
@@ -148,6 +153,7 @@ class View:
     versus_change: tuple[int, int] | None = None
     own: str | None = None
     own_name: str | None = None
+    layout: str = DEFAULT_LAYOUT
 
     @property
     def own_area(self) -> OwnArea | None:
@@ -652,6 +658,18 @@ def _place_rule(view: View, offered: Collection[str]) -> Outcome:
         return OK
     return _invalid("place", None, f"The link's place {excerpt(str(place))} is not shown: {problem}.",
                     UnknownNameError(f"Place {place!r}: {problem}."))
+
+
+def _layout_rule(view: View, offered: Collection[str]) -> Outcome:
+    """The map, or the hex map where the level has a layout in the region (:func:`mapkit.data.hexes.hex_problem`)."""
+    layout = view.layout
+    if not (isinstance(layout, str) and layout in LAYOUTS):
+        return _invalid("layout", DEFAULT_LAYOUT, f"The link's layout {excerpt(str(layout))} is not known: showing the "
+                        "map.", UnknownNameError(f"Unknown layout {layout!r}: use one of {', '.join(LAYOUTS)}."))
+    problem = hex_problem(view.level, view.region) if layout == "hex" else None
+    if problem:
+        return _invalid("layout", DEFAULT_LAYOUT, f"{problem} Showing the map instead.", ParameterError(problem))
+    return OK
 @lru_cache(maxsize=32)
 def _own_area(token: str, name: str | None) -> OwnArea:
     """The own area of a link token (:mod:`mapkit.data.area_link`), or of codes written out (``E05...,E05...``)."""
@@ -684,7 +702,7 @@ Rule = Callable[[View, Collection[str]], Outcome]
 RULES: tuple[Rule, ...] = (
     _region_rule, _level_rule, _indicator_rule, _scheme_rule, _k_rule, _breaks_from_rule, _palette_rule, _basemap_rule,
     _area_rule, _similar_rule, _overlays_rule, _place_rule, _statuses_rule, _postcode_rule, _compare_areas_rule,
-    _as_of_rule, _centre_rule, _time_rule, _versus_rule, _own_rule,
+    _as_of_rule, _centre_rule, _time_rule, _versus_rule, _own_rule, _layout_rule,
 )
 """Every setting's rule, in dependency order (region, then the level that fits in it, then an indicator published
 at that level, then its scheme, then the rest): each reads the view as corrected by the rules before it. A rule gets

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from mapkit.analysis.map_data import MapData
 from mapkit.text.ranks import DARKER, rank_hint
+from mapkit.text.wording import hex_note
 
 
 def map_description(data: MapData, in_brief: Sequence[str] = ()) -> str:
@@ -30,6 +31,8 @@ def map_description(data: MapData, in_brief: Sequence[str] = ()) -> str:
     lines = [f"A map of {spec.label} ({spec.unit}, {spec.period}) for the {n:,} areas of {data.region_name}, "
              f"in {classes.k} colour classes computed from {classes.reference}. "
              f"{DARKER[spec.higher_is]}; rank {rank_hint(spec)}.", ""]
+    if data.view.layout == "hex":
+        lines[0] += " " + hex_note(data.view.level, data.view.region)
     for number, (label, count) in enumerate(zip(classes.labels, classes.counts), start=1):
         lines.append(f"- Class {number} of {classes.k}: {label}: {count:,} areas")
     if classes.n_missing:

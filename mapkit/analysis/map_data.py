@@ -146,7 +146,7 @@ def prepare(view: View) -> MapData:
     colours = tuple(class_colours(ramp, classification.k, spec.higher_is, classification.upper,
                                   classification.centre))
     overlays = {o: overlay_in_region(o, view.region, statuses=view.statuses, as_of=view.as_of_date)
-                for o in view.overlays}
+                for o in view.overlays if view.layout != "hex"}  # a hex map's hexagons are not places
     data = MapData(view=view, spec=spec, frame=frame, classification=classification, ramp=ramp, colours=colours,
                    region_name=name, region_kind=region_kind(view.region),
                    overlays=overlays)

@@ -19,11 +19,13 @@ import mapkit
 from mapkit.analysis import describe
 from mapkit.analysis.map_data import MapData
 from mapkit.app import state
+from mapkit.app.layout import left_off
 from mapkit.app.cached import in_brief, overlay_frame, own_figures, similar_table, static_files
-from mapkit.app.own_area import MapExtras, map_extras, take_map_result, takes_map_clicks
+from mapkit.app.own_area import MapExtras, map_extras, map_mode, take_map_result, takes_map_clicks
 from mapkit.app.state import Widget
 from mapkit.app.upload import UserLayer
 from mapkit.app.upload_store import upload_url
+from mapkit.data.hexes import hex_layout
 from mapkit.data.products import area_codes
 from mapkit.text import wording
 from mapkit.text.markup import escape, markdown_text
@@ -42,6 +44,8 @@ def overlay_layers(view: View, user_layer: UserLayer | None = None) -> list[foli
     """Layers drawn above the choropleth: the chosen overlay groups (one layer per status), their key (a legend
     stacked above the choropleth's, carrying the groups' attribution), then the user's own layer."""
     layers: list[folium.FeatureGroup] = []
+    if view.layout == "hex":  # hexagons are not places (mapkit.app.layout.left_off says so under the map)
+        return layers
     drawn = []
     for overlay_id in view.overlays:
         frame = overlay_frame(overlay_id, view.region, view.statuses, view.as_of)
@@ -70,13 +74,17 @@ def similar_layers(view: View, data: MapData) -> tuple[list[folium.FeatureGroup]
     except mapkit.MapkitError:
         return [], None
     names = data.frame.loc[data.frame["code"] == view.area, "name"]
+    if view.layout == "hex":  # on the hexagons, and the hex map keeps its own extent
+        shapes = hex_layout(view.level, view.region)
+        return [similar_group(view.level, str(names.iloc[0]) if len(names) else view.area, table, shapes=shapes)], None
     group = similar_group(view.level, str(names.iloc[0]) if len(names) else view.area, table)
     return [group], bounds_of(view.level, [view.area, *table["code"]])
 
 
 def place_bounds(view: View) -> list[list[float]] | None:
-    """The bounds of the view's place (a zone or a line; a point keeps the region's), when it is drawn."""
-    if not view.place:
+    """The bounds of the view's place (a zone or a line; a point keeps the region's), when it is drawn (never on a
+    hex map: its hexagons are not places)."""
+    if not view.place or view.layout == "hex":
         return None
     overlay_id, _, feature_id = view.place.partition(":")
     frame = overlay_frame(overlay_id, view.region, view.statuses, view.as_of)
@@ -119,10 +127,10 @@ def clicked_code(result: Any) -> str | None:
 def open_clicked_area() -> None:
     """The map's ``on_change`` callback: a click on an area of the view opens its profile, before the page runs
     (not while drawing or picking your own area: the page then reads the map's answer)."""
-    if takes_map_clicks():
+    view = state.current_view()
+    if takes_map_clicks() and view.layout != "hex":  # a hex map draws no own area: its clicks open profiles
         return
     code = clicked_code(state.widget(Widget.MAP))
-    view = state.current_view()
     if code and state.first_time("map_click", code) and code != view.area \
             and code in area_codes(view.level, view.region):
         state.set_view(view.with_area(code))
@@ -133,14 +141,20 @@ def show_map(view: View, data: MapData, user_layer: UserLayer | None) -> None:
     """The map, its text description, and a click on an area opening that area's profile
     (:func:`open_clicked_area`), or, while you draw or pick your own area, going to it
     (:func:`mapkit.app.own_area.take_map_result`)."""
-    own = map_extras(view)
+    hexed = view.layout == "hex"
+    own = MapExtras() if hexed else map_extras(view)  # your own area is a place: not drawn on hexagons (left_off)
     view_map = make_map(view, data, user_layer, own)
     use_local_assets(view_map)
     result = st_folium(view_map.base, key=Widget.MAP, height=MAP_HEIGHT, use_container_width=True,
                        feature_group_to_add=list(view_map.layers), layer_control=view_map.layer_control(),
                        returned_objects=["last_active_drawing", *own.returned], on_change=open_clicked_area)
+    unseen = left_off(view, upload=user_layer is not None and user_layer.frame is not None,
+                      own=bool(view.own) or map_mode() in ("draw", "pick"))
+    if unseen:
+        st.caption(unseen)
     show_map_text(view, data)
-    take_map_result(view, data, result)
+    if not hexed:
+        take_map_result(view, data, result)
 
 
 def announce(view: View, data: MapData) -> None:

@@ -222,13 +222,14 @@ def show_change_note(view: View) -> None:
 
 
 def show_footer(view: View, user_layer: UserLayer | None = None) -> None:
-    extra = [postcodes.SOURCE_KEY] if view.postcode else []
+    hexed = view.layout == "hex"  # a hex map draws no tiles, and credits its layout
+    extra = ([postcodes.SOURCE_KEY] if view.postcode else []) + (["hexmaps"] if hexed else [])
     if view.own:
         extra += list(own_area.SOURCE_KEYS)  # your own area's profile
     lines = wording.footer_lines(mapkit.registry().indicator(view.indicator), overlays=view.overlays,
                                  extra_sources=extra,
                                  nearby_method=nearby.METHOD,
-                                 basemap_attribution=BASEMAPS[view.basemap].attribution,
+                                 basemap_attribution=None if hexed else BASEMAPS[view.basemap].attribution,
                                  upload_name=None if user_layer is None else markdown_text(user_layer.name))
     st.divider()
     st.markdown("**Sources and licences of everything shown**\n\n" + "\n".join(lines))

@@ -15,6 +15,7 @@ from mapkit.app import state
 from mapkit.app.bivariate import versus_controls
 from mapkit.app.cached import offered_overlays
 from mapkit.app.find import search_box
+from mapkit.app.layout import layout_switch
 from mapkit.app.state import Widget
 from mapkit.app.trends import time_controls
 from mapkit.data import status_dates
@@ -56,6 +57,7 @@ def sidebar(previous: View) -> View:
     state.keep_option(Widget.LEVEL, levels, DEFAULT.level)
     level = sb.radio("Areas", levels, key=Widget.LEVEL, format_func=level_label, horizontal=True,
                      help="LSOAs are neighbourhoods of about 1,500 people (33,755 in England).")
+    layout = layout_switch(region, level)
 
     available = indicators_for(level)
     state.keep_option(Widget.INDICATOR, available, default_indicator(level))
@@ -101,7 +103,9 @@ def sidebar(previous: View) -> View:
                            format_func=lambda p: palette_label(p, indicator),
                            help=f"All palettes are colour-blind safe. {DARKER[spec.higher_is]}. "
                                 "'Greyscale for printing' survives black-and-white copies.")
-    basemap = sb.radio("Basemap", list(BASEMAPS), key=Widget.BASEMAP, format_func=lambda b: BASEMAPS[b].label)
+    basemap = sb.radio("Basemap", list(BASEMAPS), key=Widget.BASEMAP, format_func=lambda b: BASEMAPS[b].label,
+                       disabled=layout == "hex", help="A hex map has no basemap: its hexagons are not places."
+                       if layout == "hex" else None)
     chosen, statuses, as_of = overlay_controls()
 
     area = previous.area if (previous.region, previous.level) == (region, level) else None
@@ -109,7 +113,7 @@ def sidebar(previous: View) -> View:
                            breaks_from=breaks_from, palette=palette, basemap=basemap, area=area, overlays=chosen,
                            statuses=statuses,
                            postcode=previous.postcode if previous.region == region else None,
-                           compare_areas=previous.compare_areas, as_of=as_of, similar=previous.similar,
+                           compare_areas=previous.compare_areas, as_of=as_of, layout=layout, similar=previous.similar,
                            place=previous.place if previous.region == region else None,
                            own=previous.own, own_name=previous.own_name,
                            overlay_ids=offered_overlays(), **time, **versus)

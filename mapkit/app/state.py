@@ -85,6 +85,7 @@ class Widget:
         "w_own_format"
     VERSUS, VERSUS_MODE, VERSUS_YEAR, VERSUS_CHANGE = "w_versus", "w_versus_mode", "w_versus_year", "w_versus_change"
     SCATTER = "w_scatter"
+    LAYOUT = "w_layout"
 
     @staticmethod
     def overlay(overlay_id: str) -> str:
@@ -99,6 +100,7 @@ class Widget:
 VIEW_WIDGETS = {
     "region": Widget.REGION, "level": Widget.LEVEL, "indicator": Widget.INDICATOR, "scheme": Widget.SCHEME,
     "k": Widget.K, "breaks_from": Widget.BREAKS, "palette": Widget.PALETTE, "basemap": Widget.BASEMAP,
+    "layout": Widget.LAYOUT,
 }
 """View fields set directly by one widget each."""
 

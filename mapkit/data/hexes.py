@@ -13,6 +13,8 @@ drawing must carry :func:`hex_attribution`.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,6 +28,13 @@ from mapkit.specs.registry import registry
 
 LAYOUT_PRODUCT = {"lad": "hex/lad.parquet", "ward": "hex/ward.parquet"}
 """The layout product of each level that has a hex map (paths under the data folder)."""
+HEX_LEVELS = tuple(LAYOUT_PRODUCT)
+"""Levels drawn as hex maps: districts (anywhere) and wards (of a combined authority or a district)."""
+LABEL_COUNT = 12
+"""Districts named on a hex map (web and static), largest first: on England's 296 hexagons more would crowd each
+other out; a combined authority's map names all of its districts."""
+REPORT = "build_report.json"
+"""The build report, whose ``hexmaps`` section records how many neighbours each layout keeps."""
 GROUPS_PRODUCT = "hex/groups.parquet"
 LABELS_PRODUCT = "hex/labels.parquet"
 SOURCE = "hexmaps"
@@ -64,11 +73,27 @@ def _layout(level: str, data_dir: Path) -> gpd.GeoDataFrame:
     return _product(LAYOUT_PRODUCT[level], (*region, *layout_columns(level), "geometry"), data_dir)
 
 
+WARDS_OF_ENGLAND = ("Ward hex maps are made per combined authority and per district (choose one), not for England "
+                    "as a whole: its 6,817 wards would be hexagons too small to read.")
+
+
 def _ward_region(region: str, data_dir: Path) -> str:
     if region_kind(region, data_dir) == "england":
-        raise ParameterError("Ward hex maps are made per combined authority and per district: choose one (an E47 "
-                             "or district code). England's 6,817 wards would be hexagons too small to read.")
+        raise ParameterError(WARDS_OF_ENGLAND)
     return region
+
+
+def hex_problem(level: str, region: str = ENGLAND, *, data_dir: Path | None = None) -> str | None:
+    """Why there is no hex map of ``level`` in ``region`` (a sentence a user can act on), or ``None`` if there is.
+
+    Hex maps are made of districts (anywhere in England) and of wards (per combined authority and per district).
+    """
+    if level not in LAYOUT_PRODUCT:
+        return (f"Hex maps are made of districts and of wards, not of "
+                f"{registry().boundary(level).plural if level in registry().boundaries else repr(level)}.")
+    if level == "ward" and region_kind(region, data_dir or default_data_dir()) == "england":
+        return WARDS_OF_ENGLAND
+    return None
 
 
 def hex_layout(level: str, region: str = ENGLAND, *, data_dir: Path | None = None) -> gpd.GeoDataFrame:
@@ -97,6 +122,48 @@ def hex_layout(level: str, region: str = ENGLAND, *, data_dir: Path | None = Non
     return frame[mask.to_numpy()]
 
 
+@dataclasses.dataclass(frozen=True)
+class KeptNeighbours:
+    """How many pairs of neighbouring areas (sharing a stretch of boundary) are adjacent hexagons in a layout."""
+
+    pairs: int
+    kept: int
+    computed: bool
+    """True for a layout computed at build time (wards), False for Open Innovations' hand-made district layout."""
+
+    @property
+    def share(self) -> float:
+        return self.kept / self.pairs if self.pairs else float("nan")
+
+
+def hex_neighbours(level: str, region: str = ENGLAND, *, data_dir: Path | None = None) -> KeptNeighbours | None:
+    """The neighbour pairs the layout of ``level`` in ``region`` keeps, from the build report.
+
+    Districts are placed by England's layout (its figures are England's, whatever the region); each ward layout has
+    its own. ``None`` when the report does not record them (a data folder built before the hex maps, or a region
+    whose wards share no boundary).
+    """
+    _check_level(level)
+    data_dir = data_dir or default_data_dir()
+    section = _report(data_dir).get("hexmaps", {})
+    if level == "ward":
+        section = section.get("ward", {}).get("regions", {}).get(_ward_region(region, data_dir), {})
+    else:
+        section = section.get("lad", {})
+    pairs, kept = section.get("neighbour_pairs"), section.get("neighbours_adjacent")
+    if not isinstance(pairs, int) or not isinstance(kept, int) or pairs <= 0:
+        return None
+    return KeptNeighbours(pairs=pairs, kept=kept, computed=level == "ward")
+
+
+@lru_cache(maxsize=None)
+def _report(data_dir: Path) -> dict:
+    try:
+        return json.loads((data_dir / REPORT).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
 def hex_groups(level: str, region: str = ENGLAND, *, data_dir: Path | None = None) -> gpd.GeoDataFrame:
     """Outlines of groups of hexagons drawn over a hex map of ``level`` in ``region`` (``code, name, geometry``).
 
@@ -113,6 +180,15 @@ def hex_groups(level: str, region: str = ENGLAND, *, data_dir: Path | None = Non
         cas = set(hex_layout("lad", region, data_dir=data_dir)["ca_code"].dropna())
         chosen = frame[(frame["level"] == "lad") & frame["code"].isin(cas)]
     return chosen.drop(columns=["level", "region"])
+
+
+def place_labels(level: str, region: str = ENGLAND, *, data_dir: Path | None = None) -> gpd.GeoDataFrame:
+    """The names a hex map draws: the :data:`LABEL_COUNT` largest districts (:func:`hex_labels`), and none on a
+    district's own ward map, where the one name would be the region's and read as a ward's."""
+    labels = hex_labels(level, region, n=LABEL_COUNT, data_dir=data_dir)
+    if level == "ward" and region_kind(region, data_dir or default_data_dir()) == "lad":
+        return labels.iloc[:0]
+    return labels
 
 
 def hex_labels(level: str, region: str = ENGLAND, *, n: int | None = None,

@@ -21,6 +21,7 @@ from mapkit.files import write_atomic
 from mapkit.analysis.map_data import prepare
 from mapkit.analysis.series import parse_change
 from mapkit.specs.classes import CENTRES
+from mapkit.specs.layouts import LAYOUTS
 from mapkit.view import DEFAULT, View
 from mapkit.specs.registry import LEVELS, overlay_specs, registry
 from mapkit.specs.palettes import DEFAULT as DEFAULT_PALETTE
@@ -57,6 +58,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                       help="map the change between two years of the series, e.g. 2013:2023")
     parser.add_argument("--centre", choices=list(CENTRES), default=DEFAULT.centre,
                         help="middle of a change map's diverging palette (default: no change)")
+    parser.add_argument("--layout", choices=list(LAYOUTS), default=DEFAULT.layout,
+                        help="map: areas as they lie; hex: each area one equal hexagon (districts; wards of a "
+                             "combined authority or a district). Hex layout: Open Innovations")
     add_versus_arguments(parser)
     parser.add_argument("--page", choices=list(PAGES), default="a4", help="page size of static maps")
     parser.add_argument("--dpi", type=int, default=DEFAULT_DPI, help=f"PNG resolution (default {DEFAULT_DPI})")
@@ -127,7 +131,8 @@ def settings(args: argparse.Namespace) -> dict[str, object]:
     """Every :class:`mapkit.view.View` field but the region."""
     return {"level": args.level, "indicator": args.indicator, "scheme": args.scheme, "k": args.k,
             "breaks_from": args.breaks_from, "palette": args.palette, "overlays": overlay_ids(args.overlays),
-            **periods(args), "centre": getattr(args, "centre", DEFAULT.centre), "as_of": getattr(args, "as_of", None)}
+            **periods(args), "centre": getattr(args, "centre", DEFAULT.centre), "as_of": getattr(args, "as_of", None),
+            "layout": getattr(args, "layout", DEFAULT.layout)}
 
 
 class ProgressBar:

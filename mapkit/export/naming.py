@@ -15,10 +15,11 @@ from mapkit.analysis.map_data import MapData
 
 def file_stem(data: MapData) -> str:
     """``<region code>_<region name>_<indicator>_<level>``, e.g. ``E47000007_west-midlands_imd_score_ward``; a
-    bivariate map adds ``_vs_<second indicator>`` after the indicator."""
+    bivariate map adds ``_vs_<second indicator>`` after the indicator, a hex map ends in ``_hex``."""
     view = data.view
     versus = f"_vs_{data.versus.y.view.indicator}" if data.versus is not None else ""
-    return f"{view.region}_{slug(data.region_name)}_{view.indicator}{versus}_{view.level}"
+    hexed = "_hex" if view.layout == "hex" else ""
+    return f"{view.region}_{slug(data.region_name)}_{view.indicator}{versus}_{view.level}{hexed}"
 
 
 def table_file_name(indicator: str, level: str, region: str) -> str:

@@ -174,7 +174,7 @@ def summary_page(data: MapData) -> Figure:
                 top -= line_height(size, 1.3)
             return top
 
-        top = block(wrap(title(data), text_width, TITLE_SIZE), h - MARGIN, TITLE_SIZE, carto.INK, "bold")
+        top = block(wrap(title(data), text_width, TITLE_SIZE, bold=True), h - MARGIN, TITLE_SIZE, carto.INK, "bold")
         top = block(wrap(f"Summary and rankings. {subtitle(data)}.", text_width, SUBTITLE_SIZE), top - 0.04,
                     SUBTITLE_SIZE, "#333333")
         top = block(["Summary"], top - 0.2, 11.5, carto.INK, "bold") - 0.04

@@ -30,6 +30,7 @@ from mapkit.export.legend import draw_legend
 from mapkit.export.options import DEFAULT_DPI, PAGES, FigureOptions
 from mapkit.analysis.map_data import MapData
 from mapkit.export.wording import parent_levels, source_lines, subtitle, title, worst_best
+from mapkit.text.wording import hex_note
 
 RC: dict[str, Any] = {
     "font.family": FONT_FAMILY,
@@ -61,11 +62,12 @@ TITLE_SIZE, SUBTITLE_SIZE, FOOTER_SIZE = 16.0, 10.0, 6.4
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class MapFigure:
-    """A drawn page and its map axes (data coordinates are EPSG:27700 metres), e.g. to locate areas in pixels."""
+    """A drawn page and its map axes (data coordinates are EPSG:27700 metres; EPSG:3857 on a hex map), e.g. to
+    locate areas in pixels."""
 
     figure: Figure
     map_axes: Axes
-    scale_bar: carto.ScaleBar
+    scale_bar: carto.ScaleBar | None
     legend_height: float
     legend_room: float
 
@@ -73,8 +75,13 @@ class MapFigure:
 def footer_text(data: MapData) -> list[str]:
     """Footer paragraphs: every source line, then how the map was made."""
     worst = worst_best(data)[0]
-    method = (f"Classes: {subtitle(data)}. Rank and decile 1 = {worst}. Projection: British National Grid "
-              "(EPSG:27700); north is grid north.")
+    view = data.view
+    if view.layout == "hex":
+        drawing = hex_note(view.level, view.region) + (" Overlays are not drawn on a hex map: its hexagons are not "
+                                                        "places." if view.overlays else "")
+    else:
+        drawing = "Projection: British National Grid (EPSG:27700); north is grid north."
+    method = f"Classes: {subtitle(data)}. Rank and decile 1 = {worst}. {drawing}"
     if data.versus is not None:
         method = f"{data.versus.palette.source}. {method}"
     return [*source_lines(data), method]
@@ -95,8 +102,14 @@ def _draw_text_block(fig: Figure, lines: list[str], *, x: float, top: float, fon
     return top
 
 
-def draw_map(ax: Axes, data: MapData, *, label_count: int = 0) -> carto.ScaleBar:
-    """The map itself on ``ax``: context, areas, outlines, overlays, scale bar, north arrow, labels."""
+def draw_map(ax: Axes, data: MapData, *, label_count: int = 0) -> carto.ScaleBar | None:
+    """The map itself on ``ax``: context, areas, outlines, overlays, scale bar, north arrow, labels; or the hex map
+    (:func:`mapkit.export.hexmap.draw_hex_map`, which has no scale bar: ``None``)."""
+    if data.view.layout == "hex":
+        from mapkit.export.hexmap import draw_hex_map
+
+        draw_hex_map(ax, data, label_count=label_count)
+        return None
     areas = carto.to_bng(data.frame)
     carto.draw_context(ax, data)
     carto.draw_areas(ax, data, areas)
@@ -125,7 +138,7 @@ def map_figure(data: MapData, options: FigureOptions = FigureOptions(), *, headi
         fig = Figure(figsize=options.figsize, dpi=options.dpi, facecolor="white")
         FigureCanvasAgg(fig)
         text_width = page.width - 2 * MARGIN
-        top = _draw_text_block(fig, wrap(heading or title(data), text_width, TITLE_SIZE), x=MARGIN,
+        top = _draw_text_block(fig, wrap(heading or title(data), text_width, TITLE_SIZE, bold=True), x=MARGIN,
                                top=page.height - MARGIN, fontsize=TITLE_SIZE, colour=carto.INK, weight="bold")
         top = _draw_text_block(fig, wrap(subtitle(data), text_width, SUBTITLE_SIZE), x=MARGIN, top=top - 0.04,
                                fontsize=SUBTITLE_SIZE, colour="#333333")

@@ -10,6 +10,8 @@ from mapkit.specs.classes import BREAKS_FROM, SCHEMES
 from mapkit.analysis.map_data import MapData
 from mapkit.specs.registry import overlay_specs, registry
 from mapkit.text.wording import series_notes
+from mapkit.text.wording import singular_label as singular
+from mapkit.text.wording import source_statement
 
 from mapkit.text import ranks
 from mapkit.text.ranks import VALUE_WORDS
@@ -33,12 +35,6 @@ def place(name: str, kind: str) -> str:
 def place_title(name: str, kind: str) -> str:
     """The region as written in a title: "West Midlands combined authority area"."""
     return PLACE_PATTERNS[kind][1].format(name=name)
-
-
-def singular(level: str) -> str:
-    """One area of ``level`` inside a sentence: "ward", "district", "LSOA (neighbourhood)"."""
-    label = registry().boundary(level).label
-    return label if label[:2].isupper() else label[0].lower() + label[1:]
 
 
 def plural(level: str) -> str:
@@ -72,7 +68,8 @@ def title(data: MapData) -> str:
     if data.versus is not None:
         other = data.versus.y
         label += f" and {in_sentence(other.spec.label)}{_when(other.view.year, other.view.change)}"
-    return f"{label} by {singular(view.level)}: {place_title(data.region_name, data.region_kind)}"
+    hexed = " (hex map)" if view.layout == "hex" else ""
+    return f"{label} by {singular(view.level)}: {place_title(data.region_name, data.region_kind)}{hexed}"
 
 
 def subtitle(data: MapData) -> str:
@@ -109,6 +106,8 @@ def source_lines(data: MapData) -> list[str]:
         lines.append(f"Second measure, {other.label}: {second.attribution} Vintage: {second.vintage}; period: "
                      f"{other.period}.")
     lines.append(f"Boundaries: {boundaries.title}, {vintages}. {boundaries.attribution}")
+    if data.view.layout == "hex":
+        lines.append(f"{source_statement('hexmaps')}.")
     shown = [data.view.indicator] + ([data.versus.y.view.indicator] if data.versus is not None else [])
     for series in dict.fromkeys(reg.series_for(i) for i in shown):
         if series is not None:  # ONS's caveats travel with its series, on the map page as in the data's metadata

@@ -33,6 +33,7 @@ import folium
 
 from mapkit.web.assets import NODE_MODULES, VENDOR_DIR, cdn_file_for
 from mapkit.specs.basemaps import BASEMAPS
+from mapkit.specs.layouts import LAYOUTS
 from mapkit.data.products import regions as all_regions
 from mapkit.errors import AssetError, MapkitError, OutputError, ParameterError, UnknownNameError
 from mapkit.specs.registry import LEVELS, registry
@@ -45,12 +46,14 @@ from mapkit.web.elements import area_options
 from mapkit.web.encode import (PARENT_NAME_COLUMN, GeometryPayload, area_geometry, outline_geometry,
                                script_json)
 from mapkit.web.geometry_files import StaticFiles
+from mapkit.web.hexmap import hex_credit, hex_geometry, hex_label_points, hex_outlines, note_html
+from mapkit.data.hexes import hex_problem
 from mapkit.text.wording import level_label, region_label, source_statement
 from mapkit.publish.api import ApiReport, write_api
 
 MARK = ".mapkit-site"
 """File that marks a folder as a site written here: only such a folder (or an empty one) is replaced."""
-RUNTIME = web.AREAS_RUNTIME + web.MAP_RUNTIME + web.SITE_RUNTIME
+RUNTIME = web.AREAS_RUNTIME + web.MAP_RUNTIME + web.LABELS_RUNTIME + web.SITE_RUNTIME
 """The page's scripts from ``mapkit/web/static``, in load order (``site.js`` last: it starts the page)."""
 TITLE = "England policy map"
 
@@ -152,6 +155,7 @@ def _view_entry(files: StaticFiles, region: str, level: str, log: Callable[[str]
     if outlines is not None:
         entry["outlines"] = _ref(outlines, files.geometry_url(outlines))
         entry["outlineOptions"] = area_options(outline_style(outlines), interactive=False)
+    entry["hex"] = _hex_entry(files, region, level, geometry)
     for indicator in indicators_for(level):
         try:
             data = prepare(View(region=region, level=level, indicator=indicator, scheme=None))
@@ -195,6 +199,21 @@ def _versus_entries(site: Path, region: str, level: str, geometry: GeometryPaylo
              "data": "data/" + _hashed(site / "data", f"{pair.indicator}_vs_{pair.versus}", ".json", doc)}]
 
 
+def _hex_entry(files: StaticFiles, region: str, level: str, geometry: GeometryPayload) -> dict[str, Any] | None:
+    """The view's hex map (:mod:`mapkit.web.hexmap`), or ``None`` where there is none. Its hexagons have the
+    areas' codes in the areas' order, so each indicator's data file draws on either."""
+    if hex_problem(level, region) is not None:
+        return None
+    hexes, outlines = hex_geometry(level, region), hex_outlines(level, region)
+    if hexes.codes != geometry.codes:
+        return None
+    return {"bounds": hexes.bounds, "areas": _ref(hexes, files.geometry_url(hexes)),
+            "areaOptions": area_options(area_style(hexes), interactive=True, attribution=hex_credit()),
+            "outlines": None if outlines is None else _ref(outlines, files.geometry_url(outlines)),
+            "outlineOptions": None if outlines is None else area_options(outline_style(outlines), interactive=False),
+            "labels": hex_label_points(level, region), "note": note_html(level, region)}
+
+
 def _parent_head(level: str) -> str:
     """The table's head for the parent name each area shows (the district of a ward, the CA of a district)."""
     column = PARENT_NAME_COLUMN[level]
@@ -216,6 +235,7 @@ def build_site(site: Path, views: Sequence[tuple[str, str]], *, log: Callable[[s
     skipped: list[str] = []
     manifest: dict[str, Any] = {"title": TITLE, "regions": [], "levels": {}, "indicators": {}, "views": {},
                                 "boundarySources": [source_statement("ons_boundaries")],
+                                "hexSources": [source_statement("hexmaps")], "layouts": LAYOUTS,
                                 "tiles": BASEMAPS[DEFAULT.basemap].tiles()}  # the app's default basemap
     for region, level in views:
         entry = _view_entry(files, region, level, log, skipped)

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from mapkit.data.products import regions
+from mapkit.data.products import region_name, regions
 from mapkit.specs.registry import IndicatorSpec, SeriesSpec, overlay_specs, registry
 from mapkit.specs.palettes import DEFAULT as DEFAULT_PALETTE
 from mapkit.specs.palettes import PALETTES
@@ -124,6 +124,47 @@ def table_number_format(number_format: str) -> str | None:
         prefix, digits, suffix = match.groups()
         return f"{prefix}%.{digits}f{suffix.replace('%', '%%')}"
     return None
+
+
+def hex_note(level: str, region: str) -> str:
+    """What a hex map of ``level`` in ``region`` is, for its reader: one equal hexagon per area, who placed them,
+    and how many neighbouring areas stay side by side (from the build report; left out when it has no figure)."""
+    from mapkit.data.hexes import hex_neighbours
+
+    kept = hex_neighbours(level, region)
+    plural = registry().boundary(level).plural
+    one = singular_label(level)
+    if level == "ward":
+        placed = f"in a layout computed for {region_name(region)} from the {plural}' positions"
+    else:
+        placed = "placed as in Open Innovations' layout"
+    figures = ""
+    if kept is not None:
+        where = "" if kept.computed else "England's "
+        figures = (f" It keeps {kept.kept:,} of {where}{kept.pairs:,} pairs of neighbouring {plural} "
+                   f"({kept.share:.0%}) side by side.")
+    return (f"Hex map: each {one} is one equal hexagon, {placed}.{figures} Positions are approximate; hexagon "
+            "sizes show neither area nor population.")
+
+
+def hex_headline(level: str, region: str) -> str:
+    """The hex map's note in one line, for a folded box: who made the layout, and for a computed one how many
+    neighbours stay side by side ("Hex map: layout computed; 71% of neighbouring wards stay side by side")."""
+    from mapkit.data.hexes import hex_neighbours
+
+    if level != "ward":
+        return f"Hex map: one hexagon per {singular_label(level)}, Open Innovations' layout"
+    kept = hex_neighbours(level, region)
+    plural = registry().boundary(level).plural
+    if kept is None:
+        return f"Hex map: one hexagon per {singular_label(level)}, layout computed"
+    return f"Hex map: layout computed; {kept.share:.0%} of neighbouring {plural} stay side by side"
+
+
+def singular_label(level: str) -> str:
+    """One area of ``level`` inside a sentence: "ward", "district", "LSOA (neighbourhood)"."""
+    label = registry().boundary(level).label
+    return label if label[:2].isupper() else label[0].lower() + label[1:]
 
 
 def publisher_short(publisher: str) -> str:

@@ -16,6 +16,8 @@ layer's script:
 * ``uploads.js``: the canvas layer of a user's uploaded points, lines and polygons (``window.mapkit.uploads``), sent
   with the upload layer (:mod:`mapkit.web.upload_layer`);
 * ``map.js`` and ``map.css``: fit, legends, focus and styles around the layers, sent with the base map;
+* ``labels.js``: place names that keep clear of each other (``window.mapkit.placeLabels``), sent with a hex map's
+  labels (:mod:`mapkit.web.hexmap`);
 * ``own_area.js``: the glue between Leaflet.draw and your own area (``window.mapkit.ownArea``), sent with the
   drawing tools;
 * ``site.js``, ``site.css`` and ``site.html``: the page of a static site (:mod:`mapkit.publish.site`), which loads the
@@ -37,6 +39,8 @@ UPLOADS_RUNTIME = ("geometry.js", "uploads.js")
 """Files sent with a user's upload layer, in order."""
 MAP_RUNTIME = ("map.js",)
 """Files sent with the base map."""
+LABELS_RUNTIME = ("labels.js",)
+"""Files sent with place labels (:class:`mapkit.web.hexmap.PlaceLabels`)."""
 OWN_AREA_RUNTIME = ("own_area.js",)
 """Sent with the drawing tools of your own area (:mod:`mapkit.web.own_area`)."""
 SITE_RUNTIME = ("site.js",)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from html import escape
 
 import folium
+import geopandas as gpd
 import pandas as pd
 
 from mapkit.data.products import load_boundaries
@@ -59,12 +60,16 @@ def similar_key_html(area_name: str, table: pd.DataFrame) -> str:
             '</div>')
 
 
-def similar_group(level: str, area_name: str, table: pd.DataFrame) -> folium.FeatureGroup:
+def similar_group(level: str, area_name: str, table: pd.DataFrame, *,
+                  shapes: gpd.GeoDataFrame | None = None) -> folium.FeatureGroup:
     """The similar areas of an open area (``table`` from :func:`mapkit.analysis.similar.similar_areas`): outlined,
-    numbered at a point inside each, with a key naming each while the group is shown."""
+    numbered at a point inside each, with a key naming each while the group is shown.
+
+    ``shapes`` are the areas to draw them on (default: the level's boundaries; a hex map passes its hexagons, from
+    :func:`mapkit.data.hexes.hex_layout`, and a similar area without a hexagon there is named in the key only)."""
     codes = list(table["code"])
-    group = highlight_group(level, codes, "Similar areas", SIMILAR_STYLE)
-    shapes = load_boundaries(level).set_index("code").geometry
+    group = highlight_group(level, codes, "Similar areas", SIMILAR_STYLE, shapes=shapes)
+    shapes = (load_boundaries(level) if shapes is None else shapes).set_index("code").geometry
     for row in table.itertuples():
         if row.code in shapes.index:
             number_marker(int(row.rank), shapes[row.code]).add_to(group)

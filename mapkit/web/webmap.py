@@ -13,8 +13,10 @@ import dataclasses
 from typing import Any, Callable, Iterable, Literal, Sequence
 
 import folium
+import geopandas as gpd
 
 from mapkit.analysis.map_data import MapData, prepare
+from mapkit.data.hexes import hex_layout
 from mapkit.data.postcodes import lookup
 from mapkit.data.products import load_boundaries
 from mapkit.errors import UnknownNameError
@@ -24,6 +26,7 @@ from mapkit.view import View
 from mapkit.web.choropleth import choropleth_group, map_text, versus_group
 from mapkit.web.elements import AreaLayer, FitRegion, FocusWithoutScroll, MapStyle, stable_ids, tile_layer
 from mapkit.web.encode import PARENT_OUTLINE, GeometryPayload, area_geometry, encode_geometry, outline_geometry
+from mapkit.web import hexmap
 from mapkit.web.geometry_files import RuntimeLinks, StaticFiles
 from mapkit.web.marker import postcode_layer
 
@@ -60,11 +63,14 @@ def outline_style(geometry: GeometryPayload) -> dict[str, Any]:
 
 
 
-def highlight_group(level: str, codes: Sequence[str], label: str, style: dict[str, Any]) -> folium.FeatureGroup:
+def highlight_group(level: str, codes: Sequence[str], label: str, style: dict[str, Any], *,
+                    shapes: gpd.GeoDataFrame | None = None) -> folium.FeatureGroup:
     """Outlines of chosen areas of ``level`` (anywhere in England), drawn above the choropleth, not interactive.
 
-    Like :func:`outline_group` it uses the runtime sent with the choropleth and must be added after it."""
-    shapes = load_boundaries(level)
+    ``shapes`` are the areas to choose from (default: the level's boundaries; a hex map passes its hexagons, from
+    :func:`mapkit.data.hexes.hex_layout`). Like :func:`outline_group` it uses the runtime sent with the choropleth
+    and must be added after it."""
+    shapes = load_boundaries(level) if shapes is None else shapes
     chosen = shapes[shapes["code"].isin(list(codes))]
     group = folium.FeatureGroup(name=label, overlay=True, control=True)
     AreaLayer(encode_geometry(chosen), style=style, interactive=False, name=label, runtime=False).add_to(group)
@@ -74,9 +80,9 @@ def highlight_group(level: str, codes: Sequence[str], label: str, style: dict[st
 
 
 def base_map(bounds: list[list[float]] | None, basemap: str, *, height: int | str = "100%",
-             runtime: RuntimeLinks | None = None) -> folium.Map:
-    """A map fitted to ``bounds`` with the chosen basemap (or none) and a white background; its runtime linked as
-    ``runtime`` files, else inline (:class:`~mapkit.web.elements.MapStyle`).
+             runtime: RuntimeLinks | None = None, scale: bool = True) -> folium.Map:
+    """A map fitted to ``bounds`` with the chosen basemap (or none), a white background and (``scale``) a scale bar;
+    its runtime linked as ``runtime`` files, else inline (:class:`~mapkit.web.elements.MapStyle`).
 
     Areas draw on their own canvases (:class:`AreaLayer`); everything else (overlays, uploads, hover outlines) uses
     Leaflet's SVG renderer, which lets the mouse through where nothing is drawn, so the areas below keep their
@@ -86,7 +92,7 @@ def base_map(bounds: list[list[float]] | None, basemap: str, *, height: int | st
         choice = BASEMAPS[basemap]
     except KeyError:
         raise UnknownNameError(f"Unknown basemap {basemap!r}: use one of {', '.join(BASEMAPS)}.") from None
-    m = folium.Map(location=[52.8, -1.6], zoom_start=6, tiles=None, control_scale=True,
+    m = folium.Map(location=[52.8, -1.6], zoom_start=6, tiles=None, control_scale=scale,
                    zoom_snap=0.25, height=height)
     m.default_js = [(name, url) for name, url in m.default_js if name in MAP_ASSETS]
     m.default_css = [(name, url) for name, url in m.default_css if name in MAP_ASSETS]
@@ -151,18 +157,30 @@ def build_map(view: View, *, data: MapData | None = None, extra_layers: Iterable
     bounds
         ``[[south, west], [north, east]]`` to fit the map to instead of the region (a place or areas the page
         picks out, e.g. :func:`mapkit.web.highlights.bounds_of`).
+
+    A hex map (``view.layout == "hex"``, :mod:`mapkit.web.hexmap`) draws the same per-area arrays on hexagons, with
+    no tiles and no scale bar, the largest places named, a note and the layout's credit. Its hexagons are not
+    places: the postcode is not marked, and ``extra_layers`` must hold only layers drawn on the hexagons (e.g.
+    :func:`highlight_group` with ``shapes`` from :func:`mapkit.data.hexes.hex_layout`), never overlays or uploads;
+    ``geometry`` and ``outlines`` then default to the hexagons and their groups.
     """
     data = prepare(view) if data is None else data
     level, region = view.level, view.region
-    geometry = area_geometry(level, region) if geometry is None else geometry
-    outlines = outline_geometry(level, region) if isinstance(outlines, str) else outlines
+    hexed = view.layout == "hex"
+    if hexed:
+        geometry = hexmap.hex_geometry(level, region) if geometry is None else geometry
+        outlines = hexmap.hex_outlines(level, region) if isinstance(outlines, str) else outlines
+        attribution = hexmap.hex_credit()
+    else:
+        geometry = area_geometry(level, region) if geometry is None else geometry
+        outlines = outline_geometry(level, region) if isinstance(outlines, str) else outlines
+        attribution = registry().sources["ons_boundaries"].attribution
     text = map_text(data.spec, level, data.region_name)
     runtime = _published(files.runtime) if files is not None else None
 
     def publish(payload: GeometryPayload) -> str | None:
         return None if files is None else _published(files.geometry_url, payload)
 
-    attribution = registry().sources["ons_boundaries"].attribution
     if data.versus is not None:  # two measures: the nine cells and the 2-D legend (mapkit.web.bivariate)
         layers = [versus_group(data, geometry, selected=view.area, attribution=attribution, url=publish(geometry),
                                runtime=runtime is None)]
@@ -173,15 +191,20 @@ def build_map(view: View, *, data: MapData | None = None, extra_layers: Iterable
         parent = registry().boundary(PARENT_OUTLINE[level])
         layers.append(outline_group(outlines, f"{parent.label} boundaries", url=publish(outlines)))
     if view.compare_areas:
-        layers.append(highlight_group(level, view.compare_areas, "Areas compared", COMPARE_STYLE))
+        shapes = hex_layout(level, region) if hexed else None
+        layers.append(highlight_group(level, view.compare_areas, "Areas compared", COMPARE_STYLE, shapes=shapes))
+    if hexed:
+        layers.append(hexmap.hex_group(level, region))
     layers.extend(extra_layers)
-    if view.postcode:
+    if view.postcode and not hexed:
         found = lookup(view.postcode)
         marker = postcode_layer(found) if found is not None else None
         if marker is not None:
             layers.append(marker)
     stable_ids(layers)
-    return WebMap(base=base_map(bounds or geometry.bounds, view.basemap, runtime=runtime), layers=tuple(layers))
+    base = base_map(geometry.bounds if hexed else bounds or geometry.bounds, "none" if hexed else view.basemap,
+                    runtime=runtime, scale=not hexed)
+    return WebMap(base=base, layers=tuple(layers))
 
 
 def _published(publish: Callable[..., Any], *args: Any) -> Any:

@@ -43,6 +43,9 @@ VIEWS = {
     "export": "",
     "error-notice": "?region=NOT-A-REGION&indicator=nothing",
     "bivariate": f"?region={WMCA}&level=lad&indicator=imd_score&versus=gva_per_hour&versus_change=2013:2023",
+    "hex-england": "?region=E92000001&level=lad&indicator=imd_score&layout=hex",
+    "hex-bivariate": "?region=E92000001&level=lad&indicator=imd_score&versus=gva_per_hour&versus_change=2013:2023"
+                     "&layout=hex",
 }
 
 

@@ -158,6 +158,65 @@ def test_hover_and_keyboard_show_an_areas_figures(page: Any, site: Path, site_ur
     assert "IMD score: 38.12" in hovered.inner_text()
 
 
+def test_the_hex_map_of_england_draws_296_hexagons_in_the_maps_colours_and_hovers_a_district(
+        page: Any, site: Path, site_url: str, artifacts_dir: Path) -> None:
+    views = read_manifest(site)["views"]
+    view = views[f"{ENGLAND}/lad"]
+    page.goto(f"{site_url}#region={ENGLAND}&level=lad&indicator=imd_score")
+    on_map = drawn(page, 296)
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.select_option("#pick-layout", "hex")
+    page.wait_for_function("() => location.hash.endsWith('&layout=hex')")
+    page.wait_for_function("() => { const l = document.getElementById('map').mapkitLayer;"
+                           " return l.options.attribution.startsWith('Hex') && l.mapkitList().length === 296; }",
+                           timeout=LOAD)
+    assert page.evaluate("document.getElementById('map').mapkitLayer.mapkitList()") == on_map == \
+        expected_fills(site, view, "imd_score"), "each district in the map's colour"
+    assert {urlparse(u).path for u in requests} == {"/" + view["hex"]["areas"]["url"],
+                                                   "/" + view["hex"]["outlines"]["url"]}, "no tiles, no data file"
+    assert page.locator("h1").inner_text() == "IMD score in England, by district, hex map"
+    assert "Hex layout: Open Innovations (MIT licence)" in page.locator(".leaflet-control-attribution").inner_text()
+    assert "Open Innovations" in page.locator("#map-sources").inner_text()
+    assert page.locator(".leaflet-control-scale").count() == 0
+    note = page.locator(".mapkit-hex-note")
+    assert note.inner_text().strip() == "Hex map: one hexagon per district, Open Innovations' layout"  # folded
+    note.locator("summary").click()
+    assert "447 of England's 749 pairs" in note.inner_text()
+    assert page.locator(".mapkit-place-label", has_text="Birmingham").is_visible()
+    shown = page.evaluate("Array.from(document.querySelectorAll('.mapkit-place-label span'))"
+                          ".filter(s => s.style.visibility !== 'hidden').map(s => s.textContent)")
+    assert shown[:2] == ["Birmingham", "Leeds"] and len(shown) >= 8
+    point = page.evaluate("""() => { const l = document.getElementById('map').mapkitLayer;
+        const i = l._geom.codes.indexOf('E08000025'); const c = l._box(i).getCenter();
+        const p = l._map.latLngToContainerPoint(c); return [p.x, p.y]; }""")
+    box = page.locator("#map").bounding_box()
+    page.mouse.move(box["x"] + point[0] + 3, box["y"] + point[1] + 3)  # beside the label, inside the hexagon
+    hovered = page.locator(".leaflet-tooltip", has_text="Birmingham")
+    hovered.wait_for(timeout=LOAD)
+    assert "IMD score: 38.12" in hovered.inner_text() and "(West Midlands)" in hovered.inner_text()
+    page.screenshot(path=str(artifacts_dir / "site-hex-england.png"))
+    assert axe(page) == [], "axe-core finds nothing on the hex map"
+    pair = view["versus"][0]  # the same bivariate pair as the map: its one data file draws on the hexagons
+    page.select_option("#pick-versus", pair["key"])
+    page.wait_for_function("() => location.hash.includes('versus=') && location.hash.endsWith('&layout=hex')")
+    data = json.loads((site / pair["data"]).read_text(encoding="utf-8"))["data"]
+    codes = json.loads((site / view["areas"]["url"]).read_text(encoding="utf-8"))["codes"]
+    cells = [[code, data["colours"][c] if c is not None else data["noData"]["fill"]] for code, c in
+             zip(codes, data["cls"])]
+    page.wait_for_function(f"() => JSON.stringify(document.getElementById('map').mapkitLayer.mapkitList()) === "
+                           f"{json.dumps(json.dumps(cells, separators=(',', ':')))}", timeout=LOAD)
+    assert page.locator(".mapkit-legend svg.mapkit-bivariate-key rect").count() == 9
+    assert page.locator("h1").inner_text().endswith("by district, hex map")
+    page.select_option("#pick-layout", "map")
+    page.wait_for_function("() => !location.hash.includes('layout') && location.hash.includes('versus=')")
+    page.wait_for_function(f"() => JSON.stringify(document.getElementById('map').mapkitLayer.mapkitList()) === "
+                           f"{json.dumps(json.dumps(cells, separators=(',', ':')))}", timeout=LOAD)
+    page.select_option("#pick-versus", "")
+    page.wait_for_function(f"() => JSON.stringify(document.getElementById('map').mapkitLayer.mapkitList()) === "
+                           f"{json.dumps(json.dumps(on_map, separators=(',', ':')))}", timeout=LOAD)
+
+
 def test_the_versus_picker_draws_the_bivariate_map_and_its_tooltip(page: Any, site: Path, site_url: str,
                                                                    artifacts_dir: Path) -> None:
     views = read_manifest(site)["views"]

@@ -13,21 +13,22 @@ const manifest = {
     gva: {label: "GVA per hour", theme: "Economy"},
   },
   views: {
-    "E92000001/lad": {data: {imd_score: "data/a.json", gva: "data/b.json"}},
-    "E47000007/lad": {data: {gva: "data/c.json", imd_score: "data/d.json"},
+    "E92000001/lad": {data: {imd_score: "data/a.json", gva: "data/b.json"}, hex: {areas: {url: "geometry/h.json"}}},
+    "E47000007/lad": {data: {gva: "data/c.json", imd_score: "data/d.json"}, hex: null,
                       versus: [{key: "gva:2013-2023", indicator: "imd_score", label: "Change in GVA per hour",
                                 reason: "Is growth reaching the places that need it?", data: "data/g.json"}]},
-    "E47000007/ward": {data: {imd_score: "data/e.json", income_score: "data/f.json"}},
+    "E47000007/ward": {data: {imd_score: "data/e.json", income_score: "data/f.json"}, hex: {}},
   },
   default: {region: "E47000007", level: "ward", indicator: "imd_score"},
+  layouts: {map: "Map", hex: "Hex map"},
 };
 
 test("an address names the view; missing parts take the site's default", () => {
   assert.deepEqual(site.parseState("", "#region=E92000001&level=lad&indicator=gva", manifest),
-                   {region: "E92000001", level: "lad", indicator: "gva", versus: "", embed: false,
+                   {region: "E92000001", level: "lad", indicator: "gva", versus: "", layout: "map", embed: false,
                     notices: []});
   assert.deepEqual(site.parseState("?embed=1", "", manifest),
-                   {region: "E47000007", level: "ward", indicator: "imd_score", versus: "", embed: true,
+                   {region: "E47000007", level: "ward", indicator: "imd_score", versus: "", layout: "map", embed: true,
                     notices: []});
 });
 
@@ -46,10 +47,13 @@ test("what the site does not hold falls back to the default, with a notice", () 
 });
 
 test("a link round-trips and the embed snippet escapes what it quotes", () => {
-  const state = {region: "E47000007", level: "ward", indicator: "income_score", versus: ""};
+  const state = {region: "E47000007", level: "ward", indicator: "income_score", versus: "", layout: "map"};
   assert.equal(site.stateHash(state), "#region=E47000007&level=ward&indicator=income_score");
   assert.deepEqual(site.parseState("", site.stateHash(state), manifest),
                    {...state, embed: false, notices: []});
+  const hex = {...state, layout: "hex"};
+  assert.equal(site.stateHash(hex), "#region=E47000007&level=ward&indicator=income_score&layout=hex");
+  assert.deepEqual(site.parseState("", site.stateHash(hex), manifest), {...hex, embed: false, notices: []});
   assert.equal(site.embedSnippet("https://maps.example.org/wmca/", state, "Income \"score\" <b>"),
                "<iframe src=\"https://maps.example.org/wmca/?embed=1#region=E47000007&amp;level=ward&amp;" +
                "indicator=income_score\" title=\"Income &quot;score&quot; &lt;b&gt;\" width=\"100%\" " +
@@ -76,6 +80,30 @@ test("pickers: a region's levels and a view's indicators grouped by theme, in th
   ]);
   assert.equal(site.titleOf(manifest, {region: "E92000001", level: "lad", indicator: "gva"}),
                "GVA per hour in England, by district");
+});
+
+test("the hex map is offered where the site holds one; elsewhere a link to it shows the map, with a notice", () => {
+  assert.deepEqual(site.layoutsOf(manifest, "E92000001", "lad"), ["map", "hex"]);
+  assert.deepEqual(site.layoutsOf(manifest, "E47000007", "lad"), ["map"]);
+  const none = site.parseState("", "#region=E47000007&level=lad&indicator=gva&layout=hex", manifest);
+  assert.equal(none.layout, "map");
+  assert.deepEqual(none.notices, ["This site has no hex map of districts here: showing the map."]);
+  const odd = site.parseState("", "#region=E92000001&level=lad&layout=%3Cb%3E", manifest);
+  assert.equal(odd.layout, "map");
+  assert.deepEqual(odd.notices, ["This site has no layout <b>: showing the map."]);  // shown as text, never markup
+  assert.equal(site.titleOf(manifest, {region: "E92000001", level: "lad", indicator: "gva", layout: "hex"}),
+               "GVA per hour in England, by district, hex map");
+});
+
+test("a bivariate pair on the hex map travels in the link with both its measures", () => {
+  const both = structuredClone(manifest);
+  both.views["E47000007/lad"].hex = {};
+  const state = {region: "E47000007", level: "lad", indicator: "imd_score", versus: "gva:2013-2023", layout: "hex"};
+  assert.equal(site.stateHash(state),
+               "#region=E47000007&level=lad&indicator=imd_score&versus=gva%3A2013-2023&layout=hex");
+  assert.deepEqual(site.parseState("", site.stateHash(state), both), {...state, embed: false, notices: []});
+  assert.equal(site.titleOf(both, state), "IMD score against Change in GVA per hour in West Midlands (combined " +
+                                          "authority), by district, hex map");
 });
 
 test("the table of the areas keeps Python's escaping and names its columns", () => {

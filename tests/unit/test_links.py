@@ -29,6 +29,8 @@ VALID_VIEWS = [
     View(region="E92000001", level="ca", indicator="gva_per_hour", scheme="quantiles", k=9),
     View(region="E92000001", level="lad", indicator="gva_per_hour", scheme="quantiles",
          compare_areas=("E08000025", "E08000003", "E08000035")),
+    View(region="E92000001", level="lad", indicator="imd_score", scheme="national_deciles", layout="hex"),
+    dataclasses.replace(DEFAULT, layout="hex"),
 ]
 
 
@@ -50,7 +52,8 @@ def test_links_carry_every_setting_and_the_selected_area() -> None:
     query = to_query(dataclasses.replace(DEFAULT, area=BINLEY, overlays=("a", "b"), postcode="B9 5RP",
                                          compare_areas=(BINLEY,)))
     assert set(query) == set(links.QUERY_KEYS) - {"year", "change", "centre", "asof", "similar", "place", "own",
-                                                  "own_name", "versus", "versus_year", "versus_change"}  # if chosen
+                                                  "own_name", "versus", "versus_year", "versus_change",
+                                                  "layout"}  # written only when chosen
     assert query["compare_areas"] == BINLEY
     assert query["overlays"] == "a,b"
     assert "area" not in to_query(DEFAULT)
@@ -123,6 +126,30 @@ def test_year_and_change_travel_in_the_link(extra: dict) -> None:
     query = to_query(view)
     assert {k: query[k] for k in extra} == extra
     assert parse_query(query)[0] == view
+
+
+def test_the_layout_travels_in_the_link_only_when_it_is_the_hex_map() -> None:
+    assert "layout" not in to_query(DEFAULT), "links to the map keep their earlier form"
+    assert to_query(dataclasses.replace(DEFAULT, layout="hex"))["layout"] == "hex"
+    view, notices = parse_query({"region": "E92000001", "level": "lad", "layout": "hex"})
+    assert (view.layout, notices) == ("hex", [])
+    both = parse_query({"region": "E92000001", "level": "lad", "indicator": "imd_score", "versus": "gdhi_per_head",
+                        "own": "E05011120,E05011127", "layout": "hex"})
+    assert both[1] == [] and (both[0].layout, both[0].versus, both[0].own_area.codes) == \
+        ("hex", "gdhi_per_head", ("E05011120", "E05011127")), "the hex map with a second measure and an own area"
+    query = to_query(both[0])
+    assert (query["layout"], query["versus"]) == ("hex", "gdhi_per_head") and parse_query(query) == both
+
+
+@pytest.mark.parametrize(("params", "notice"), [
+    ({"region": "E92000001", "level": "ward", "layout": "hex"}, "not for England as a whole"),
+    ({"level": "lsoa", "layout": "hex"}, "Hex maps are made of districts and of wards, not of LSOAs."),
+    ({"layout": "<b>globe</b>"}, "The link's layout `?b?globe??b?` is not known: showing the map."),
+])
+def test_a_layout_that_cannot_be_drawn_falls_back_to_the_map_with_a_notice(params: dict, notice: str) -> None:
+    view, notices = parse_query(params)
+    assert view.layout == "map"
+    assert len(notices) == 1 and notice in notices[0] and "<" not in notices[0]
 
 
 def test_old_links_name_the_class_breaks_compare() -> None:
@@ -218,7 +245,8 @@ EVERY_FIELD = View(region="E92000001", level="lad", indicator="gva_per_hour", sc
                    postcode="B9 5RP", change=(2013, 2023), centre="england",
                    compare_areas=("E08000025", "E08000026", "E08000027"), as_of="2024-05-01", similar=True,
                    place="growth_locations:wm-investment-zone-birmingham-knowledge-quarter-zone",
-                   versus="median_weekly_pay", versus_change=(2014, 2024), own="wnoBpzJH", own_name="Three wards")
+                   versus="median_weekly_pay", versus_change=(2014, 2024), own="wnoBpzJH", own_name="Three wards",
+                   layout="hex")
 """A view with every field set to something other than its default (a year is the other view: a view maps one
 year or one change, not both; so does its second measure)."""
 EVERY_FIELD_YEAR = dataclasses.replace(EVERY_FIELD, change=None, centre=View.centre, year=2015, versus_change=None,

@@ -80,6 +80,9 @@ def test_a_valid_view_passes_the_strict_check() -> None:
     ({"basemap": "satellite"}, UnknownNameError, r"Unknown basemap 'satellite': use one of light, osm, none"),
     ({"statuses": ("gone",)}, UnknownNameError, r"Unknown overlay status\(es\) 'gone': use open"),
     ({"area": "E05000001"}, UnknownNameError, r"Area 'E05000001' is not one of the wards of West Midlands"),
+    ({"layout": "globe"}, UnknownNameError, r"Unknown layout 'globe': use one of map, hex"),
+    ({"layout": "hex", "region": "E92000001"}, ParameterError, r"per combined authority and per district \(choose"),
+    ({"layout": "hex", "level": "ca", "region": "E92000001"}, ParameterError, r"not of combined authorities"),
     ({"similar": True}, ParameterError, r"Similar areas are outlined around an open area \(--area\)"),
     ({"place": "growth_locations:x"}, UnknownNameError, r"overlay group `growth_locations` is not turned on"),
 ])

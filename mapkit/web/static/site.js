@@ -54,17 +54,23 @@
     return out;
   }
 
+  /** Layouts of a region's level that the site holds (keys of manifest.layouts): the map, and the hex map where
+   * there is one. */
+  function layoutsOf(manifest, region, level) {
+    return manifest.views[viewKey(region, level)].hex ? ["map", "hex"] : ["map"];
+  }
+
   /**
    * The view a page address asks for, falling back to the site's default for anything the site does not hold.
    * @param {string} search  location.search (?embed=1)
-   * @param {string} hash  location.hash (#region=...&level=...&indicator=...)
+   * @param {string} hash  location.hash (#region=...&level=...&indicator=...&layout=hex)
    * @param {object} manifest  the site's manifest (mapkit.publish.site.manifest)
-   * @returns {object}  {region, level, indicator, versus: string ("" for one measure), embed: boolean,
-   *   notices: string[]}
+   * @returns {object}  {region, level, indicator, versus: string ("" for one measure), layout: "map"|"hex",
+   *   embed: boolean, notices: string[]}
    */
   function parseState(search, hash, manifest) {
     var asked = params(hash), fallback = manifest["default"], notices = [], region, level, levels, indicators,
-        indicator, versus;
+        indicator, versus, layout;
     region = asked.region || fallback.region;
     if (!manifest.regions.some(function (r) { return r.code === region; })) {
       notices.push("This site has no map of region " + region + ": showing " + labelOf(manifest, fallback.region) +
@@ -90,7 +96,14 @@
                    ": showing one measure.");
       versus = "";
     }
-    return {region: region, level: level, indicator: indicator, versus: versus,
+    layout = asked.layout || "map";
+    if (layoutsOf(manifest, region, level).indexOf(layout) < 0) {
+      notices.push(Object.prototype.hasOwnProperty.call(manifest.layouts, layout) ?
+        "This site has no hex map of " + manifest.levels[level].label.toLowerCase() + " here: showing the map." :
+        "This site has no layout " + layout + ": showing the map.");
+      layout = "map";
+    }
+    return {region: region, level: level, indicator: indicator, versus: versus, layout: layout,
             embed: params(search).embed === "1", notices: notices};
   }
 
@@ -111,11 +124,12 @@
     return found ? found.label : region;
   }
 
-  /** The address fragment of a view. */
+  /** The address fragment of a view (the layout only when it is not the map, so earlier links keep their form). */
   function stateHash(state) {
     return "#region=" + encodeURIComponent(state.region) + "&level=" + encodeURIComponent(state.level) +
            "&indicator=" + encodeURIComponent(state.indicator) +
-           (state.versus ? "&versus=" + encodeURIComponent(state.versus) : "");
+           (state.versus ? "&versus=" + encodeURIComponent(state.versus) : "") +
+           (state.layout && state.layout !== "map" ? "&layout=" + encodeURIComponent(state.layout) : "");
   }
 
   function attribute(text) {
@@ -189,12 +203,19 @@
     return groups;
   }
 
-  /** What the map shows, as a title: "IMD 2025 score in West Midlands, by ward". */
+  /** What the map shows, as a title: "IMD 2025 score in West Midlands, by ward" (", hex map" on a hex map). */
   function titleOf(manifest, state) {
     var versus = versusOf(manifest, state);
     return manifest.indicators[state.indicator].label + (versus ? " against " + versus.label : "") + " in " +
-           labelOf(manifest, state.region) + ", by " + manifest.levels[state.level].singular;
+           labelOf(manifest, state.region) + ", by " + manifest.levels[state.level].singular +
+           (state.layout === "hex" ? ", hex map" : "");
   }
+
+  /**
+   * What a view draws in a layout: {bounds, areas, areaOptions, outlines, outlineOptions} and on a hex map also
+   * {labels, note}. The hexagons list the areas' codes in the areas' order, so the view's data files draw on both.
+   */
+  function drawing(view, layout) { return layout === "hex" ? view.hex : view; }
 
   /**
    * The areas as an HTML table in rank order (rank 1 first, areas without a figure last), for readers who want the
@@ -267,7 +288,7 @@
    *   sources, embed: HTMLTextAreaElement, status, notices: HTMLElement}
    */
   function start(manifest, page) {
-    var map = null, shownView = null, group = null, docs = {}, state = null, generation = 0;
+    var map = null, shownView = null, shownDrawing = null, group = null, docs = {}, state = null, generation = 0;
     document.documentElement.classList.toggle("mapkit-embed", parseState(location.search, "", manifest).embed);
 
     function loadDoc(url) {
@@ -281,14 +302,14 @@
       return docs[url];
     }
 
-    function newMap(view) {
+    function newMap(view, layout) {  // view: a drawing(); a hex map has no tiles, its hexagons being no geography
       if (map) { map.remove(); }
       map = L.map(page.map, {zoomSnap: 0.25, center: [52.8, -1.6], zoom: 6});
-      if (manifest.tiles) {
+      if (manifest.tiles && layout !== "hex") {
         L.tileLayer(manifest.tiles.url, {attribution: manifest.tiles.attribution, maxZoom: manifest.tiles.maxZoom})
           .addTo(map);
       }
-      L.control.scale().addTo(map);
+      if (layout !== "hex") { L.control.scale().addTo(map); }  // distances on a hex map mean nothing
       window.mapkit.styleMap(map, {background: "#ffffff"});
       window.mapkit.focusWithoutScroll(map);
       if (view.outlines) { window.mapkit.areas(view.outlines, null, view.outlineOptions).addTo(map); }
@@ -317,6 +338,11 @@
       next.addLayer(areas);
       window.mapkit.legend(next, {html: doc.legend, position: "bottomright", narrowMap: NARROW_MAP,
                                   className: "mapkit-legend leaflet-bar"});
+      if (view.note) {
+        window.mapkit.legend(next, {html: view.note, position: "bottomright", narrowMap: NARROW_MAP,
+                                    className: "mapkit-legend-extra"});
+      }
+      if (view.labels) { window.mapkit.placeLabels(next, {points: view.labels}); }
       areas.on("click", function (e) { areas.showArea(areas.areaAt(e.latlng)); });  // a tap shows what a hover does
       if (group) { map.removeLayer(group); }
       group = next.addTo(map);
@@ -333,16 +359,16 @@
       page.description.textContent = spec.description + " Unit: " + spec.unit + ". Period: " + spec.period + "." +
         (versus ? " Against " + versus.label + ": " + versus.reason : "");
       page.sources.textContent = "";
-      spec.sources.concat(versus ? versus.sources : [], manifest.boundarySources).forEach(function (line) {
-        page.sources.appendChild(element("li", {}, line));
-      });
+      var lines = spec.sources.concat(versus ? versus.sources : [], manifest.boundarySources,
+                                      state.layout === "hex" ? manifest.hexSources : []);
+      lines.forEach(function (line) { page.sources.appendChild(element("li", {}, line)); });
       page.embed.value = embedSnippet(location.href.split(/[?#]/)[0], state, title,
-                                      spec.sources.concat(manifest.boundarySources, [page.built.textContent]));
+                                      lines.concat([page.built.textContent]));
       page.full.href = location.pathname + stateHash(state);
     }
 
     function show() {
-      var view, url, mine = ++generation;
+      var view, drawn, url, mine = ++generation;
       state = parseState(location.search, location.hash, manifest);
       page.notices.textContent = state.notices.join(" ");
       fill(page.region, manifest.regions.map(function (r) { return {value: r.code, label: r.label}; }), state.region);
@@ -355,14 +381,19 @@
       fill(page.versus, [{value: "", label: "None (one measure)"}].concat(versusChoices(manifest, state).map(
         function (entry) { return {value: entry.key, label: entry.label}; })), state.versus);
       page.versus.disabled = versusChoices(manifest, state).length === 0;
+      fill(page.layout, layoutsOf(manifest, state.region, state.level).map(function (layout) {
+        return {value: layout, label: manifest.layouts[layout]};
+      }), state.layout);
+      page.layout.disabled = page.layout.options.length < 2;
       describe();
       view = manifest.views[viewKey(state.region, state.level)];
-      if (shownView !== view) { newMap(view); shownView = view; }
+      drawn = drawing(view, state.layout);
+      if (shownDrawing !== drawn) { newMap(drawn, state.layout); shownView = view; shownDrawing = drawn; }
       url = state.versus ? versusOf(manifest, state).data : view.data[state.indicator];
       page.status.textContent = "Loading " + manifest.indicators[state.indicator].label + "...";
       return loadDoc(url).then(function (doc) {
         if (mine !== generation) { return null; }  // the reader moved on meanwhile
-        return draw(view, doc).then(function () {
+        return draw(drawn, doc).then(function () {
           page.status.textContent = "Showing " + titleOf(manifest, state) + ".";
         });
       }).catch(function (error) {
@@ -371,7 +402,8 @@
     }
 
     function choose(changes) {
-      var next = {region: state.region, level: state.level, indicator: state.indicator, versus: state.versus};
+      var next = {region: state.region, level: state.level, indicator: state.indicator, versus: state.versus,
+                  layout: state.layout};
       Object.keys(changes).forEach(function (key) { next[key] = changes[key]; });
       if (next.versus && !versusOf(manifest, next)) { next.versus = ""; }  // the pair is not offered there
       history.replaceState(null, "", location.pathname + location.search + stateHash(next));
@@ -384,6 +416,7 @@
     page.level.addEventListener("change", function () { choose({level: page.level.value}); });
     page.indicator.addEventListener("change", function () { choose({indicator: page.indicator.value}); });
     page.versus.addEventListener("change", function () { choose({versus: page.versus.value}); });
+    page.layout.addEventListener("change", function () { choose({layout: page.layout.value}); });
     window.addEventListener("hashchange", show);
     return show();
   }
@@ -393,7 +426,7 @@
     var byId = function (id) { return doc.getElementById(id); };
     return start(JSON.parse(byId("mapkit-manifest").textContent), {
       region: byId("pick-region"), level: byId("pick-level"), indicator: byId("pick-indicator"),
-      versus: byId("pick-versus"), map: byId("map"),
+      versus: byId("pick-versus"), layout: byId("pick-layout"), map: byId("map"),
       title: byId("map-title"), description: byId("map-description"), sources: byId("map-sources"),
       embed: byId("embed-snippet"), status: byId("map-status"), notices: byId("map-notices"), full: byId("open-full"),
       table: byId("area-table"), tableBody: byId("area-table-body"), copy: byId("copy-embed"),
@@ -402,7 +435,7 @@
   }
 
   return {parseState: parseState, stateHash: stateHash, embedSnippet: embedSnippet, embedHeight: embedHeight,
-          EMBED: EMBED, indicatorGroups: indicatorGroups,
-          levelsOf: levelsOf, titleOf: titleOf, tableHtml: tableHtml, loadProblem: loadProblem, start: start,
-          startPage: startPage, versusChoices: versusChoices, versusOf: versusOf};
+          EMBED: EMBED, indicatorGroups: indicatorGroups, levelsOf: levelsOf, layoutsOf: layoutsOf, titleOf: titleOf,
+          tableHtml: tableHtml, loadProblem: loadProblem, start: start, startPage: startPage,
+          versusChoices: versusChoices, versusOf: versusOf};
 });

@@ -21,7 +21,7 @@ import mapkit
 from mapkit.data.products import DATA_DIR
 from mapkit.errors import ParameterError, ProductError, RawDataError, UnknownNameError
 from mapkit.data.hexes import (GROUPS_PRODUCT, LABELS_PRODUCT, LAYOUT_PRODUCT, METADATA_KEY, hex_attribution, hex_groups,
-                          hex_labels, hex_layout)
+                          hex_labels, hex_layout, hex_neighbours, hex_problem)
 from mapkit.pipeline.hexmaps import (DECIMALS, HexGrid, adjacent, district_layout, hex_products, kept_neighbours,
                                      neighbour_pairs, read_hexjson, validate_hexmaps, ward_layouts, write_products)
 from mapkit.pipeline.raw import DEFAULT_RAW
@@ -312,6 +312,44 @@ def test_product_without_its_columns_is_damaged(data_copy):
 def test_bad_arguments_say_what_to_use(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+# --- where a hex map is made, and how many neighbours its layout keeps --------------------------------------------
+
+@pytest.mark.parametrize("level, region, problem", [
+    ("lad", ENGLAND, None), ("lad", TEES_VALLEY, None), ("lad", BIRMINGHAM, None),
+    ("ward", TEES_VALLEY, None), ("ward", BIRMINGHAM, None),
+    ("ward", ENGLAND, "per combined authority and per district"),
+    ("ca", ENGLAND, "made of districts and of wards, not of combined authorities"),
+    ("lsoa", BIRMINGHAM, "made of districts and of wards, not of LSOAs"),
+])
+def test_hex_problem_says_where_there_is_no_hex_map(level, region, problem):
+    found = hex_problem(level, region)
+    assert found is None if problem is None else problem in found
+    if problem is None:  # where there is a hex map, it has one hexagon per area of the view
+        assert set(hex_layout(level, region)["code"]) == set(mapkit.load_boundaries(level, region)["code"])
+
+
+def test_kept_neighbours_are_the_build_reports():
+    report = json.loads((DATA_DIR / "build_report.json").read_text(encoding="utf-8"))["hexmaps"]
+    england = hex_neighbours("lad", TEES_VALLEY)  # districts keep their place in England's layout
+    assert (england.kept, england.pairs, england.computed) == (447, 749, False)
+    wards = hex_neighbours("ward", "E47000007")
+    assert (wards.kept, wards.pairs, wards.computed) == (354, 502, True)
+    assert round(wards.share, 3) == 0.705
+    for region, figures in report["ward"]["regions"].items():
+        kept = hex_neighbours("ward", region)
+        if figures.get("neighbour_pairs"):
+            assert (kept.kept, kept.pairs) == (figures["neighbours_adjacent"], figures["neighbour_pairs"])
+        else:
+            assert kept is None  # e.g. the Isles of Scilly, whose wards share no boundary
+
+
+@pytest.mark.parametrize("report", [None, "{not json", '{"hexmaps": {"lad": {"neighbour_pairs": "749"}}}'])
+def test_kept_neighbours_are_missing_without_a_report(data_copy, report):
+    if report is not None:
+        (data_copy / "build_report.json").write_text(report, encoding="utf-8")
+    assert hex_neighbours("lad", data_dir=data_copy) is None
 
 
 # --- the builder on small fixtures ---------------------------------------------------------------------------------

@@ -10,11 +10,13 @@ from typing import Any
 
 import pytest
 
+from mapkit.data.products import load_boundaries
 from mapkit.publish import site as site_module
 from mapkit.cli import main
 from mapkit.publish.site import MANIFEST, MARK, publish, read_manifest
 from mapkit.view import indicators_for
 from mapkit.web.encode import area_geometry
+from mapkit.web.hexmap import hex_geometry
 
 WMCA = "E47000007"
 
@@ -102,6 +104,36 @@ def test_each_indicator_names_its_source_vintage_and_licence(site: Path) -> None
                for line in spec["sources"])
     assert any("Office for National Statistics" in line for line in manifest["boundarySources"])
     assert all(spec["sources"] for spec in manifest["indicators"].values())
+
+
+@pytest.mark.parametrize("level", ["lad", "ward"])
+def test_each_view_with_a_hex_layout_carries_its_hexagons_credit_labels_and_note(site: Path, level: str) -> None:
+    manifest = manifest_of(site)
+    view = manifest["views"][f"{WMCA}/{level}"]
+    hexes = view["hex"]
+    assert hexes["areas"]["version"] == hex_geometry(level, WMCA).version
+    on_hexes = json.loads((site / hexes["areas"]["url"]).read_text(encoding="utf-8"))
+    on_map = json.loads((site / view["areas"]["url"]).read_text(encoding="utf-8"))
+    assert on_hexes["codes"] == on_map["codes"], "one data file per indicator draws on both"
+    assert on_hexes["shapes"] != on_map["shapes"]
+    outlines = json.loads((site / hexes["outlines"]["url"]).read_text(encoding="utf-8"))
+    districts = sorted(load_boundaries("lad", WMCA)["code"])
+    assert sorted(outlines["codes"]) == ([WMCA] if level == "lad" else districts)
+    assert hexes["areaOptions"]["attribution"].startswith("Hex layout: Open Innovations (MIT licence).")
+    assert hexes["areaOptions"]["interactive"] and not hexes["outlineOptions"]["interactive"]
+    assert [p["name"] for p in hexes["labels"]][:2] == ["Birmingham", "Coventry"]
+    assert "Hex map: each" in hexes["note"] and "side by side" in hexes["note"]
+    assert any(line.startswith("Open Innovations, Hex cartogram") and "MIT licence" in line
+               for line in manifest["hexSources"])
+    assert manifest["layouts"] == {"map": "Map", "hex": "Hex map"}
+    page = (site / "index.html").read_text(encoding="utf-8")
+    assert 'id="pick-layout"' in page and re.search(r'src="assets/labels\.[0-9a-f]{16}\.js"', page)
+
+
+def test_views_without_a_hex_layout_carry_none(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    publish(out, regions=["E92000001"], levels=["ca"])
+    assert read_manifest(out)["views"]["E92000001/ca"]["hex"] is None
 
 
 def test_publishing_again_replaces_the_earlier_site_whole(site: Path, tmp_path: Path) -> None:

@@ -38,3 +38,21 @@ def test_bounds_cover_every_area_and_nothing_else() -> None:
     frame = mapkit.load_boundaries("lad").set_index("code").loc[codes]
     assert (west, south, east, north) == tuple(float(v) for v in frame.total_bounds)
     assert bounds_of("lad", ["E99999999"]) is None
+
+
+def test_on_a_hex_map_similar_areas_are_outlined_and_numbered_on_their_hexagons() -> None:
+    from mapkit.data.hexes import hex_layout
+    from mapkit.web.elements import AreaLayer
+    from mapkit.web.encode import encode_geometry
+
+    table = similar_areas(SANDWELL, "lad")
+    hexes = hex_layout("lad", mapkit.ENGLAND)
+    group = similar_group("lad", "Sandwell", table, shapes=hexes)
+    markers = [c for c in group._children.values() if isinstance(c, folium.Marker)]
+    cells = hexes.set_index("code").geometry
+    assert len(markers) == len(table) == 10
+    for marker, code in zip(markers, table["code"]):
+        assert cells[code].contains(shapely.Point(marker.location[1], marker.location[0]))
+    outlines = [c for c in group._children.values() if isinstance(c, AreaLayer)]
+    assert len(outlines) == 1
+    assert outlines[0].geometry.version == encode_geometry(hexes[hexes["code"].isin(list(table["code"]))]).version

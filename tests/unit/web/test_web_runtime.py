@@ -76,7 +76,7 @@ def test_the_check_would_catch_the_old_runtime() -> None:
 
 def test_every_static_file_is_sent() -> None:
     sent = (set(web.AREAS_RUNTIME) | set(web.UPLOADS_RUNTIME) | set(web.MAP_RUNTIME) | set(web.OWN_AREA_RUNTIME)
-            | {"map.css"})
+            | set(web.LABELS_RUNTIME) | {"map.css"})
     published = set(web.SITE_RUNTIME) | set(web.SITE_STYLES)  # the static site's page (mapkit.publish.site)
     page = set(web.PAGE_RUNTIME) | set(web.PAGE_STYLES)  # the Streamlit page's own (mapkit.app.share)
     assert {p.name for p in STATIC.iterdir() if p.suffix in {".js", ".css"}} == sent | published | page
