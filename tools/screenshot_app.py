@@ -35,6 +35,10 @@ VIEWS: dict[str, tuple[str, tuple[int, int]]] = {
     "compare": ("?region=E47000007&level=lad&indicator=imd_score&compare_areas=E08000025,E08000028,E08000026",
                 (1280, 900)),
     "phone": ("", (390, 844)),
+    "versus": ("?region=E47000007&level=lad&indicator=imd_score&versus=gva_per_hour&versus_change=2013:2023",
+               (1280, 900)),
+    "hex-england": ("?region=E92000001&level=lad&indicator=imd_score&layout=hex", (1280, 900)),
+    "phone-profile": ("?region=E47000007&level=ward&indicator=imd_score&area=E05011121", (390, 844)),
 }
 
 
