@@ -41,7 +41,7 @@ def test_the_profile_axis_runs_0_to_100_and_names_rank_1_per_indicator() -> None
     charts = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
     (position,) = [c for c in charts if c.get("encoding", {}).get("x", {}).get("field") == "position"]
     assert position["encoding"]["x"]["scale"]["domain"] == [0, 100]  # Bromsgrove's positions are all under 50
-    assert "100 = most deprived, 0 = least deprived" in position["encoding"]["x"]["title"]
+    assert position["encoding"]["x"]["title"] == ["Position in England", "(100 = most deprived, 0 = least deprived)"]
     captions = [c.value for c in at.caption]
     assert any(c.startswith("Rank 1 = most deprived.") for c in captions)
     assert not any(re.search(r"\bworst\b", c) for c in captions)
