@@ -596,8 +596,10 @@ def build_report(rows: list[Row], collections: Mapping[str, dict[str, Any]],
 # --- entry point ------------------------------------------------------------------------------------------------
 
 def _display_path(path: Path) -> str:
+    """``path`` relative to the repository as it was given (a ``../shared`` that is a symbolic link stays
+    ``../shared``, so the recorded path does not depend on where the link points)."""
     try:
-        return Path(os.path.relpath(path.resolve(), REPO_ROOT)).as_posix()
+        return Path(os.path.relpath(os.path.abspath(path), REPO_ROOT)).as_posix()
     except ValueError:  # another drive on Windows
         return path.name
 

@@ -212,19 +212,19 @@ def test_hover_shows_the_tooltip_and_a_click_opens_the_profile(page: Any, app_ur
 
 
 def pick_option(page: Any, box: Any, name: str) -> None:
-    """Open a select box and pick an option: a click that lands while the tab is still drawing opens nothing on
-    a loaded machine, so the box is clicked again until its list shows."""
+    """Open a select box and pick an option: a rerun landing between the click on the box and the click on the
+    option (a tab just opened) closes the list on a loaded machine, so both clicks are tried again."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     option = page.get_by_role("option", name=name)
     for _ in range(3):
         box.click()
         try:
-            option.wait_for(timeout=LOAD_TIMEOUT / 3)
-            break
+            option.click(timeout=LOAD_TIMEOUT / 6)
+            return
         except PlaywrightTimeout:
             page.keyboard.press("Escape")
-    option.click()
+    raise AssertionError(f"the option {name!r} never showed long enough to be picked")
 
 
 def choose_region(page: Any, name: str) -> None:
@@ -273,10 +273,14 @@ def test_a_link_reopens_the_same_view(page: Any, app_url: str, route_log: Any) -
     assert "Income score" in legend and "Quantiles" in legend and "LSOAs in Coventry" in legend
     assert len(legend_colours(frame)) == 5  # four classes and no data
 
+    from playwright.sync_api import expect
+
     sidebar = page.locator('[data-testid="stSidebar"]')
-    assert "Coventry" in sidebar.locator('[data-testid="stSelectbox"] input').first.input_value()
+    boxes = sidebar.locator('[data-testid="stSelectbox"]')  # by label: the sidebar is drawn again after the map
+    expect(boxes.filter(has_text="Region").locator("input")).to_have_value(re.compile("Coventry"),
+                                                                             timeout=LOAD_TIMEOUT)
     assert sidebar.get_by_role("radio", name="LSOAs").is_checked()
-    assert sidebar.locator('[data-testid="stSelectbox"] input').nth(2).input_value() == "Income score"
+    expect(boxes.filter(has_text="Indicator").locator("input")).to_have_value("Income score", timeout=LOAD_TIMEOUT)
     assert sidebar.get_by_role("radio", name="Within this region").is_checked()
     assert route_log.tiles == []  # basemap "none" asks for no tiles
     assert query_of(page.url) == query

@@ -18,7 +18,7 @@ import pytest
 from mapkit.analysis.map_data import prepare
 from mapkit.view import View
 from map_js import AREAS_JS
-from test_app_browser import MAP_FRAME, LOAD_TIMEOUT, hover, open_app, page_point, wait_for_areas
+from test_app_browser import MAP_FRAME, LOAD_TIMEOUT, hover, open_app, page_point, pick_option, wait_for_areas
 from test_hexmap_browser import CREDIT, wait_for_hex_map
 
 pytestmark = pytest.mark.browser
@@ -78,8 +78,7 @@ def assert_hex_map_of_the_pair(page: Any, region: str, count: int) -> Any:
 
 
 def download(page: Any, label: str, name: re.Pattern[str]) -> bytes:
-    page.locator('[data-testid="stSelectbox"]').filter(has_text="Format").click()
-    page.get_by_role("option", name=label).click()
+    pick_option(page, page.locator('[data-testid="stSelectbox"]').filter(has_text="Format"), label)
     page.get_by_role("button", name="Prepare file").click()
     button = page.get_by_role("button", name=name)
     button.wait_for(timeout=LOAD_TIMEOUT)
