@@ -22,7 +22,8 @@ def app_url(streamlit_server: Any) -> str:
 
 
 def choose_indicator(page: Any, label: str) -> None:
-    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').nth(2).click()
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text="Indicator")
+    box.click()
     page.keyboard.type(label)
     page.get_by_role("option", name=label, exact=True).first.click()
 
