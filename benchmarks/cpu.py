@@ -46,6 +46,7 @@ from urllib.parse import urlencode
 
 from benchmarks.machine import describe
 from benchmarks.server import cpu_seconds, start_app, stop_app
+from benchmarks.speed import REDRAWN_JS
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).parent / "results-cpu.md"
@@ -64,14 +65,6 @@ VIEWS = (("West Midlands wards", "ward", "E47000007"), ("England wards", "ward",
 START = "income_score"
 THEME = "Deprivation domains (IoD2025)"
 
-REDRAWN_JS = """([label, after]) => {
-  let at = null;
-  window.map.eachLayer(l => {
-    if (l._data && l._data.label === label && l.mapkitDrawnAt && l.mapkitDrawnAt > after) { at = l.mapkitDrawnAt; }
-  });
-  return at;
-}"""
-"""When the areas' layer was drawn with ``label`` after ``after`` (ms since the epoch), else null."""
 
 DRAWN_JS = """() => {
   let n = 0;
